@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs every test file under test/ with Node's test runner and ends with one plain
+// "N passed, N failed" line, which CI reads. Extra arguments filter files by substring.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...findTests(full));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, full));
+  }
+  return out;
+}
+
+const files = findTests(join(root, 'test'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.log('no test files matched');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WAYMARK_TEST: '1' } },
+);
+let passed = 0;
+let failed = 0;
+let buffer = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  buffer += chunk.toString();
+});
+child.on('close', (code) => {
+  const pass = buffer.match(/^ℹ pass (\d+)/m);
+  const fail = buffer.match(/^ℹ fail (\d+)/m);
+  passed = pass ? Number(pass[1]) : 0;
+  failed = fail ? Number(fail[1]) : 0;
+  if (code !== 0 && failed === 0) failed = 1; // a crash outside any test still fails the run
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+});
