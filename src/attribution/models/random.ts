@@ -1,0 +1,106 @@
+/**
+ * Seeded pseudo-random numbers for reproducible bootstraps, simulations and synthetic data.
+ * mulberry32: small, fast, and good enough for resampling (not for cryptography).
+ */
+
+export type Rng = () => number;
+
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal by Box–Muller. */
+export function normal(rng: Rng): number {
+  let u = 0;
+  while (u === 0) u = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+const LOG_FACT_TABLE: number[] = (() => {
+  const t = [0];
+  for (let k = 1; k < 256; k++) t.push(t[k - 1] + Math.log(k));
+  return t;
+})();
+
+/** ln(k!) — table below 256, Stirling series above (error < 1e-15 relative there). */
+export function logFactorial(k: number): number {
+  if (k < 256) return LOG_FACT_TABLE[k];
+  const inv = 1 / k;
+  const inv2 = inv * inv;
+  return (
+    k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) +
+    inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
+  );
+}
+
+/**
+ * Exact Binomial(n, p) draw by inversion. Small means search up from 0; large means
+ * search outward from the mode, so the cost is O(sqrt(n p q)) instead of O(n).
+ */
+export function binomial(n: number, p: number, rng: Rng): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - binomial(n, 1 - p, rng);
+  const q = 1 - p;
+  const ratio = p / q;
+  if (n * p < 30) {
+    let pmf = Math.exp(n * Math.log(q));
+    let u = rng();
+    for (let k = 0; k < n; k++) {
+      if (u < pmf) return k;
+      u -= pmf;
+      pmf *= ((n - k) / (k + 1)) * ratio;
+    }
+    return n;
+  }
+  const mode = Math.floor((n + 1) * p);
+  const pmfMode = Math.exp(
+    logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log(q),
+  );
+  let u = rng() - pmfMode;
+  if (u < 0) return mode;
+  let lo = mode;
+  let hi = mode;
+  let pLo = pmfMode;
+  let pHi = pmfMode;
+  // Alternate below/above the mode; each value is visited once, so this is a valid inversion.
+  while (lo > 0 || hi < n) {
+    if (hi < n) {
+      pHi *= ((n - hi) / (hi + 1)) * ratio;
+      hi++;
+      u -= pHi;
+      if (u < 0) return hi;
+    }
+    if (lo > 0) {
+      pLo *= (lo / (n - lo + 1)) / ratio;
+      lo--;
+      u -= pLo;
+      if (u < 0) return lo;
+    }
+  }
+  return mode; // only reached through rounding of the tail mass
+}
+
+/** Multinomial(n, weights) by sequential conditional binomials. */
+export function multinomial(n: number, weights: ArrayLike<number>, rng: Rng): Float64Array {
+  const out = new Float64Array(weights.length);
+  let rest = 0;
+  for (let i = 0; i < weights.length; i++) rest += weights[i];
+  let left = n;
+  for (let i = 0; i < weights.length && left > 0; i++) {
+    const w = weights[i];
+    if (w <= 0) continue;
+    const k = rest <= w ? left : binomial(left, w / rest, rng);
+    out[i] = k;
+    left -= k;
+    rest -= w;
+  }
+  return out;
+}
