@@ -1,0 +1,112 @@
+import { createReadStream } from 'node:fs';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { ColumnSpec, Query } from './dialect/dialect.ts';
+import { clickhouseDialect } from './dialect/clickhouse.ts';
+import { plainValue, type Row, type Store, StoreUnavailableError } from './store.ts';
+
+/**
+ * Settings every ClickHouse query runs with, so results match DuckDB's: NULLs from outer
+ * joins (not type defaults), plain JSON numbers, ISO timestamps in UTC.
+ */
+export const CLICKHOUSE_SESSION_SETTINGS = {
+  join_use_nulls: 1,
+  output_format_json_quote_64bit_integers: 0,
+  date_time_output_format: 'iso',
+  session_timezone: 'UTC',
+} as const;
+
+function toQuery(q: Query | string): Query {
+  return typeof q === 'string' ? { sql: q, params: {} } : q;
+}
+
+export function paramValues(q: Query): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(q.params).map(([k, v]) => [k, v.value]));
+}
+
+/** Statements rendered by the dialect may hold several (cluster DDL): run them one by one. */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(';\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A ClickHouse server or cluster over HTTP(S). */
+export class ClickHouseHttpStore implements Store {
+  readonly kind = 'clickhouse' as const;
+  readonly dialect;
+  private constructor(
+    private readonly client: ClickHouseClient,
+    cluster: string | undefined,
+  ) {
+    this.dialect = clickhouseDialect({ cluster });
+  }
+
+  /** url: clickhouse://user:pass@host:8123/db?cluster=name (https via clickhouses://). */
+  static async open(url: string): Promise<ClickHouseHttpStore> {
+    const u = new URL(url);
+    const database = u.pathname.replace(/^\//, '') || 'waymark';
+    const protocol = u.protocol === 'clickhouses:' ? 'https' : 'http';
+    const base = {
+      url: `${protocol}://${u.hostname}:${u.port || (protocol === 'https' ? 8443 : 8123)}`,
+      username: decodeURIComponent(u.username || 'default'),
+      password: decodeURIComponent(u.password || ''),
+      clickhouse_settings: CLICKHOUSE_SESSION_SETTINGS,
+    };
+    const cluster = u.searchParams.get('cluster') ?? undefined;
+    const admin = createClient(base);
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}${cluster ? ` ON CLUSTER ${cluster}` : ''}` });
+    await admin.close();
+    return new ClickHouseHttpStore(createClient({ ...base, database }), cluster);
+  }
+
+  async query<T extends Row = Row>(query: Query | string): Promise<T[]> {
+    const q = toQuery(query);
+    try {
+      const rs = await this.client.query({ query: q.sql, query_params: paramValues(q), format: 'JSONEachRow' });
+      return ((await rs.json()) as Row[]).map((r) => plainValue(r) as T);
+    } catch (error) {
+      throw wrapConnectionError(error);
+    }
+  }
+
+  async exec(query: Query | string): Promise<void> {
+    const q = toQuery(query);
+    try {
+      for (const sql of splitStatements(q.sql)) await this.client.command({ query: sql, query_params: paramValues(q) });
+    } catch (error) {
+      throw wrapConnectionError(error);
+    }
+  }
+
+  async insert(table: string, columns: ColumnSpec[], rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.client.insert({ table, values: rows, format: 'JSONEachRow', columns: columns.map((c) => c.name) as [string, ...string[]] });
+  }
+
+  async loadNdjson(table: string, columns: ColumnSpec[], path: string): Promise<void> {
+    // The file is on this machine, not the server's: stream it in.
+    await this.client.insert({
+      table,
+      values: createReadStream(path),
+      format: 'JSONEachRow',
+      columns: columns.map((c) => c.name) as [string, ...string[]],
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.client.ping()).success;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+function wrapConnectionError(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') {
+    return new StoreUnavailableError(`ClickHouse is unreachable (${code})`, { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,90 @@
+import { type ColumnSpec, type ColumnType, type Dialect, type ParamType, type TableSpec, sqlTimestamp } from './dialect.ts';
+
+const columnTypes: Record<ColumnType, string> = {
+  String: 'String',
+  Float64: 'Float64',
+  Int64: 'Int64',
+  DateTime: "DateTime64(3, 'UTC')",
+  NullableFloat64: 'Nullable(Float64)',
+  JSON: 'String',
+};
+
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function placeholder(name: string, type: ParamType): string {
+  // Timestamps are bound as text and parsed explicitly, so the server's time zone never matters.
+  if (type === 'DateTime') return `toDateTime64({${name}:String}, 3, 'UTC')`;
+  return `{${name}:${type}}`;
+}
+
+export interface ClickHouseDialectOptions {
+  /** When set, DDL runs ON CLUSTER with replicated local tables behind Distributed tables. */
+  cluster?: string;
+}
+
+export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Dialect {
+  const onCluster = options.cluster ? ` ON CLUSTER ${options.cluster}` : '';
+
+  function engine(spec: TableSpec, replicated: boolean): string {
+    const e = spec.engine ?? { kind: 'MergeTree' };
+    const zk = `'/clickhouse/tables/{shard}/{database}/${spec.name}', '{replica}'`;
+    const base =
+      e.kind === 'ReplacingMergeTree'
+        ? `${replicated ? 'ReplicatedReplacingMergeTree' : 'ReplacingMergeTree'}(${replicated ? `${zk}, ` : ''}${e.version})`
+        : `${replicated ? `ReplicatedMergeTree(${zk})` : 'MergeTree()'}`;
+    const partition = spec.partitionBy ? ` PARTITION BY ${spec.partitionBy}` : '';
+    return `ENGINE = ${base}${partition} ORDER BY (${spec.orderBy.join(', ')})`;
+  }
+
+  return {
+    name: 'clickhouse',
+    placeholder,
+    columnType: (type) => columnTypes[type],
+    createTable(spec) {
+      const cols = spec.columns.map((c) => `${c.name} ${columnTypes[c.type]}`).join(', ');
+      if (!options.cluster) return `CREATE TABLE IF NOT EXISTS ${spec.name} (${cols}) ${engine(spec, false)}`;
+      // On a cluster, data lives in replicated *_local tables; the Distributed table keeps the public name.
+      return [
+        `CREATE TABLE IF NOT EXISTS ${spec.name}_local${onCluster} (${cols}) ${engine({ ...spec, name: `${spec.name}_local` }, true)}`,
+        `CREATE TABLE IF NOT EXISTS ${spec.name}${onCluster} AS ${spec.name}_local ENGINE = Distributed(${options.cluster}, currentDatabase(), ${spec.name}_local, ${spec.shardBy ? `cityHash64(${spec.shardBy})` : 'rand()'})`,
+      ].join(';\n');
+    },
+    createView: (name, select) => `CREATE OR REPLACE VIEW ${name}${onCluster} AS ${select}`,
+    truncate: (table) => (options.cluster ? `TRUNCATE TABLE ${table}_local${onCluster}` : `TRUNCATE TABLE ${table}`),
+    dateTrunc: (unit, ts) => (unit === 'week' ? `toDateTime64(toMonday(${ts}), 3, 'UTC')` : `toDateTime64(date_trunc('${unit}', ${ts}), 3, 'UTC')`),
+    secondsBetween: (a, b) => `(dateDiff('millisecond', ${a}, ${b}) / 1000.0)`,
+    addSeconds: (ts, s) => `addMilliseconds(${ts}, toInt64(round((${s}) * 1000)))`,
+    epochMillis: (ts) => `toUnixTimestamp64Milli(toDateTime64(${ts}, 3, 'UTC'))`,
+    toDate: (ts) => `toDate(${ts})`,
+    formatDate: (ts) => `formatDateTime(${ts}, '%Y-%m-%d')`,
+    jsonString: (col, path) => `JSONExtractString(${col}, ${path.map(quote).join(', ')})`,
+    jsonNumber: (col, path) => `JSONExtract(${col}, ${path.map(quote).join(', ')}, 'Nullable(Float64)')`,
+    argMin: (e, by) => `argMin(${e}, ${by})`,
+    argMax: (e, by) => `argMax(${e}, ${by})`,
+    countIf: (c) => `countIf(${c})`,
+    countDistinct: (e) => `uniqExact(${e})`,
+    countDistinctIf: (e, c) => `uniqExactIf(${e}, ${c})`,
+    sumIf: (e, c) => `sumIf(${e}, ${c})`,
+    minIf: (e, c) => `minIfOrNull(${e}, ${c})`,
+    // Inclusive linear interpolation: the same definition as DuckDB's quantile_cont.
+    quantile: (e, p) => `quantileExactInclusive(${p})(${e})`,
+    arrayAgg: (e, orderBy) => `arrayMap(x -> x.2, arraySort(x -> x.1, groupArray(tuple(tuple(${orderBy}), ${e}))))`,
+    arrayLength: (a) => `length(${a})`,
+    arrayElement: (a, i) => `${a}[${i}]`,
+    arrayJoinStrings: (a, sep) => `arrayStringConcat(${a}, ${sep})`,
+    inArray: (v, a) => `has(${a}, ${v})`,
+    // ClickHouse aggregate functions skip NULLs, so last_value already ignores them.
+    lastNonNullOver: (e, w) => `last_value(${e}) OVER (${w})`,
+    regexpMatches: (e, p) => `match(${e}, ${p})`,
+    regexpReplace: (e, p, r) => `replaceRegexpAll(${e}, ${p}, ${r})`,
+    toFloat: (e) => `toFloat64(${e})`,
+    toStr: (e) => `toString(${e})`,
+    timestampValue: (date) => sqlTimestamp(date),
+    readNdjson: (path: string, columns: ColumnSpec[]) =>
+      `file(${quote(path)}, 'JSONEachRow', ${quote(columns.map((c) => `${c.name} ${columnTypes[c.type]}`).join(', '))})`,
+    range: (n) => `(SELECT number AS n FROM numbers(${n}))`,
+    querySuffix: '',
+  };
+}

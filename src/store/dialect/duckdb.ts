@@ -1,0 +1,74 @@
+import { type ColumnSpec, type ColumnType, type Dialect, type ParamType, type TableSpec, sqlTimestamp } from './dialect.ts';
+
+const columnTypes: Record<ColumnType, string> = {
+  String: 'VARCHAR NOT NULL DEFAULT \'\'',
+  Float64: 'DOUBLE NOT NULL DEFAULT 0',
+  Int64: 'BIGINT NOT NULL DEFAULT 0',
+  DateTime: 'TIMESTAMP NOT NULL',
+  NullableFloat64: 'DOUBLE',
+  JSON: 'VARCHAR NOT NULL DEFAULT \'{}\'',
+};
+
+const paramCasts: Record<ParamType, string> = {
+  String: 'VARCHAR',
+  Float64: 'DOUBLE',
+  Int64: 'BIGINT',
+  DateTime: 'TIMESTAMP',
+  'Array(String)': 'VARCHAR[]',
+};
+
+const readTypes: Record<ColumnType, string> = {
+  String: 'VARCHAR',
+  Float64: 'DOUBLE',
+  Int64: 'BIGINT',
+  DateTime: 'TIMESTAMP',
+  NullableFloat64: 'DOUBLE',
+  JSON: 'VARCHAR',
+};
+
+function jsonPath(path: string[]): string {
+  return `'$.${path.map((p) => `"${p.replace(/["'\\]/g, '')}"`).join('.')}'`;
+}
+
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  placeholder: (name, type) => `CAST($${name} AS ${paramCasts[type]})`,
+  columnType: (type) => columnTypes[type],
+  createTable: (spec: TableSpec) =>
+    `CREATE TABLE IF NOT EXISTS ${spec.name} (${spec.columns.map((c) => `${c.name} ${columnTypes[c.type]}`).join(', ')})`,
+  createView: (name, select) => `CREATE OR REPLACE VIEW ${name} AS ${select}`,
+  truncate: (table) => `DELETE FROM ${table}`,
+  dateTrunc: (unit, ts) => `date_trunc('${unit}', ${ts})`,
+  secondsBetween: (a, b) => `(epoch_ms(${b}) - epoch_ms(${a})) / 1000.0`,
+  addSeconds: (ts, s) => `(${ts} + to_milliseconds(CAST(round((${s}) * 1000) AS BIGINT)))`,
+  epochMillis: (ts) => `epoch_ms(${ts})`,
+  toDate: (ts) => `CAST(${ts} AS DATE)`,
+  formatDate: (ts) => `strftime(${ts}, '%Y-%m-%d')`,
+  jsonString: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
+  jsonNumber: (col, path) => `TRY_CAST(json_extract_string(${col}, ${jsonPath(path)}) AS DOUBLE)`,
+  argMin: (e, by) => `arg_min(${e}, ${by})`,
+  argMax: (e, by) => `arg_max(${e}, ${by})`,
+  countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+  countDistinct: (e) => `count(DISTINCT ${e})`,
+  countDistinctIf: (e, c) => `count(DISTINCT ${e}) FILTER (WHERE ${c})`,
+  sumIf: (e, c) => `coalesce(sum(${e}) FILTER (WHERE ${c}), 0)`,
+  minIf: (e, c) => `min(${e}) FILTER (WHERE ${c})`,
+  quantile: (e, p) => `quantile_cont(${e}, ${p})`,
+  arrayAgg: (e, orderBy) => `list(${e} ORDER BY ${orderBy})`,
+  arrayLength: (a) => `len(${a})`,
+  arrayElement: (a, i) => `${a}[${i}]`,
+  arrayJoinStrings: (a, sep) => `array_to_string(${a}, ${sep})`,
+  inArray: (v, a) => `list_contains(${a}, ${v})`,
+  lastNonNullOver: (e, w) => `last_value(${e} IGNORE NULLS) OVER (${w})`,
+  regexpMatches: (e, p) => `regexp_matches(${e}, ${p})`,
+  regexpReplace: (e, p, r) => `regexp_replace(${e}, ${p}, ${r}, 'g')`,
+  toFloat: (e) => `CAST(${e} AS DOUBLE)`,
+  toStr: (e) => `CAST(${e} AS VARCHAR)`,
+  timestampValue: (date) => sqlTimestamp(date),
+  readNdjson: (path: string, columns: ColumnSpec[]) =>
+    `read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', columns = {${columns
+      .map((c) => `${c.name}: '${readTypes[c.type]}'`)
+      .join(', ')}})`,
+  range: (n) => `(SELECT range AS n FROM range(${n}))`,
+  querySuffix: '',
+};

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, listValue, type DuckDBValue } from '@duckdb/node-api';
+import { type ColumnSpec, type Query } from './dialect/dialect.ts';
+import { duckdbDialect } from './dialect/duckdb.ts';
+import { plainValue, type Row, type Store, StoreUnavailableError } from './store.ts';
+
+function toQuery(q: Query | string): Query {
+  return typeof q === 'string' ? { sql: q, params: {} } : q;
+}
+
+function bindValues(q: Query): Record<string, DuckDBValue> {
+  const out: Record<string, DuckDBValue> = {};
+  for (const [name, { value, type }] of Object.entries(q.params)) {
+    out[name] = type === 'Array(String)' ? listValue((value as unknown[]).map(String)) : (value as DuckDBValue);
+  }
+  return out;
+}
+
+function toMillis(v: unknown): number {
+  const ms = v instanceof Date ? v.getTime() : Date.parse(String(v).includes('T') ? String(v) : `${String(v).replace(' ', 'T')}Z`);
+  if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${String(v)}`);
+  return ms;
+}
+
+/** Embedded DuckDB in one file of the data folder. One process holds the file at a time. */
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb' as const;
+  readonly dialect = duckdbDialect;
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<DuckDbStore> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (error) {
+      const message = String((error as Error).message ?? error);
+      if (/lock/i.test(message)) {
+        throw new StoreUnavailableError(
+          `the data file ${path} is in use by another Waymark process (a running server holds it): stop it, or use --server URL --key SECRET`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    const connection = await instance.connect();
+    return new DuckDbStore(instance, connection);
+  }
+
+  async query<T extends Row = Row>(query: Query | string): Promise<T[]> {
+    const q = toQuery(query);
+    const reader = await this.connection.runAndReadAll(q.sql, bindValues(q));
+    return reader.getRowObjectsJS().map((r) => plainValue(r) as T);
+  }
+
+  async exec(query: Query | string): Promise<void> {
+    const q = toQuery(query);
+    await this.connection.run(q.sql, bindValues(q));
+  }
+
+  async insert(table: string, columns: ColumnSpec[], rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const appender = await this.connection.createAppender(table);
+    try {
+      for (const row of rows) {
+        for (const c of columns) {
+          const v = row[c.name];
+          if (v === null || v === undefined) appender.appendNull();
+          else if (c.type === 'DateTime') appender.appendTimestamp(new DuckDBTimestampValue(BigInt(toMillis(v)) * 1000n));
+          else if (c.type === 'Int64') appender.appendBigInt(BigInt(Math.trunc(Number(v))));
+          else if (c.type === 'Float64' || c.type === 'NullableFloat64') appender.appendDouble(Number(v));
+          else appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  async loadNdjson(table: string, columns: ColumnSpec[], path: string): Promise<void> {
+    const names = columns.map((c) => c.name).join(', ');
+    await this.exec(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${this.dialect.readNdjson(path, columns)}`);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.connection.run('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
