@@ -34,6 +34,7 @@
  * chain and credited to "(no touchpoint)".
  */
 import { Credit, NO_TOUCH, buildResult, validatePaths } from './common.ts';
+import { withBootstrap } from './bootstrap.ts';
 import type { AttributionResult, ModelOptions, PathAggregate } from './types.ts';
 
 export interface MarkovChainOptions {
@@ -290,8 +291,16 @@ export function markovRemovalEffects(paths: PathAggregate[], options: MarkovChai
   return { chain, conversionProbability: pc, expectedValue: ev, removalEffects };
 }
 
+/** Markov attribution; with `bootstrap` set, rows carry percentile intervals of conversions. */
 export function markov(paths: PathAggregate[], options: ModelOptions = {}): AttributionResult {
   validatePaths(paths);
+  const point = markovPoint(paths, options);
+  if (!options.bootstrap) return point;
+  const b = options.bootstrap === true ? {} : options.bootstrap;
+  return withBootstrap(paths, point, (p) => markovPoint(p, options), b);
+}
+
+function markovPoint(paths: PathAggregate[], options: ModelOptions): AttributionResult {
   const detail = markovRemovalEffects(paths, options);
   const credit = new Credit();
   let convInChain = 0;
