@@ -1,0 +1,306 @@
+// Difference-in-differences of treated vs control units around the ship date.
+// Estimated by two-way fixed effects (unit + day) OLS, solved by alternating
+// demeaning (Frisch–Waugh), so panels with thousands of unit-days stay cheap.
+import { dateFromDayNumber, dayNumber, mean, relative, studentTQuantile, twoSidedP, prewhitenedLongRunSum, neweyWestLag, trendTest } from './stats.ts';
+import type { LiftEstimate, LiftPoint, UnitSeries } from './types.ts';
+
+export interface DidInput {
+  /** Treated and control units; a single control series is one untreated unit. */
+  units: UnitSeries[];
+  /** First day of the post-period (the change is live from this date). */
+  shipDate: string;
+  /** Confidence level, default 0.95. */
+  level?: number;
+  /**
+   * Standard-error choice: `auto` clusters by unit with ≥ `minClusters` units, and
+   * otherwise uses the day-level gap with an AR(1) HAC (`day_ar1`). `driscoll_kraay`
+   * (day-clustered scores, Newey–West across days) is available but over-rejects.
+   */
+  standardError?: 'auto' | 'cluster_unit' | 'day_ar1' | 'driscoll_kraay';
+  /** Units needed before clustering by unit, default 10. */
+  minClusters?: number;
+  /** Significance level of the parallel-trends check, default 0.05. */
+  preTrendAlpha?: number;
+}
+
+export interface DidCellMeans {
+  treatedPre: number;
+  treatedPost: number;
+  controlPre: number;
+  controlPost: number;
+  /** (treatedPost − treatedPre) − (controlPost − controlPre) */
+  estimate: number;
+}
+
+export interface DidResult extends LiftEstimate {
+  method: 'did';
+  /** The 2×2 means form over unit-days; equals the OLS estimate on a balanced panel. */
+  cellMeans: DidCellMeans;
+  standardErrorKind: 'cluster_unit' | 'day_ar1' | 'driscoll_kraay';
+  /** Clusters (units) or days behind the standard error, and the t degrees of freedom. */
+  clusters: number;
+  df: number;
+  hacLag: number | null;
+  /** AR(1) coefficient of the daily gap residuals (day_ar1 only). */
+  gapAutocorrelation: number | null;
+  /** Slope of the pre-period treated − control gap per day, Newey–West SE. */
+  preTrend: { slope: number; se: number; pValue: number; significant: boolean } | null;
+}
+
+interface Obs {
+  unit: number;
+  day: number;
+  y: number;
+  d: number;
+  treated: boolean;
+  post: boolean;
+}
+
+/** Residualize v on unit and day dummies by alternating projections (exact in one pass when balanced). */
+function twoWayDemean(obs: Obs[], v: number[], nUnits: number, nDays: number): number[] {
+  const r = [...v];
+  for (let iter = 0; iter < 1000; iter++) {
+    let change = 0;
+    for (const [key, n] of [['unit', nUnits], ['day', nDays]] as const) {
+      const s = new Array<number>(n).fill(0);
+      const c = new Array<number>(n).fill(0);
+      obs.forEach((o, i) => {
+        s[o[key]]! += r[i]!;
+        c[o[key]]! += 1;
+      });
+      obs.forEach((o, i) => {
+        const m = s[o[key]]! / c[o[key]]!;
+        r[i]! -= m;
+        change = Math.max(change, Math.abs(m));
+      });
+    }
+    if (change < 1e-11) break;
+  }
+  return r;
+}
+
+export function differenceInDifferences(input: DidInput): DidResult {
+  const level = input.level ?? 0.95;
+  const alpha = input.preTrendAlpha ?? 0.05;
+  const minClusters = input.minClusters ?? 10;
+  const ship = dayNumber(input.shipDate);
+  const assumptions: string[] = [];
+  const warnings: string[] = [];
+
+  const treatedUnits = input.units.filter((u) => u.treated);
+  const controlUnits = input.units.filter((u) => !u.treated);
+  if (treatedUnits.length === 0 || controlUnits.length === 0) {
+    throw new Error('difference-in-differences needs at least one treated and one control unit');
+  }
+
+  const dayIndex = new Map<number, number>();
+  const allDays = [...new Set(input.units.flatMap((u) => u.points.map((p) => dayNumber(p.date))))].sort((a, b) => a - b);
+  allDays.forEach((d, i) => dayIndex.set(d, i));
+  const obs: Obs[] = [];
+  input.units.forEach((u, ui) => {
+    for (const p of u.points) {
+      if (!Number.isFinite(p.value)) continue;
+      const day = dayNumber(p.date);
+      const post = day >= ship;
+      obs.push({ unit: ui, day: dayIndex.get(day)!, y: p.value, d: u.treated && post ? 1 : 0, treated: u.treated, post });
+    }
+  });
+  const preDays = allDays.filter((d) => d < ship);
+  const postDays = allDays.filter((d) => d >= ship);
+  if (preDays.length < 2 || postDays.length < 1) {
+    throw new Error('difference-in-differences needs at least two pre-period days and one post-period day');
+  }
+
+  // 2×2 cell means over unit-days.
+  const cell = (treated: boolean, post: boolean) => mean(obs.filter((o) => o.treated === treated && o.post === post).map((o) => o.y));
+  const cellMeans: DidCellMeans = {
+    treatedPre: cell(true, false),
+    treatedPost: cell(true, true),
+    controlPre: cell(false, false),
+    controlPost: cell(false, true),
+    estimate: 0,
+  };
+  cellMeans.estimate = cellMeans.treatedPost - cellMeans.treatedPre - (cellMeans.controlPost - cellMeans.controlPre);
+
+  // TWFE OLS: τ = Σ D̈ÿ / Σ D̈² after removing unit and day means.
+  const nUnits = input.units.length;
+  const dd = twoWayDemean(obs, obs.map((o) => o.d), nUnits, allDays.length);
+  const yy = twoWayDemean(obs, obs.map((o) => o.y), nUnits, allDays.length);
+  let sdd = 0;
+  let sdy = 0;
+  for (let i = 0; i < obs.length; i++) {
+    sdd += dd[i]! * dd[i]!;
+    sdy += dd[i]! * yy[i]!;
+  }
+  const tau = sdy / sdd;
+  const resid = yy.map((v, i) => v - tau * dd[i]!);
+
+  // Day-level view: treated mean against control mean shifted by the mean pre gap.
+  const byDay = (treated: boolean) => {
+    const s = new Map<number, { sum: number; n: number; w: number; hasW: boolean }>();
+    for (const u of input.units.filter((x) => x.treated === treated)) {
+      for (const p of u.points) {
+        const d = dayNumber(p.date);
+        const e = s.get(d) ?? { sum: 0, n: 0, w: 0, hasW: false };
+        e.sum += p.value;
+        e.n += 1;
+        if (p.weight !== undefined) {
+          e.w += p.weight;
+          e.hasW = true;
+        }
+        s.set(d, e);
+      }
+    }
+    return s;
+  };
+  const tDay = byDay(true);
+  const cDay = byDay(false);
+  const common = allDays.filter((d) => tDay.has(d) && cDay.has(d));
+  const gap = (d: number) => tDay.get(d)!.sum / tDay.get(d)!.n - cDay.get(d)!.sum / cDay.get(d)!.n;
+  const preCommon = common.filter((d) => d < ship);
+
+  const wantUnit =
+    input.standardError === 'cluster_unit' || ((input.standardError ?? 'auto') === 'auto' && nUnits >= minClusters);
+  if (!wantUnit && common.length < 4) throw new Error('day-level standard error needs at least four days with both groups');
+  let variance: number;
+  let df: number;
+  let clusters: number;
+  let hacLag: number | null = null;
+  let rho: number | null = null;
+  let kind: DidResult['standardErrorKind'] = 'cluster_unit';
+  if (wantUnit) {
+    // CR1 cluster-robust variance by unit: robust to any serial correlation within a unit.
+    const scores = new Array<number>(nUnits).fill(0);
+    obs.forEach((o, i) => (scores[o.unit]! += dd[i]! * resid[i]!));
+    const g = nUnits;
+    variance = ((g / (g - 1)) * scores.reduce((s, x) => s + x * x, 0)) / (sdd * sdd);
+    df = g - 1;
+    clusters = g;
+    assumptions.push(
+      `Standard error clustered by unit (${g} clusters, CR1 correction, t with ${g - 1} df): errors may be correlated within a unit over time but independent across units.`,
+    );
+    if (nUnits < minClusters) warnings.push(`Only ${nUnits} units for unit-clustered standard errors; they may be too small.`);
+  } else if (input.standardError === 'driscoll_kraay') {
+    // Driscoll–Kraay: sum the scores across units each day, then Newey–West across days.
+    // Kept as an option: with a step regressor it over-rejects (9–20% at 5% in our
+    // simulations of 84 days), because few effective post-period blocks carry the variance.
+    const scores = new Array<number>(allDays.length).fill(0);
+    obs.forEach((o, i) => (scores[o.day]! += dd[i]! * resid[i]!));
+    const t = allDays.length;
+    hacLag = neweyWestLag(t);
+    variance = ((t / (t - 1)) * prewhitenedLongRunSum(scores, hacLag).value) / (sdd * sdd);
+    df = t - 1;
+    clusters = t;
+    kind = 'driscoll_kraay';
+    assumptions.push(
+      `Standard error by day clusters with Newey–West across days (Driscoll–Kraay, AR(1)-prewhitened Bartlett kernel, lag ${hacLag}, t with ${t - 1} df).`,
+    );
+  } else {
+    // Few units: work on the daily treated − control gap, whose DiD is the contrast
+    // c'g (1/n_post on post days, −1/n_pre on pre days). Its variance c'Σc uses an
+    // AR(1) model of the within-period gap residuals (a parametric, VARHAC-style HAC),
+    // which held the 5% test at 5–8% in simulation where Bartlett HAC did not.
+    const g = common.map(gap);
+    const isPost = common.map((d) => d >= ship);
+    const nPostC = isPost.filter(Boolean).length;
+    const nPreC = g.length - nPostC;
+    const mPost = mean(g.filter((_, i) => isPost[i]));
+    const mPre = mean(g.filter((_, i) => !isPost[i]));
+    const u = g.map((x, i) => x - (isPost[i] ? mPost : mPre));
+    const n = g.length;
+    let num = 0;
+    let den = 0;
+    for (let t = 1; t < n; t++) {
+      // Only pairs of consecutive calendar days within one period.
+      if (isPost[t] !== isPost[t - 1] || common[t]! - common[t - 1]! !== 1) continue;
+      num += u[t]! * u[t - 1]!;
+      den += u[t - 1]! * u[t - 1]!;
+    }
+    const rhoRaw = den > 0 ? num / den : 0;
+    // Kendall's small-sample bias of the lag-1 autocorrelation, once per demeaned period.
+    rho = Math.max(-0.97, Math.min(0.97, rhoRaw + (2 * (1 + 3 * rhoRaw)) / n));
+    const s2 = u.reduce((acc, x) => acc + x * x, 0) / (n - 2);
+    const c = isPost.map((p) => (p ? 1 / nPostC : -1 / nPreC));
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) v += c[i]! * c[j]! * Math.pow(rho, Math.abs(common[i]! - common[j]!));
+    }
+    variance = s2 * v;
+    df = n - 2;
+    clusters = n;
+    kind = 'day_ar1';
+    assumptions.push(
+      `Standard error from the daily treated − control gap with AR(1) serial correlation (ρ = ${rho.toFixed(2)}, bias-corrected; t with ${n - 2} df), because ${nUnits} units are too few to cluster by unit (< ${minClusters}). Day shocks common to all units cancel in the gap.`,
+    );
+  }
+  const se = Math.sqrt(variance);
+  const q = studentTQuantile(1 - (1 - level) / 2, df);
+  const pValue = twoSidedP(tau / se, df);
+
+  assumptions.push(
+    'Parallel trends: without the change, the treated units would have moved like the controls.',
+    'No anticipation before the ship date and no spill-over of the change onto control units.',
+    'Two-way fixed effects (unit and day) OLS on unit-day values, each unit-day weighted equally (rates are not weighted by visitors).',
+    'Effect is assumed constant over the post-period; the daily lift shown is the day gap minus the mean pre-period gap.',
+  );
+
+  const preGap = mean(preCommon.map(gap));
+  const half = q * se;
+  const series: LiftPoint[] = common.map((d) => {
+    const t = tDay.get(d)!;
+    const actual = t.sum / t.n;
+    const counterfactual = cDay.get(d)!.sum / cDay.get(d)!.n + preGap;
+    const point: LiftPoint = {
+      date: dateFromDayNumber(d),
+      actual,
+      counterfactual,
+      low: counterfactual - half,
+      high: counterfactual + half,
+      lift: actual - counterfactual,
+      post: d >= ship,
+    };
+    if (t.hasW) point.exposure = t.w;
+    return point;
+  });
+
+  // Parallel-trends check: the pre-period gap should have no trend.
+  let preTrend: DidResult['preTrend'] = null;
+  if (preCommon.length >= 4) {
+    const tt = trendTest(preCommon, preCommon.map(gap));
+    preTrend = { slope: tt.slope, se: tt.se, pValue: tt.p, significant: tt.p < alpha };
+    if (preTrend.significant) {
+      warnings.push(
+        `Pre-period trend in the treated − control gap (${tt.slope.toPrecision(3)} per day, p = ${tt.p.toPrecision(2)}): parallel trends is doubtful, so the estimate may be biased.`,
+      );
+    }
+  } else {
+    warnings.push('Fewer than 4 pre-period days: parallel trends could not be checked.');
+  }
+  if (Math.abs(cellMeans.estimate - tau) > 1e-9 * Math.max(1, Math.abs(tau))) {
+    assumptions.push('Panel is unbalanced: the fixed-effects estimate differs from the raw 2×2 cell means, and the former is reported.');
+  }
+
+  const nPost = postDays.length;
+  const postCf = series.filter((p) => p.post).map((p) => p.counterfactual);
+  const cfMean = postCf.length ? mean(postCf) : NaN;
+  return {
+    method: 'did',
+    shipDate: input.shipDate,
+    level,
+    averageLift: { estimate: tau, se, low: tau - half, high: tau + half, pValue },
+    cumulativeLift: { estimate: tau * nPost, low: (tau - half) * nPost, high: (tau + half) * nPost },
+    relativeLift: relative(tau, tau - half, tau + half, cfMean),
+    series,
+    postDays: nPost,
+    treatedUnits: treatedUnits.length,
+    assumptions,
+    warnings,
+    cellMeans,
+    standardErrorKind: kind,
+    clusters,
+    df,
+    hacLag,
+    gapAutocorrelation: rho,
+    preTrend,
+  };
+}
