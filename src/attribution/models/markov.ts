@@ -162,9 +162,14 @@ export function buildMarkovChain(paths: PathAggregate[], options: MarkovChainOpt
 const DENSE_LIMIT = 300;
 
 /** Solves (I − Q) x = r with x fixed at 0 on removed states, for several right-hand sides. */
-export function solveAbsorption(chain: MarkovChain, rhs: Float64Array[], removed?: Uint8Array): Float64Array[] {
-  const n = chain.stateLabels.length;
-  return n <= DENSE_LIMIT ? solveDense(chain, rhs, removed) : solveGaussSeidel(chain, rhs, removed);
+export function solveAbsorption(
+  chain: MarkovChain,
+  rhs: Float64Array[],
+  removed?: Uint8Array,
+  method?: 'dense' | 'gauss-seidel',
+): Float64Array[] {
+  const dense = method ? method === 'dense' : chain.stateLabels.length <= DENSE_LIMIT;
+  return dense ? solveDense(chain, rhs, removed) : solveGaussSeidel(chain, rhs, removed);
 }
 
 function solveDense(chain: MarkovChain, rhs: Float64Array[], removed?: Uint8Array): Float64Array[] {
@@ -269,19 +274,22 @@ export interface MarkovDetail {
   removalEffects: RemovalEffect[];
 }
 
-export function markovRemovalEffects(paths: PathAggregate[], options: MarkovChainOptions = {}): MarkovDetail {
+export function markovRemovalEffects(
+  paths: PathAggregate[],
+  options: MarkovChainOptions & { method?: 'dense' | 'gauss-seidel' } = {},
+): MarkovDetail {
   const chain = buildMarkovChain(paths, options);
   const n = chain.stateLabels.length;
   const rConv = chain.pConv;
   const rValue = new Float64Array(n);
   for (let s = 0; s < n; s++) rValue[s] = chain.pConv[s] * chain.convValue[s];
-  const [xc, xv] = solveAbsorption(chain, [rConv, rValue]);
+  const [xc, xv] = solveAbsorption(chain, [rConv, rValue], undefined, options.method);
   const pc = xc[0];
   const ev = xv[0];
   const removalEffects = chain.channels.map((channel, c) => {
     const removed = new Uint8Array(n);
     for (let s = 1; s < n; s++) if (chain.stateChannels[s].includes(c)) removed[s] = 1;
-    const [yc, yv] = solveAbsorption(chain, [rConv, rValue], removed);
+    const [yc, yv] = solveAbsorption(chain, [rConv, rValue], removed, options.method);
     return {
       channel,
       conversion: pc > 0 ? 1 - yc[0] / pc : 0,
