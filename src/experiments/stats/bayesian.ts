@@ -71,6 +71,7 @@ export function bayesianTestFromEffect(effect: EffectEstimate, options: Bayesian
   const priorType = options.priorType ?? 'relative';
   let prior = options.prior ?? FLAT_PRIOR;
   // A prior stated on one scale is carried to the other through the control mean.
+  // (gbstats' Python only rescales relative→absolute; the reverse is applied here too.)
   const base = effect.baselineMean;
   if (prior.proper && relative !== (priorType === 'relative')) {
     if (base === 0) return defaultBayesianResult(relative, BASELINE_VARIATION_ZERO);
