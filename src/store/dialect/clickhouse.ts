@@ -75,6 +75,9 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     arrayElement: (a, i) => `${a}[${i}]`,
     arrayJoinStrings: (a, sep) => `arrayStringConcat(${a}, ${sep})`,
     inArray: (v, a) => `has(${a}, ${v})`,
+    // ClickHouse's lag returns the type's default past the edge; a Nullable argument makes it NULL like DuckDB.
+    lagOver: (e, w, o = 1) => `lagInFrame(toNullable(${e}), ${o}) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,
+    leadOver: (e, w, o = 1) => `leadInFrame(toNullable(${e}), ${o}) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,
     // ClickHouse aggregate functions skip NULLs, so last_value already ignores them.
     lastNonNullOver: (e, w) => `last_value(${e}) OVER (${w})`,
     regexpMatches: (e, p) => `match(${e}, ${p})`,

@@ -67,6 +67,9 @@ export interface Dialect {
   arrayJoinStrings(arr: string, sep: string): string;
   /** Is `value` an element of the array parameter/expression `arr`. */
   inArray(value: string, arr: string): string;
+  /** Value of expr `offset` rows before (lag) / after (lead) in the window; NULL past the edge. */
+  lagOver(expr: string, window: string, offset?: number): string;
+  leadOver(expr: string, window: string, offset?: number): string;
   /** Last non-NULL value of expr over the window spec (a full OVER (...) clause body). */
   lastNonNullOver(expr: string, window: string): string;
   regexpMatches(expr: string, pattern: string): string;

@@ -59,6 +59,8 @@ export const duckdbDialect: Dialect = {
   arrayElement: (a, i) => `${a}[${i}]`,
   arrayJoinStrings: (a, sep) => `array_to_string(${a}, ${sep})`,
   inArray: (v, a) => `list_contains(${a}, ${v})`,
+  lagOver: (e, w, o = 1) => `lag(${e}, ${o}) OVER (${w})`,
+  leadOver: (e, w, o = 1) => `lead(${e}, ${o}) OVER (${w})`,
   lastNonNullOver: (e, w) => `last_value(${e} IGNORE NULLS) OVER (${w})`,
   regexpMatches: (e, p) => `regexp_matches(${e}, ${p})`,
   regexpReplace: (e, p, r) => `regexp_replace(${e}, ${p}, ${r}, 'g')`,

@@ -1,0 +1,124 @@
+/**
+ * The durable spool: the only thing between a 2xx and the store. Accepted rows are appended to
+ * the current segment file and fsynced before the request is answered; requests arriving while
+ * an fsync runs share the next one (group commit). A background loader seals segments and bulk
+ * loads them into the store (see loader.ts); a segment is deleted only after its load committed.
+ * Loading is idempotent (deduplicated by message id), so a crash at any point loses nothing and
+ * duplicates nothing.
+ */
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { join } from 'node:path';
+
+interface Pending {
+  data: Buffer;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class Spool {
+  private file: FileHandle | undefined;
+  private currentPath: string | undefined;
+  private currentBytes = 0;
+  private pending: Pending[] = [];
+  private flushing = false;
+  private sequence = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Bytes in segments that are not loaded yet (sealed + current). */
+  backlogBytes = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly groupCommitMs: number,
+    private readonly maxSegmentBytes = 64 * 1024 * 1024,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    for (const f of this.sealedSegments()) this.backlogBytes += statSync(f).size;
+    // A segment left open by a crash holds only acknowledged (fsynced) lines or a torn tail of an
+    // unacknowledged write: seal it so the loader takes it.
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.open'))) {
+      const full = join(dir, f);
+      // Drop a torn last line (a write the crash interrupted was never acknowledged).
+      const content = readFileSync(full);
+      const end = content.lastIndexOf(0x0a) + 1;
+      if (end < content.length) truncateSync(full, end);
+      this.backlogBytes += end;
+      renameSync(full, full.replace(/\.open$/, '.ndjson'));
+    }
+    const numbers = readdirSync(dir)
+      .map((n) => Number(n.split('.')[0]))
+      .filter(Number.isFinite);
+    this.sequence = numbers.length ? Math.max(...numbers) + 1 : 0;
+  }
+
+  /** Resolves once the lines are on disk. */
+  append(lines: string[]): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    const data = Buffer.from(lines.join('\n') + '\n');
+    return new Promise((resolve, reject) => {
+      this.pending.push({ data, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.groupCommitMs);
+  }
+
+  // Writes and fsyncs run on libuv's thread pool, so the event loop keeps serving requests.
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    this.flushing = true;
+    const group = this.pending;
+    this.pending = [];
+    try {
+      if (this.file === undefined) await this.openSegment();
+      const data = group.length === 1 ? group[0]!.data : Buffer.concat(group.map((p) => p.data));
+      await this.file!.write(data);
+      await this.file!.datasync();
+      this.currentBytes += data.length;
+      this.backlogBytes += data.length;
+      for (const p of group) p.resolve();
+    } catch (error) {
+      for (const p of group) p.reject(error);
+    } finally {
+      this.flushing = false;
+      if (this.currentBytes >= this.maxSegmentBytes) await this.seal();
+      if (this.pending.length > 0) this.schedule();
+    }
+  }
+
+  private async openSegment(): Promise<void> {
+    this.currentPath = join(this.dir, `${String(this.sequence++).padStart(12, '0')}.open`);
+    this.file = await open(this.currentPath, 'a');
+    this.currentBytes = 0;
+  }
+
+  /** Closes the current segment so the loader can take it. Called by the loader before each load. */
+  async seal(): Promise<void> {
+    if (this.file === undefined || this.flushing) return;
+    const file = this.file;
+    const path = this.currentPath!;
+    this.file = undefined;
+    this.currentPath = undefined;
+    await file.close();
+    renameSync(path, path.replace(/\.open$/, '.ndjson'));
+  }
+
+  sealedSegments(): string[] {
+    return readdirSync(this.dir)
+      .filter((n) => n.endsWith('.ndjson'))
+      .sort()
+      .map((n) => join(this.dir, n));
+  }
+
+  /** Waits for pending writes, then seals. */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing || this.timer) await new Promise((r) => setTimeout(r, 1));
+    await this.seal();
+  }
+}

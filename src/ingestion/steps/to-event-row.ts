@@ -1,0 +1,115 @@
+import { sqlTimestamp } from '../../store/dialect/dialect.ts';
+import { parseDevice } from '../enrich/device.ts';
+import { resolveTrafficSource } from '../enrich/traffic-source.ts';
+import type { EventRow, SegmentMessage } from '../message.ts';
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function num(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Event names for the non-track calls, so every analysis can treat all messages as events. */
+export function eventName(m: SegmentMessage): string {
+  switch (m.type) {
+    case 'track':
+      return String(m.event).trim();
+    case 'page':
+      return 'Page Viewed';
+    case 'screen':
+      return 'Screen Viewed';
+    case 'identify':
+      return 'Identify';
+    case 'alias':
+      return 'Alias';
+    case 'group':
+      return 'Group';
+  }
+}
+
+/**
+ * Revenue of an order-like event, Segment e-commerce spec order: revenue, then total, then
+ * Σ price × quantity of its products.
+ */
+export function orderRevenue(props: Record<string, unknown>): number | null {
+  const direct = num(props.revenue) ?? num(props.total);
+  if (direct !== null) return direct;
+  if (Array.isArray(props.products) && props.products.length > 0) {
+    let sum = 0;
+    let any = false;
+    for (const p of props.products) {
+      const price = num(obj(p).price);
+      if (price === null) continue;
+      sum += price * (num(obj(p).quantity) ?? 1);
+      any = true;
+    }
+    if (any) return Math.round(sum * 100) / 100;
+  }
+  return null;
+}
+
+/** Enrich one validated message into its events_raw row: traffic source, channel, device. */
+export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date, receivedAt: Date): EventRow {
+  const context = obj(m.context);
+  const page = obj(context.page);
+  const props = { ...obj(m.properties) };
+  if (m.type === 'identify') Object.assign(props, obj(context.traits), obj(m.traits));
+  if (m.type === 'alias') props.previous_id = m.previousId;
+  if (m.type === 'group') Object.assign(props, { group_id: m.groupId, ...obj(m.traits) });
+  if ((m.type === 'page' || m.type === 'screen') && m.name) props.name ??= m.name;
+
+  const url = str(page.url) || str(props.url);
+  const referrer = str(page.referrer) || str(props.referrer);
+  const channelOverride = str(props.channel) || str(obj(context.touchpoint).channel);
+  const hasTraffic = Boolean(url || referrer || context.campaign || channelOverride);
+  // A server-side track without any web context is not a touch: it carries no channel of its own.
+  const traffic = hasTraffic || m.type === 'page' || m.type === 'screen'
+    ? resolveTrafficSource({ campaign: obj(context.campaign), url, referrer, channelOverride: channelOverride || undefined })
+    : undefined;
+  const device = parseDevice(str(context.userAgent) || undefined);
+  let path = str(page.path) || str(props.path);
+  if (!path && url) {
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      path = '';
+    }
+  }
+  const isOrder = m.type === 'track' && /order completed|purchase|checkout completed/i.test(String(m.event));
+  return {
+    project_id: projectId,
+    message_id: String(m.messageId),
+    type: m.type,
+    event: eventName(m),
+    anonymous_id: str(m.anonymousId),
+    user_id: str(m.userId),
+    timestamp: sqlTimestamp(timestamp),
+    received_at: sqlTimestamp(receivedAt),
+    channel: traffic?.channel ?? '',
+    source: traffic?.source ?? '',
+    medium: traffic?.medium ?? '',
+    campaign: traffic?.campaign ?? '',
+    term: traffic?.term ?? '',
+    content: traffic?.content ?? '',
+    click_id: traffic?.clickId ?? '',
+    referrer: traffic?.referrerHost ?? '',
+    url,
+    path,
+    revenue: isOrder || props.revenue !== undefined ? orderRevenue(props) : null,
+    currency: str(props.currency).toUpperCase(),
+    order_id: str(props.order_id) || str(props.orderId),
+    browser: device.browser,
+    os: device.os,
+    device_type: device.deviceType,
+    is_bot: device.isBot ? 1 : 0,
+    properties: JSON.stringify(props),
+    context: JSON.stringify(context),
+  };
+}
