@@ -83,6 +83,11 @@ describe('markov removal effects', () => {
     for (let i = 0; i < a.channels.length; i++) close(a.channels[i].conversions, b.channels[i].conversions, 1e-12);
   });
 
+  it('gives zero credit, not NaN, when nothing converted', () => {
+    const r = markov([{ path: ['A', 'B'], conversions: 0, value: 0, nulls: 5 }]);
+    assert.deepEqual(r.channels.map((c) => [c.channel, c.conversions, c.value, c.share]), [['A', 0, 0, 0], ['B', 0, 0, 0]]);
+  });
+
   it('rejects orders outside 1–4', () => {
     assert.throws(() => markov(classic, { order: 5 }), /order must be an integer from 1 to 4/);
   });

@@ -12,6 +12,9 @@ import { shapley } from './shapley.ts';
 import type { AttributionResult, ModelOptions, PathAggregate } from './types.ts';
 
 export type { AttributionResult, AttributionRow, ModelOptions, PathAggregate, BootstrapOptions } from './types.ts';
+export { buildMarkovChain, markovRemovalEffects } from './markov.ts';
+export { shapleyValues } from './shapley.ts';
+export { makeSyntheticPaths } from './synthetic.ts';
 
 export type ModelFn = (paths: PathAggregate[], options?: ModelOptions) => AttributionResult;
 
