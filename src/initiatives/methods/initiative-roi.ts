@@ -1,0 +1,176 @@
+// Turns a lift estimate on a KPI into business figures over the post-period:
+// incremental conversions, revenue and gross margin, ROI against the initiative's
+// cost, the payback date, and the actual-vs-counterfactual chart series.
+import { createRng, dayNumber, normalQuantile, normalSampler, quantile, sum } from './stats.ts';
+import type { IntervalEstimate, LiftEstimate } from './types.ts';
+
+/** Average days per month, so a per-month cost accrues smoothly day by day. */
+export const DAYS_PER_MONTH = 365.25 / 12;
+
+export interface InitiativeCost {
+  /** Paid at the ship date. */
+  oneOff: number;
+  /** Running cost, accrued pro rata per day from the ship date. */
+  perMonth?: number;
+}
+
+export interface RoiInput {
+  estimate: LiftEstimate;
+  /**
+   * What the KPI measures: a conversion `rate` (lift × exposed visitors), a
+   * conversion `count`, or `revenue` directly.
+   */
+  kpi: 'rate' | 'count' | 'revenue';
+  /** Exposed visitors per post day (rate KPIs): one number for every day or one per post day. Default: the estimate's exposure. */
+  exposure?: number | number[];
+  /** Revenue per conversion; required for rate and count KPIs. */
+  averageOrderValue?: number;
+  /** Standard error of the average order value, propagated when given. */
+  averageOrderValueSe?: number;
+  /** Gross margin as a fraction of revenue, e.g. 0.4. */
+  grossMargin: number;
+  cost: InitiativeCost;
+  /** Seed for the order-value draws when propagating through simulation draws, default 1. */
+  seed?: number;
+}
+
+export interface ChartPoint {
+  date: string;
+  actual: number;
+  counterfactual: number;
+  low: number;
+  high: number;
+}
+
+export interface RoiResult {
+  level: number;
+  /** null for a revenue KPI. */
+  incrementalConversions: IntervalEstimate | null;
+  incrementalRevenue: IntervalEstimate;
+  incrementalGrossMargin: IntervalEstimate;
+  /** one-off + per-month × months elapsed over the post-period. */
+  cost: number;
+  monthsElapsed: number;
+  /** (incremental gross margin − cost) / cost */
+  roi: IntervalEstimate;
+  /** First post day on which cumulative incremental gross margin ≥ cumulative cost, else null. */
+  paybackDate: string | null;
+  intervalMethod: 'simulation' | 'delta';
+  chart: ChartPoint[];
+  assumptions: string[];
+  warnings: string[];
+}
+
+export function initiativeRoi(input: RoiInput): RoiResult {
+  const { estimate, kpi, grossMargin, cost } = input;
+  const level = estimate.level;
+  const assumptions: string[] = [];
+  const warnings: string[] = [];
+  const post = estimate.series.filter((p) => p.post);
+  const ship = dayNumber(estimate.shipDate);
+  if (post.length === 0) throw new Error('the lift estimate has no post-period days');
+  if (!(cost.oneOff + (cost.perMonth ?? 0) > 0)) throw new Error('ROI needs a positive cost');
+  if (kpi !== 'revenue' && !(input.averageOrderValue !== undefined && input.averageOrderValue >= 0)) {
+    throw new Error(`an average order value is needed to value a ${kpi} lift`);
+  }
+
+  // Per-day multiplier that turns the per-unit KPI lift into conversions (or revenue).
+  let multiplier: number[];
+  if (kpi === 'rate') {
+    const ex = input.exposure;
+    if (typeof ex === 'number') multiplier = post.map(() => ex);
+    else if (Array.isArray(ex)) {
+      if (ex.length !== post.length) throw new Error(`exposure has ${ex.length} values for ${post.length} post days`);
+      multiplier = ex;
+    } else {
+      if (post.some((p) => p.exposure === undefined)) throw new Error('a rate KPI needs exposure (visitors) per post day');
+      multiplier = post.map((p) => p.exposure!);
+    }
+    assumptions.push('Incremental conversions = daily rate lift × that day’s exposed visitors; the change is assumed not to alter traffic.');
+  } else {
+    multiplier = post.map(() => estimate.treatedUnits);
+    if (estimate.treatedUnits > 1) assumptions.push(`Per-unit lift × ${estimate.treatedUnits} treated units.`);
+  }
+  const aov = kpi === 'revenue' ? 1 : input.averageOrderValue!;
+  const aovSe = kpi === 'revenue' ? 0 : input.averageOrderValueSe ?? 0;
+  const valueLabel = kpi === 'revenue' ? 'Revenue lift read directly from the KPI.' : `Incremental revenue = conversions × average order value ${aov}${aovSe ? ` (SE ${aovSe})` : ' (taken as known)'}.`;
+  assumptions.push(valueLabel, `Gross margin = ${grossMargin} × incremental revenue.`);
+
+  const lastDay = dayNumber(post[post.length - 1]!.date);
+  const monthsElapsed = (lastDay - ship + 1) / DAYS_PER_MONTH;
+  const totalCost = cost.oneOff + (cost.perMonth ?? 0) * monthsElapsed;
+  assumptions.push(`Cost = one-off ${cost.oneOff} + ${cost.perMonth ?? 0} per month × ${monthsElapsed.toFixed(2)} months (days / ${DAYS_PER_MONTH}).`);
+
+  const pointUnits = sum(post.map((p, t) => p.lift * multiplier[t]!));
+  const pointRevenue = pointUnits * aov;
+  const pointMargin = pointRevenue * grossMargin;
+  const roiOf = (margin: number) => (margin - totalCost) / totalCost;
+
+  const lo = (1 - level) / 2;
+  const hi = 1 - lo;
+  let units: IntervalEstimate;
+  let revenue: IntervalEstimate;
+  let margin: IntervalEstimate;
+  let roi: IntervalEstimate;
+  let intervalMethod: RoiResult['intervalMethod'];
+  if (estimate.draws && estimate.draws.length > 1) {
+    // Propagate through the joint lift draws (and independent order-value draws).
+    intervalMethod = 'simulation';
+    const normal = normalSampler(createRng(input.seed ?? 1));
+    const uDraws = estimate.draws.map((d) => sum(d.map((x, t) => x * multiplier[t]!)));
+    const rDraws = uDraws.map((u) => u * (aovSe > 0 ? aov + aovSe * normal() : aov));
+    const mDraws = rDraws.map((r) => r * grossMargin);
+    const iv = (point: number, xs: number[]) => ({ estimate: point, low: quantile(xs, lo), high: quantile(xs, hi) });
+    units = iv(pointUnits, uDraws);
+    revenue = iv(pointRevenue, rDraws);
+    margin = iv(pointMargin, mDraws);
+    roi = iv(roiOf(pointMargin), mDraws.map(roiOf));
+    assumptions.push(`Intervals from ${estimate.draws.length} simulation draws of the daily lift path.`);
+  } else {
+    // Delta method: the lift's uncertainty is that of its post-period average, applied to every day.
+    intervalMethod = 'delta';
+    const z = normalQuantile(hi);
+    const m = sum(multiplier);
+    const a = estimate.averageLift;
+    units = { estimate: pointUnits, low: pointUnits + (a.low - a.estimate) * m, high: pointUnits + (a.high - a.estimate) * m };
+    const seUnits = (units.high - units.low) / (2 * z);
+    const seRevenue = Math.sqrt(aov * aov * seUnits * seUnits + pointUnits * pointUnits * aovSe * aovSe);
+    revenue =
+      aovSe > 0
+        ? { estimate: pointRevenue, low: pointRevenue - z * seRevenue, high: pointRevenue + z * seRevenue }
+        : { estimate: pointRevenue, low: units.low * aov, high: units.high * aov };
+    margin = { estimate: pointMargin, low: revenue.low * grossMargin, high: revenue.high * grossMargin };
+    roi = { estimate: roiOf(pointMargin), low: roiOf(margin.low), high: roiOf(margin.high) };
+    assumptions.push('Intervals by the delta method from the average-lift interval (no simulation draws available).');
+  }
+
+  // Payback: cost accrues from the ship date; margin accrues with the daily point lift.
+  let paybackDate: string | null = null;
+  let cumMargin = 0;
+  for (let t = 0; t < post.length; t++) {
+    cumMargin += post[t]!.lift * multiplier[t]! * aov * grossMargin;
+    const elapsed = dayNumber(post[t]!.date) - ship + 1;
+    const cumCost = cost.oneOff + ((cost.perMonth ?? 0) * elapsed) / DAYS_PER_MONTH;
+    if (cumMargin >= cumCost - 1e-9 * Math.abs(cumCost)) {
+      paybackDate = post[t]!.date;
+      break;
+    }
+  }
+  if (roi.low < 0 && roi.high > 0) warnings.push('The ROI interval spans 0: the initiative may not have paid for itself.');
+  if (estimate.warnings.length) warnings.push(...estimate.warnings.map((w) => `Lift estimate: ${w}`));
+
+  return {
+    level,
+    incrementalConversions: kpi === 'revenue' ? null : units,
+    incrementalRevenue: revenue,
+    incrementalGrossMargin: margin,
+    cost: totalCost,
+    monthsElapsed,
+    roi,
+    paybackDate,
+    intervalMethod,
+    chart: estimate.series.map((p) => ({ date: p.date, actual: p.actual, counterfactual: p.counterfactual, low: p.low, high: p.high })),
+    assumptions: [...assumptions, ...estimate.assumptions.map((a) => `Lift estimate: ${a}`)],
+    warnings,
+  };
+}
