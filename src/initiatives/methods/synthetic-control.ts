@@ -9,7 +9,7 @@ export interface SyntheticControlInput {
   units: UnitSeries[];
   shipDate: string;
   level?: number;
-  /** Placebos whose pre-period RMSPE exceeds this multiple of the treated unit's are left out of the interval, default 5. */
+  /** Placebos whose pre-period RMSPE exceeds this multiple of the treated unit's are left out of the interval, default 20 (Abadie et al. 2010). */
   placeboFitCutoff?: number;
 }
 
@@ -127,7 +127,7 @@ function fitOne(target: number[], donors: number[][], isPost: boolean[]): Fit {
 
 export function syntheticControl(input: SyntheticControlInput): SyntheticControlResult {
   const level = input.level ?? 0.95;
-  const cutoff = input.placeboFitCutoff ?? 5;
+  const cutoff = input.placeboFitCutoff ?? 20;
   const ship = dayNumber(input.shipDate);
   const assumptions: string[] = [];
   const warnings: string[] = [];
@@ -174,16 +174,18 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
     used = placebos;
     for (const p of placebos) p.usedForInterval = true;
   }
-  // The interval treats the treated unit's estimation error as exchangeable with the
-  // placebo gaps (which have no effect by construction): τ̂ ± t(m−1) × RMS(placebo gaps).
+  // The interval treats the treated unit's standardized error (gap / pre-period RMSPE)
+  // as exchangeable with the placebos' (which have no effect by construction):
+  // τ̂ ± t(m−1) × RMSPE_pre(treated) × RMS(placebo average gap / placebo RMSPE_pre).
   const q = studentTQuantile(1 - (1 - level) / 2, used.length - 1);
-  const rmsAvg = Math.sqrt(mean(used.map((p) => p.averageGap ** 2)));
+  const scaleOf = (p: { preRmspe: number }) => main.preRmspe / Math.max(p.preRmspe, 1e-12);
+  const rmsAvg = Math.sqrt(mean(used.map((p) => (p.averageGap * scaleOf(p)) ** 2)));
   const tau = main.averageGap;
   const half = q * rmsAvg;
   const series: LiftPoint[] = days.map((d, t) => {
     const actual = y[t]!;
     const counterfactual = actual - main.gaps[t]!;
-    const bandHalf = q * Math.sqrt(mean(used.map((p) => p.gaps[t]! ** 2)));
+    const bandHalf = q * Math.sqrt(mean(used.map((p) => (p.gaps[t]! * scaleOf(p)) ** 2)));
     const tp = tMap.get(d)!;
     return {
       date: tp.date,
@@ -208,7 +210,8 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
     'Counterfactual = weighted sum of untreated donors, weights ≥ 0 summing to 1, chosen to minimise pre-period squared error (no intercept, outcome levels only).',
     'Donors are unaffected by the change, and the pre-period weights would have kept holding.',
     `p-value: rank of the treated post/pre RMSPE ratio among ${placebos.length} in-space placebos (each donor fitted from the others), (1 + #≥)/(1 + placebos).`,
-    `Interval: estimate ± t(${used.length - 1}) × root-mean-square of the placebos’ post-period gaps, i.e. the treated unit’s error is taken as exchangeable with placebo errors; placebos fitting worse than ${cutoff}× the treated pre-period RMSPE are left out.`,
+    `Interval: estimate ± t(${used.length - 1}) × treated pre-period RMSPE × root-mean-square of the placebos’ average post-period gap divided by their own pre-period RMSPE, i.e. the treated unit’s standardized error is taken as exchangeable with the placebos’; placebos fitting worse than ${cutoff}× the treated pre-period RMSPE are left out.`,
+    `With ${placebos.length} donors the smallest attainable permutation p-value is ${(1 / (placebos.length + 1)).toPrecision(3)}.`,
   );
   const postCf = series.filter((p) => p.post).map((p) => p.counterfactual);
   return {
