@@ -1,0 +1,97 @@
+/**
+ * What every analysis is scoped by: one project, a time range, and optional filters on channel
+ * and on persons (a saved persona or an inline segment). Analyses read `scopedEvents(...)`
+ * instead of the raw `events` view, so filters behave the same everywhere.
+ */
+import { z } from 'zod';
+import type { QueryBuilder } from '../store/dialect/dialect.ts';
+
+/** One rule of a segment: a condition on a person's traits or behaviour. */
+export const segmentRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('trait'), trait: z.string().min(1), op: z.enum(['eq', 'neq', 'contains']), value: z.string() }),
+  z.object({ kind: z.literal('first_channel'), channels: z.array(z.string()).min(1) }),
+  z.object({ kind: z.literal('did_event'), event: z.string().min(1), minCount: z.number().int().min(1).default(1) }),
+  z.object({ kind: z.literal('order_count'), op: z.enum(['gte', 'lte', 'eq']), value: z.number() }),
+  z.object({ kind: z.literal('revenue'), op: z.enum(['gte', 'lte']), value: z.number() }),
+  z.object({ kind: z.literal('survey_score'), survey: z.string().optional(), op: z.enum(['gte', 'lte']), value: z.number() }),
+]);
+export type SegmentRule = z.infer<typeof segmentRuleSchema>;
+
+export const segmentSchema = z.object({
+  match: z.enum(['all', 'any']).default('all'),
+  rules: z.array(segmentRuleSchema).min(1),
+});
+export type Segment = z.infer<typeof segmentSchema>;
+
+export interface AnalysisScope {
+  projectId: string;
+  from: Date;
+  to: Date;
+  channels?: string[];
+  segment?: Segment;
+  /** Leave bot traffic out (default true). */
+  excludeBots?: boolean;
+}
+
+export const ORDER_EVENT = 'Order Completed';
+export const SURVEY_EVENT = 'Survey Responded';
+
+/** SQL that selects the person_ids matching a segment, over all the project's history. */
+export function segmentPersonsSql(q: QueryBuilder, projectId: string, segment: Segment): string {
+  const d = q.d;
+  const p = q.str(projectId);
+  const conditions = segment.rules.map((rule): string => {
+    switch (rule.kind) {
+      case 'trait': {
+        const v = `${d.jsonString('traits', [rule.trait])}`;
+        const cond = rule.op === 'eq' ? `${v} = ${q.str(rule.value)}` : rule.op === 'neq' ? `${v} <> ${q.str(rule.value)}` : `position(${q.str(rule.value)} IN ${v}) > 0`;
+        return `person_id IN (SELECT person_id FROM persons WHERE project_id = ${p} AND ${cond})`;
+      }
+      case 'first_channel':
+        return `person_id IN (SELECT person_id FROM (SELECT person_id, ${d.argMin('channel', 'timestamp')} AS first_channel FROM events WHERE project_id = ${p} AND channel <> '' GROUP BY person_id) AS fc WHERE ${d.inArray('first_channel', q.list(rule.channels))})`;
+      case 'did_event':
+        return `person_id IN (SELECT person_id FROM events WHERE project_id = ${p} AND event = ${q.str(rule.event)} GROUP BY person_id HAVING count(*) >= ${q.num(rule.minCount)})`;
+      case 'order_count': {
+        const op = { gte: '>=', lte: '<=', eq: '=' }[rule.op];
+        return `person_id IN (SELECT person_id FROM events WHERE project_id = ${p} GROUP BY person_id HAVING ${d.countIf(`event = '${ORDER_EVENT}'`)} ${op} ${q.num(rule.value)})`;
+      }
+      case 'revenue': {
+        const op = rule.op === 'gte' ? '>=' : '<=';
+        return `person_id IN (SELECT person_id FROM events WHERE project_id = ${p} GROUP BY person_id HAVING ${d.sumIf('coalesce(revenue, 0)', `event = '${ORDER_EVENT}'`)} ${op} ${q.num(rule.value)})`;
+      }
+      case 'survey_score': {
+        const op = rule.op === 'gte' ? '>=' : '<=';
+        const survey = rule.survey ? ` AND ${d.jsonString('properties', ['survey'])} = ${q.str(rule.survey)}` : '';
+        return `person_id IN (SELECT person_id FROM events WHERE project_id = ${p} AND event = '${SURVEY_EVENT}'${survey} GROUP BY person_id HAVING avg(${d.jsonNumber('properties', ['score'])}) ${op} ${q.num(rule.value)})`;
+      }
+    }
+  });
+  return conditions.map((c) => `(${c})`).join(segment.match === 'all' ? ' AND ' : ' OR ');
+}
+
+/**
+ * A subquery of the project's events in scope (time range inclusive of `from`, exclusive of `to`).
+ * `extraWhere` adds analysis-specific conditions. Use as `FROM ${scopedEvents(q, scope)} AS e`.
+ */
+export function scopedEvents(q: QueryBuilder, scope: AnalysisScope, options: { ignoreTimeRange?: boolean; extraWhere?: string[] } = {}): string {
+  const where = [`project_id = ${q.str(scope.projectId)}`];
+  if (!options.ignoreTimeRange) where.push(`timestamp >= ${q.time(scope.from)}`, `timestamp < ${q.time(scope.to)}`);
+  if (scope.excludeBots !== false) where.push('is_bot = 0');
+  // A channel filter keeps the persons reached through those channels, with all their events,
+  // so conversions (which carry no channel of their own) stay in the picture.
+  if (scope.channels && scope.channels.length > 0) {
+    where.push(`person_id IN (SELECT person_id FROM events WHERE project_id = ${q.str(scope.projectId)} AND ${q.d.inArray('channel', q.list(scope.channels))})`);
+  }
+  if (scope.segment) where.push(`(${segmentPersonsSql(q, scope.projectId, scope.segment)})`);
+  where.push(...(options.extraWhere ?? []));
+  return `(SELECT * FROM events WHERE ${where.join(' AND ')})`;
+}
+
+/** The shared request fields of every analysis endpoint and command. */
+export const scopeInputSchema = z.object({
+  from: z.coerce.date(),
+  to: z.coerce.date(),
+  channels: z.array(z.string()).optional(),
+  segment: segmentSchema.optional(),
+  persona: z.string().optional(),
+});

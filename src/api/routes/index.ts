@@ -1,0 +1,14 @@
+/** Every route module, registered in one place. Add a line per feature. */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { registerCollectRoutes } from './collect.ts';
+import { registerSpendRoutes } from './spend.ts';
+import { registerSqlRoutes } from './sql.ts';
+import { registerSystemRoutes } from './system.ts';
+
+export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
+  registerCollectRoutes(app, ctx);
+  registerSqlRoutes(app, ctx);
+  registerSpendRoutes(app, ctx);
+  registerSystemRoutes(app, ctx);
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { runUserSql } from '../../sql/read-only-sql.ts';
+import { requireProject } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+const body = z.object({ sql: z.string().min(1), limit: z.number().int().positive().max(1_000_000).optional() });
+
+export function registerSqlRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/api/v1/sql', async (request) => {
+    const project = await requireProject(request, ctx);
+    const input = body.parse(request.body);
+    const rows = await runUserSql(ctx.store, project.id, input.sql, input.limit);
+    return { rows };
+  });
+}

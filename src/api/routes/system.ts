@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createProject, listProjects, updateProjectSettings } from '../../projects/projects.ts';
+import { requireProject } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+import { requireAdmin } from '../admin.ts';
+
+const settingsBody = z.object({
+  reportingCurrency: z.string().length(3).optional(),
+  currencyRates: z.record(z.string(), z.number().positive()).optional(),
+  margin: z.number().min(0).max(1).optional(),
+  domains: z.array(z.string()).optional(),
+});
+
+export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/health', async (_request, reply) => {
+    const ok = await ctx.store.ping();
+    return reply.code(ok ? 200 : 503).send({ ok, store: ctx.store.kind, backlogBytes: ctx.spool.backlogBytes });
+  });
+
+  /** Loads spooled events into the store now (tests and imports want read-your-writes). */
+  app.post('/api/v1/flush', async (request) => {
+    await requireProject(request, ctx);
+    return ctx.loader.loadNow();
+  });
+
+  app.get('/api/v1/project', async (request) => {
+    const p = await requireProject(request, ctx);
+    return { id: p.id, name: p.name, writeKey: p.writeKey, settings: p.settings };
+  });
+
+  app.patch('/api/v1/project/settings', async (request) => {
+    const p = await requireProject(request, ctx);
+    const next = await updateProjectSettings(ctx.store, p.id, settingsBody.parse(request.body));
+    await ctx.projects.reload();
+    return next.settings;
+  });
+
+  // Administration of projects: a token kept in the data folder (the CLI reads it).
+  app.post('/api/v1/admin/projects', async (request) => {
+    requireAdmin(request, ctx);
+    const { name } = z.object({ name: z.string().min(1) }).parse(request.body);
+    const { project, secretKey } = await createProject(ctx.store, name);
+    await ctx.projects.reload();
+    return { id: project.id, name: project.name, writeKey: project.writeKey, secretKey };
+  });
+
+  app.get('/api/v1/admin/projects', async (request) => {
+    requireAdmin(request, ctx);
+    return { projects: (await listProjects(ctx.store)).map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt })) };
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: `no route ${request.method} ${request.url}` });
+  });
+}

@@ -1,0 +1,17 @@
+/** Every CLI command, registered in one place. Add a line per feature. */
+import type { Command } from 'commander';
+import { registerImportCommand } from './import.ts';
+import { registerProjectCommands } from './projects.ts';
+import { registerServerCommands } from './server.ts';
+import { registerSqlCommand } from './sql.ts';
+import { registerStatsCommands } from './stats.ts';
+import { registerAttributionCommands } from './attribution.ts';
+
+export function registerCommands(program: Command): void {
+  registerServerCommands(program);
+  registerProjectCommands(program);
+  registerImportCommand(program);
+  registerSqlCommand(program);
+  registerStatsCommands(program);
+  registerAttributionCommands(program);
+}

@@ -1,0 +1,105 @@
+/**
+ * Projects and their keys. The write key goes into tracking snippets (public); the secret key
+ * reads data through the API and is stored only as a SHA-256 hash.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { getDocument, listDocuments, putDocument } from '../store/documents.ts';
+import type { Store } from '../store/store.ts';
+
+export interface ProjectSettings {
+  /** Currency every money figure is reported in; spend in other currencies is converted. */
+  reportingCurrency: string;
+  /** Units of reporting currency per unit of each other currency. */
+  currencyRates: Record<string, number>;
+  /** Gross margin as a fraction of revenue, for ROI. */
+  margin: number;
+  /** Domains that are the site itself: referrers from them are internal navigation. */
+  domains: string[];
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  writeKey: string;
+  secretKeyHash: string;
+  createdAt: string;
+  settings: ProjectSettings;
+}
+
+export const DEFAULT_SETTINGS: ProjectSettings = { reportingCurrency: 'USD', currencyRates: {}, margin: 0.3, domains: [] };
+
+const KIND = 'project';
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export async function createProject(store: Store, name: string, keys?: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; secretKey: string }> {
+  if (!name.trim()) throw new Error('project name must not be empty');
+  const secretKey = keys?.secretKey ?? `sk_${randomBytes(24).toString('base64url')}`;
+  const project: Project = {
+    id: randomUUID(),
+    name: name.trim(),
+    writeKey: keys?.writeKey ?? `wk_${randomBytes(16).toString('base64url')}`,
+    secretKeyHash: hashSecret(secretKey),
+    createdAt: new Date().toISOString(),
+    settings: DEFAULT_SETTINGS,
+  };
+  await putDocument(store, KIND, '', project.id, project);
+  return { project, secretKey };
+}
+
+export async function listProjects(store: Store): Promise<Project[]> {
+  return (await listDocuments<Project>(store, KIND, '')).map((d) => ({ ...d.body, settings: { ...DEFAULT_SETTINGS, ...d.body.settings } }));
+}
+
+export async function getProject(store: Store, id: string): Promise<Project | undefined> {
+  const p = await getDocument<Project>(store, KIND, '', id);
+  return p && { ...p, settings: { ...DEFAULT_SETTINGS, ...p.settings } };
+}
+
+export async function findProjectByName(store: Store, name: string): Promise<Project | undefined> {
+  return (await listProjects(store)).find((p) => p.name === name || p.id === name);
+}
+
+export async function updateProjectSettings(store: Store, id: string, settings: Partial<ProjectSettings>): Promise<Project> {
+  const p = await getProject(store, id);
+  if (!p) throw new Error(`unknown project ${id}`);
+  const next = { ...p, settings: { ...p.settings, ...settings } };
+  await putDocument(store, KIND, '', id, next);
+  return next;
+}
+
+/**
+ * Key lookups on the hot path come from memory; a miss reloads from the store at most once a
+ * second, so a project created through another process is found without a restart.
+ */
+export class ProjectDirectory {
+  private byWriteKey = new Map<string, Project>();
+  private bySecretHash = new Map<string, Project>();
+  private loadedAt = 0;
+
+  constructor(private readonly store: Store) {}
+
+  async reload(): Promise<void> {
+    const projects = await listProjects(this.store);
+    this.byWriteKey = new Map(projects.map((p) => [p.writeKey, p]));
+    this.bySecretHash = new Map(projects.map((p) => [p.secretKeyHash, p]));
+    this.loadedAt = Date.now();
+  }
+
+  private async lookup(map: () => Map<string, Project>, key: string): Promise<Project | undefined> {
+    const hit = map().get(key);
+    if (hit || Date.now() - this.loadedAt < 1000) return hit;
+    await this.reload();
+    return map().get(key);
+  }
+
+  byWrite(writeKey: string): Promise<Project | undefined> {
+    return this.lookup(() => this.byWriteKey, writeKey);
+  }
+
+  bySecret(secretKey: string): Promise<Project | undefined> {
+    return this.lookup(() => this.bySecretHash, hashSecret(secretKey));
+  }
+}
