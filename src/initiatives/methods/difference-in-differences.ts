@@ -1,7 +1,7 @@
 // Difference-in-differences of treated vs control units around the ship date.
 // Estimated by two-way fixed effects (unit + day) OLS, solved by alternating
 // demeaning (Frisch–Waugh), so panels with thousands of unit-days stay cheap.
-import { dateFromDayNumber, dayNumber, mean, relative, studentTQuantile, twoSidedP, prewhitenedLongRunSum, neweyWestLag, trendTest } from './stats.ts';
+import { ar1ContrastVariance, dateFromDayNumber, dayNumber, mean, relative, studentTQuantile, twoSidedP, prewhitenedLongRunSum, neweyWestLag, trendTest } from './stats.ts';
 import type { LiftEstimate, LiftPoint, UnitSeries } from './types.ts';
 
 export interface DidInput {
@@ -43,7 +43,7 @@ export interface DidResult extends LiftEstimate {
   hacLag: number | null;
   /** AR(1) coefficient of the daily gap residuals (day_ar1 only). */
   gapAutocorrelation: number | null;
-  /** Slope of the pre-period treated − control gap per day, Newey–West SE. */
+  /** Slope of the pre-period treated − control gap per day, with an AR(1)-robust SE. */
   preTrend: { slope: number; se: number; pValue: number; significant: boolean } | null;
 }
 
@@ -208,24 +208,10 @@ export function differenceInDifferences(input: DidInput): DidResult {
     const mPre = mean(g.filter((_, i) => !isPost[i]));
     const u = g.map((x, i) => x - (isPost[i] ? mPost : mPre));
     const n = g.length;
-    let num = 0;
-    let den = 0;
-    for (let t = 1; t < n; t++) {
-      // Only pairs of consecutive calendar days within one period.
-      if (isPost[t] !== isPost[t - 1] || common[t]! - common[t - 1]! !== 1) continue;
-      num += u[t]! * u[t - 1]!;
-      den += u[t - 1]! * u[t - 1]!;
-    }
-    const rhoRaw = den > 0 ? num / den : 0;
-    // Kendall's small-sample bias of the lag-1 autocorrelation, once per demeaned period.
-    rho = Math.max(-0.97, Math.min(0.97, rhoRaw + (2 * (1 + 3 * rhoRaw)) / n));
-    const s2 = u.reduce((acc, x) => acc + x * x, 0) / (n - 2);
     const c = isPost.map((p) => (p ? 1 / nPostC : -1 / nPreC));
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) v += c[i]! * c[j]! * Math.pow(rho, Math.abs(common[i]! - common[j]!));
-    }
-    variance = s2 * v;
+    const fitted = ar1ContrastVariance(c, u, common, (i) => (isPost[i] ? 1 : 0), 2);
+    rho = fitted.rho;
+    variance = fitted.variance;
     df = n - 2;
     clusters = n;
     kind = 'day_ar1';
@@ -268,6 +254,7 @@ export function differenceInDifferences(input: DidInput): DidResult {
   if (preCommon.length >= 4) {
     const tt = trendTest(preCommon, preCommon.map(gap));
     preTrend = { slope: tt.slope, se: tt.se, pValue: tt.p, significant: tt.p < alpha };
+    assumptions.push(`Parallel-trends check: pre-period treated − control gap regressed on time, AR(1)-robust SE, warning at p < ${alpha}.`);
     if (preTrend.significant) {
       warnings.push(
         `Pre-period trend in the treated − control gap (${tt.slope.toPrecision(3)} per day, p = ${tt.p.toPrecision(2)}): parallel trends is doubtful, so the estimate may be biased.`,

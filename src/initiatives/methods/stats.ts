@@ -369,8 +369,40 @@ export function prewhitenedLongRunSum(scores: readonly number[], lag: number): {
 }
 
 /**
- * Simple regression y = a + b·x with a Newey–West standard error on b; used for the
- * pre-trend check, where the gap series is usually autocorrelated.
+ * Variance of a linear contrast Σ c_i u_i of regression residual-type errors under an
+ * AR(1) model fitted to `resid` (consecutive days). The lag-1 autocorrelation gets
+ * Kendall's bias correction, scaled by `demeanedParameters` (≈ number of fitted mean
+ * parameters), because short-window Bartlett HACs under-cover persistent daily errors.
+ */
+export function ar1ContrastVariance(
+  c: readonly number[],
+  resid: readonly number[],
+  days: readonly number[],
+  segmentOf: (i: number) => number,
+  fittedParameters: number,
+): { variance: number; rho: number } {
+  const n = resid.length;
+  let num = 0;
+  let den = 0;
+  for (let t = 1; t < n; t++) {
+    if (segmentOf(t) !== segmentOf(t - 1) || days[t]! - days[t - 1]! !== 1) continue;
+    num += resid[t]! * resid[t - 1]!;
+    den += resid[t - 1]! * resid[t - 1]!;
+  }
+  const raw = den > 0 ? num / den : 0;
+  const rho = Math.max(-0.97, Math.min(0.97, raw + (fittedParameters * (1 + 3 * raw)) / n));
+  const s2 = dot(resid, resid) / (n - fittedParameters);
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    if (c[i] === 0) continue;
+    for (let j = 0; j < n; j++) v += c[i]! * c[j]! * Math.pow(rho, Math.abs(days[i]! - days[j]!));
+  }
+  return { variance: s2 * v, rho };
+}
+
+/**
+ * Simple regression y = a + b·x (x in days) with an AR(1)-robust standard error on b;
+ * used for the pre-trend check, where the gap series is usually autocorrelated.
  */
 export function trendTest(x: readonly number[], y: readonly number[]): { slope: number; se: number; t: number; p: number; df: number } {
   const n = x.length;
@@ -383,9 +415,10 @@ export function trendTest(x: readonly number[], y: readonly number[]): { slope: 
     sxy += (x[i]! - mx) * (y[i]! - my);
   }
   const slope = sxy / sxx;
-  const scores = x.map((xi, i) => (xi - mx) * (y[i]! - my - slope * (xi - mx)));
-  const lrv = bartlettLongRunSum(scores, neweyWestLag(n));
-  const se = Math.sqrt((lrv / (sxx * sxx)) * (n / (n - 2)));
+  const resid = x.map((xi, i) => y[i]! - my - slope * (xi - mx));
+  const c = x.map((xi) => (xi - mx) / sxx);
+  const { variance } = ar1ContrastVariance(c, resid, x, () => 0, 2);
+  const se = Math.sqrt(variance);
   const t = slope / se;
   const df = n - 2;
   return { slope, se, t, p: twoSidedP(t, df), df };

@@ -94,6 +94,16 @@ test('parallel-trends warning fires on a diverging pre-trend and stays quiet on 
   assert.ok(!parallel.warnings.some((w) => w.includes('Pre-period trend')));
 });
 
+test('parallel-trends check warns on under 10% of 500 parallel (null) simulations with AR(1) errors', () => {
+  let warned = 0;
+  for (let s = 0; s < 500; s++) {
+    const r = differenceInDifferences({ units: pair(9000 + s, { preSlopeTreated: 0, effect: 0 }), shipDate: addDaysLocal(56) });
+    if (r.preTrend!.significant) warned++;
+  }
+  console.log(`pre-trend false-warning rate: ${warned / 500}`);
+  assert.ok(warned / 500 < 0.1, `${warned / 500}`);
+});
+
 test('DiD recovers a known effect within its interval', () => {
   const r = differenceInDifferences({ units: pair(5, { preSlopeTreated: 0, effect: 4 }), shipDate: addDaysLocal(56) });
   assert.ok(r.averageLift.low < 4 && 4 < r.averageLift.high, JSON.stringify(r.averageLift));
