@@ -95,3 +95,29 @@ export const scopeInputSchema = z.object({
   segment: segmentSchema.optional(),
   persona: z.string().optional(),
 });
+
+export type ScopeInput = z.infer<typeof scopeInputSchema>;
+
+/**
+ * Turns request fields into an AnalysisScope: a saved persona (document kind "persona" with a
+ * `segment` body) is looked up by id or name; an inline segment is used as given.
+ */
+export async function resolveScope(
+  store: import('../store/store.ts').Store,
+  projectId: string,
+  input: ScopeInput,
+): Promise<AnalysisScope> {
+  if (input.to.getTime() <= input.from.getTime()) throw new ScopeError('to: the date range must end after it starts');
+  let segment = input.segment;
+  if (input.persona) {
+    const { listDocuments } = await import('../store/documents.ts');
+    const personas = await listDocuments<{ name?: string; segment: Segment }>(store, 'persona', projectId);
+    const found = personas.find((p) => p.id === input.persona || p.body.name === input.persona);
+    if (!found) throw new ScopeError(`persona: no persona "${input.persona}"`);
+    segment = found.body.segment;
+  }
+  return { projectId, from: input.from, to: input.to, channels: input.channels, segment };
+}
+
+/** A request that names something that does not exist or is inconsistent (answered with 400). */
+export class ScopeError extends Error {}

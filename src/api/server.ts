@@ -12,6 +12,8 @@ import { Loader } from '../ingestion/loader.ts';
 import { Spool } from '../ingestion/spool.ts';
 import { ProjectDirectory } from '../projects/projects.ts';
 import { SqlRejected } from '../sql/read-only-sql.ts';
+import { ScopeError } from '../analysis/scope.ts';
+import { SpendRowError } from '../import/spend.ts';
 import { openStore } from '../store/open-store.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { HttpError } from './auth.ts';
@@ -68,7 +70,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       const issue = error.issues[0]!;
       return reply.code(400).send({ error: `${issue.path.join('.') || 'body'}: ${issue.message}`, field: issue.path.join('.'), issues: error.issues });
     }
-    if (error instanceof SqlRejected) return reply.code(400).send({ error: error.message });
+    if (error instanceof SqlRejected || error instanceof ScopeError || error instanceof SpendRowError) return reply.code(400).send({ error: error.message });
     if (error instanceof StoreUnavailableError) return reply.code(503).header('Retry-After', '10').send({ error: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413 || (error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
