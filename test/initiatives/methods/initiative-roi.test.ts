@@ -96,3 +96,22 @@ test('order-value uncertainty widens the revenue interval by the delta method', 
   const seRev = Math.sqrt(2500 * seConv * seConv + 10000 * 25);
   assert.ok(Math.abs(r.incrementalRevenue.high - (5000 + 1.959963984540054 * seRev)) < 1e-3, `${r.incrementalRevenue.high}`);
 });
+
+test('ROI from a forecast on a conversion rate uses the daily visitors and the simulation draws', async () => {
+  const { counterfactualForecast } = await import('../../../src/initiatives/methods/counterfactual-forecast.ts');
+  const { gen } = await import('./simulate.ts');
+  const { normal } = gen(77);
+  // Rate 2% + noise, +0.5 points from the ship date, 2000 visitors a day.
+  const series = Array.from({ length: 98 }, (_, i) => ({
+    date: addDays('2026-01-01', i),
+    value: 0.02 + 0.0005 * normal() + (i >= 84 ? 0.005 : 0),
+    weight: 2000,
+  }));
+  const est = counterfactualForecast({ series, shipDate: addDays('2026-01-01', 84), draws: 1000 });
+  const r = initiativeRoi({ estimate: est, kpi: 'rate', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000 } });
+  assert.equal(r.intervalMethod, 'simulation');
+  // Truth: 0.005 × 2000 × 14 days = 140 conversions → margin 2800 → ROI 1.8.
+  assert.ok(r.incrementalConversions!.low < 140 && 140 < r.incrementalConversions!.high, JSON.stringify(r.incrementalConversions));
+  assert.ok(r.roi.low < 1.8 && 1.8 < r.roi.high, JSON.stringify(r.roi));
+  assert.ok(Math.abs(r.incrementalConversions!.estimate - est.cumulativeLift.estimate * 2000) < 1e-6);
+});
