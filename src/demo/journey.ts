@@ -779,7 +779,7 @@ class CustomerSim {
       const e = kept[k]!;
       const m = e.m;
       m.messageId = idBase + k.toString(36);
-      m.timestamp = new Date(e.t).toISOString();
+      m.timestamp = isoTimestamp(s, e.t);
       messages[k] = m;
       const key = typeKey(m.type, m.event);
       tally.byType.set(key, (tally.byType.get(key) ?? 0) + 1);
@@ -832,6 +832,27 @@ class CustomerSim {
     }
     return messages;
   }
+}
+
+const PAD2 = Array.from({ length: 60 }, (_, k) => String(k).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, k) => String(k).padStart(3, '0'));
+const dayPrefixes = new WeakMap<Schedule, string[]>();
+
+/** Date#toISOString for in-period times, without a Date per message (the hot path). */
+function isoTimestamp(s: Schedule, t: number): string {
+  let prefixes = dayPrefixes.get(s);
+  if (!prefixes) {
+    prefixes = Array.from({ length: s.days }, (_, d) => new Date(s.start + d * DAY).toISOString().slice(0, 11));
+    dayPrefixes.set(s, prefixes);
+  }
+  const d = Math.floor((t - s.start) / DAY);
+  let ms = t - s.start - d * DAY;
+  const h = Math.floor(ms / HOUR);
+  ms -= h * HOUR;
+  const min = Math.floor(ms / MINUTE);
+  ms -= min * MINUTE;
+  const sec = Math.floor(ms / 1000);
+  return `${prefixes[d]}${PAD2[h]}:${PAD2[min]}:${PAD2[sec]}.${PAD3[ms - sec * 1000]}Z`;
 }
 
 function startOfDay(t: number): number {

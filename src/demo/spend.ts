@@ -28,8 +28,11 @@ export function* spendRowsFrom(s: Schedule, tally: Tally): Generator<SpendRow> {
       const { key, channel, campaign, keyword } = keys[k]!;
       const r = new Rng(seedOf(s.seed, 0x5be4d, d, k));
       const tracked = tally.paid.get(key)![d]!;
-      const untracked = lo + (hi - lo) * r.next();
-      const clicks = Math.round(tracked / (1 - untracked));
+      const share = lo + (hi - lo) * r.next();
+      const mean = (tracked * share) / (1 - share);
+      // Poisson keeps the expected share right even on days with one or two clicks.
+      const extra = mean > 50 ? Math.max(0, Math.round(mean + Math.sqrt(mean) * r.normal())) : r.poisson(mean);
+      const clicks = tracked + extra;
       const cost = Math.round(clicks * campaign.cpc * (0.85 + 0.3 * r.next()) * 100) / 100;
       // +1 keeps impressions on days without a click: the ads still ran.
       const impressions = Math.round(((clicks + 1) / campaign.ctr) * (0.8 + 0.4 * r.next()));
