@@ -5,10 +5,14 @@ import { registerCollectRoutes } from './collect.ts';
 import { registerSpendRoutes } from './spend.ts';
 import { registerSqlRoutes } from './sql.ts';
 import { registerSystemRoutes } from './system.ts';
+import { registerAuthRoutes } from './auth.ts';
+import { registerWebRoutes } from './web.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
   registerSqlRoutes(app, ctx);
   registerSpendRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerWebRoutes(app, ctx);
 }

@@ -3,6 +3,7 @@ import { adminToken } from '../../api/admin.ts';
 import { startServer } from '../../api/server.ts';
 import { loadDemo, type DemoCommandOptions } from '../../import/load-demo.ts';
 import { createProject, listProjects } from '../../projects/projects.ts';
+import { ensureOwner } from '../../auth/users.ts';
 import { openStore } from '../../store/open-store.ts';
 import { configFrom, globalOptions, type GlobalOptions } from '../target.ts';
 
@@ -19,6 +20,7 @@ async function serve(opts: GlobalOptions, o: StartOptions, banner: string[]): Pr
     const { project, secretKey } = await createProject(store, 'Default');
     banner.push(`Created project "${project.name}"`, `  write key:  ${project.writeKey}`, `  secret key: ${secretKey}  (shown once; keep it)`);
   }
+  banner.push(...(await ensureOwner(store)));
   const server = await startServer(config, { store });
   process.stdout.write([`Waymark is running on ${server.url} (store: ${store.kind}, data: ${config.dataDir})`, ...banner, ''].join('\n'));
   const stop = async () => {

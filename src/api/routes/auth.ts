@@ -1,0 +1,95 @@
+/** Dashboard sign-in, sessions, team members and the projects a signed-in user can open. */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { requireRole, requireUser, resolveSessionProject } from '../../auth/access.ts';
+import { LoginRateLimiter } from '../../auth/rate-limit.ts';
+import { createSession, endSession, parseCookies, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from '../../auth/sessions.ts';
+import { authenticate, createUser, listUsers, publicUser, ROLES, UserError } from '../../auth/users.ts';
+import { createProject, getProject, hashSecret, listProjects } from '../../projects/projects.ts';
+import { putDocument } from '../../store/documents.ts';
+import { addProjectResolver, HttpError } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+const loginBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
+const userBody = z.object({ email: z.string().min(3), password: z.string().min(8), name: z.string().optional(), role: z.enum(ROLES).default('viewer') });
+
+// Resolvers live in a module-level list; several servers in one process share this one.
+let resolverAdded = false;
+
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  if (!resolverAdded) {
+    addProjectResolver(resolveSessionProject);
+    resolverAdded = true;
+  }
+  const limiter = new LoginRateLimiter();
+
+  app.post('/api/v1/auth/login', async (request, reply) => {
+    const wait = limiter.retryAfter(request.ip);
+    if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).send({ error: `too many failed sign-ins; try again in ${wait} s` });
+    const { email, password } = loginBody.parse(request.body);
+    const user = await authenticate(ctx.store, email, password);
+    if (!user) {
+      limiter.fail(request.ip);
+      throw new HttpError(401, 'wrong email or password');
+    }
+    limiter.succeed(request.ip);
+    const { token } = await createSession(ctx.store, user.id);
+    reply.header('Set-Cookie', sessionCookie(token, SESSION_TTL_MS / 1000, request.protocol === 'https'));
+    return { user: publicUser(user) };
+  });
+
+  app.post('/api/v1/auth/logout', async (request, reply) => {
+    const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+    if (token) await endSession(ctx.store, token);
+    reply.header('Set-Cookie', sessionCookie('', 0, request.protocol === 'https'));
+    return { ok: true };
+  });
+
+  app.get('/api/v1/auth/me', async (request) => {
+    return { user: publicUser(await requireUser(request, ctx)) };
+  });
+
+  app.get('/api/v1/auth/users', async (request) => {
+    requireRole(await requireUser(request, ctx), ['owner'], 'see the team');
+    return { users: (await listUsers(ctx.store)).map(publicUser) };
+  });
+
+  app.post('/api/v1/auth/users', async (request, reply) => {
+    requireRole(await requireUser(request, ctx), ['owner'], 'add team members');
+    const input = userBody.parse(request.body);
+    try {
+      const user = await createUser(ctx.store, input);
+      return reply.code(201).send({ user: publicUser(user) });
+    } catch (error) {
+      if (error instanceof UserError) throw new HttpError(400, error.message);
+      throw error;
+    }
+  });
+
+  app.get('/api/v1/projects', async (request) => {
+    await requireUser(request, ctx);
+    const projects = (await listProjects(ctx.store)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return { projects: projects.map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt, settings: p.settings })) };
+  });
+
+  app.post('/api/v1/projects', async (request, reply) => {
+    requireRole(await requireUser(request, ctx), ['owner', 'member'], 'create projects');
+    const { name } = z.object({ name: z.string().trim().min(1) }).parse(request.body);
+    const { project, secretKey } = await createProject(ctx.store, name);
+    await ctx.projects.reload();
+    return reply.code(201).send({ id: project.id, name: project.name, writeKey: project.writeKey, secretKey });
+  });
+
+  // The secret key is stored hashed, so the dashboard can only show a new one (once).
+  app.post('/api/v1/projects/:id/secret-key', async (request) => {
+    requireRole(await requireUser(request, ctx), ['owner', 'member'], 'rotate keys');
+    const { id } = request.params as { id: string };
+    const project = await getProject(ctx.store, id);
+    if (!project) throw new HttpError(404, `no project ${id}`);
+    const secretKey = `sk_${randomBytes(24).toString('base64url')}`;
+    await putDocument(ctx.store, 'project', '', id, { ...project, secretKeyHash: hashSecret(secretKey) });
+    await ctx.projects.reload();
+    return { id, secretKey };
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Dashboard sessions: a random token in an HTTP-only cookie; the store keeps only its SHA-256
+ * (document kind "web_session"), so a copy of the data folder does not hold live sessions.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { deleteDocument, getDocument, putDocument } from '../store/documents.ts';
+import type { Store } from '../store/store.ts';
+import { getUser, type User } from './users.ts';
+
+export const SESSION_COOKIE = 'waymark_session';
+export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+const KIND = 'web_session';
+
+interface SessionDoc {
+  userId: string;
+  expiresAt: string;
+}
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Recently checked sessions, so a dashboard page's dozen requests do not each read the store. */
+const cache = new Map<string, { user: User; until: number }>();
+const CACHE_MS = 5000;
+
+export async function createSession(store: Store, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await putDocument<SessionDoc>(store, KIND, '', tokenHash(token), { userId, expiresAt: expiresAt.toISOString() });
+  return { token, expiresAt };
+}
+
+export async function sessionUser(store: Store, token: string, now = new Date()): Promise<User | undefined> {
+  const h = tokenHash(token);
+  const hit = cache.get(h);
+  if (hit && hit.until > now.getTime()) return hit.user;
+  const doc = await getDocument<SessionDoc>(store, KIND, '', h);
+  if (!doc || new Date(doc.expiresAt).getTime() <= now.getTime()) return undefined;
+  const user = await getUser(store, doc.userId);
+  if (user) cache.set(h, { user, until: now.getTime() + CACHE_MS });
+  return user;
+}
+
+export async function endSession(store: Store, token: string): Promise<void> {
+  const h = tokenHash(token);
+  cache.delete(h);
+  await deleteDocument(store, KIND, '', h);
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const name = part.slice(0, i).trim();
+    if (name && !(name in out)) out[name] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
+}
