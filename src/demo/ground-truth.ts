@@ -154,6 +154,7 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       start_date: isoDate(s.expStart),
       end_date: isoDate(s.expEnd - DAY),
       exposure: 'new visitors whose first visit falls in the window see Experiment Viewed on their landing page',
+      // Person level: an order on a second device that never identified is not linkable from events alone.
       metric: 'first Order Completed within window_days of Experiment Viewed (same person, across devices)',
       window_days: PARAMS.experiment.windowDays,
       true_relative_lift: PARAMS.experiment.relativeLift,

@@ -26,19 +26,34 @@ export function seedOf(...parts: number[]): number {
   return h;
 }
 
-/** mulberry32: small, fast, and good enough for simulation (not for cryptography). */
+/**
+ * sfc32 (Chris Doty-Humphrey's Small Fast Chaotic generator): 128 bits of state, so the
+ * streams of thousands of customers do not overlap the way 32-bit-state generators' do.
+ */
 export class Rng {
-  private s: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.a = mix32(seed ^ 0x9e3779b9);
+    this.b = mix32(seed ^ 0x243f6a88);
+    this.c = mix32(seed ^ 0xb7e15162);
+    this.d = 1;
+    for (let k = 0; k < 12; k++) this.next();
   }
   /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const d = this.d;
+    const t = (((a + b) | 0) + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
+    return (t >>> 0) / 4294967296;
   }
   /** 32 random bits. */
   u32(): number {

@@ -82,9 +82,13 @@ test('the experiment splits 50/50 without sample ratio mismatch and its realised
     const t = user ? firstOrderAt.get(user) : undefined;
     if (t !== undefined && t >= e.t && t - e.t <= windowMs) converted[e.variation]!++;
   }
-  // Ground truth reports exactly the stream's exposures and conversions.
+  // Ground truth reports exactly the stream's exposures. Its conversions are per person; from
+  // events alone an order on a second device that never identified cannot be linked, so the
+  // stream shows at most that many, and only a few fewer.
   assert.deepEqual(truth.experiment.exposed, exposed);
-  assert.deepEqual(truth.experiment.converted, converted);
+  for (const k of [0, 1]) {
+    assert.ok(converted[k]! <= truth.experiment.converted[k]! && converted[k]! >= 0.95 * truth.experiment.converted[k]!, `arm ${k}: ${converted[k]} vs ${truth.experiment.converted[k]}`);
+  }
   const n = exposed[0]! + exposed[1]!;
   assert.ok(n > 3000, `exposed ${n}`);
   const chi2 = (exposed[0]! - n / 2) ** 2 / (n / 2) + (exposed[1]! - n / 2) ** 2 / (n / 2);
@@ -98,7 +102,9 @@ test('the experiment splits 50/50 without sample ratio mismatch and its realised
   // The potential-outcome rates of all exposed visitors carry the parameter's lift
   // (they share random numbers, so their ratio is far tighter than the observed one).
   const { control, treatment } = truth.experiment.true_rates;
-  assert.ok(Math.abs(treatment / control - 1 - truth.experiment.true_relative_lift) < 0.03, `true rates ${control} → ${treatment}`);
+  const extra = (treatment - control) * n; // visitors converted only by the banner
+  const extraSe = Math.sqrt(extra) / (control * n);
+  assert.ok(Math.abs(treatment / control - 1 - truth.experiment.true_relative_lift) < 3 * extraSe, `true rates ${control} → ${treatment}`);
   for (const [rate, k] of [[control, 0], [treatment, 1]] as const) {
     const s = Math.sqrt((rate * (1 - rate)) / exposed[k]!);
     assert.ok(Math.abs(converted[k]! / exposed[k]! - rate) < 3 * s, `arm ${k}: ${converted[k]! / exposed[k]!} vs ${rate}`);
