@@ -60,6 +60,11 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     toDate: (ts) => `toDate(${ts})`,
     formatDate: (ts) => `formatDateTime(${ts}, '%Y-%m-%d')`,
     jsonString: (col, path) => `JSONExtractString(${col}, ${path.map(quote).join(', ')})`,
+    // JSONExtractString gives '' for a number; the raw text of a number is its digits.
+    jsonScalar: (col, path) => {
+      const at = path.map(quote).join(', ');
+      return `if(JSONType(${col}, ${at}) = 'String', JSONExtractString(${col}, ${at}), JSONExtractRaw(${col}, ${at}))`;
+    },
     jsonNumber: (col, path) => `JSONExtract(${col}, ${path.map(quote).join(', ')}, 'Nullable(Float64)')`,
     argMin: (e, by) => `argMin(${e}, ${by})`,
     argMax: (e, by) => `argMax(${e}, ${by})`,

@@ -46,6 +46,8 @@ export interface Dialect {
   formatDate(ts: string): string;
   /** Read a string field at a dotted path of a JSON string column ('' when missing). */
   jsonString(column: string, path: string[]): string;
+  /** Read a scalar field (string, number or boolean) as text, e.g. an id sent as 0 or "0" ('' when missing). */
+  jsonScalar(column: string, path: string[]): string;
   /** Read a numeric field at a dotted path of a JSON string column (NULL when missing). */
   jsonNumber(column: string, path: string[]): string;
   /** value of `expr` on the row where `by` is smallest / largest. */
@@ -137,5 +139,6 @@ export function ident(name: string): string {
 
 /** Formats a Date as 'YYYY-MM-DD HH:MM:SS.sss' (UTC), which both engines parse as a timestamp. */
 export function sqlTimestamp(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }

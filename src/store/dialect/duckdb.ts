@@ -45,6 +45,7 @@ export const duckdbDialect: Dialect = {
   toDate: (ts) => `CAST(${ts} AS DATE)`,
   formatDate: (ts) => `strftime(${ts}, '%Y-%m-%d')`,
   jsonString: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
+  jsonScalar: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
   jsonNumber: (col, path) => `TRY_CAST(json_extract_string(${col}, ${jsonPath(path)}) AS DOUBLE)`,
   argMin: (e, by) => `arg_min(${e}, ${by})`,
   argMax: (e, by) => `arg_max(${e}, ${by})`,
