@@ -29,10 +29,14 @@ export interface ImportOptions {
 }
 
 function writeAsync(stream: WriteStream, data: string): Promise<void> {
+  if (stream.write(data)) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    if (stream.write(data)) resolve();
-    else stream.once('drain', resolve);
-    stream.once('error', reject);
+    const onError = (e: unknown) => reject(e);
+    stream.once('error', onError);
+    stream.once('drain', () => {
+      stream.off('error', onError);
+      resolve();
+    });
   });
 }
 

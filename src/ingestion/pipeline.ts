@@ -47,7 +47,14 @@ export function processMessages(
       return;
     }
     const timestamp = correctTimestamp(valid.value, batchSentAt, receivedAt);
-    rows.push(toEventRow(projectId, valid.value, timestamp, receivedAt));
+    const row = toEventRow(projectId, valid.value, timestamp, receivedAt);
+    // Properties and context hold nearly all of a message's bytes; their serialised size is the message's size.
+    const size = row.properties.length + row.context.length + row.url.length;
+    if (size > maxMessageBytes) {
+      rejected.push({ index, field: 'message', message: `message is about ${size} bytes, over the ${maxMessageBytes}-byte limit`, status: 413 });
+      return;
+    }
+    rows.push(row);
   });
   return { rows, rejected };
 }
