@@ -1,0 +1,155 @@
+/**
+ * The journey model: a journey is a named, ordered list of stages; a person enters a stage at
+ * the first event matching any of its rules. Validated with zod so that a bad definition is a
+ * clear 400 (API) or message (CLI), never a broken query.
+ */
+import { z } from 'zod';
+
+/** A condition on one field of an event's properties JSON. */
+export const propertyFilterSchema = z.discriminatedUnion('op', [
+  z.object({ key: z.string().min(1), op: z.enum(['eq', 'neq', 'contains']), value: z.string() }),
+  z.object({ key: z.string().min(1), op: z.enum(['gte', 'lte', 'gt', 'lt']), value: z.number() }),
+  z.object({ key: z.string().min(1), op: z.literal('in'), value: z.array(z.string()).min(1) }),
+  z.object({ key: z.string().min(1), op: z.literal('exists') }),
+]);
+export type PropertyFilter = z.infer<typeof propertyFilterSchema>;
+
+const regexSchema = z.string().min(1).refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+/** One rule: every condition given must hold (AND); a stage's rules are alternatives (OR). */
+export const stageRuleSchema = z
+  .object({
+    events: z.array(z.string().min(1)).min(1).optional(),
+    /** The event's own channel (events.channel), e.g. 'Paid Search', 'Phone'. */
+    channels: z.array(z.string().min(1)).min(1).optional(),
+    /** Any non-empty channel: a touch that came through some channel. */
+    anyChannel: z.boolean().optional(),
+    pathRegex: regexSchema.optional(),
+    urlRegex: regexSchema.optional(),
+    properties: z.array(propertyFilterSchema).min(1).optional(),
+    /** Enter at the nth matching event (2 = a repeat), not the first. */
+    minOccurrence: z.number().int().min(1).max(100).default(1),
+    /** Only events at or after entering this earlier stage count (e.g. a call after a purchase). */
+    after: z.string().min(1).optional(),
+  })
+  .refine((r) => r.events || r.channels || r.anyChannel || r.pathRegex || r.urlRegex || r.properties, {
+    message: 'a rule needs at least one condition (events, channels, anyChannel, pathRegex, urlRegex or properties)',
+  });
+export type StageRule = z.infer<typeof stageRuleSchema>;
+
+export const stageSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'stage id: lowercase letters, digits, - and _, starting with a letter'),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  rules: z.array(stageRuleSchema).min(1),
+});
+export type Stage = z.infer<typeof stageSchema>;
+
+export const touchpointConfigSchema = z.object({
+  /** Channel of events that carry none of their own (server-side, internal navigation). */
+  defaultChannel: z.string().min(1).default('Web'),
+  /** Channel implied by an event name when the event has no channel (Email Opened → Email). */
+  eventChannels: z.record(z.string(), z.string()).default({}),
+  /** Technical events that are not customer interactions. */
+  excludeEvents: z.array(z.string()).default([]),
+});
+export type TouchpointConfig = z.infer<typeof touchpointConfigSchema>;
+
+export const journeySchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'journey id: letters, digits, - and _').optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    stages: z.array(stageSchema).min(2).max(12),
+    touchpoints: touchpointConfigSchema.default({ defaultChannel: 'Web', eventChannels: {}, excludeEvents: [] }),
+  })
+  .superRefine((j, ctx) => {
+    const seen = new Map<string, number>();
+    j.stages.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id "${s.id}"` });
+      seen.set(s.id, i);
+    });
+    j.stages.forEach((s, i) =>
+      s.rules.forEach((r, k) => {
+        if (r.after === undefined) return;
+        const target = seen.get(r.after);
+        const path = ['stages', i, 'rules', k, 'after'];
+        if (target === undefined || target >= i) ctx.addIssue({ code: 'custom', path, message: `after: "${r.after}" must be an earlier stage` });
+        // One level of dependency keeps the entry computation to two passes.
+        else if (j.stages[target]!.rules.some((x) => x.after !== undefined)) ctx.addIssue({ code: 'custom', path, message: `after: stage "${r.after}" itself uses after` });
+      }),
+    );
+  });
+export type JourneyInput = z.input<typeof journeySchema>;
+export type Journey = z.infer<typeof journeySchema> & { id: string };
+
+export const DEFAULT_JOURNEY_ID = 'default-b2c';
+
+/**
+ * The B2C template on the Segment e-commerce spec. Experience and the post-purchase events
+ * count only after a purchase, so a pre-sale chat stays in consideration.
+ */
+export const DEFAULT_JOURNEY: Journey = journeySchema.parse({
+  id: DEFAULT_JOURNEY_ID,
+  name: 'B2C retail (default)',
+  description: 'Awareness → consideration → purchase → experience → loyalty on Segment e-commerce events.',
+  stages: [
+    {
+      id: 'awareness',
+      name: 'Awareness',
+      description: 'Any page or screen view, or any touch through a channel (ad click, email, social, call).',
+      rules: [{ events: ['Page Viewed', 'Screen Viewed', 'Email Opened', 'Email Link Clicked'] }, { anyChannel: true }],
+    },
+    {
+      id: 'consideration',
+      name: 'Consideration',
+      description: 'Looks at or for products, or starts buying.',
+      rules: [{ events: ['Product Viewed', 'Products Searched', 'Product List Viewed', 'Product Added', 'Cart Viewed', 'Checkout Started'] }],
+    },
+    { id: 'purchase', name: 'Purchase', description: 'First completed order.', rules: [{ events: ['Order Completed'] }] },
+    {
+      id: 'experience',
+      name: 'Experience',
+      description: 'Delivery, service contacts, surveys and refunds after a purchase.',
+      rules: [{ events: ['Order Delivered', 'Chat Started', 'Call Completed', 'Survey Responded', 'Order Refunded'], after: 'purchase' }],
+    },
+    {
+      id: 'loyalty',
+      name: 'Loyalty',
+      description: 'A repeat order (second or later), or an NPS promoter score (9–10).',
+      rules: [
+        { events: ['Order Completed'], minOccurrence: 2 },
+        { events: ['Survey Responded'], properties: [{ key: 'survey', op: 'eq', value: 'NPS' }, { key: 'score', op: 'gte', value: 9 }] },
+      ],
+    },
+  ],
+  touchpoints: {
+    defaultChannel: 'Web',
+    eventChannels: {
+      'Email Opened': 'Email',
+      'Email Link Clicked': 'Email',
+      'Email Delivered': 'Email',
+      'Email Unsubscribed': 'Email',
+      'Push Notification Received': 'Push',
+      'Push Notification Tapped': 'Push',
+    },
+    excludeEvents: ['Identify', 'Alias', 'Group', 'Experiment Viewed'],
+  },
+}) as Journey;
+
+/** Parses a journey definition (API body or imported file); the id defaults to a slug of the name. */
+export function parseJourney(input: unknown): Journey {
+  const j = journeySchema.parse(input);
+  const id = j.id ?? (j.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 64) || 'journey');
+  return { ...j, id };
+}
