@@ -35,6 +35,9 @@ async function rawAppendRate(store: Store, rows: number): Promise<number> {
   return rows / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+/** Connections in flight from the load process: many clients send at once in production. */
+const CONCURRENCY = Number(process.env.WAYMARK_BENCH_CONCURRENCY ?? 32);
+
 export async function benchIngestion(ctx: BenchContext, kind: 'duckdb' | 'chdb'): Promise<Figure[]> {
   const store = await ctx.openStore(kind);
   const total = ctx.quick ? 50_000 : 300_000;
@@ -43,7 +46,7 @@ export async function benchIngestion(ctx: BenchContext, kind: 'duckdb' | 'chdb')
   const config = loadConfig({ dataDir, port: 0, logLevel: 'silent', loadIntervalMs: 500 }, {});
   const { project } = await createProject(store, 'bench');
   const server = await startServer(config, { store });
-  const load = await runLoad(server.url, project.writeKey, total, 100, 16);
+  const load = await runLoad(server.url, project.writeKey, total, 100, CONCURRENCY);
   const loadStarted = Date.now();
   await server.ctx.loader.loadNow();
   const drainSeconds = (Date.now() - loadStarted) / 1000;
