@@ -76,6 +76,8 @@ export interface Dialect {
   lastNonNullOver(expr: string, window: string): string;
   regexpMatches(expr: string, pattern: string): string;
   regexpReplace(expr: string, pattern: string, replacement: string): string;
+  /** A deterministic pseudo-random number in [0, 1) from an integer expression (synthetic data, sampling). */
+  hash01(expr: string): string;
   toFloat(expr: string): string;
   toStr(expr: string): string;
   /** SQL literal of a timestamp parameter value as the engine expects it bound. */

@@ -65,6 +65,7 @@ export const duckdbDialect: Dialect = {
   lastNonNullOver: (e, w) => `last_value(${e} IGNORE NULLS) OVER (${w})`,
   regexpMatches: (e, p) => `regexp_matches(${e}, ${p})`,
   regexpReplace: (e, p, r) => `regexp_replace(${e}, ${p}, ${r}, 'g')`,
+  hash01: (e) => `(CAST(hash(${e}) % 1000000007 AS DOUBLE) / 1000000007.0)`,
   toFloat: (e) => `CAST(${e} AS DOUBLE)`,
   toStr: (e) => `CAST(${e} AS VARCHAR)`,
   timestampValue: (date) => sqlTimestamp(date),
