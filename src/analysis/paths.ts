@@ -169,13 +169,12 @@ WHERE slot < ${pathSlot} OR path_rank <= ${q.num(o.topPaths)}${d.querySuffix}`;
   return { sql, slots: n + 1 };
 }
 
-interface AggregateRow {
+type AggregateRow = {
   slot: number;
   label: string | null;
   next_label: string | null;
   persons: number;
-  [p: `p${number}`]: string | null;
-}
+} & Record<string, unknown>;
 
 /** Paths in a scope: Sankey nodes/links, drop-off per node, and the most common whole paths. */
 export async function computePaths(store: Store, scope: AnalysisScope, input: PathsInput): Promise<PathsResult> {
@@ -244,7 +243,7 @@ export async function computePaths(store: Store, scope: AnalysisScope, input: Pa
   const topPaths: TopPath[] = rows
     .filter((r) => r.slot === slots)
     .map((r) => {
-      const steps = Array.from({ length: slots }, (_, i) => r[`p${i}`] ?? null).filter((s): s is string => s !== null);
+      const steps = Array.from({ length: slots }, (_, i) => (r[`p${i}`] as string | null) ?? null).filter((s): s is string => s !== null);
       return { steps, persons: r.persons, share: share(r.persons) };
     })
     .sort((a, b) => b.persons - a.persons || (a.steps.join('\u0000') < b.steps.join('\u0000') ? -1 : 1));
