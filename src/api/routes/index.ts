@@ -7,6 +7,14 @@ import { registerSqlRoutes } from './sql.ts';
 import { registerSystemRoutes } from './system.ts';
 import { registerAuthRoutes } from './auth.ts';
 import { registerWebRoutes } from './web.ts';
+import { registerAttributionRoutes } from './attribution.ts';
+import { registerInitiativeRoutes } from './initiatives.ts';
+import { registerExperimentRoutes } from './experiments.ts';
+import { registerJourneyRoutes } from './journeys.ts';
+import { registerPersonaRoutes } from './personas.ts';
+import { registerCustomerRoutes } from './customers.ts';
+import { registerPathsRoutes } from './paths.ts';
+import { registerRetentionRoutes } from './retention.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -15,4 +23,12 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerSystemRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerWebRoutes(app, ctx);
+  registerAttributionRoutes(app, ctx);
+  registerInitiativeRoutes(app, ctx);
+  registerExperimentRoutes(app, ctx);
+  registerJourneyRoutes(app, ctx);
+  registerPersonaRoutes(app, ctx);
+  registerCustomerRoutes(app, ctx);
+  registerPathsRoutes(app, ctx);
+  registerRetentionRoutes(app, ctx);
 }

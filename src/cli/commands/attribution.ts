@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { attributeFromPathsFile, toCliJson } from '../../attribution/cli-paths.ts';
-import { CliError, globalOptions, print } from '../target.ts';
+import { compareAttributionModels, computeAttribution, type AttributionReport, type ModelComparisonReport } from '../../attribution/attribution-report.ts';
+import { GRANULARITIES, type Granularity, projectTimeRange } from '../../attribution/journeys.ts';
+import type { ModelOptions } from '../../attribution/models/types.ts';
+import { resolveScope, scopeInputSchema } from '../../analysis/scope.ts';
+import type { Project } from '../../projects/projects.ts';
+import type { Store } from '../../store/store.ts';
+import { callServer, CliError, globalOptions, list, print, runAnalysis, type GlobalOptions } from '../target.ts';
 
 export interface AttributionCommandOptions {
   paths?: string;
@@ -9,31 +15,104 @@ export interface AttributionCommandOptions {
   halfLife: string;
   collapse?: boolean;
   bootstrap?: boolean;
+  compare?: boolean;
+  by: string;
+  lookback: string;
+  event: string;
+  from?: string;
+  to?: string;
+  channels?: string;
+  persona?: string;
 }
 
 function renderChannels(r: ReturnType<typeof toCliJson>): string {
   return [`model: ${r.model}`, ...r.channels.map((c) => `${c.channel.padEnd(24)} ${c.conversions.toFixed(2).padStart(12)} ${c.value.toFixed(2).padStart(14)} ${(c.share * 100).toFixed(1).padStart(6)}%`)].join('\n');
 }
 
+function renderReport(r: AttributionReport): string {
+  return [
+    `model: ${r.model}  by ${r.granularity}  lookback ${r.lookbackDays} d  ${r.from.slice(0, 10)} → ${r.to.slice(0, 10)}`,
+    `${r.journeys.conversions} conversions (${r.journeys.firstOrders} first orders), ${r.journeys.nulls} non-converting journeys, ${r.journeys.paths} distinct paths`,
+    `${'touchpoint'.padEnd(28)} ${'conversions'.padStart(12)} ${'value'.padStart(14)} ${'share'.padStart(7)} ${'new'.padStart(9)}`,
+    ...r.touchpoints.map((t) => `${t.touchpoint.slice(0, 28).padEnd(28)} ${t.conversions.toFixed(2).padStart(12)} ${t.value.toFixed(2).padStart(14)} ${(t.share * 100).toFixed(1).padStart(6)}% ${t.newCustomers.toFixed(2).padStart(9)}`),
+  ].join('\n');
+}
+
+function renderComparison(r: ModelComparisonReport): string {
+  const models = r.results.map((x) => x.model);
+  const lines = [`share of conversions by model (${r.granularity}); largest disagreement first`, `${'touchpoint'.padEnd(24)} ${models.map((m) => m.slice(0, 10).padStart(10)).join(' ')}`];
+  for (const d of r.disagreements) lines.push(`${d.channel.slice(0, 24).padEnd(24)} ${models.map((m) => `${((d.shares[m] ?? 0) * 100).toFixed(1)}%`.padStart(10)).join(' ')}`);
+  for (const s of r.skipped) lines.push(`skipped ${s.model}: ${s.reason}`);
+  return lines.join('\n');
+}
+
+/** Scope fields from --from/--to/--channels/--persona; without dates, the project's whole data range. */
+export async function scopeFields(opts: GlobalOptions, o: { from?: string; to?: string; channels?: string; persona?: string }): Promise<Record<string, unknown>> {
+  const fields: Record<string, unknown> = { channels: list(o.channels), persona: o.persona };
+  if (o.from) fields.from = o.from;
+  if (o.to) fields.to = o.to;
+  if (opts.server && (!o.from || !o.to)) {
+    const { rows } = await callServer<{ rows: { first_ts: string | null; last_ts: string | null }[] }>(opts, 'POST', '/api/v1/sql', { sql: 'SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events' });
+    const r = rows[0];
+    if (!r?.first_ts || !r.last_ts) throw new CliError('the project has no events yet');
+    fields.from ??= new Date(r.first_ts).toISOString();
+    fields.to ??= new Date(Date.parse(r.last_ts) + 1).toISOString();
+  }
+  return fields;
+}
+
+/** The AnalysisScope of a local run: missing dates become the project's data range. */
+export async function localScope(store: Store, project: Project, fields: Record<string, unknown>) {
+  const withRange = { ...fields };
+  if (!withRange.from || !withRange.to) {
+    const range = await projectTimeRange(store, project.id);
+    if (!range) throw new CliError('the project has no events yet');
+    withRange.from ??= range.from.toISOString();
+    withRange.to ??= range.to.toISOString();
+  }
+  return resolveScope(store, project.id, scopeInputSchema.parse(withRange));
+}
+
+export function granularityOf(by: string): Granularity {
+  if (!(GRANULARITIES as readonly string[]).includes(by)) throw new CliError(`--by must be one of ${GRANULARITIES.join(', ')}`);
+  return by as Granularity;
+}
+
+export function addJourneyOptions(command: Command): Command {
+  return command
+    .option('--by <granularity>', `touchpoint granularity: ${GRANULARITIES.join(', ')}`, 'channel')
+    .option('--lookback <days>', 'days of touches before a conversion that count', '30')
+    .option('--event <name>', 'the conversion event', 'Order Completed')
+    .option('--from <date>', 'start of the range (default: first event)')
+    .option('--to <date>', 'end of the range, exclusive (default: just after the last event)')
+    .option('--channels <list>', 'only persons reached through these channels')
+    .option('--persona <name>', 'only persons of this saved persona');
+}
+
 export function registerAttributionCommands(program: Command): void {
-  program
+  const command = program
     .command('attribution')
-    .description('multi-touch attribution from a paths file (ChannelAttribution format)')
-    .option('--paths <file>', 'path;total_conversions;total_conversion_value;total_null file')
+    .description('multi-touch attribution of the project\'s conversions, or of a paths file (ChannelAttribution format)')
+    .option('--paths <file>', 'path;total_conversions;total_conversion_value;total_null file instead of the stored journeys')
     .option('--model <name>', 'first_touch, last_touch, last_non_direct, linear, time_decay, position_based, markov, shapley', 'markov')
+    .option('--compare', 'every model side by side, with where they disagree most')
     .option('--order <k>', 'Markov chain order 1–4', '1')
     .option('--half-life <days>', 'time-decay half-life in days', '7')
     .option('--collapse', 'Markov: collapse repeated consecutive channels')
-    .option('--bootstrap', 'data-driven models: add 95% bootstrap intervals')
-    .action(async (o: AttributionCommandOptions, command: Command) => {
-      const opts = globalOptions(command);
-      if (!o.paths) throw new CliError('--paths FILE is required');
-      const result = attributeFromPathsFile(o.paths, o.model, {
-        order: Number(o.order),
-        halfLifeDays: Number(o.halfLife),
-        collapse: Boolean(o.collapse),
-        bootstrap: Boolean(o.bootstrap),
-      });
-      print(opts, toCliJson(result), renderChannels);
-    });
+    .option('--bootstrap', 'data-driven models: add 95% bootstrap intervals');
+  addJourneyOptions(command).action(async (o: AttributionCommandOptions, cmd: Command) => {
+    const opts = globalOptions(cmd);
+    const options: ModelOptions = { order: Number(o.order), halfLifeDays: Number(o.halfLife), collapse: Boolean(o.collapse), bootstrap: Boolean(o.bootstrap) };
+    if (o.paths) {
+      print(opts, toCliJson(attributeFromPathsFile(o.paths, o.model, options)), renderChannels);
+      return;
+    }
+    const scope = await scopeFields(opts, o);
+    const journey = { granularity: granularityOf(o.by), lookbackDays: Number(o.lookback), conversionEvent: o.event, options };
+    if (o.compare) {
+      await runAnalysis(opts, '/api/v1/attribution/compare', { ...scope, ...journey }, async (store, project) => compareAttributionModels(store, await localScope(store, project, scope), journey), renderComparison);
+      return;
+    }
+    await runAnalysis(opts, '/api/v1/attribution', { ...scope, ...journey, model: o.model }, async (store, project) => computeAttribution(store, await localScope(store, project, scope), { ...journey, model: o.model }), renderReport);
+  });
 }

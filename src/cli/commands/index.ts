@@ -6,6 +6,13 @@ import { registerServerCommands } from './server.ts';
 import { registerSqlCommand } from './sql.ts';
 import { registerStatsCommands } from './stats.ts';
 import { registerAttributionCommands } from './attribution.ts';
+import { registerInitiativeCommands } from './initiatives.ts';
+import { registerExperimentCommands } from './experiments.ts';
+import { registerRoiCommands } from './roi.ts';
+import { registerJourneyCommands } from './journeys.ts';
+import { registerCustomerCommands } from './customers.ts';
+import { registerPathsCommands } from './paths.ts';
+import { registerRetentionCommands } from './retention.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -14,4 +21,11 @@ export function registerCommands(program: Command): void {
   registerSqlCommand(program);
   registerStatsCommands(program);
   registerAttributionCommands(program);
+  registerInitiativeCommands(program);
+  registerExperimentCommands(program);
+  registerRoiCommands(program);
+  registerJourneyCommands(program);
+  registerCustomerCommands(program);
+  registerPathsCommands(program);
+  registerRetentionCommands(program);
 }
