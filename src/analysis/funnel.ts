@@ -74,7 +74,7 @@ export const MAX_WINDOW_SECONDS = 366 * 86400;
 
 export const funnelInputSchema = z.object({
   steps: z
-    .array(z.union([z.string().min(1).transform((event) => ({ event, filters: [] as StepFilter[] })), funnelStepSchema]))
+    .array(z.union([z.string().min(1).transform((event): FunnelStep => ({ event, filters: [] })), funnelStepSchema]))
     .min(2, 'a funnel needs at least 2 steps')
     .max(20),
   windowSeconds: z.number().positive('the conversion window must be positive').max(MAX_WINDOW_SECONDS, 'the conversion window is at most 366 days').default(14 * 86400),

@@ -30,7 +30,7 @@ function page(person: string, minutes: number) {
 }
 
 const scope = (projectId: string): AnalysisScope => ({ projectId, from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-31T00:00:00Z') });
-const counts = (r: FunnelResult) => r.steps.map((s) => s.count);
+const counts = (r: Pick<FunnelResult, 'steps'>) => r.steps.map((s) => s.count);
 const ABC = ['Product Viewed', 'Checkout Started', 'Order Completed'];
 
 describeEachStore('funnel', (ctx) => {

@@ -1,0 +1,257 @@
+/**
+ * Drop-off drivers (PostHog's funnel correlation analysis): among the units that reached step k−1
+ * of a funnel, which factors are over- or under-represented in those who went on to step k
+ * versus those who dropped.
+ *
+ * Factors, each "present" when the unit has at least one matching event in its observation
+ * period — from `lookbackDays` before the counted attempt's first step up to the decision point
+ * (the step-k event for converters, the end of the conversion window for drop-offs, so nothing
+ * that only happens because of converting leaks in):
+ * - event touchpoints: event × channel (funnel step events themselves are left out);
+ * - channels: any event with that channel;
+ * - property values: channel, device_type, browser, source, campaign and requested JSON properties;
+ * - survey answers: Survey Responded bands — NPS detractor 0–6 / passive 7–8 / promoter 9–10,
+ *   CSAT 1–2 / 3 / 4–5.
+ *
+ * Statistics per factor from its 2×2 table (a converted with, b dropped with, c converted without,
+ * d dropped without):
+ * - odds ratio ad/bc; when a cell is 0 every cell gets +0.5 (Haldane–Anscombe) so it stays finite;
+ * - 95% CI by Woolf's log method: exp(ln OR ± 1.96·√(1/a+1/b+1/c+1/d)) on the same cells;
+ * - p-value: two-sided Fisher exact test (sum of the hypergeometric probabilities of all tables
+ *   with the same margins no more likely than the observed one) when an expected count is below 5,
+ *   else Pearson's chi-square with 1 degree of freedom, no continuity correction.
+ * Ranked by p-value, then by |ln OR|. Counts come from SQL; only the statistics run here.
+ */
+import { z } from 'zod';
+import { QueryBuilder } from '../store/dialect/dialect.ts';
+import type { Store } from '../store/store.ts';
+import { funnelInputSchema, funnelUnitsSql, prepareFunnel } from './funnel.ts';
+import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from './scope.ts';
+
+export const dropOffInputSchema = z.object({
+  funnel: funnelInputSchema,
+  /** 1-based step whose conversion is explained (from step − 1); at least 2. */
+  step: z.number().int().min(2),
+  /** JSON event properties to test besides the built-in columns. */
+  properties: z.array(z.string().min(1)).max(20).default([]),
+  /** Factors present in fewer units than this are left out. */
+  minPersons: z.number().int().min(1).default(5),
+  limit: z.number().int().min(1).max(500).default(50),
+  lookbackDays: z.number().min(0).max(365).default(30),
+});
+export type DropOffInput = z.input<typeof dropOffInputSchema>;
+
+export type FactorKind = 'event' | 'channel' | 'property' | 'survey';
+
+export interface DriverFactor {
+  kind: FactorKind;
+  /** Event name, property name or survey name ('' for channels). */
+  name: string;
+  /** Channel of the touchpoint, property value, channel, or survey band. */
+  value: string;
+  label: string;
+  converted_with: number;
+  dropped_with: number;
+  converted_without: number;
+  dropped_without: number;
+  conversion_rate_with: number;
+  conversion_rate_without: number;
+  odds_ratio: number;
+  ci_low: number;
+  ci_high: number;
+  p_value: number;
+  test: 'fisher' | 'chi_square';
+  /** Cells were corrected by +0.5 because one was zero. */
+  haldane: boolean;
+  direction: 'converted_more' | 'dropped_more' | 'neutral';
+}
+
+export interface DropOffDriversResult {
+  step: number;
+  from_step: string;
+  to_step: string;
+  /** Units that reached step − 1 and then step / did not. */
+  converted: number;
+  dropped: number;
+  factors: DriverFactor[];
+  note: string;
+}
+
+export const CORRELATION_NOTE =
+  'Correlation, not causation: these factors are more or less common among those who converted than among those who dropped; they may be consequences or proxies of intent rather than causes. Test a change before crediting it.';
+
+// ---------------------------------------------------------------------------------------------
+// Statistics of one 2×2 table.
+
+const logFactorials: number[] = [0];
+function logFactorial(n: number): number {
+  for (let i = logFactorials.length; i <= n; i++) logFactorials.push(logFactorials[i - 1]! + Math.log(i));
+  return logFactorials[n]!;
+}
+
+/** Two-sided Fisher exact p-value of [[a, b], [c, d]]. */
+export function fisherExactTwoSided(a: number, b: number, c: number, d: number): number {
+  const r1 = a + b;
+  const r2 = c + d;
+  const c1 = a + c;
+  const n = r1 + r2;
+  const base = logFactorial(r1) + logFactorial(r2) + logFactorial(c1) + logFactorial(n - c1) - logFactorial(n);
+  const logP = (x: number) => base - logFactorial(x) - logFactorial(r1 - x) - logFactorial(c1 - x) - logFactorial(r2 - c1 + x);
+  const observed = logP(a);
+  let p = 0;
+  for (let x = Math.max(0, c1 - r2); x <= Math.min(r1, c1); x++) {
+    const lp = logP(x);
+    // Relative tolerance so tables exactly as likely as the observed one are not lost to rounding.
+    if (lp <= observed + 1e-7) p += Math.exp(lp);
+  }
+  return Math.min(1, p);
+}
+
+/** erfc with fractional error below 1.2e-7 (Chebyshev fit, Numerical Recipes' erfcc). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+/** Pearson chi-square (1 df, no continuity correction) of [[a, b], [c, d]] and its p-value. */
+export function chiSquare2x2(a: number, b: number, c: number, d: number): { chi2: number; p: number } {
+  const n = a + b + c + d;
+  const den = (a + b) * (c + d) * (a + c) * (b + d);
+  if (den === 0) return { chi2: 0, p: 1 };
+  const chi2 = (n * (a * d - b * c) ** 2) / den;
+  return { chi2, p: erfc(Math.sqrt(chi2 / 2)) };
+}
+
+export interface TwoByTwo {
+  odds_ratio: number;
+  ci_low: number;
+  ci_high: number;
+  p_value: number;
+  test: 'fisher' | 'chi_square';
+  haldane: boolean;
+}
+
+const Z95 = 1.959963984540054;
+
+/** Odds ratio (Haldane-corrected when a cell is 0), Woolf 95% CI and two-sided p of [[a, b], [c, d]]. */
+export function analyse2x2(a: number, b: number, c: number, d: number): TwoByTwo {
+  const haldane = a === 0 || b === 0 || c === 0 || d === 0;
+  const [A, B, C, D] = haldane ? [a + 0.5, b + 0.5, c + 0.5, d + 0.5] : [a, b, c, d];
+  const logOr = Math.log((A * D) / (B * C));
+  const se = Math.sqrt(1 / A + 1 / B + 1 / C + 1 / D);
+  const n = a + b + c + d;
+  const expected = [((a + b) * (a + c)) / n, ((a + b) * (b + d)) / n, ((c + d) * (a + c)) / n, ((c + d) * (b + d)) / n];
+  const small = expected.some((e) => e < 5);
+  const p_value = small ? fisherExactTwoSided(a, b, c, d) : chiSquare2x2(a, b, c, d).p;
+  return { odds_ratio: Math.exp(logOr), ci_low: Math.exp(logOr - Z95 * se), ci_high: Math.exp(logOr + Z95 * se), p_value, test: small ? 'fisher' : 'chi_square', haldane };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const PROPERTY_COLUMNS = ['channel', 'device_type', 'browser', 'source', 'campaign'] as const;
+
+function label(kind: FactorKind, name: string, value: string): string {
+  if (kind === 'event') return value === '(none)' ? name : `${name} via ${value}`;
+  if (kind === 'channel') return `channel = ${value}`;
+  if (kind === 'survey') return `${name} ${value}`;
+  return `${name} = ${value}`;
+}
+
+export async function computeDropOffDrivers(store: Store, scope: AnalysisScope, input: DropOffInput): Promise<DropOffDriversResult> {
+  const parsed = dropOffInputSchema.parse(input);
+  const spec = await prepareFunnel(store, scope.projectId, parsed.funnel);
+  const n = spec.steps.length;
+  const k = parsed.step;
+  if (k > n) throw new ScopeError(`step: the funnel has ${n} steps; choose 2…${n}`);
+  const d = store.dialect;
+  const q = new QueryBuilder(d);
+  const windowMs = Math.round(spec.windowSeconds * 1000);
+  const lookbackMs = Math.round(parsed.lookbackDays * 86400_000);
+
+  const units = funnelUnitsSql(q, scope, spec);
+  const cohort = `SELECT unit_id, CASE WHEN u_reached >= ${k} THEN 1 ELSE 0 END AS conv, u_t1 - ${q.num(lookbackMs)} AS obs_from,
+  CASE WHEN u_reached >= ${k} THEN u_t${k} ELSE u_t1 + ${q.num(windowMs)} END AS decision
+FROM (${units}) AS u WHERE u_reached >= ${k - 1}`;
+  const events = scopedEvents(q, scope, {
+    ignoreTimeRange: true,
+    extraWhere: [`timestamp >= ${q.time(new Date(scope.from.getTime() - lookbackMs))}`, `timestamp < ${q.time(new Date(scope.to.getTime() + windowMs))}`],
+  });
+  const joinKey = spec.aggregateBy === 'session' ? 'e.session_id' : 'e.person_id';
+  const score = d.jsonNumber('e.properties', ['score']);
+  const survey = d.jsonString('e.properties', ['survey']);
+  const band = `CASE WHEN e.event = ${q.str(SURVEY_EVENT)} AND ${score} IS NOT NULL THEN
+    CASE WHEN ${survey} = 'NPS' THEN (CASE WHEN ${score} <= 6 THEN 'detractor (0-6)' WHEN ${score} <= 8 THEN 'passive (7-8)' ELSE 'promoter (9-10)' END)
+         WHEN ${survey} = 'CSAT' THEN (CASE WHEN ${score} <= 2 THEN '1-2' WHEN ${score} < 4 THEN '3' ELSE '4-5' END) END END`;
+  const stepEvents = q.list([...new Set(spec.steps.map((s) => s.event))]);
+  const inObs = `e.event IS NOT NULL AND ${d.epochMillis('e.timestamp')} >= c.obs_from AND ${d.epochMillis('e.timestamp')} < c.decision`;
+  // Every cohort unit keeps a row (LEFT JOIN), so branch 0 counts the cohort itself.
+  const obs = `SELECT c.unit_id AS unit_id, c.conv AS conv, CASE WHEN ${inObs} THEN 1 ELSE 0 END AS seen,
+  e.event AS ev, CASE WHEN ${d.inArray('e.event', stepEvents)} THEN 1 ELSE 0 END AS is_step, e.channel AS ch,
+  ${PROPERTY_COLUMNS.map((col) => `e.${col} AS pc_${col}`).join(', ')},
+  ${parsed.properties.map((p, i) => `${d.jsonString('e.properties', p.split('.'))} AS pp${i}`).concat([`${survey} AS sv`, `${band} AS sband`]).join(', ')}
+FROM (${cohort}) AS c LEFT JOIN ${events} AS e ON ${joinKey} = c.unit_id`;
+
+  // One pass: each observed row is crossed with a small index of factor kinds.
+  const branches: Array<{ kind: string; name: string; value: string; when: string }> = [
+    { kind: "'all'", name: "''", value: "''", when: '1 = 1' },
+    { kind: "'event'", name: 'ev', value: "CASE WHEN ch = '' THEN '(none)' ELSE ch END", when: 'seen = 1 AND is_step = 0' },
+    { kind: "'channel'", name: "''", value: 'ch', when: "seen = 1 AND ch <> ''" },
+    ...PROPERTY_COLUMNS.map((col) => ({ kind: "'property'", name: q.str(col), value: `pc_${col}`, when: `seen = 1 AND pc_${col} <> ''` })),
+    ...parsed.properties.map((p, i) => ({ kind: "'property'", name: q.str(p), value: `pp${i}`, when: `seen = 1 AND pp${i} <> ''` })),
+    { kind: "'survey'", name: 'sv', value: 'sband', when: 'seen = 1 AND sband IS NOT NULL' },
+  ];
+  const pick = (field: 'kind' | 'name' | 'value') => `CASE r.n ${branches.map((b, i) => `WHEN ${i} THEN ${b[field]}`).join(' ')} END`;
+  const applies = `CASE r.n ${branches.map((b, i) => `WHEN ${i} THEN (CASE WHEN ${b.when} THEN 1 ELSE 0 END)`).join(' ')} END`;
+  const factors = `SELECT o.unit_id AS f_unit, o.conv AS f_conv, ${pick('kind')} AS fk, ${pick('name')} AS fname, ${pick('value')} AS fvalue, ${applies} AS fon
+FROM (${obs}) AS o CROSS JOIN ${d.range(q.num(branches.length))} AS r`;
+  const sql = `SELECT fk, fname, fvalue, ${d.countDistinctIf('f_unit', 'f_conv = 1')} AS a, ${d.countDistinctIf('f_unit', 'f_conv = 0')} AS b
+FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
+  const rows = await store.query<{ fk: string; fname: string | null; fvalue: string | null; a: number; b: number }>(q.build(sql));
+
+  const total = rows.find((r) => r.fk === 'all');
+  const converted = Number(total?.a ?? 0);
+  const dropped = Number(total?.b ?? 0);
+  const out: DriverFactor[] = [];
+  for (const r of rows) {
+    if (r.fk === 'all') continue;
+    const a = Number(r.a);
+    const b = Number(r.b);
+    if (a + b < parsed.minPersons) continue;
+    const c = converted - a;
+    const dd = dropped - b;
+    const stats = analyse2x2(a, b, c, dd);
+    const kind = r.fk as FactorKind;
+    const name = r.fname ?? '';
+    const value = r.fvalue ?? '';
+    out.push({
+      kind,
+      name,
+      value,
+      label: label(kind, name, value),
+      converted_with: a,
+      dropped_with: b,
+      converted_without: c,
+      dropped_without: dd,
+      conversion_rate_with: a + b > 0 ? a / (a + b) : 0,
+      conversion_rate_without: c + dd > 0 ? c / (c + dd) : 0,
+      ...stats,
+      direction: stats.odds_ratio > 1 ? 'converted_more' : stats.odds_ratio < 1 ? 'dropped_more' : 'neutral',
+    });
+  }
+  out.sort((x, y) => x.p_value - y.p_value || Math.abs(Math.log(y.odds_ratio)) - Math.abs(Math.log(x.odds_ratio)) || x.label.localeCompare(y.label));
+  return {
+    step: k,
+    from_step: spec.steps[k - 2]!.name ?? spec.steps[k - 2]!.event,
+    to_step: spec.steps[k - 1]!.name ?? spec.steps[k - 1]!.event,
+    converted,
+    dropped,
+    factors: out.slice(0, parsed.limit),
+    note: CORRELATION_NOTE,
+  };
+}
