@@ -15,6 +15,7 @@ import { registerPersonaRoutes } from './personas.ts';
 import { registerCustomerRoutes } from './customers.ts';
 import { registerPathsRoutes } from './paths.ts';
 import { registerRetentionRoutes } from './retention.ts';
+import { registerFunnelRoutes } from './funnels.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -31,4 +32,5 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCustomerRoutes(app, ctx);
   registerPathsRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
+  registerFunnelRoutes(app, ctx);
 }
