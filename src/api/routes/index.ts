@@ -16,6 +16,9 @@ import { registerCustomerRoutes } from './customers.ts';
 import { registerPathsRoutes } from './paths.ts';
 import { registerRetentionRoutes } from './retention.ts';
 import { registerFunnelRoutes } from './funnels.ts';
+import { registerJourneyRoutes } from './journeys.ts';
+import { registerPersonaRoutes } from './personas.ts';
+import { registerCustomerRoutes } from './customers.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -33,4 +36,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerPathsRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
   registerFunnelRoutes(app, ctx);
+  registerJourneyRoutes(app, ctx);
+  registerPersonaRoutes(app, ctx);
+  registerCustomerRoutes(app, ctx);
 }

@@ -13,6 +13,8 @@ import { registerJourneyCommands } from './journeys.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerPathsCommands } from './paths.ts';
 import { registerRetentionCommands } from './retention.ts';
+import { registerJourneyCommands } from './journeys.ts';
+import { registerCustomerCommands } from './customers.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -28,4 +30,6 @@ export function registerCommands(program: Command): void {
   registerCustomerCommands(program);
   registerPathsCommands(program);
   registerRetentionCommands(program);
+  registerJourneyCommands(program);
+  registerCustomerCommands(program);
 }

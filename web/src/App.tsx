@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Select, Stack, Text, Title, Card } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { ApiError, get, post, setProject, setUnauthorizedHandler, sql, type ProjectSummary, type User } from './api.ts';
+import { SessionContext, useData, type Session } from './data.ts';
+import { navigate, setParams, useLocation } from './url-state.ts';
+import { Login } from './views/Login.tsx';
+import { Snippet } from './components/Snippet.tsx';
+import { VIEWS } from './views/index.tsx';
+
+export function App() {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  useEffect(() => {
+    setUnauthorizedHandler(() => setUser(null));
+    get<{ user: User }>('/api/v1/auth/me').then(
+      (r) => setUser(r.user),
+      () => setUser(null),
+    );
+  }, []);
+  if (user === undefined)
+    return (
+      <Center mih="100vh">
+        <Loader />
+      </Center>
+    );
+  if (user === null) return <Login onSignedIn={setUser} />;
+  return <SignedIn user={user} onSignOut={() => setUser(null)} />;
+}
+
+interface ProjectInfo {
+  dataRange?: Session['dataRange'];
+  channels: string[];
+  personas: Session['personas'];
+}
+
+async function loadProjectInfo(signal: AbortSignal): Promise<ProjectInfo> {
+  const [range] = await sql<{ first_day: string | null; last_day: string | null; n: number }>(
+    `SELECT substr(CAST(min(timestamp) AS VARCHAR), 1, 10) AS first_day, substr(CAST(max(timestamp) AS VARCHAR), 1, 10) AS last_day, count(*) AS n FROM events WHERE is_bot = 0`,
+    signal,
+  );
+  const channels = await sql<{ channel: string }>(`SELECT channel, count(*) AS n FROM events WHERE channel <> '' GROUP BY channel ORDER BY n DESC`, signal);
+  let personas: Session['personas'] = [];
+  try {
+    const r = await get<unknown>('/api/v1/personas', signal);
+    const list = (Array.isArray(r) ? r : ((r as { personas?: unknown[] })?.personas ?? [])) as Array<{ id: string; name?: string }>;
+    personas = list.map((p) => ({ id: p.id, name: p.name ?? p.id }));
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+  }
+  const n = Number(range?.n ?? 0);
+  return {
+    dataRange: n > 0 && range?.first_day && range.last_day ? { first: range.first_day, last: range.last_day, events: n } : undefined,
+    channels: channels.map((c) => c.channel),
+    personas,
+  };
+}
+
+function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
+  const { path, params } = useLocation();
+  const [opened, { toggle, close }] = useDisclosure();
+  const [version, setVersion] = useState(0);
+  const projects = useData(`projects${version}`, (s) => get<{ projects: ProjectSummary[] }>('/api/v1/projects', s).then((r) => r.projects));
+  const wanted = params.get('project');
+  const project = projects.data?.find((p) => p.id === wanted) ?? projects.data?.[0];
+  if (project) setProject(project.id);
+  const info = useData(project ? `info:${project.id}:${version}` : null, loadProjectInfo);
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  const session = useMemo<Session | null>(
+    () => (project && info.data ? { user, projects: projects.data!, project, ...info.data, refresh } : null),
+    [user, projects.data, project, info.data, refresh],
+  );
+
+  const view = VIEWS.find((v) => path === `/${v.id}`) ?? (path === '/' ? VIEWS[0]! : undefined);
+  useEffect(() => {
+    if (path === '/') navigate('/overview' + window.location.search, true);
+  }, [path]);
+
+  const signOut = async () => {
+    await post('/api/v1/auth/logout', {}).catch(() => undefined);
+    onSignOut();
+  };
+
+  let content: React.ReactNode;
+  if (projects.error || info.error) content = <Text c="red">{String((projects.error ?? info.error) as Error)}</Text>;
+  else if (!session)
+    content = (
+      <Center p="xl">
+        <Loader />
+      </Center>
+    );
+  else if (!view) content = <Text>No page at {path}.</Text>;
+  else if (!session.dataRange && !view.withoutData) content = <NoData session={session} />;
+  else content = <view.component key={`${view.id}:${project?.id}`} />;
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={1} size="h4" c="indigo.8">
+              Waymark
+            </Title>
+            {projects.data && project && (
+              <Select
+                size="xs"
+                aria-label="Project"
+                data={projects.data.map((p) => ({ value: p.id, label: p.name }))}
+                value={project.id}
+                onChange={(v) => v && setParams({ project: v })}
+                allowDeselect={false}
+                w={170}
+              />
+            )}
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" visibleFrom="sm" c="dimmed">
+              {user.email} ({user.role})
+            </Text>
+            <Button size="compact-sm" variant="default" onClick={signOut}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Views">
+        <nav>
+          {VIEWS.map((v) => (
+            <NavLink
+              key={v.id}
+              href={`/${v.id}${window.location.search}`}
+              label={v.title}
+              active={view?.id === v.id}
+              onClick={(e) => {
+                e.preventDefault();
+                window.__waymarkNavStart = performance.now();
+                navigate(`/${v.id}${window.location.search}`);
+                close();
+              }}
+            />
+          ))}
+        </nav>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <SessionContext.Provider value={session}>
+          <div key={version}>{content}</div>
+        </SessionContext.Provider>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function NoData({ session }: { session: Session }) {
+  return (
+    <Stack maw={760}>
+      <Title order={2}>No events yet</Title>
+      <Text>
+        Project <b>{session.project.name}</b> has received no events. Send some with the write key and snippet below; they appear here within seconds. To explore first,
+        run <code>npm run demo</code>, which loads a demo retailer.
+      </Text>
+      <Card withBorder>
+        <Snippet writeKey={session.project.writeKey} />
+      </Card>
+      <Group>
+        <Button variant="default" onClick={session.refresh}>
+          Check again
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+

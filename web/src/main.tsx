@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MantineProvider, createTheme } from '@mantine/core';
+import '@mantine/core/styles.css';
+import './styles.css';
+import { App } from './App.tsx';
+
+// Indigo primary at shade 7 keeps white button text above WCAG AA contrast.
+const theme = createTheme({ primaryColor: 'indigo', primaryShade: 7, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+window.__waymarkNavStart = performance.now();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme}>
+      <App />
+    </MantineProvider>
+  </StrictMode>,
+);

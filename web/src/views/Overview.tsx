@@ -1,0 +1,235 @@
+/** Overview: KPI cards with sparklines and change vs the previous period, traffic by channel, daily trend with initiatives. */
+import { useMemo, useRef } from 'react';
+import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { get, post, sql } from '../api.ts';
+import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
+import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { Panel, ErrorNote } from '../components/Panel.tsx';
+import { filtersKey, scopeBody, useData, useFilters, useSession, type Filters } from '../data.ts';
+import { addDays, fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
+
+export interface KpiValue {
+  value: number | null;
+  previous: number | null;
+  change: number | null;
+  changeRelative: number | null;
+}
+type KpiSet = Record<string, KpiValue>;
+export interface KpiReport {
+  period: { from: string; to: string };
+  previousPeriod: { from: string; to: string };
+  overall: KpiSet;
+  byChannel: Array<{ channel: string; kpis: KpiSet }>;
+}
+interface Day {
+  day: string;
+  visitors: number;
+  buyers: number;
+  orders: number;
+  revenue: number;
+}
+export interface Annotation {
+  id?: string;
+  name?: string;
+  title?: string;
+  start?: string;
+  end?: string | null;
+  date?: string;
+  from?: string;
+  to?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Daily series for sparklines and the trend chart (one portable aggregate over the project's events). */
+function dailySql(f: Filters): string {
+  if (!DAY.test(f.from) || !DAY.test(f.to)) throw new Error('bad date');
+  const ch = f.channels.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
+  const channelFilter = f.channels.length ? ` AND person_id IN (SELECT person_id FROM events WHERE channel IN (${ch}))` : '';
+  return `SELECT substr(CAST(timestamp AS VARCHAR), 1, 10) AS day, count(DISTINCT person_id) AS visitors,
+  count(DISTINCT CASE WHEN event = 'Order Completed' THEN person_id END) AS buyers,
+  sum(CASE WHEN event = 'Order Completed' THEN 1 ELSE 0 END) AS orders,
+  sum(CASE WHEN event = 'Order Completed' THEN coalesce(revenue, 0) ELSE 0 END) AS revenue
+FROM events WHERE is_bot = 0 AND timestamp >= '${f.from} 00:00:00' AND timestamp < '${addDays(f.to, 1)} 00:00:00'${channelFilter}
+GROUP BY day ORDER BY day`;
+}
+
+export async function loadAnnotations(signal: AbortSignal): Promise<Annotation[]> {
+  for (const path of ['/api/v1/annotations', '/api/v1/initiatives']) {
+    try {
+      const r = await get<unknown>(path, signal);
+      const list = Array.isArray(r) ? r : ((r as Record<string, unknown>).annotations ?? (r as Record<string, unknown>).initiatives ?? []);
+      return list as Annotation[];
+    } catch {
+      /* not available */
+    }
+  }
+  return [];
+}
+
+export function annotationMarks(list: Annotation[]): { markLine?: unknown; markArea?: unknown } {
+  const items = list
+    .map((a) => ({ name: a.name ?? a.title ?? 'Initiative', start: (a.start ?? a.date ?? a.from ?? '').slice(0, 10), end: (a.end ?? a.to ?? '')?.slice(0, 10) }))
+    .filter((a) => a.start);
+  if (!items.length) return {};
+  return {
+    markLine: { symbol: 'none', silent: true, lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', color: '#c2410c', fontSize: 10 }, data: items.map((a) => ({ name: a.name, xAxis: a.start })) },
+  };
+}
+
+const CARDS: Array<{ key: string; label: string; fmt: (v: number | null) => string; spark?: (d: Day) => number | null }> = [
+  { key: 'visitors', label: 'Visitors', fmt: fmtInt, spark: (d) => d.visitors },
+  { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2), spark: (d) => (d.visitors ? d.buyers / d.visitors : null) },
+  { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v), spark: (d) => d.revenue },
+  { key: 'averageOrderValue', label: 'Average order value', fmt: (v) => fmtMoney(v), spark: (d) => (d.orders ? d.revenue / d.orders : null) },
+  { key: 'repeatPurchaseRate', label: 'Repeat purchase rate', fmt: (v) => fmtPct(v) },
+  { key: 'nps', label: 'NPS', fmt: (v) => fmtNum(v, 1) },
+  { key: 'csat', label: 'CSAT', fmt: (v) => fmtPct(v) },
+];
+
+function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
+  const option = useMemo<ChartOption>(
+    () => ({
+      animation: false,
+      grid: { left: 0, right: 0, top: 4, bottom: 0 },
+      xAxis: { type: 'category', show: false, data: values.map((_, i) => i) },
+      yAxis: { type: 'value', show: false, scale: true },
+      series: [{ type: 'line', data: values, showSymbol: false, smooth: true, lineStyle: { width: 1.5, color: '#4c6ef5' }, areaStyle: { color: 'rgba(76,110,245,0.12)' } }],
+    }),
+    [values],
+  );
+  return <Chart option={option} height={40} label={label} />;
+}
+
+export function Overview() {
+  const f = useFilters();
+  const { project } = useSession();
+  const cur = project.settings.reportingCurrency;
+  const key = filtersKey(f);
+  const kpis = useData(key, (s) => post<KpiReport>('/api/v1/kpis', scopeBody(f), s));
+  const days = useData(key, (s) => sql<Day>(dailySql(f), s).then((rows) => rows.map((r) => ({ day: String(r.day), visitors: Number(r.visitors), buyers: Number(r.buyers), orders: Number(r.orders), revenue: Number(r.revenue) }))));
+  const notes = useData('annotations', loadAnnotations);
+  const trendRef = useRef<ChartHandle>(null);
+  const channelRef = useRef<ChartHandle>(null);
+
+  const trend = useMemo<ChartOption>(() => {
+    const d = days.data ?? [];
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 48, right: 56, top: 32, bottom: 28 },
+      xAxis: { type: 'category', data: d.map((x) => x.day) },
+      yAxis: [
+        { type: 'value', name: 'Visitors' },
+        { type: 'value', name: cur, splitLine: { show: false } },
+      ],
+      series: [
+        { name: 'Visitors', type: 'line', data: d.map((x) => x.visitors), showSymbol: false, ...annotationMarks(notes.data ?? []) },
+        { name: 'Revenue', type: 'bar', yAxisIndex: 1, data: d.map((x) => Math.round(x.revenue * 100) / 100), itemStyle: { color: 'rgba(18,184,134,0.55)' } },
+      ],
+    };
+  }, [days.data, notes.data, cur]);
+
+  const channels = useMemo(
+    () => (kpis.data?.byChannel ?? []).map((c) => ({ channel: c.channel, ...Object.fromEntries(Object.entries(c.kpis).map(([k, v]) => [k, v])) }) as { channel: string } & KpiSet).sort((a, b) => (b.visitors?.value ?? 0) - (a.visitors?.value ?? 0)),
+    [kpis.data],
+  );
+  type Row = (typeof channels)[number];
+  const columns: DisplayColumn<Row>[] = [
+    { key: 'channel', label: 'Channel', value: (r) => r.channel },
+    { key: 'visitors', label: 'Visitors', numeric: true, value: (r) => r.visitors?.value, render: (r) => fmtInt(r.visitors?.value) },
+    ...(f.compare ? [{ key: 'visitors_change', label: 'Δ visitors', numeric: true, value: (r: Row) => r.visitors?.changeRelative, render: (r: Row) => <Change v={r.visitors?.changeRelative ?? null} /> }] : []),
+    { key: 'conversionRate', label: 'Conversion', numeric: true, value: (r) => r.conversionRate?.value, render: (r) => fmtPct(r.conversionRate?.value, 2) },
+    { key: 'orders', label: 'Orders', numeric: true, value: (r) => r.orders?.value, render: (r) => fmtInt(r.orders?.value) },
+    { key: 'revenue', label: `Revenue (${cur})`, numeric: true, value: (r) => r.revenue?.value, render: (r) => fmtMoney(r.revenue?.value, cur) },
+    ...(f.compare ? [{ key: 'revenue_change', label: 'Δ revenue', numeric: true, value: (r: Row) => r.revenue?.changeRelative, render: (r: Row) => <Change v={r.revenue?.changeRelative ?? null} /> }] : []),
+  ];
+  const channelChart = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 110, right: 16, top: 28, bottom: 24 },
+      yAxis: { type: 'category', inverse: true, data: channels.map((c) => c.channel) },
+      xAxis: { type: 'value' },
+      series: [
+        { name: 'This period', type: 'bar', data: channels.map((c) => c.visitors?.value ?? 0), itemStyle: { color: '#4c6ef5' } },
+        ...(f.compare ? [{ name: 'Previous period', type: 'bar', data: channels.map((c) => c.visitors?.previous ?? 0), itemStyle: { color: '#adb5bd' } }] : []),
+      ],
+    }),
+    [channels, f.compare],
+  );
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" wrap="wrap">
+        <Title order={2}>Overview</Title>
+      </Group>
+      <FilterBar />
+      {kpis.error ? (
+        <ErrorNote error={kpis.error} />
+      ) : (
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 7 }} spacing="sm" aria-busy={kpis.loading}>
+          {CARDS.map((c) => {
+            const v = kpis.data?.overall[c.key];
+            return (
+              <Card key={c.key} withBorder p="sm" radius="md" data-testid={`kpi-${c.key}`}>
+                <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+                  {c.label}
+                </Text>
+                <Text size="xl" fw={700} data-testid={`kpi-${c.key}-value`}>
+                  {kpis.loading && !kpis.data ? '…' : c.fmt(v?.value ?? null)}
+                </Text>
+                {f.compare && (
+                  <Group gap={4}>
+                    <Change v={v?.changeRelative ?? null} />
+                    <Text size="xs" c="dimmed">
+                      vs {c.fmt(v?.previous ?? null)}
+                    </Text>
+                  </Group>
+                )}
+                {c.spark && days.data && days.data.length > 1 && <Sparkline values={days.data.map(c.spark)} label={`${c.label} per day`} />}
+              </Card>
+            );
+          })}
+        </SimpleGrid>
+      )}
+      <Panel
+        title="Visitors and revenue per day"
+        name="daily-trend"
+        loading={days.loading && !days.data}
+        error={days.error}
+        empty={days.data?.length === 0 && 'No events in this range: widen the dates.'}
+        rows={days.data}
+        columns={[
+          { key: 'day', label: 'Day', value: (d: Day) => d.day },
+          { key: 'visitors', label: 'Visitors', value: (d: Day) => d.visitors },
+          { key: 'buyers', label: 'Buyers', value: (d: Day) => d.buyers },
+          { key: 'orders', label: 'Orders', value: (d: Day) => d.orders },
+          { key: 'revenue', label: 'Revenue', value: (d: Day) => d.revenue },
+        ]}
+        chart={trendRef}
+      >
+        <Chart ref={trendRef} option={trend} label="Visitors and revenue per day, with initiatives marked" />
+        {(notes.data?.length ?? 0) > 0 && (
+          <Text size="xs" c="dimmed">
+            Dashed lines mark initiatives.
+          </Text>
+        )}
+      </Panel>
+      <Panel title="Traffic by channel" name="channels" loading={kpis.loading && !kpis.data} error={kpis.error} empty={channels.length === 0 && 'No channel traffic in this range.'} rows={channels} columns={columns} chart={channelRef}>
+        <Chart ref={channelRef} option={channelChart} height={Math.max(200, channels.length * 34 + 50)} label="Visitors by channel" />
+        <DataTable rows={channels} columns={columns} caption="channels" />
+      </Panel>
+    </Stack>
+  );
+}
+
+export function Change({ v }: { v: number | null }) {
+  if (v === null || !Number.isFinite(v)) return <Badge variant="light" color="gray" size="sm">–</Badge>;
+  return (
+    <Badge variant="light" color={v >= 0 ? 'teal' : 'red'} size="sm" aria-label={`${v >= 0 ? 'up' : 'down'} ${Math.abs(v * 100).toFixed(1)} percent`}>
+      {fmtChange(v)}
+    </Badge>
+  );
+}
