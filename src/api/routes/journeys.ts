@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { computeJourneyMap, journeyMapInputSchema } from '../../analysis/journey-map.ts';
+import { resolveScope, ScopeError } from '../../analysis/scope.ts';
+import { DEFAULT_JOURNEY } from '../../journeys/definition.ts';
+import { availableJourneys, deleteJourney, JourneyNotFoundError, resolveJourney, saveJourney } from '../../journeys/journeys.ts';
+import { HttpError, requireProject } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+export function registerJourneyRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/v1/journeys', async (request) => {
+    const project = await requireProject(request, ctx);
+    const journeys = await availableJourneys(ctx.store, project.id);
+    return { default: journeys[0]!.id, journeys, template: DEFAULT_JOURNEY };
+  });
+
+  app.get('/api/v1/journeys/:id', async (request) => {
+    const project = await requireProject(request, ctx);
+    const { id } = request.params as { id: string };
+    try {
+      return await resolveJourney(ctx.store, project.id, id);
+    } catch (error) {
+      if (error instanceof JourneyNotFoundError) throw new HttpError(404, error.message);
+      throw error;
+    }
+  });
+
+  app.post('/api/v1/journeys', async (request, reply) => {
+    const project = await requireProject(request, ctx);
+    reply.code(201);
+    return saveJourney(ctx.store, project.id, request.body);
+  });
+
+  app.put('/api/v1/journeys/:id', async (request) => {
+    const project = await requireProject(request, ctx);
+    const { id } = request.params as { id: string };
+    return saveJourney(ctx.store, project.id, { ...(request.body as object), id });
+  });
+
+  app.delete('/api/v1/journeys/:id', async (request, reply) => {
+    const project = await requireProject(request, ctx);
+    const { id } = request.params as { id: string };
+    if (!(await deleteJourney(ctx.store, project.id, id))) throw new HttpError(404, `no journey "${id}"`);
+    return reply.code(204).send();
+  });
+
+  app.post('/api/v1/journeys/map', async (request) => {
+    const project = await requireProject(request, ctx);
+    const input = journeyMapInputSchema.parse(request.body);
+    const scope = await resolveScope(ctx.store, project.id, input);
+    try {
+      return await computeJourneyMap(ctx.store, scope, { journeyId: input.journeyId });
+    } catch (error) {
+      if (error instanceof JourneyNotFoundError) throw new ScopeError(`journeyId: ${error.message}`);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { createPersona, createSuggestedPersonas, deletePersona, getPersona, listPersonas, PersonaNotFoundError, personaSize, updatePersona } from '../../journeys/personas.ts';
+import { HttpError, requireProject } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+async function notFoundAs404<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof PersonaNotFoundError) throw new HttpError(404, error.message);
+    throw error;
+  }
+}
+
+export function registerPersonaRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/v1/personas', async (request) => {
+    const project = await requireProject(request, ctx);
+    return { personas: await listPersonas(ctx.store, project.id) };
+  });
+
+  app.post('/api/v1/personas', async (request, reply) => {
+    const project = await requireProject(request, ctx);
+    reply.code(201);
+    return createPersona(ctx.store, project.id, request.body);
+  });
+
+  /** Adds the suggested personas (bargain hunters, loyal, detractors) the project lacks. */
+  app.post('/api/v1/personas/suggested', async (request) => {
+    const project = await requireProject(request, ctx);
+    return { personas: await createSuggestedPersonas(ctx.store, project.id) };
+  });
+
+  app.get('/api/v1/personas/:id', async (request) => {
+    const project = await requireProject(request, ctx);
+    return notFoundAs404(() => getPersona(ctx.store, project.id, (request.params as { id: string }).id));
+  });
+
+  app.put('/api/v1/personas/:id', async (request) => {
+    const project = await requireProject(request, ctx);
+    return notFoundAs404(() => updatePersona(ctx.store, project.id, (request.params as { id: string }).id, request.body));
+  });
+
+  app.delete('/api/v1/personas/:id', async (request, reply) => {
+    const project = await requireProject(request, ctx);
+    await notFoundAs404(() => deletePersona(ctx.store, project.id, (request.params as { id: string }).id));
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/personas/:id/size', async (request) => {
+    const project = await requireProject(request, ctx);
+    const persona = await notFoundAs404(() => getPersona(ctx.store, project.id, (request.params as { id: string }).id));
+    return { id: persona.id, ...(await personaSize(ctx.store, project.id, persona)) };
+  });
+}
