@@ -43,7 +43,7 @@ export async function benchIngestion(ctx: BenchContext, kind: 'duckdb' | 'chdb')
   const total = ctx.quick ? 50_000 : 300_000;
   const raw = await rawAppendRate(store, total);
   const dataDir = ctx.tempDir();
-  const config = loadConfig({ dataDir, port: 0, logLevel: 'silent', loadIntervalMs: 500 }, {});
+  const config = loadConfig({ dataDir, port: 0, logLevel: 'silent', loadIntervalMs: Number(process.env.WAYMARK_BENCH_LOAD_INTERVAL_MS ?? 1000) }, {});
   const { project } = await createProject(store, 'bench');
   const server = await startServer(config, { store });
   const load = await runLoad(server.url, project.writeKey, total, 100, CONCURRENCY);

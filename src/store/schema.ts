@@ -172,6 +172,13 @@ export const MIGRATIONS: Migration[] = [
       d.createView('persons', personsView(d)),
     ],
   },
+  {
+    version: 2,
+    name: 'unscoped aliases of the public relations, for project-scoped user SQL',
+    // A user's query sees CTEs named events/persons/ad_spend holding one project's rows; these
+    // aliases let those CTEs read the real relations without naming themselves.
+    statements: (d) => PUBLIC_RELATIONS.map((r) => d.createView(`${r}_unscoped`, `SELECT * FROM ${r}`)),
+  },
 ];
 
 /** Tables and views a user's read-only SQL may name; everything else is refused. */

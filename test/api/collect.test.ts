@@ -14,7 +14,7 @@ async function post(t: TestServer, path: string, body: unknown, headers: Record<
   const response = await fetch(t.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: basic(t.writeKey), ...headers },
-    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    body: typeof body === "string" ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
