@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { computePaths, pathsInputSchema } from '../../analysis/paths.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/retention.ts';
+import { requireProject } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+const body = optionalRangeScopeSchema.extend(pathsInputSchema.shape);
+
+export function registerPathsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/api/v1/paths', async (request) => {
+    const project = await requireProject(request, ctx);
+    const input = body.parse(request.body);
+    const scope = await resolveScopeWithDefaultRange(ctx.store, project.id, input);
+    return computePaths(ctx.store, scope, input);
+  });
+}

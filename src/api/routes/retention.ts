@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { computeRetention, optionalRangeScopeSchema, resolveScopeWithDefaultRange, retentionInputSchema } from '../../analysis/retention.ts';
+import { requireProject } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+const body = optionalRangeScopeSchema.extend(retentionInputSchema.shape);
+
+export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/api/v1/retention', async (request) => {
+    const project = await requireProject(request, ctx);
+    const input = body.parse(request.body);
+    const scope = await resolveScopeWithDefaultRange(ctx.store, project.id, input);
+    return computeRetention(ctx.store, scope, input);
+  });
+}
