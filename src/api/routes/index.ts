@@ -8,6 +8,7 @@ import { registerSystemRoutes } from './system.ts';
 import { registerAuthRoutes } from './auth.ts';
 import { registerWebRoutes } from './web.ts';
 import { registerAttributionRoutes } from './attribution.ts';
+import { registerCallRoutes } from './calls.ts';
 import { registerInitiativeRoutes } from './initiatives.ts';
 import { registerExperimentRoutes } from './experiments.ts';
 import { registerJourneyRoutes } from './journeys.ts';
@@ -16,9 +17,6 @@ import { registerCustomerRoutes } from './customers.ts';
 import { registerPathsRoutes } from './paths.ts';
 import { registerRetentionRoutes } from './retention.ts';
 import { registerFunnelRoutes } from './funnels.ts';
-import { registerJourneyRoutes } from './journeys.ts';
-import { registerPersonaRoutes } from './personas.ts';
-import { registerCustomerRoutes } from './customers.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -28,6 +26,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerAuthRoutes(app, ctx);
   registerWebRoutes(app, ctx);
   registerAttributionRoutes(app, ctx);
+  registerCallRoutes(app, ctx);
   registerInitiativeRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
   registerJourneyRoutes(app, ctx);
@@ -36,7 +35,4 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerPathsRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
   registerFunnelRoutes(app, ctx);
-  registerJourneyRoutes(app, ctx);
-  registerPersonaRoutes(app, ctx);
-  registerCustomerRoutes(app, ctx);
 }

@@ -3,16 +3,17 @@ import type { Command } from 'commander';
 import { parseMapping, readCsvMessages, type CsvKind } from '../../import/csv-events.ts';
 import { importMessages, readNdjson } from '../../import/segment-messages.ts';
 import { importSpendRows, readSpendCsv, spendImportId } from '../../import/spend.ts';
+import { readCallsCsv } from '../../calls/csv.ts';
 import { progressBar } from '../progress.ts';
 import { callServer, CliError, globalOptions, print, resolveProject, withStore, type GlobalOptions } from '../target.ts';
 
 interface ImportOptions {
-  kind?: 'auto' | 'segment' | 'events' | 'orders' | 'spend';
+  kind?: 'auto' | 'segment' | 'events' | 'orders' | 'spend' | 'calls';
   map?: string;
   event?: string;
 }
 
-function kindOf(file: string, kind: ImportOptions['kind']): 'segment' | 'events' | 'orders' | 'spend' {
+function kindOf(file: string, kind: ImportOptions['kind']): 'segment' | 'events' | 'orders' | 'spend' | 'calls' {
   if (kind && kind !== 'auto') return kind;
   if (/\.(nd)?jsonl?$/i.test(file) || /\.ndjson$/i.test(file)) return 'segment';
   if (/spend/i.test(file)) return 'spend';
@@ -27,7 +28,7 @@ async function importViaServer(opts: GlobalOptions, file: string, kind: string, 
     for await (const r of readSpendCsv(file)) rows.push(r);
     return callServer(opts, 'POST', '/api/v1/spend', { importId: spendImportId(file), rows });
   }
-  const source = kind === 'segment' ? readNdjson(file) : readCsvMessages(file, parseMapping(o.map), kind as CsvKind, o.event);
+  const source = kind === 'segment' ? readNdjson(file) : kind === 'calls' ? readCallsCsv(file) : readCsvMessages(file, parseMapping(o.map), kind as CsvKind, o.event);
   let batch: unknown[] = [];
   const totals = { messages: 0, accepted: 0, rejected: 0 };
   const send = async () => {
@@ -55,7 +56,7 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import <file>')
     .description('import Segment messages (NDJSON), or a CSV of events, orders or ad spend')
-    .option('--kind <kind>', 'segment (NDJSON), events, orders or spend (CSV: date,channel,campaign,keyword,cost,currency,impressions,clicks)', 'auto')
+    .option('--kind <kind>', 'segment (NDJSON), events, orders, spend (CSV: date,channel,campaign,keyword,cost,currency,impressions,clicks) or calls (CallRail CSV)', 'auto')
     .option('--map <mapping>', 'CSV column mapping, e.g. "timestamp=Date,userId=Customer,revenue=Amount"')
     .option('--event <name>', 'event name for CSV rows without an event column')
     .action(async (file: string, o: ImportOptions, command: Command) => {
@@ -72,7 +73,7 @@ export function registerImportCommand(program: Command): void {
           if (kind === 'spend') {
             return importSpendRows(store, project.id, project.settings, readSpendCsv(file), spendImportId(file), (n) => bar.update(n, 'rows'));
           }
-          const source = kind === 'segment' ? readNdjson(file) : readCsvMessages(file, parseMapping(o.map), kind, o.event);
+          const source = kind === 'segment' ? readNdjson(file) : kind === 'calls' ? readCallsCsv(file) : readCsvMessages(file, parseMapping(o.map), kind, o.event);
           return importMessages(store, project.id, source, {
             workDir: join(config.dataDir, 'tmp'),
             sessionTimeoutMinutes: config.sessionTimeoutMinutes,

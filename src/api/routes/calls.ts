@@ -1,0 +1,64 @@
+/**
+ * Call tracking: CallRail's webhook (POST /v1/calls/callrail?writeKey=…), signed with the
+ * project's secret over the raw body, becomes a Call Completed message in the normal pipeline;
+ * PUT /api/v1/calls/settings sets the secret and the signature header.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CallRecordError, callToMessage } from '../../calls/callrail.ts';
+import { getCallTrackingSettings, setCallTrackingSettings } from '../../calls/settings.ts';
+import { verifySignature } from '../../calls/signature.ts';
+import { processMessages } from '../../ingestion/pipeline.ts';
+import { HttpError, requireProject, writeKeyOf } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+
+const settingsBody = z.object({ secret: z.string().min(16), header: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/).optional() });
+
+export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.put('/api/v1/calls/settings', async (request) => {
+    const project = await requireProject(request, ctx);
+    const input = settingsBody.parse(request.body);
+    const saved = await setCallTrackingSettings(ctx.store, project.id, input);
+    return { header: saved.header };
+  });
+
+  // The signature covers the exact bytes sent, so this route keeps the raw body.
+  app.register(async (child) => {
+    child.removeContentTypeParser('application/json');
+    child.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    child.post('/v1/calls/callrail', async (request) => {
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const writeKey = writeKeyOf(request, undefined);
+      const project = writeKey ? await ctx.projects.byWrite(writeKey) : undefined;
+      if (!project) throw new HttpError(401, 'unknown or missing write key (?writeKey=…)');
+      const settings = await getCallTrackingSettings(ctx.store, project.id);
+      if (!settings) throw new HttpError(401, 'call tracking has no secret yet: PUT /api/v1/calls/settings {"secret": …}');
+      const header = request.headers[settings.header];
+      if (!verifySignature(settings.secret, raw, Array.isArray(header) ? header[0] : header)) throw new HttpError(401, `bad or missing signature in the "${settings.header}" header`);
+      let call: unknown;
+      try {
+        call = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'body must be JSON');
+      }
+      if (!call || typeof call !== 'object' || Array.isArray(call)) throw new HttpError(400, 'body must be a JSON object');
+      let message: Record<string, unknown>;
+      try {
+        message = callToMessage(call as Record<string, unknown>);
+      } catch (e) {
+        if (e instanceof CallRecordError) throw new HttpError(400, e.message);
+        throw e;
+      }
+      const outcome = processMessages(project.id, [message], 'track', undefined, new Date(), ctx.config.maxMessageBytes);
+      if (outcome.rejected.length > 0) throw new HttpError(outcome.rejected[0]!.status, `${outcome.rejected[0]!.field}: ${outcome.rejected[0]!.message}`);
+      try {
+        await ctx.spool.append(outcome.rows.map((r) => JSON.stringify(r)));
+      } catch (error) {
+        request.log.error({ err: error }, 'spool write failed');
+        throw new HttpError(503, 'the call could not be written durably; retry later');
+      }
+      return { success: true, accepted: outcome.rows.length, messageId: message.messageId };
+    });
+  });
+}
