@@ -17,6 +17,8 @@ import { registerCustomerRoutes } from './customers.ts';
 import { registerPathsRoutes } from './paths.ts';
 import { registerRetentionRoutes } from './retention.ts';
 import { registerFunnelRoutes } from './funnels.ts';
+import { registerKpiRoutes } from './kpis.ts';
+import { registerFeedbackRoutes } from './feedback.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -35,4 +37,6 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerPathsRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
   registerFunnelRoutes(app, ctx);
+  registerKpiRoutes(app, ctx);
+  registerFeedbackRoutes(app, ctx);
 }
