@@ -10,6 +10,7 @@ import { GRANULARITIES } from '../../attribution/journeys.ts';
 import { computeMarginal } from '../../attribution/marginal.ts';
 import { MODEL_NAMES } from '../../attribution/models/index.ts';
 import { computeRoi } from '../../attribution/roi-report.ts';
+import { getProject, type Project } from '../../projects/projects.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 
@@ -52,6 +53,11 @@ export const marginalBody = scopeInputSchema.extend({
   options: modelOptions,
 });
 
+/** The margin as stored now: the key cache may hold settings from before a change. */
+async function currentMargin(ctx: AppContext, project: Project): Promise<number> {
+  return ((await getProject(ctx.store, project.id)) ?? project).settings.margin;
+}
+
 export function registerAttributionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/v1/attribution', async (request) => {
     const project = await requireProject(request, ctx);
@@ -69,12 +75,12 @@ export function registerAttributionRoutes(app: FastifyInstance, ctx: AppContext)
     const project = await requireProject(request, ctx);
     const input = roiBody.parse(request.body);
     const models = input.models ?? [input.model ?? 'markov'];
-    return computeRoi(ctx.store, await resolveScope(ctx.store, project.id, input), { ...input, models, margin: input.margin ?? project.settings.margin });
+    return computeRoi(ctx.store, await resolveScope(ctx.store, project.id, input), { ...input, models, margin: input.margin ?? (await currentMargin(ctx, project)) });
   });
 
   app.post('/api/v1/roi/marginal', async (request) => {
     const project = await requireProject(request, ctx);
     const input = marginalBody.parse(request.body);
-    return computeMarginal(ctx.store, await resolveScope(ctx.store, project.id, input), { ...input, margin: input.margin ?? project.settings.margin });
+    return computeMarginal(ctx.store, await resolveScope(ctx.store, project.id, input), { ...input, margin: input.margin ?? (await currentMargin(ctx, project)) });
   });
 }
