@@ -7,9 +7,10 @@
  * period — from `lookbackDays` before the counted attempt's first step up to the decision point
  * (the step-k event for converters, the end of the conversion window for drop-offs, so nothing
  * that only happens because of converting leaks in):
- * - event touchpoints: event × channel (funnel step events themselves are left out);
+ * - event touchpoints: event × channel of track/page/screen events (funnel step events and
+ *   identify/alias/group calls are left out);
  * - channels: any event with that channel;
- * - property values: channel, device_type, browser, source, campaign and requested JSON properties;
+ * - property values: device_type, browser, source, campaign and requested JSON properties;
  * - survey answers: Survey Responded bands — NPS detractor 0–6 / passive 7–8 / promoter 9–10,
  *   CSAT 1–2 / 3 / 4–5.
  *
@@ -154,7 +155,8 @@ export function analyse2x2(a: number, b: number, c: number, d: number): TwoByTwo
 
 // ---------------------------------------------------------------------------------------------
 
-const PROPERTY_COLUMNS = ['channel', 'device_type', 'browser', 'source', 'campaign'] as const;
+// channel is its own factor kind; these are the other built-in columns.
+const PROPERTY_COLUMNS = ['device_type', 'browser', 'source', 'campaign'] as const;
 
 function label(kind: FactorKind, name: string, value: string): string {
   if (kind === 'event') return value === '(none)' ? name : `${name} via ${value}`;
@@ -192,7 +194,7 @@ FROM (${units}) AS u WHERE u_reached >= ${k - 1}`;
   const inObs = `e.event IS NOT NULL AND ${d.epochMillis('e.timestamp')} >= c.obs_from AND ${d.epochMillis('e.timestamp')} < c.decision`;
   // Every cohort unit keeps a row (LEFT JOIN), so branch 0 counts the cohort itself.
   const obs = `SELECT c.unit_id AS unit_id, c.conv AS conv, CASE WHEN ${inObs} THEN 1 ELSE 0 END AS seen,
-  e.event AS ev, CASE WHEN ${d.inArray('e.event', stepEvents)} THEN 1 ELSE 0 END AS is_step, e.channel AS ch,
+  e.event AS ev, CASE WHEN ${d.inArray('e.event', stepEvents)} OR e.type NOT IN ('track', 'page', 'screen') THEN 1 ELSE 0 END AS is_step, e.channel AS ch,
   ${PROPERTY_COLUMNS.map((col) => `e.${col} AS pc_${col}`).join(', ')},
   ${parsed.properties.map((p, i) => `${d.jsonString('e.properties', p.split('.'))} AS pp${i}`).concat([`${survey} AS sv`, `${band} AS sband`]).join(', ')}
 FROM (${cohort}) AS c LEFT JOIN ${events} AS e ON ${joinKey} = c.unit_id`;

@@ -13,8 +13,9 @@ import { registerJourneyCommands } from './journeys.ts';
 import { registerCustomerCommands } from './customers.ts';
 import { registerPathsCommands } from './paths.ts';
 import { registerRetentionCommands } from './retention.ts';
-import { registerJourneyCommands } from './journeys.ts';
-import { registerCustomerCommands } from './customers.ts';
+import { registerFunnelCommands } from './funnel.ts';
+import { registerKpiCommands } from './kpis.ts';
+import { registerFeedbackCommands } from './feedback.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerCustomerCommands(program);
   registerPathsCommands(program);
   registerRetentionCommands(program);
-  registerJourneyCommands(program);
-  registerCustomerCommands(program);
+  registerFunnelCommands(program);
+  registerKpiCommands(program);
+  registerFeedbackCommands(program);
 }
