@@ -56,8 +56,9 @@ GROUP BY person_id`;
 export async function exposureCounts(store: Store, w: ExposureWindow): Promise<ExposureCounts> {
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<{ variation: string; multi: number; persons: number }>(
-    q.build(`SELECT CASE WHEN variations_seen > 1 THEN '' ELSE variation END AS variation, CASE WHEN variations_seen > 1 THEN 1 ELSE 0 END AS multi, count(*) AS persons
-FROM (${exposedPersonsSql(q, w)}) AS x GROUP BY CASE WHEN variations_seen > 1 THEN '' ELSE variation END, CASE WHEN variations_seen > 1 THEN 1 ELSE 0 END ORDER BY variation${store.dialect.querySuffix}`),
+    q.build(`SELECT vkey AS variation, multi, count(*) AS persons
+FROM (SELECT CASE WHEN variations_seen > 1 THEN '' ELSE variation END AS vkey, CASE WHEN variations_seen > 1 THEN 1 ELSE 0 END AS multi FROM (${exposedPersonsSql(q, w)}) AS x) AS k
+GROUP BY vkey, multi ORDER BY vkey${store.dialect.querySuffix}`),
   );
   const out: ExposureCounts = { byVariation: {}, multipleVariations: 0 };
   for (const r of rows) {

@@ -88,7 +88,8 @@ export async function initiativeSeries(store: Store, req: SeriesRequest): Promis
   const q = new QueryBuilder(store.dialect);
   const d = store.dialect;
   const e = unitEventsSql(q, req);
-  const p = q.str(req.projectId);
+  // Bound only where used: DuckDB refuses unused parameters.
+  const p = () => q.str(req.projectId);
   const visit = `type IN ('page', 'screen')`;
   const order = `event = '${ORDER_EVENT}'`;
   let sql: string;
@@ -104,19 +105,19 @@ export async function initiativeSeries(store: Store, req: SeriesRequest): Promis
     const inWindow = `b.bts >= a.ts AND b.bts <= ${d.addSeconds('a.ts', q.num(windowSeconds))}`;
     const conv = byOrder ? `(a.order_id <> '' AND o.oid IS NOT NULL) OR (a.order_id = '' AND ${inWindow})` : inWindow;
     const orderJoin = byOrder
-      ? `LEFT JOIN (SELECT DISTINCT order_id AS oid FROM events WHERE project_id = ${p} AND event = ${toEvent} AND order_id <> '') AS o ON o.oid = a.order_id`
+      ? `LEFT JOIN (SELECT DISTINCT order_id AS oid FROM events WHERE project_id = ${p()} AND event = ${toEvent} AND order_id <> '') AS o ON o.oid = a.order_id`
       : '';
     sql = `SELECT day, unit, sum(conv) AS num, count(*) AS den FROM (
   SELECT a.message_id AS mid, a.day AS day, a.unit AS unit, max(CASE WHEN ${conv} THEN 1 ELSE 0 END) AS conv
   FROM (SELECT message_id, person_id, timestamp AS ts, order_id, day, unit FROM ${e} AS x WHERE event = ${q.str(from)}) AS a
   ${orderJoin}
-  LEFT JOIN (SELECT person_id AS pid, timestamp AS bts FROM events WHERE project_id = ${p} AND event = ${toEvent} AND is_bot = 0) AS b ON b.pid = a.person_id
+  LEFT JOIN (SELECT person_id AS pid, timestamp AS bts FROM events WHERE project_id = ${p()} AND event = ${toEvent} AND is_bot = 0) AS b ON b.pid = a.person_id
   GROUP BY a.message_id, a.day, a.unit
 ) AS c GROUP BY day, unit`;
   } else if (kpi === 'repeat_rate') {
     // Order rank over the person's whole history, so a first order before the window still counts.
     const ranks = `SELECT message_id AS rid, CASE WHEN row_number() OVER (PARTITION BY person_id ORDER BY timestamp, message_id) > 1 THEN 1 ELSE 0 END AS is_repeat
-FROM events WHERE project_id = ${p} AND ${order} AND is_bot = 0`;
+FROM events WHERE project_id = ${p()} AND ${order} AND is_bot = 0`;
     sql = `SELECT x.day AS day, x.unit AS unit, sum(r.is_repeat) AS num, count(*) AS den
 FROM ${e} AS x INNER JOIN (${ranks}) AS r ON r.rid = x.message_id WHERE x.${order} GROUP BY x.day, x.unit`;
   } else {
