@@ -6,10 +6,10 @@
  * Metrics use the definitions of kpis.ts, per bucket instead of per period:
  * - visitors, sessions (visits, by start), orders, revenue: counts (buckets without data are 0).
  * - conversion_rate: buyers / visitors (weight = visitors); aov: revenue / orders (weight = orders).
- * - checkout_conversion: Checkout Started events (bucketed by their own time) followed by the
- *   person's Order Completed in the same session or within 1 day; weight = checkouts. One order can
- *   complete several checkouts of the same person. Orders up to 1 day past the range are looked at,
- *   so late checkouts are not cut short.
+ * - checkout_conversion: Checkout Started events (bucketed by their own time) whose person's next
+ *   Order Completed comes before their next Checkout Started (an order completes only the latest
+ *   checkout before it) and in the same session or within 1 day; weight = checkouts. Orders up to
+ *   1 day past the range are looked at, so late checkouts are not cut short.
  * - repeat_rate: buyers of the bucket whose order count up to the end of the bucket is ≥2 / buyers.
  * - csat (share 4–5, weight = CSAT responses), nps (−100…100, weight = NPS responses).
  * Rate points are left out for buckets with an empty denominator.
@@ -196,12 +196,15 @@ async function seriesRows(store: Store, scope: AnalysisScope, metric: KpiSeriesM
     }
     case 'checkout_conversion': {
       const w = `PARTITION BY person_id ORDER BY timestamp DESC, CASE WHEN ${ORDER_COND} THEN 0 ELSE 1 END ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+      // Later checkouts: the frame stops before the current row.
+      const later = w.replace('AND CURRENT ROW', 'AND 1 PRECEDING');
       select = `SELECT unit AS unit_key, ${bucket('timestamp')} AS bucket_key,
-  ${d.countIf(`next_order_ts IS NOT NULL AND (next_order_session = session_id OR ${d.secondsBetween('timestamp', 'next_order_ts')} <= 86400)`)} AS num, count(*) AS den
+  ${d.countIf(`next_order_ts IS NOT NULL AND (next_checkout_ts IS NULL OR next_order_ts <= next_checkout_ts) AND (next_order_session = session_id OR ${d.secondsBetween('timestamp', 'next_order_ts')} <= 86400)`)} AS num, count(*) AS den
 FROM (
   SELECT unit, event, timestamp, session_id,
     ${d.lastNonNullOver(`CASE WHEN ${ORDER_COND} THEN timestamp ELSE NULL END`, w)} AS next_order_ts,
-    ${d.lastNonNullOver(`CASE WHEN ${ORDER_COND} THEN session_id ELSE NULL END`, w)} AS next_order_session
+    ${d.lastNonNullOver(`CASE WHEN ${ORDER_COND} THEN session_id ELSE NULL END`, w)} AS next_order_session,
+    ${d.lastNonNullOver(`CASE WHEN event = '${CHECKOUT_EVENT}' THEN timestamp ELSE NULL END`, later)} AS next_checkout_ts
   FROM ev WHERE event IN ('${CHECKOUT_EVENT}', '${ORDER_EVENT}')
 ) AS c WHERE event = '${CHECKOUT_EVENT}' AND ${inRange('timestamp')} GROUP BY unit, bucket_key`;
       break;

@@ -30,10 +30,12 @@ export const WORLD = [
   page({ a: 'a1' }, at('08', '10:00:30'), '/p1', SITE + '/'),
   { type: 'identify', messageId: `m${n++}`, anonymousId: 'a1', userId: 'alice', timestamp: at('08', '10:00:40'), traits: { region: 'North' } },
   track(alice, at('08', '10:01:00'), 'Order Completed', { order_id: 'A4', revenue: 100 }),
-  // S_A2 (Email, current): 70 s, 1 view (20 s on page), checkout then an order of 80.
+  // S_A2 (Email, current): 70 s, 1 view (20 s on page), two checkouts then an order of 80.
   page(alice, at('10', '09:00:00'), '/?utm_source=newsletter&utm_medium=email&utm_campaign=spring'),
   track(alice, at('10', '09:00:20'), 'Product Viewed', {}, { page: { url: SITE + '/p2', referrer: SITE + '/' } }),
-  track(alice, at('10', '09:00:50'), 'Checkout Started', { order_id: 'A8' }),
+  track(alice, at('10', '09:00:50'), 'Checkout Started', { order_id: 'A7' }),
+  // A second checkout: the order completes this one only.
+  track(alice, at('10', '09:00:55'), 'Checkout Started', { order_id: 'A8' }),
   track(alice, at('10', '09:01:10'), 'Order Completed', { order_id: 'A8', revenue: 80 }),
   // Server-side survey: attributed to Alice's latest visit (Email).
   track({ u: 'alice' }, at('10', '12:00:00'), 'Survey Responded', { survey: 'NPS', score: 10, stage: 'experience', comment: 'Fast delivery, great quality' }),
@@ -176,8 +178,9 @@ describeEachStore('kpis', (ctx) => {
     assert.deepEqual(await series('revenue'), [{ date: D1, value: 80 }, { date: D2, value: 40 }]);
     assert.deepEqual(await series('conversion_rate'), [{ date: D1, value: 0.5, weight: 2 }, { date: D2, value: 0.5, weight: 2 }]);
     assert.deepEqual(await series('aov'), [{ date: D1, value: 80, weight: 1 }, { date: D2, value: 40, weight: 1 }]);
-    // 03-10: Alice's checkout completes in-session, Carol's is abandoned; 03-11: Bob's completes 3 h later in another visit.
-    assert.deepEqual(await series('checkout_conversion'), [{ date: D1, value: 0.5, weight: 2 }, { date: D2, value: 1, weight: 1 }]);
+    // 03-10: of Alice's two checkouts the order completes the later one, Carol's is abandoned;
+    // 03-11: Bob's completes 3 h later in another visit.
+    assert.deepEqual(await series('checkout_conversion'), [{ date: D1, value: 1 / 3, weight: 3 }, { date: D2, value: 1, weight: 1 }]);
     // Alice's third order; Bob's first.
     assert.deepEqual(await series('repeat_rate'), [{ date: D1, value: 1, weight: 1 }, { date: D2, value: 0, weight: 1 }]);
     assert.deepEqual(await series('csat'), [{ date: D2, value: 0.5, weight: 2 }]);
