@@ -1,13 +1,13 @@
 /** Overview: KPI cards with sparklines and change vs the previous period, traffic by channel, daily trend with initiatives. */
 import { useMemo, useRef } from 'react';
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { get, post, sql } from '../api.ts';
+import { get, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel, ErrorNote } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters, useSession, type Filters } from '../data.ts';
-import { addDays, fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
+import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 
 export interface KpiValue {
   value: number | null;
@@ -22,15 +22,28 @@ export interface KpiReport {
   overall: KpiSet;
   byChannel: Array<{ channel: string; kpis: KpiSet }>;
 }
-interface Day {
-  day: string;
-  visitors: number;
-  buyers: number;
-  orders: number;
-  revenue: number;
+interface Point {
+  date: string;
+  value: number;
+  weight?: number;
 }
+type SeriesSet = Record<string, Point[]>;
+
+const SERIES: Record<string, string> = { visitors: 'visitors', conversionRate: 'conversion_rate', revenue: 'revenue', averageOrderValue: 'aov', repeatPurchaseRate: 'repeat_rate', nps: 'nps', csat: 'csat' };
+
+/** One series per KPI card (the server's kpis/series), daily up to four months, weekly beyond. */
+async function loadSeries(f: Filters, signal: AbortSignal): Promise<SeriesSet> {
+  const days = (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1;
+  const interval = days > 120 ? 'week' : 'day';
+  const entries = await Promise.all(
+    Object.entries(SERIES).map(async ([card, metric]) => [card, (await post<{ points: Point[] }>('/api/v1/kpis/series', { ...scopeBody(f), metric, interval }, signal)).points] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
 export interface Annotation {
   id?: string;
+  label?: string;
   name?: string;
   title?: string;
   start?: string;
@@ -40,20 +53,6 @@ export interface Annotation {
   to?: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Daily series for sparklines and the trend chart (one portable aggregate over the project's events). */
-function dailySql(f: Filters): string {
-  if (!DAY.test(f.from) || !DAY.test(f.to)) throw new Error('bad date');
-  const ch = f.channels.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
-  const channelFilter = f.channels.length ? ` AND person_id IN (SELECT person_id FROM events WHERE channel IN (${ch}))` : '';
-  return `SELECT substr(CAST(timestamp AS VARCHAR), 1, 10) AS day, count(DISTINCT person_id) AS visitors,
-  count(DISTINCT CASE WHEN event = 'Order Completed' THEN person_id END) AS buyers,
-  sum(CASE WHEN event = 'Order Completed' THEN 1 ELSE 0 END) AS orders,
-  sum(CASE WHEN event = 'Order Completed' THEN coalesce(revenue, 0) ELSE 0 END) AS revenue
-FROM events WHERE is_bot = 0 AND timestamp >= '${f.from} 00:00:00' AND timestamp < '${addDays(f.to, 1)} 00:00:00'${channelFilter}
-GROUP BY day ORDER BY day`;
-}
 
 export async function loadAnnotations(signal: AbortSignal): Promise<Annotation[]> {
   for (const path of ['/api/v1/annotations', '/api/v1/initiatives']) {
@@ -70,19 +69,19 @@ export async function loadAnnotations(signal: AbortSignal): Promise<Annotation[]
 
 export function annotationMarks(list: Annotation[]): { markLine?: unknown; markArea?: unknown } {
   const items = list
-    .map((a) => ({ name: a.name ?? a.title ?? 'Initiative', start: (a.start ?? a.date ?? a.from ?? '').slice(0, 10), end: (a.end ?? a.to ?? '')?.slice(0, 10) }))
+    .map((a) => ({ name: a.label ?? a.name ?? a.title ?? 'Initiative', start: (a.date ?? a.start ?? a.from ?? '').slice(0, 10) }))
     .filter((a) => a.start);
   if (!items.length) return {};
   return {
-    markLine: { symbol: 'none', silent: true, lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', color: '#c2410c', fontSize: 10 }, data: items.map((a) => ({ name: a.name, xAxis: a.start })) },
+    markLine: { symbol: 'none', silent: true, animation: false, lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', color: '#c2410c', fontSize: 10 }, data: items.map((a) => ({ name: a.name, xAxis: a.start })) },
   };
 }
 
-const CARDS: Array<{ key: string; label: string; fmt: (v: number | null) => string; spark?: (d: Day) => number | null }> = [
-  { key: 'visitors', label: 'Visitors', fmt: fmtInt, spark: (d) => d.visitors },
-  { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2), spark: (d) => (d.visitors ? d.buyers / d.visitors : null) },
-  { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v), spark: (d) => d.revenue },
-  { key: 'averageOrderValue', label: 'Average order value', fmt: (v) => fmtMoney(v), spark: (d) => (d.orders ? d.revenue / d.orders : null) },
+const CARDS: Array<{ key: string; label: string; fmt: (v: number | null) => string }> = [
+  { key: 'visitors', label: 'Visitors', fmt: fmtInt },
+  { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2) },
+  { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v) },
+  { key: 'averageOrderValue', label: 'Average order value', fmt: (v) => fmtMoney(v) },
   { key: 'repeatPurchaseRate', label: 'Repeat purchase rate', fmt: (v) => fmtPct(v) },
   { key: 'nps', label: 'NPS', fmt: (v) => fmtNum(v, 1) },
   { key: 'csat', label: 'CSAT', fmt: (v) => fmtPct(v) },
@@ -108,13 +107,18 @@ export function Overview() {
   const cur = project.settings.reportingCurrency;
   const key = filtersKey(f);
   const kpis = useData(key, (s) => post<KpiReport>('/api/v1/kpis', scopeBody(f), s));
-  const days = useData(key, (s) => sql<Day>(dailySql(f), s).then((rows) => rows.map((r) => ({ day: String(r.day), visitors: Number(r.visitors), buyers: Number(r.buyers), orders: Number(r.orders), revenue: Number(r.revenue) }))));
+  const series = useData(key, (s) => loadSeries(f, s));
+  const days = useMemo(() => {
+    const v = series.data?.visitors ?? [];
+    const rev = new Map((series.data?.revenue ?? []).map((p) => [p.date, p.value]));
+    return v.map((p) => ({ day: p.date, visitors: p.value, revenue: rev.get(p.date) ?? 0 }));
+  }, [series.data]);
   const notes = useData('annotations', loadAnnotations);
   const trendRef = useRef<ChartHandle>(null);
   const channelRef = useRef<ChartHandle>(null);
 
   const trend = useMemo<ChartOption>(() => {
-    const d = days.data ?? [];
+    const d = days;
     return {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
@@ -129,7 +133,7 @@ export function Overview() {
         { name: 'Revenue', type: 'bar', yAxisIndex: 1, data: d.map((x) => Math.round(x.revenue * 100) / 100), itemStyle: { color: 'rgba(18,184,134,0.55)' } },
       ],
     };
-  }, [days.data, notes.data, cur]);
+  }, [days, notes.data, cur]);
 
   const channels = useMemo(
     () => (kpis.data?.byChannel ?? []).map((c) => ({ channel: c.channel, ...Object.fromEntries(Object.entries(c.kpis).map(([k, v]) => [k, v])) }) as { channel: string } & KpiSet).sort((a, b) => (b.visitors?.value ?? 0) - (a.visitors?.value ?? 0)),
@@ -188,29 +192,27 @@ export function Overview() {
                     </Text>
                   </Group>
                 )}
-                {c.spark && days.data && days.data.length > 1 && <Sparkline values={days.data.map(c.spark)} label={`${c.label} per day`} />}
+                {(series.data?.[c.key]?.length ?? 0) > 1 && <Sparkline values={series.data![c.key]!.map((p) => p.value)} label={`${c.label} over the range`} />}
               </Card>
             );
           })}
         </SimpleGrid>
       )}
       <Panel
-        title="Visitors and revenue per day"
+        title="Visitors and revenue over time"
         name="daily-trend"
-        loading={days.loading && !days.data}
-        error={days.error}
-        empty={days.data?.length === 0 && 'No events in this range: widen the dates.'}
-        rows={days.data}
+        loading={series.loading && !series.data}
+        error={series.error}
+        empty={series.data && days.length === 0 && 'No events in this range: widen the dates.'}
+        rows={days}
         columns={[
-          { key: 'day', label: 'Day', value: (d: Day) => d.day },
-          { key: 'visitors', label: 'Visitors', value: (d: Day) => d.visitors },
-          { key: 'buyers', label: 'Buyers', value: (d: Day) => d.buyers },
-          { key: 'orders', label: 'Orders', value: (d: Day) => d.orders },
-          { key: 'revenue', label: 'Revenue', value: (d: Day) => d.revenue },
+          { key: 'day', label: 'Day', value: (d: (typeof days)[number]) => d.day },
+          { key: 'visitors', label: 'Visitors', value: (d: (typeof days)[number]) => d.visitors },
+          { key: 'revenue', label: 'Revenue', value: (d: (typeof days)[number]) => d.revenue },
         ]}
         chart={trendRef}
       >
-        <Chart ref={trendRef} option={trend} label="Visitors and revenue per day, with initiatives marked" />
+        <Chart ref={trendRef} option={trend} label="Visitors and revenue over time, with initiatives marked" />
         {(notes.data?.length ?? 0) > 0 && (
           <Text size="xs" c="dimmed">
             Dashed lines mark initiatives.

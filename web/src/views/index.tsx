@@ -2,7 +2,14 @@
 import type { ComponentType } from 'react';
 import { Overview } from './Overview.tsx';
 import { Settings } from './Settings.tsx';
-import { Pending } from './Pending.tsx';
+import { JourneyMap } from './JourneyMap.tsx';
+import { Funnels } from './Funnels.tsx';
+import { Paths } from './Paths.tsx';
+import { Retention } from './Retention.tsx';
+import { Attribution } from './Attribution.tsx';
+import { Customer } from './Customer.tsx';
+import { Initiatives } from './Initiatives.tsx';
+import { Experiments } from './Experiments.tsx';
 
 export interface ViewDef {
   id: string;
@@ -14,13 +21,13 @@ export interface ViewDef {
 
 export const VIEWS: ViewDef[] = [
   { id: 'overview', title: 'Overview', component: Overview },
-  { id: 'journey', title: 'Journey map', component: Pending },
-  { id: 'funnels', title: 'Funnels', component: Pending },
-  { id: 'paths', title: 'Paths', component: Pending },
-  { id: 'retention', title: 'Retention', component: Pending },
-  { id: 'attribution', title: 'Attribution & ROI', component: Pending },
-  { id: 'customer', title: 'Customer', component: Pending },
-  { id: 'initiatives', title: 'Initiatives', component: Pending },
-  { id: 'experiments', title: 'Experiments', component: Pending },
+  { id: 'journey', title: 'Journey map', component: JourneyMap },
+  { id: 'funnels', title: 'Funnels', component: Funnels },
+  { id: 'paths', title: 'Paths', component: Paths },
+  { id: 'retention', title: 'Retention', component: Retention },
+  { id: 'attribution', title: 'Attribution & ROI', component: Attribution },
+  { id: 'customer', title: 'Customer', component: Customer },
+  { id: 'initiatives', title: 'Initiatives', component: Initiatives },
+  { id: 'experiments', title: 'Experiments', component: Experiments },
   { id: 'settings', title: 'Settings', component: Settings, withoutData: true },
 ];

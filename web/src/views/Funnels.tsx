@@ -1,0 +1,289 @@
+/** Funnels: builder (steps, window, order, exclusions, breakdown), conversion with drop-off, time to convert, drivers, trend. */
+import { useMemo, useRef, useState } from 'react';
+import { Button, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { post, sql } from '../api.ts';
+import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
+import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { Panel } from '../components/Panel.tsx';
+import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
+import { fmtInt, fmtNum, fmtPct } from '../format.ts';
+import { setParams, useLocation } from '../url-state.ts';
+
+export interface FunnelStepResult {
+  name: string;
+  event: string;
+  count: number;
+  conversion_rate: number;
+  conversion_rate_from_previous: number;
+  dropped: number;
+  average_seconds_to_convert: number | null;
+  median_seconds_to_convert: number | null;
+  p90_seconds_to_convert: number | null;
+}
+export interface FunnelResult {
+  steps: FunnelStepResult[];
+  conversion_rate: number;
+  time_to_convert: Array<{ from_seconds: number; to_seconds: number; count: number }>;
+  breakdown?: Array<{ value: string; steps: FunnelStepResult[]; conversion_rate: number }>;
+  trend?: Array<{ period: string; started: number; converted: number; conversion_rate: number }>;
+}
+interface DriverFactor {
+  label: string;
+  kind: string;
+  converted_with: number;
+  dropped_with: number;
+  conversion_rate_with: number;
+  conversion_rate_without: number;
+  odds_ratio: number;
+  ci_low: number;
+  ci_high: number;
+  p_value: number;
+  direction: string;
+}
+interface DriversResult {
+  from_step: string;
+  to_step: string;
+  converted: number;
+  dropped: number;
+  factors: DriverFactor[];
+  note: string;
+}
+
+export const DEFAULT_STEPS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
+const BREAKDOWNS = [
+  { value: '', label: 'None' },
+  { value: 'channel', label: 'Channel' },
+  { value: 'first_touch_channel', label: 'First-touch channel' },
+  { value: 'device_type', label: 'Device' },
+  { value: 'browser', label: 'Browser' },
+  { value: 'campaign', label: 'Campaign' },
+];
+
+function duration(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '–';
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${fmtNum(s / 3600, 1)} h`;
+  return `${fmtNum(s / 86400, 1)} d`;
+}
+
+/** The funnel request of the URL state; shared with the journey map's drill-down. */
+export function funnelRequest(params: URLSearchParams) {
+  const steps = (params.get('steps') ?? DEFAULT_STEPS.join('|')).split('|').filter(Boolean);
+  const bd = params.get('bd') ?? '';
+  const exclusions = (params.get('excl') ?? '').split('|').filter(Boolean);
+  return {
+    steps,
+    windowSeconds: Number(params.get('win') ?? 7) * 86400,
+    order: (params.get('order') ?? 'ordered') as 'ordered' | 'strict' | 'any',
+    exclusions: exclusions.map((event) => ({ event })),
+    ...(bd ? { breakdown: bd === 'first_touch_channel' ? { kind: 'first_touch_channel' } : { kind: 'column', column: bd } } : {}),
+    trend: 'week' as const,
+  };
+}
+
+export function Funnels() {
+  const f = useFilters();
+  const { params } = useLocation();
+  const req = funnelRequest(params);
+  const events = useData('event-names', (s) => sql<{ event: string }>(`SELECT event, count(*) AS n FROM events WHERE type = 'track' GROUP BY event ORDER BY n DESC LIMIT 200`, s).then((r) => r.map((x) => x.event)));
+  const key = filtersKey(f) + JSON.stringify(req);
+  const funnel = useData(key, (s) => post<FunnelResult>('/api/v1/funnels', { ...scopeBody(f), ...req }, s));
+  const [driverStep, setDriverStep] = useState<number | null>(null);
+  const lastDropStep = useMemo(() => {
+    const st = funnel.data?.steps ?? [];
+    let worst = 2;
+    for (let i = 1; i < st.length; i++) if (st[i]!.conversion_rate_from_previous < st[worst - 1]!.conversion_rate_from_previous) worst = i + 1;
+    return worst;
+  }, [funnel.data]);
+  const step = driverStep ?? lastDropStep;
+  const drivers = useData(funnel.data && req.steps.length >= 2 ? key + step : null, (s) =>
+    post<DriversResult>('/api/v1/funnels/drivers', { ...scopeBody(f), funnel: { ...req, breakdown: undefined, trend: undefined }, step, limit: 15 }, s),
+  );
+  const barRef = useRef<ChartHandle>(null);
+  const ttcRef = useRef<ChartHandle>(null);
+  const trendRef = useRef<ChartHandle>(null);
+  const steps = funnel.data?.steps ?? [];
+
+  const bar = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { top: 0 },
+      grid: { left: 56, right: 16, top: 30, bottom: 40 },
+      xAxis: { type: 'category', data: steps.map((s, i) => `${i + 1}. ${s.name}`), axisLabel: { interval: 0, width: 110, overflow: 'truncate' } },
+      yAxis: { type: 'value' },
+      series: [
+        { name: 'Reached', type: 'bar', stack: 'f', data: steps.map((s) => s.count), itemStyle: { color: '#4c6ef5' }, label: { show: true, position: 'inside', color: '#fff', formatter: (p: { dataIndex: number }) => fmtPct(steps[p.dataIndex]!.conversion_rate) } },
+        { name: 'Dropped before this step', type: 'bar', stack: 'f', data: steps.map((s) => s.dropped), itemStyle: { color: '#ffa8a8' } },
+      ],
+    }),
+    [steps],
+  );
+  const ttc = useMemo<ChartOption>(() => {
+    const b = funnel.data?.time_to_convert ?? [];
+    return {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 48, right: 16, top: 16, bottom: 40 },
+      xAxis: { type: 'category', data: b.map((x) => `${duration(x.from_seconds)}–${duration(x.to_seconds)}`), axisLabel: { rotate: 30, fontSize: 10 } },
+      yAxis: { type: 'value' },
+      series: [{ type: 'bar', name: 'Converted', data: b.map((x) => x.count), itemStyle: { color: '#12b886' } }],
+    };
+  }, [funnel.data]);
+  const trend = useMemo<ChartOption>(() => {
+    const t = funnel.data?.trend ?? [];
+    return {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: 'category', data: t.map((x) => x.period) },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
+      series: [{ type: 'line', name: 'Conversion', data: t.map((x) => x.conversion_rate), showSymbol: true }],
+    };
+  }, [funnel.data]);
+
+  const stepCols: DisplayColumn<FunnelStepResult>[] = [
+    { key: 'name', label: 'Step', value: (s) => s.name },
+    { key: 'count', label: 'Reached', numeric: true, value: (s) => s.count, render: (s) => fmtInt(s.count) },
+    { key: 'conversion_rate', label: 'Of step 1', numeric: true, value: (s) => s.conversion_rate, render: (s) => fmtPct(s.conversion_rate) },
+    { key: 'conversion_rate_from_previous', label: 'From previous', numeric: true, value: (s) => s.conversion_rate_from_previous, render: (s) => fmtPct(s.conversion_rate_from_previous) },
+    { key: 'dropped', label: 'Dropped', numeric: true, value: (s) => s.dropped, render: (s) => fmtInt(s.dropped) },
+    { key: 'median_seconds_to_convert', label: 'Median time', numeric: true, value: (s) => s.median_seconds_to_convert, render: (s) => duration(s.median_seconds_to_convert) },
+  ];
+  const driverCols: DisplayColumn<DriverFactor>[] = [
+    { key: 'label', label: 'Factor', value: (d) => d.label },
+    { key: 'with', label: 'Units with it', numeric: true, value: (d) => d.converted_with + d.dropped_with, render: (d) => fmtInt(d.converted_with + d.dropped_with) },
+    { key: 'cr_with', label: 'Conv. with', numeric: true, value: (d) => d.conversion_rate_with, render: (d) => fmtPct(d.conversion_rate_with) },
+    { key: 'cr_without', label: 'Conv. without', numeric: true, value: (d) => d.conversion_rate_without, render: (d) => fmtPct(d.conversion_rate_without) },
+    { key: 'odds_ratio', label: 'Odds ratio (95% CI)', numeric: true, value: (d) => d.odds_ratio, render: (d) => `${fmtNum(d.odds_ratio)} (${fmtNum(d.ci_low)}–${fmtNum(d.ci_high)})` },
+    { key: 'p_value', label: 'p', numeric: true, value: (d) => d.p_value, render: (d) => (d.p_value < 0.001 ? '<0.001' : fmtNum(d.p_value, 3)) },
+  ];
+  const breakdownRows = funnel.data?.breakdown ?? [];
+
+  return (
+    <Stack gap="md">
+      <Title order={2}>Funnels</Title>
+      <FilterBar />
+      <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Funnel definition">
+        <TagsInput
+          label="Steps (in order)"
+          size="xs"
+          data={events.data ?? []}
+          value={req.steps}
+          onChange={(v) => setParams({ steps: v.join('|') })}
+          w={460}
+          maw="100%"
+          clearable
+        />
+        <NumberInput label="Window (days)" size="xs" min={1} max={366} value={req.windowSeconds / 86400} onChange={(v) => setParams({ win: String(v || 7) })} w={110} />
+        <div>
+          <Text size="xs" fw={500} mb={2} id="order-label">
+            Order
+          </Text>
+          <SegmentedControl
+            size="xs"
+            aria-labelledby="order-label"
+            value={req.order}
+            onChange={(v) => setParams({ order: v === 'ordered' ? undefined : v })}
+            data={[
+              { value: 'ordered', label: 'In order' },
+              { value: 'strict', label: 'Strict' },
+              { value: 'any', label: 'Any order' },
+            ]}
+          />
+        </div>
+        <MultiSelect label="Exclude people who did" size="xs" data={events.data ?? []} value={req.exclusions.map((e) => e.event)} onChange={(v) => setParams({ excl: v.join('|') || undefined })} w={220} searchable clearable />
+        <Select label="Breakdown" size="xs" data={BREAKDOWNS} value={params.get('bd') ?? ''} onChange={(v) => setParams({ bd: v || undefined })} w={170} allowDeselect={false} />
+      </Group>
+      <Panel
+        title={`Conversion ${funnel.data ? fmtPct(funnel.data.conversion_rate, 2) : ''}`}
+        name="funnel"
+        loading={funnel.loading && !funnel.data}
+        error={funnel.error}
+        empty={steps.length > 0 && steps[0]!.count === 0 && 'Nobody did the first step in this range: pick another first step or widen the dates.'}
+        rows={steps}
+        columns={stepCols}
+        chart={barRef}
+      >
+        <Chart ref={barRef} option={bar} height={300} label="Funnel steps: reached and dropped" onClick={(p) => p.dataIndex > 0 && setDriverStep(p.dataIndex + 1)} />
+        <DataTable rows={steps} columns={stepCols} caption="funnel steps" />
+      </Panel>
+      {breakdownRows.length > 0 && (
+        <Panel
+          title="Breakdown"
+          name="funnel-breakdown"
+          rows={breakdownRows}
+          columns={[
+            { key: 'value', label: 'Value', value: (r) => r.value },
+            { key: 'entered', label: 'Entered', value: (r) => r.steps[0]?.count ?? 0 },
+            { key: 'converted', label: 'Converted', value: (r) => r.steps[r.steps.length - 1]?.count ?? 0 },
+            { key: 'conversion_rate', label: 'Conversion', value: (r) => r.conversion_rate },
+          ]}
+        >
+          <DataTable
+            rows={breakdownRows}
+            caption="funnel breakdown"
+            columns={[
+              { key: 'value', label: 'Value', value: (r) => r.value },
+              { key: 'entered', label: 'Entered', numeric: true, value: (r) => r.steps[0]?.count ?? 0 },
+              { key: 'converted', label: 'Converted', numeric: true, value: (r) => r.steps[r.steps.length - 1]?.count ?? 0 },
+              { key: 'conversion_rate', label: 'Conversion', numeric: true, value: (r) => r.conversion_rate, render: (r) => fmtPct(r.conversion_rate, 2) },
+            ]}
+          />
+        </Panel>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Panel title="Time to convert" name="time-to-convert" loading={funnel.loading && !funnel.data} error={funnel.error} rows={funnel.data?.time_to_convert} columns={[
+          { key: 'from_seconds', label: 'From (s)', value: (b) => b.from_seconds },
+          { key: 'to_seconds', label: 'To (s)', value: (b) => b.to_seconds },
+          { key: 'count', label: 'Converted', value: (b) => b.count },
+        ]} chart={ttcRef} empty={(funnel.data?.time_to_convert.length ?? 1) === 0 && 'Nobody converted in this range.'}>
+          <Chart ref={ttcRef} option={ttc} height={240} label="Distribution of time from first to last step" />
+        </Panel>
+        <Panel title="Conversion per week" name="funnel-trend" loading={funnel.loading && !funnel.data} error={funnel.error} rows={funnel.data?.trend} columns={[
+          { key: 'period', label: 'Week', value: (t) => t.period },
+          { key: 'started', label: 'Started', value: (t) => t.started },
+          { key: 'converted', label: 'Converted', value: (t) => t.converted },
+          { key: 'conversion_rate', label: 'Conversion', value: (t) => t.conversion_rate },
+        ]} chart={trendRef}>
+          <Chart ref={trendRef} option={trend} height={240} label="Funnel conversion per week" />
+        </Panel>
+      </SimpleGrid>
+      <Panel
+        title={drivers.data ? `Drop-off drivers: ${drivers.data.from_step} → ${drivers.data.to_step}` : 'Drop-off drivers'}
+        name="drop-off-drivers"
+        loading={drivers.loading}
+        error={drivers.error}
+        rows={drivers.data?.factors}
+        columns={driverCols}
+        empty={drivers.data?.factors.length === 0 && 'No factor is common enough to compare.'}
+        actions={
+          steps.length > 1 && (
+            <Select
+              size="xs"
+              aria-label="Step to explain"
+              w={200}
+              data={steps.slice(1).map((s, i) => ({ value: String(i + 2), label: `Into step ${i + 2}: ${s.name}` }))}
+              value={String(step)}
+              onChange={(v) => v && setDriverStep(Number(v))}
+              allowDeselect={false}
+            />
+          )
+        }
+      >
+        {drivers.data && (
+          <>
+            <Text size="xs" c="dimmed">
+              {fmtInt(drivers.data.converted)} converted, {fmtInt(drivers.data.dropped)} dropped. {drivers.data.note}
+            </Text>
+            <DataTable rows={drivers.data.factors} columns={driverCols} caption="drop-off drivers" />
+          </>
+        )}
+      </Panel>
+      <Group>
+        <Button variant="subtle" size="xs" onClick={() => setParams({ steps: undefined, win: undefined, order: undefined, excl: undefined, bd: undefined })}>
+          Reset funnel
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,106 @@
+/** Retention: cohort heatmap, recurring or unbounded, people or revenue. */
+import { useMemo, useRef } from 'react';
+import { Group, NumberInput, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { post, sql } from '../api.ts';
+import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { Panel } from '../components/Panel.tsx';
+import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
+import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
+import { setParams, useLocation } from '../url-state.ts';
+
+interface Cohort {
+  start: string;
+  key?: string;
+  size: number;
+  values: (number | null)[];
+  percentages: (number | null)[];
+  perPerson?: (number | null)[];
+}
+export interface RetentionResult {
+  cohorts: Cohort[];
+  average: (number | null)[];
+}
+
+function Seg({ label, value, data, onChange }: { label: string; value: string; data: Array<{ value: string; label: string }>; onChange: (v: string) => void }) {
+  const id = `seg-${label.replace(/\W/g, '')}`;
+  return (
+    <div>
+      <Text size="xs" fw={500} mb={2} id={id}>
+        {label}
+      </Text>
+      <SegmentedControl size="xs" aria-labelledby={id} value={value} onChange={onChange} data={data} />
+    </div>
+  );
+}
+
+export function Retention() {
+  const f = useFilters();
+  const { params } = useLocation();
+  const { project } = useSession();
+  const cohortEvent = params.get('cohort') ?? 'Order Completed';
+  const returnEvent = params.get('return') ?? cohortEvent;
+  const interval = params.get('int') ?? 'month';
+  const mode = params.get('rmode') ?? 'recurring';
+  const metric = params.get('metric') ?? 'persons';
+  const periods = Number(params.get('periods') ?? 6);
+  const events = useData('event-names', (s) => sql<{ event: string }>(`SELECT event, count(*) AS n FROM events WHERE type = 'track' GROUP BY event ORDER BY n DESC LIMIT 200`, s).then((r) => r.map((x) => x.event)));
+  const req = { cohortEvent, returnEvent, interval, mode, metric, periods };
+  const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s));
+  const ref = useRef<ChartHandle>(null);
+  const cohorts = data.data?.cohorts ?? [];
+  const revenue = metric === 'revenue';
+  const cellValue = (c: Cohort, p: number) => (revenue ? (c.perPerson?.[p] ?? null) : c.percentages[p]!);
+  const option = useMemo<ChartOption>(() => {
+    const cells: Array<[number, number, number]> = [];
+    cohorts.forEach((c, y) => c.values.forEach((_, p) => {
+      const v = cellValue(c, p);
+      if (v !== null && v !== undefined) cells.push([p, y, Math.round(v * 100) / 100]);
+    }));
+    const max = Math.max(1, ...cells.filter((c) => c[0] > 0 || revenue).map((c) => c[2]));
+    return {
+      tooltip: { formatter: (p: { value: [number, number, number] }) => `${cohorts[p.value[1]]?.start} · period ${p.value[0]}: ${revenue ? fmtMoney(p.value[2], project.settings.reportingCurrency) : `${fmtNum(p.value[2], 1)}%`}` },
+      grid: { left: 130, right: 16, top: 10, bottom: 70 },
+      xAxis: { type: 'category', name: `${interval}s after`, nameLocation: 'middle', nameGap: 28, data: Array.from({ length: periods }, (_, i) => String(i)) },
+      yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${c.start} (${fmtInt(c.size)})`) },
+      visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 200, inRange: { color: ['#f1f3f5', '#91a7ff', '#364fc7'] }, text: [revenue ? 'more revenue' : 'more retained', 'less'] },
+      series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10, formatter: (p: { value: [number, number, number] }) => (revenue ? fmtNum(p.value[2], 0) : `${fmtNum(p.value[2], 0)}%`) } }],
+    };
+  }, [cohorts, interval, periods, revenue, project.settings.reportingCurrency]);
+  const csvCols = [
+    { key: 'start', label: 'Cohort', value: (c: Cohort) => c.start },
+    { key: 'size', label: 'Size', value: (c: Cohort) => c.size },
+    ...Array.from({ length: periods }, (_, p) => ({ key: `p${p}`, label: `Period ${p}`, value: (c: Cohort) => (revenue ? c.values[p] : c.values[p]) })),
+  ];
+  return (
+    <Stack gap="md">
+      <Title order={2}>Retention</Title>
+      <FilterBar compare={false} />
+      <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Retention definition">
+        <Select label="Cohort: first" size="xs" searchable data={events.data ?? [cohortEvent]} value={cohortEvent} onChange={(v) => v && setParams({ cohort: v })} w={190} allowDeselect={false} />
+        <Select label="Came back to" size="xs" searchable data={events.data ?? [returnEvent]} value={returnEvent} onChange={(v) => v && setParams({ return: v })} w={190} allowDeselect={false} />
+        <Seg label="Interval" value={interval} onChange={(v) => setParams({ int: v })} data={['day', 'week', 'month'].map((v) => ({ value: v, label: v }))} />
+        <NumberInput label="Periods" size="xs" min={2} max={52} value={periods} onChange={(v) => setParams({ periods: String(v || 6) })} w={80} />
+        <Seg label="Mode" value={mode} onChange={(v) => setParams({ rmode: v })} data={[{ value: 'recurring', label: 'Recurring' }, { value: 'unbounded', label: 'Unbounded' }]} />
+        <Seg label="Measure" value={metric} onChange={(v) => setParams({ metric: v })} data={[{ value: 'persons', label: 'People' }, { value: 'revenue', label: 'Revenue' }]} />
+      </Group>
+      <Panel
+        title={revenue ? 'Revenue per cohort member' : 'Share of each cohort that came back'}
+        name="retention"
+        loading={data.loading && !data.data}
+        error={data.error}
+        empty={cohorts.length === 0 && `Nobody did "${cohortEvent}" in this range: pick another cohort event or widen the dates.`}
+        rows={cohorts}
+        columns={csvCols}
+        chart={ref}
+      >
+        <Chart ref={ref} option={option} height={Math.max(260, cohorts.length * 28 + 100)} label="Cohort retention heatmap" />
+        {data.data && (
+          <Text size="sm" data-testid="retention-average">
+            Average: {data.data.average.map((a, i) => `P${i} ${a === null ? '–' : revenue ? fmtNum(a) : `${fmtNum(a, 1)}%`}`).join(' · ')}
+          </Text>
+        )}
+      </Panel>
+    </Stack>
+  );
+}
