@@ -221,3 +221,10 @@ export async function projectTimeRange(store: Store, projectId: string): Promise
   // `to` is exclusive: one millisecond past the last event keeps it in range.
   return { from: new Date(r.first_ts), to: new Date(Date.parse(r.last_ts) + 1) };
 }
+
+/** Spend rows are daily (dated at midnight UTC): a day counts when the range starts inside it. */
+export function spendFrom(scope: { from: Date }): Date {
+  const d = new Date(scope.from);
+  d.setUTCHours(0, 0, 0, 0);
+  return d;
+}

@@ -13,7 +13,7 @@ import type { AnalysisScope } from '../analysis/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { attributeJourneys, type AttributionRequest, AttributionInputError } from './attribution-report.ts';
-import { buildJourneyPaths, dailyTouchCredit } from './journeys.ts';
+import { buildJourneyPaths, dailyTouchCredit, spendFrom } from './journeys.ts';
 import { isModelName, MODEL_NAMES } from './models/index.ts';
 import { fitResponseCurve, type ResponseCurveFit } from './response-curve.ts';
 
@@ -58,7 +58,7 @@ export async function dailySpend(store: Store, scope: AnalysisScope): Promise<{ 
   const d = store.dialect;
   const rows = await store.query<{ spend_day: string; channel: string; total_spend: number }>(
     q.build(`SELECT ${d.formatDate('date')} AS spend_day, channel, sum(cost_reporting) AS total_spend FROM ad_spend
-WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(scope.from)} AND date < ${q.time(scope.to)}
+WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(spendFrom(scope))} AND date < ${q.time(scope.to)}
 GROUP BY ${d.formatDate('date')}, channel ORDER BY spend_day, channel${d.querySuffix}`),
   );
   return rows.map((r) => ({ date: r.spend_day, channel: r.channel, spend: Number(r.total_spend) }));

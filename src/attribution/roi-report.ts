@@ -7,7 +7,8 @@
  *  campaign  ad_spend.campaign, else its channel               = the touch's campaign, else its channel
  *  keyword   ad_spend.keyword, else campaign, else channel     = the touch's keyword, else campaign, else channel
  *  source_medium  spend rows carry no medium: no spend is joined (a note says so).
- * Spend is cost_reporting (already in the reporting currency) of the rows dated in [from, to).
+ * Spend is cost_reporting (already in the reporting currency) of the daily rows from the day
+ * containing `from` up to `to`.
  * Touchpoints without spend keep spend 0 (ratios null); spend without attributed touches is a
  * row with zero conversions, so no spend disappears from the totals.
  */
@@ -15,7 +16,7 @@ import type { AnalysisScope } from '../analysis/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { attributeJourneys, type AttributionRequest, AttributionInputError, journeyStats, type JourneyStats } from './attribution-report.ts';
-import { buildJourneyPaths, DEFAULT_CONVERSION_EVENT, DEFAULT_LOOKBACK_DAYS, type Granularity } from './journeys.ts';
+import { buildJourneyPaths, DEFAULT_CONVERSION_EVENT, DEFAULT_LOOKBACK_DAYS, type Granularity, spendFrom } from './journeys.ts';
 import { isModelName, MODEL_NAMES } from './models/index.ts';
 import { roiMetrics, type RoiMetrics } from './roi-math.ts';
 
@@ -67,7 +68,7 @@ export async function spendByTouchpoint(store: Store, scope: AnalysisScope, gran
   }[granularity];
   const rows = await store.query<{ label: string; total_spend: number }>(
     q.build(`SELECT ${label} AS label, sum(cost_reporting) AS total_spend FROM ad_spend
-WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(scope.from)} AND date < ${q.time(scope.to)}
+WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(spendFrom(scope))} AND date < ${q.time(scope.to)}
 GROUP BY ${label} ORDER BY label${store.dialect.querySuffix}`),
   );
   for (const r of rows) {
