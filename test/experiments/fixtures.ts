@@ -4,6 +4,8 @@
  * 5 days before exposure (15). Treatment: t0–t4 order (40, 50, 10, 20, 30); t0 ordered 3 days
  * before exposure (25). Person x saw both variations, person u an unconfigured variation 2.
  */
+import type { ExperimentInput } from '../../src/experiments/experiments.ts';
+
 const BASE = Date.parse('2026-05-10T10:00:00.000Z');
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(BASE + ms).toISOString();
@@ -31,7 +33,7 @@ export function abMessages(experimentId = 'hero'): object[] {
   return m;
 }
 
-export const HERO = {
+export const HERO: ExperimentInput = {
   id: 'hero',
   variations: [
     { id: '0', weight: 0.5 },
@@ -41,7 +43,7 @@ export const HERO = {
     { name: 'purchase', kind: 'conversion', event: 'Order Completed', windowDays: 14 },
     { name: 'revenue', kind: 'revenue', windowDays: 14, cupedPreDays: 30 },
   ],
-} as const;
+};
 
 /** The summaries the hand count gives, in the JSON form of `waymark stats ab`. */
 export const HERO_PURCHASE = {

@@ -3,6 +3,8 @@
  * Every region-day has four checkouts (one person each, identified with a region trait),
  * of which `completed` end in an order of revenue 100 with the checkout's order_id.
  */
+import type { InitiativeInput } from '../../src/initiatives/initiatives.ts';
+
 export const SHIP = '2026-03-07';
 export const DAYS = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09'];
 export const COMPLETED: Record<'North' | 'South', number[]> = {
@@ -40,4 +42,4 @@ export const ROLLOUT_INITIATIVE = {
   kpi: 'checkout_conversion',
   cost: { oneOff: 100, perMonth: 0 },
   control: { by: 'region', values: ['South'] },
-} as const;
+} satisfies InitiativeInput;
