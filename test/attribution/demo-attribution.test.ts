@@ -51,6 +51,8 @@ export function spearman(a: number[], b: number[]): number {
 describe('attribution commands on demo data with known ground truth', () => {
   const data = tempDir('waymark-attr-demo-');
   let truth: any;
+  // The paths-file run needs no store: it runs while the demo loads, to keep the file fast.
+  const pathsRun = waymark('attribution', '--paths', REFERENCE, '--model', 'markov', '--json');
 
   before(async () => {
     await run('node', [BIN, '--data', data, 'demo', '--customers', '3000'], { maxBuffer: 64 << 20 });
@@ -98,7 +100,7 @@ describe('attribution commands on demo data with known ground truth', () => {
   });
 
   it('keeps --paths mode: the reference file gives the same result as the library', async () => {
-    const cli = await waymark('attribution', '--paths', REFERENCE, '--model', 'markov', '--json');
+    const cli = await pathsRun;
     assert.deepEqual(cli, toCliJson(attributeFromPathsFile(REFERENCE, 'markov', { order: 1, halfLifeDays: 7, collapse: false, bootstrap: false })));
     const total = cli.channels.reduce((s: number, c: { conversions: number }) => s + c.conversions, 0);
     const fileTotal = readFileSync(REFERENCE, 'utf8').trim().split('\n').slice(1).reduce((s, line) => s + Number(line.split(';')[1]), 0);
