@@ -63,6 +63,11 @@ export class ChdbStore implements Store {
     });
   }
 
+  /** Runs one statement and returns the engine's text output in `format` (used by the HTTP test bridge). */
+  async raw(sql: string, params: Record<string, unknown>, format = 'JSONEachRow'): Promise<string> {
+    return this.run(async () => (await this.session.queryBindAsync(sql, params, { format })).text());
+  }
+
   async exec(query: Query | string): Promise<void> {
     const q = toQuery(query);
     await this.run(async () => {

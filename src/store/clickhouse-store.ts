@@ -85,12 +85,15 @@ export class ClickHouseHttpStore implements Store {
   }
 
   async loadNdjson(table: string, columns: ColumnSpec[], path: string): Promise<void> {
-    // The file is on this machine, not the server's: stream it in.
-    await this.client.insert({
-      table,
+    // The file is on this machine, not the server's: stream its bytes as the body of an INSERT.
+    const result = await this.client.exec({
+      query: `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) FORMAT JSONEachRow`,
       values: createReadStream(path),
-      format: 'JSONEachRow',
-      columns: columns.map((c) => c.name) as [string, ...string[]],
+    });
+    result.stream.resume();
+    await new Promise((resolve, reject) => {
+      result.stream.once('end', resolve);
+      result.stream.once('error', reject);
     });
   }
 

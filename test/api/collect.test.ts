@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { Analytics } from '@segment/analytics-node';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { ALL_STORE_KINDS } from '../support/stores.ts';
 
 function basic(writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
@@ -25,7 +25,7 @@ async function countEvents(t: TestServer, where = '1 = 1'): Promise<number> {
   return r.body.rows[0].n;
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of ALL_STORE_KINDS) {
   describe(`collection API [${kind}]`, () => {
     let t: TestServer;
     before(async () => {

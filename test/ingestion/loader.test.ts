@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { loadEventFile } from '../../src/ingestion/loader.ts';
 import { processMessages } from '../../src/ingestion/pipeline.ts';
-import { describeEachStore, tempDir } from '../support/stores.ts';
+import { ALL_STORE_KINDS, describeEachStore, tempDir } from '../support/stores.ts';
 
 const received = new Date('2026-03-01T12:00:00.000Z');
 
@@ -85,4 +85,4 @@ describeEachStore('loading spooled events', (ctx) => {
     assert.equal(traits[0]?.person_id, 'user-C2');
     assert.equal(JSON.parse(traits[0]!.traits).email, 'c@example.com');
   });
-});
+}, ALL_STORE_KINDS);

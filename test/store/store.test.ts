@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { QueryBuilder } from '../../src/store/dialect/dialect.ts';
 import { listDocuments, putDocument, deleteDocument, getDocument } from '../../src/store/documents.ts';
 import { IDENTITY_LINKS } from '../../src/store/schema.ts';
-import { describeEachStore } from '../support/stores.ts';
+import { ALL_STORE_KINDS, describeEachStore } from '../support/stores.ts';
 
 describeEachStore('store', (ctx) => {
   it('binds typed parameters and returns plain values with ISO timestamps', async () => {
@@ -46,4 +46,4 @@ describeEachStore('store', (ctx) => {
       { id: 'u1', person_id: 'u2' },
     ]);
   });
-});
+}, ALL_STORE_KINDS);
