@@ -14,7 +14,7 @@ import type { User } from './users.ts';
  * POST routes that change data. Other POSTs under /api/v1 are analyses (read-only queries with
  * a JSON body); PATCH, PUT and DELETE always change data.
  */
-const WRITE_POSTS = [/^\/api\/v1\/spend\b/, /^\/api\/v1\/import\b/, /^\/api\/v1\/projects\b/, /^\/api\/v1\/auth\/users\b/, /^\/api\/v1\/(personas|journeys|initiatives|experiments|annotations)\/?$/];
+const WRITE_POSTS = [/^\/api\/v1\/spend\b/, /^\/api\/v1\/import\b/, /^\/api\/v1\/projects\b/, /^\/api\/v1\/auth\/users\b/, /^\/api\/v1\/(personas|journeys|initiatives|experiments|annotations)\/?$/, /^\/api\/v1\/personas\/suggested\b/];
 
 export function isWriteRequest(method: string, url: string): boolean {
   const path = url.split('?')[0]!;

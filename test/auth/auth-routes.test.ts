@@ -215,7 +215,9 @@ describe('which requests change data', () => {
     assert.equal(isWriteRequest('DELETE', '/api/v1/personas/x'), true);
     assert.equal(isWriteRequest('POST', '/api/v1/spend?x=1'), true);
     assert.equal(isWriteRequest('POST', '/api/v1/personas'), true);
+    assert.equal(isWriteRequest('POST', '/api/v1/personas/suggested'), true);
     assert.equal(isWriteRequest('POST', '/api/v1/funnels'), false);
+    assert.equal(isWriteRequest('POST', '/api/v1/journeys/map'), false);
     assert.equal(isWriteRequest('POST', '/api/v1/sql'), false);
     assert.equal(isWriteRequest('GET', '/api/v1/project'), false);
   });

@@ -54,7 +54,8 @@ export const Chart = forwardRef<ChartHandle, { option: ChartOption; height?: num
     }, []);
 
     useEffect(() => {
-      chart.current?.setOption({ animationDuration: 300, ...option }, true);
+      // No animation under automation, so screenshots show finished charts.
+      chart.current?.setOption({ animationDuration: 300, ...option, ...(navigator.webdriver ? { animation: false } : {}) }, true);
     }, [option]);
 
     return <div ref={el} role="img" aria-label={label} className="wm-chart" style={{ width: '100%', height }} />;

@@ -55,7 +55,7 @@ export function Snippet({ writeKey }: { writeKey: string }) {
           )}
         </CopyButton>
       </Group>
-      <Code block style={{ fontSize: 12 }}>
+      <Code block style={{ fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
         {code}
       </Code>
     </Stack>

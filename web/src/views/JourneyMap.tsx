@@ -123,9 +123,9 @@ export function JourneyMap() {
     const stageIndex = (id: string) => m.stages.findIndex((x) => x.id === id);
     return {
       tooltip: { trigger: 'axis' },
-      grid: { left: 44, right: 24, top: 20, bottom: 28 },
+      grid: { left: 56, right: 40, top: 36, bottom: 28 },
       xAxis: { type: 'category', data: m.stages.map((x) => x.name), boundaryGap: true },
-      yAxis: { type: 'value', min: 0, max: 100, name: 'Feeling', axisLabel: { formatter: (v: number) => (v === 0 ? '☹' : v === 50 ? '😐' : v === 100 ? '☺' : '') } },
+      yAxis: { type: 'value', min: 0, max: 100, name: 'Feeling', axisLabel: { formatter: (v: number) => (v === 0 ? 'low' : v === 50 ? 'neutral' : v === 100 ? 'high' : '') } },
       series: [
         {
           type: 'line',
@@ -139,9 +139,12 @@ export function JourneyMap() {
           markPoint: {
             symbolSize: 28,
             label: { color: '#fff', fontWeight: 'bold', formatter: (p: { name: string }) => p.name },
+            // Several markers on one stage stack upwards so each number stays readable.
             data: markers.map((mk) => {
               const st = m.stages[stageIndex(mk.stage)];
-              return { name: String(mk.n), coord: [stageIndex(mk.stage), st?.emotionScore === null || st?.emotionScore === undefined ? 50 : st.emotionScore * 100], itemStyle: { color: mk.kind === 'delight' ? '#099268' : '#e03131' } };
+              const nth = markers.filter((x) => x.stage === mk.stage && x.n < mk.n).length;
+              const y = st?.emotionScore === null || st?.emotionScore === undefined ? 50 : st.emotionScore * 100;
+              return { name: String(mk.n), coord: [stageIndex(mk.stage), y], symbolOffset: [nth * 22 - 0, -nth * 4], itemStyle: { color: mk.kind === 'delight' ? '#099268' : '#c92a2a' } };
             }),
           },
         },
@@ -207,7 +210,7 @@ export function JourneyMap() {
         { key: 'emotionScore', label: 'Feedback score (0-1)', value: (x) => x.emotionScore },
         { key: 'responses', label: 'Responses', value: (x) => x.feedback.responses },
       ]} empty={m && m.persons === 0 && 'Nobody entered this journey in the range: widen the dates or check the stage rules in Settings.'}>
-        <Chart ref={emotionRef} option={emotion} height={180} label="Emotion curve: mean feedback score per stage, with numbered pain points and delight moments" />
+        <Chart ref={emotionRef} option={emotion} height={220} label="Emotion curve: mean feedback score per stage, with numbered pain points and delight moments" />
       </Panel>
       {m && m.persons > 0 && (
         <Card withBorder radius="md" p="md" component="section" aria-label="Journey grid">

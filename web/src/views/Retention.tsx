@@ -40,10 +40,10 @@ export function Retention() {
   const { project } = useSession();
   const cohortEvent = params.get('cohort') ?? 'Order Completed';
   const returnEvent = params.get('return') ?? cohortEvent;
-  const interval = params.get('int') ?? 'month';
+  const interval = params.get('int') ?? 'week';
   const mode = params.get('rmode') ?? 'recurring';
   const metric = params.get('metric') ?? 'persons';
-  const periods = Number(params.get('periods') ?? 6);
+  const periods = Number(params.get('periods') ?? 8);
   const events = useData('event-names', (s) => sql<{ event: string }>(`SELECT event, count(*) AS n FROM events WHERE type = 'track' GROUP BY event ORDER BY n DESC LIMIT 200`, s).then((r) => r.map((x) => x.event)));
   const req = { cohortEvent, returnEvent, interval, mode, metric, periods };
   const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s));

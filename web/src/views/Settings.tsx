@@ -288,10 +288,34 @@ function DocumentEditor({ kind, title, hint }: { kind: 'journeys' | 'personas'; 
       </Text>
       <Group align="flex-end" mb="xs">
         <Select size="xs" label={`Edit`} placeholder={items.length ? 'Choose…' : 'None yet'} data={items.map((i) => ({ value: i.id, label: i.name ?? i.id }))} value={selected} onChange={pick} w={220} />
+        {kind === 'personas' && (
+          <Button
+            size="xs"
+            variant="default"
+            disabled={s.user.role === 'viewer'}
+            onClick={async () => {
+              try {
+                await post('/api/v1/personas/suggested', {});
+                setMsg({ ok: true, text: 'Suggested personas added.' });
+                list.reload();
+                s.refresh();
+              } catch (e) {
+                setMsg({ ok: false, text: errorText(e) });
+              }
+            }}
+          >
+            Add suggested
+          </Button>
+        )}
         <Button size="xs" variant="default" onClick={() => { setSelected(null); setText(JSON.stringify(kind === 'personas' ? { name: 'New persona', segment: { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 2 }] } } : { name: 'New journey', stages: [] }, null, 2)); }}>
           New
         </Button>
       </Group>
+      {!text && msg && (
+        <Text size="sm" c={msg.ok ? 'teal' : 'red'} role="status">
+          {msg.text}
+        </Text>
+      )}
       {text && (
         <Stack gap="xs">
           <JsonInput label="Definition (JSON)" value={text} onChange={setText} autosize minRows={6} maxRows={18} formatOnBlur validationError="Not valid JSON" />
