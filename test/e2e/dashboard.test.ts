@@ -71,7 +71,7 @@ describe('dashboard in Chromium', { timeout: 170_000 }, () => {
     if (f) {
       const assets = join(new URL('../../web/dist/assets/', import.meta.url).pathname);
       const js = readdirSync(assets).filter((n) => n.endsWith('.js')).reduce((s, n) => s + statSync(join(assets, n)).size, 0);
-      const firstChart = await page?.evaluate(() => window.__waymarkFirstChart ?? {}).catch(() => ({}));
+      const firstChart = await page?.evaluate(() => (window as unknown as { __waymarkFirstChart?: Record<string, number> }).__waymarkFirstChart ?? {}).catch(() => ({}));
       writeFileSync(join(ARTIFACTS, 'dashboard-timings.json'), JSON.stringify({ firstChartMs: { ...firstChart, ...timings }, jsBytes: js }, null, 2));
       await f.close();
     }

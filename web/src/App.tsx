@@ -99,7 +99,7 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Title order={1} size="h4" c="indigo.8">
+            <Title order={1} size="h4" c="indigo.8" visibleFrom="xs">
               Waymark
             </Title>
             {projects.data && project && (
@@ -110,7 +110,7 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
                 value={project.id}
                 onChange={(v) => v && setParams({ project: v })}
                 allowDeselect={false}
-                w={170}
+                w={{ base: 120, sm: 170 }}
               />
             )}
           </Group>

@@ -86,10 +86,11 @@ function markersOf(map: JourneyMapResult): Marker[] {
   const stageName = (id: string) => map.stages.find((s) => s.id === id)?.name ?? id;
   map.leaks.slice(0, 3).forEach((l) => out.push({ n: 0, kind: 'leak', stage: l.stage, touchpoint: l.touchpoint, why: `${fmtInt(l.lost)} left ${stageName(l.stage)} after ${l.touchpoint}; worth about ${fmtMoney(l.value)}` }));
   const rated = map.grid.filter((c) => c.feedback.responses >= MIN_RESPONSES && c.feedback.score !== null);
-  [...rated].sort((a, b) => a.feedback.score! - b.feedback.score!).slice(0, 2).forEach((c) => {
+  // A pain point is rated below the middle of the scale; a delight near the top.
+  [...rated].filter((c) => c.feedback.score! < 0.5).sort((a, b) => a.feedback.score! - b.feedback.score!).slice(0, 2).forEach((c) => {
     if (!out.some((m) => m.stage === c.stage && m.touchpoint === c.touchpoint)) out.push({ n: 0, kind: 'worst', stage: c.stage, touchpoint: c.touchpoint, why: `rated ${fmtPct(c.feedback.score)} of the best score (${c.feedback.responses} responses)` });
   });
-  [...rated].sort((a, b) => b.feedback.score! - a.feedback.score!).slice(0, 2).forEach((c) => {
+  [...rated].filter((c) => c.feedback.score! >= 0.8).sort((a, b) => b.feedback.score! - a.feedback.score!).slice(0, 2).forEach((c) => {
     if (!out.some((m) => m.stage === c.stage && m.touchpoint === c.touchpoint)) out.push({ n: 0, kind: 'delight', stage: c.stage, touchpoint: c.touchpoint, why: `rated ${fmtPct(c.feedback.score)} of the best score (${c.feedback.responses} responses)` });
   });
   return out.map((m, i) => ({ ...m, n: i + 1 }));
