@@ -36,7 +36,9 @@ export const Chart = forwardRef<ChartHandle, { option: ChartOption; height?: num
       chart.current = c;
       c.on('click', (p) => click.current?.(p as echarts.ECElementEvent));
       c.on('finished', () => {
-        if (el.current && !el.current.dataset.rendered) {
+        // An empty option (data still loading) is not a rendered chart.
+        const series = (c.getOption() as { series?: unknown[] } | undefined)?.series;
+        if (el.current && !el.current.dataset.rendered && series && series.length > 0) {
           el.current.dataset.rendered = '1';
           const view = window.location.pathname;
           window.__waymarkFirstChart ??= {};
