@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: prints figures and ratios against baselines measured in the same run.
- * Options: --quick (small sizes), --only NAME[,NAME] (ingest, analyses, attribution).
+ * Options: --quick (1M instead of 10M events; 50k instead of 300k ingested), --only SUITE[,SUITE]
+ * (ingest, analyses, models), --case NAME[,NAME] (analysis cases: funnel, paths, retention,
+ * journey_map, build_journeys), --store duckdb|chdb.
  */
 import { benchIngestion } from './ingestion.ts';
+import { benchAnalyses, benchModels } from './analyses.ts';
 import { createBenchContext, formatFigure, type Figure } from './support.ts';
 import { ChdbStore } from '../src/store/chdb-store.ts';
 
@@ -10,10 +13,16 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '').split(',') : undefined;
-const ctx = createBenchContext(quick);
+const listArg = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? (args[i + 1] ?? '').split(',').filter(Boolean) : undefined;
+};
+const ctx = createBenchContext(quick, listArg('--case'), listArg('--store'));
 
 const suites: Record<string, () => Promise<Figure[]>> = {
   ingest: async () => [...(await benchIngestion(ctx, 'duckdb')), ...(await benchIngestion(ctx, 'chdb'))],
+  analyses: async () => [...(await benchAnalyses(ctx, 'duckdb')), ...(await benchAnalyses(ctx, 'chdb'))],
+  models: benchModels,
 };
 
 const all: Figure[] = [];

@@ -18,11 +18,15 @@ export interface Figure {
 
 export interface BenchContext {
   quick: boolean;
+  /** --case NAME[,NAME]: run only the analysis cases whose names contain one of these. */
+  cases?: string[];
+  /** --store duckdb|chdb: run only on these stores. */
+  stores?: string[];
   tempDir(): string;
   openStore(kind: 'duckdb' | 'chdb'): Promise<Store>;
 }
 
-export function createBenchContext(quick: boolean): BenchContext & { cleanup(): void } {
+export function createBenchContext(quick: boolean, cases?: string[], stores?: string[]): BenchContext & { cleanup(): void } {
   const dirs: string[] = [];
   let chdbDir: string | undefined;
   let n = 0;
@@ -33,6 +37,8 @@ export function createBenchContext(quick: boolean): BenchContext & { cleanup(): 
   };
   return {
     quick,
+    cases,
+    stores,
     tempDir,
     async openStore(kind) {
       let store: Store;
