@@ -165,6 +165,7 @@ for (const kind of ALL_STORE_KINDS) {
     it('answers 429 with Retry-After when ingestion is behind', async () => {
       const saved = t.server.ctx.config.maxBacklogBytes;
       const savedBacklog = t.server.ctx.spool.backlogBytes;
+      t.server.ctx.loader.stop();
       t.server.ctx.config.maxBacklogBytes = 1;
       t.server.ctx.spool.backlogBytes = 10;
       try {
@@ -174,6 +175,7 @@ for (const kind of ALL_STORE_KINDS) {
       } finally {
         t.server.ctx.config.maxBacklogBytes = saved;
         t.server.ctx.spool.backlogBytes = savedBacklog;
+        t.server.ctx.loader.start(200);
       }
     });
 
@@ -182,6 +184,8 @@ for (const kind of ALL_STORE_KINDS) {
       const savedBacklog = t.server.ctx.spool.backlogBytes;
       t.server.ctx.config.maxBacklogBytes = 1;
       t.server.ctx.spool.backlogBytes = 10;
+      // Stop the loader so a successful background load cannot clear the failure mid-test.
+      t.server.ctx.loader.stop();
       t.server.ctx.loader.lastError = new Error('connection refused');
       try {
         const r = await post(t, '/v1/track', { event: 'Down', userId: 'd' });
@@ -191,6 +195,7 @@ for (const kind of ALL_STORE_KINDS) {
         t.server.ctx.config.maxBacklogBytes = saved;
         t.server.ctx.spool.backlogBytes = savedBacklog;
         t.server.ctx.loader.lastError = undefined;
+        t.server.ctx.loader.start(200);
       }
     });
 
