@@ -45,9 +45,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: ctx.config.maxBatchBytes,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
   });
-  await app.register(cors, { origin: true, credentials: true, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] });
+  // Trackers post from any site, without cookies. The read API is same-origin only (the dashboard)
+  // or called with a secret key from servers, so it gets no CORS grant: a cookie never rides a
+  // cross-site request that could read data.
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      const collection = path.startsWith('/v1/') || path.startsWith('/beacon/') || path === '/sourceConfig';
+      callback(null, collection ? { origin: true, credentials: false, methods: ['GET', 'POST', 'OPTIONS'] } : { origin: false });
+    },
+  });
 
   // analytics.js sends text/plain to avoid CORS preflights; bodies may be gzip- or deflate-encoded.
   app.removeAllContentTypeParsers();

@@ -11,15 +11,20 @@ import { parseCookies, SESSION_COOKIE, sessionUser } from './sessions.ts';
 import type { User } from './users.ts';
 
 /**
- * POST routes that change data. Other POSTs under /api/v1 are analyses (read-only queries with
- * a JSON body); PATCH, PUT and DELETE always change data.
+ * POST routes that only read: analyses take their query as a JSON body. Every other POST, and
+ * every PATCH, PUT and DELETE, counts as a change, so a new write route is refused to viewers
+ * unless it is added here on purpose.
  */
-const WRITE_POSTS = [/^\/api\/v1\/spend\b/, /^\/api\/v1\/import\b/, /^\/api\/v1\/projects\b/, /^\/api\/v1\/auth\/users\b/, /^\/api\/v1\/(personas|journeys|initiatives|experiments|annotations)\/?$/, /^\/api\/v1\/personas\/suggested\b/];
+const READ_POSTS = [
+  /^\/api\/v1\/(funnels|funnels\/drivers|paths|retention|kpis|kpis\/series|feedback|journeys\/map|attribution|attribution\/compare|roi|roi\/marginal|sql|flush)\/?$/,
+  /^\/api\/v1\/auth\/(login|logout)\/?$/,
+];
 
 export function isWriteRequest(method: string, url: string): boolean {
   const path = url.split('?')[0]!;
-  if (method === 'PATCH' || method === 'PUT' || method === 'DELETE') return true;
-  return method === 'POST' && WRITE_POSTS.some((r) => r.test(path));
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+  if (method === 'POST') return !READ_POSTS.some((r) => r.test(path));
+  return true;
 }
 
 /** The signed-in user of a request (from the session cookie), or undefined. */

@@ -19,6 +19,8 @@ const schema = z.object({
   loadIntervalMs: z.coerce.number().int().positive(),
   sessionTimeoutMinutes: z.coerce.number().positive(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits use it). */
+  trustProxy: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -35,6 +37,7 @@ const ENV: Record<keyof Config, string> = {
   loadIntervalMs: 'WAYMARK_LOAD_INTERVAL_MS',
   sessionTimeoutMinutes: 'WAYMARK_SESSION_TIMEOUT_MINUTES',
   logLevel: 'WAYMARK_LOG_LEVEL',
+  trustProxy: 'WAYMARK_TRUST_PROXY',
 };
 
 export const DEFAULTS: Config = {
@@ -49,6 +52,7 @@ export const DEFAULTS: Config = {
   loadIntervalMs: 1000,
   sessionTimeoutMinutes: 30,
   logLevel: 'warn',
+  trustProxy: false,
 };
 
 export class ConfigError extends Error {}
