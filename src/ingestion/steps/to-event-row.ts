@@ -55,6 +55,24 @@ export function orderRevenue(props: Record<string, unknown>): number | null {
   return null;
 }
 
+/**
+ * The context kept in the row: fields already promoted to columns (UTM campaign → source, medium,
+ * campaign, term, content) and page fields repeated in properties or the url column are dropped.
+ * analytics.js sends the page's url, path, search, referrer and title in both places; storing
+ * them once keeps rows small, which is what the spool, the bulk load and every scan pay for.
+ */
+function storedContext(context: Record<string, unknown>, props: Record<string, unknown>, url: string): Record<string, unknown> {
+  const { campaign: _campaign, page, ...rest } = context;
+  void _campaign;
+  const p = obj(page);
+  const keptPage: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v === props[k] || (k === 'url' && v === url) || (k === 'search' && typeof v === 'string' && url.endsWith(v))) continue;
+    keptPage[k] = v;
+  }
+  return Object.keys(keptPage).length > 0 ? { ...rest, page: keptPage } : rest;
+}
+
 /** Enrich one validated message into its events_raw row: traffic source, channel, device. */
 export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date, receivedAt: Date): EventRow {
   const context = obj(m.context);
@@ -110,6 +128,6 @@ export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date
     device_type: device.deviceType,
     is_bot: device.isBot ? 1 : 0,
     properties: JSON.stringify(props),
-    context: JSON.stringify(context),
+    context: JSON.stringify(storedContext(context, props, url)),
   };
 }
