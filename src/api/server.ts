@@ -19,6 +19,7 @@ import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { HttpError } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { registerRoutes } from './routes/index.ts';
+import { collectRoutes } from './openapi.ts';
 import { join } from 'node:path';
 
 const gunzipAsync = promisify(gunzip);
@@ -91,7 +92,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     return reply.code(500).send({ error: (error as Error).message });
   });
 
+  const openApiDocument = collectRoutes(app);
   registerRoutes(app, ctx);
+  app.get('/api/v1/openapi.json', async () => openApiDocument());
   return app;
 }
 

@@ -13,6 +13,7 @@ import { computeRoi } from '../../attribution/roi-report.ts';
 import { getProject, type Project } from '../../projects/projects.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { doc } from '../openapi.ts';
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
 
@@ -59,26 +60,26 @@ async function currentMargin(ctx: AppContext, project: Project): Promise<number>
 }
 
 export function registerAttributionRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/v1/attribution', async (request) => {
+  app.post('/api/v1/attribution', doc('Attribution of conversions to touchpoints under one model', attributionBody), async (request) => {
     const project = await requireProject(request, ctx);
     const input = attributionBody.parse(request.body);
     return computeAttribution(ctx.store, await resolveScope(ctx.store, project.id, input), input);
   });
 
-  app.post('/api/v1/attribution/compare', async (request) => {
+  app.post('/api/v1/attribution/compare', doc('Every attribution model side by side, with where they disagree', compareBody), async (request) => {
     const project = await requireProject(request, ctx);
     const input = compareBody.parse(request.body);
     return compareAttributionModels(ctx.store, await resolveScope(ctx.store, project.id, input), input);
   });
 
-  app.post('/api/v1/roi', async (request) => {
+  app.post('/api/v1/roi', doc('Spend, attributed revenue, ROAS, ROI, CPA and CAC per touchpoint', roiBody), async (request) => {
     const project = await requireProject(request, ctx);
     const input = roiBody.parse(request.body);
     const models = input.models ?? [input.model ?? 'markov'];
     return computeRoi(ctx.store, await resolveScope(ctx.store, project.id, input), { ...input, models, margin: input.margin ?? (await currentMargin(ctx, project)) });
   });
 
-  app.post('/api/v1/roi/marginal', async (request) => {
+  app.post('/api/v1/roi/marginal', doc('Diminishing-returns curves and marginal return per channel', marginalBody), async (request) => {
     const project = await requireProject(request, ctx);
     const input = marginalBody.parse(request.body);
     return computeMarginal(ctx.store, await resolveScope(ctx.store, project.id, input), { ...input, margin: input.margin ?? (await currentMargin(ctx, project)) });

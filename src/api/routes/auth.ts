@@ -10,6 +10,7 @@ import { createProject, getProject, hashSecret, listProjects } from '../../proje
 import { putDocument } from '../../store/documents.ts';
 import { addProjectResolver, HttpError } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { doc } from '../openapi.ts';
 
 const loginBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
 const userBody = z.object({ email: z.string().min(3), password: z.string().min(8), name: z.string().optional(), role: z.enum(ROLES).default('viewer') });
@@ -24,7 +25,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   }
   const limiter = new LoginRateLimiter();
 
-  app.post('/api/v1/auth/login', async (request, reply) => {
+  app.post('/api/v1/auth/login', doc('Sign in (sets the session cookie)', loginBody), async (request, reply) => {
     const wait = limiter.retryAfter(request.ip);
     if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).send({ error: `too many failed sign-ins; try again in ${wait} s` });
     const { email, password } = loginBody.parse(request.body);
@@ -39,23 +40,23 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     return { user: publicUser(user) };
   });
 
-  app.post('/api/v1/auth/logout', async (request, reply) => {
+  app.post('/api/v1/auth/logout', doc('Sign out'), async (request, reply) => {
     const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
     if (token) await endSession(ctx.store, token);
     reply.header('Set-Cookie', sessionCookie('', 0, request.protocol === 'https'));
     return { ok: true };
   });
 
-  app.get('/api/v1/auth/me', async (request) => {
+  app.get('/api/v1/auth/me', doc('The signed-in user'), async (request) => {
     return { user: publicUser(await requireUser(request, ctx)) };
   });
 
-  app.get('/api/v1/auth/users', async (request) => {
+  app.get('/api/v1/auth/users', doc('Team members', userBody), async (request) => {
     requireRole(await requireUser(request, ctx), ['owner'], 'see the team');
     return { users: (await listUsers(ctx.store)).map(publicUser) };
   });
 
-  app.post('/api/v1/auth/users', async (request, reply) => {
+  app.post('/api/v1/auth/users', doc('Add a team member', userBody), async (request, reply) => {
     requireRole(await requireUser(request, ctx), ['owner'], 'add team members');
     const input = userBody.parse(request.body);
     try {
@@ -67,13 +68,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
   });
 
-  app.get('/api/v1/projects', async (request) => {
+  app.get('/api/v1/projects', doc('Projects'), async (request) => {
     await requireUser(request, ctx);
     const projects = (await listProjects(ctx.store)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return { projects: projects.map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt, settings: p.settings })) };
   });
 
-  app.post('/api/v1/projects', async (request, reply) => {
+  app.post('/api/v1/projects', doc('Create a project'), async (request, reply) => {
     requireRole(await requireUser(request, ctx), ['owner', 'member'], 'create projects');
     const { name } = z.object({ name: z.string().trim().min(1) }).parse(request.body);
     const { project, secretKey } = await createProject(ctx.store, name);
@@ -82,7 +83,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   // The secret key is stored hashed, so the dashboard can only show a new one (once).
-  app.post('/api/v1/projects/:id/secret-key', async (request) => {
+  app.post('/api/v1/projects/:id/secret-key', doc('Replace a project secret key'), async (request) => {
     requireRole(await requireUser(request, ctx), ['owner', 'member'], 'rotate keys');
     const { id } = request.params as { id: string };
     const project = await getProject(ctx.store, id);

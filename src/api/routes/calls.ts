@@ -11,11 +11,12 @@ import { verifySignature } from '../../calls/signature.ts';
 import { processMessages } from '../../ingestion/pipeline.ts';
 import { HttpError, requireProject, writeKeyOf } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { doc } from '../openapi.ts';
 
 const settingsBody = z.object({ secret: z.string().min(16), header: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/).optional() });
 
 export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.put('/api/v1/calls/settings', async (request) => {
+  app.put('/api/v1/calls/settings', doc('Call-tracking webhook secret and header', settingsBody), async (request) => {
     const project = await requireProject(request, ctx);
     const input = settingsBody.parse(request.body);
     const saved = await setCallTrackingSettings(ctx.store, project.id, input);

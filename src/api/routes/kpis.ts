@@ -5,6 +5,7 @@ import { computeKpis } from '../../analysis/kpis.ts';
 import { resolveScope, scopeInputSchema } from '../../analysis/scope.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { doc } from '../openapi.ts';
 
 const seriesBody = scopeInputSchema.extend({
   metric: z.enum(KPI_SERIES_METRICS),
@@ -14,14 +15,14 @@ const seriesBody = scopeInputSchema.extend({
 
 export function registerKpiRoutes(app: FastifyInstance, ctx: AppContext): void {
   /** Overview KPIs for the range against the previous period of equal length, overall and per channel. */
-  app.post('/api/v1/kpis', async (request) => {
+  app.post('/api/v1/kpis', doc('KPIs with the previous period', scopeInputSchema), async (request) => {
     const project = await requireProject(request, ctx);
     const scope = await resolveScope(ctx.store, project.id, scopeInputSchema.parse(request.body));
     return computeKpis(ctx.store, scope);
   });
 
   /** One KPI per day, week or month, optionally per channel or region. */
-  app.post('/api/v1/kpis/series', async (request) => {
+  app.post('/api/v1/kpis/series', doc('A KPI as a time series', seriesBody), async (request) => {
     const project = await requireProject(request, ctx);
     const input = seriesBody.parse(request.body);
     const scope = await resolveScope(ctx.store, project.id, input);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createPersona, createSuggestedPersonas, deletePersona, getPersona, listPersonas, PersonaNotFoundError, personaSize, updatePersona } from '../../journeys/personas.ts';
 import { HttpError, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { doc } from '../openapi.ts';
 
 async function notFoundAs404<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -13,40 +14,40 @@ async function notFoundAs404<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function registerPersonaRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/v1/personas', async (request) => {
+  app.get('/api/v1/personas', doc('Personas'), async (request) => {
     const project = await requireProject(request, ctx);
     return { personas: await listPersonas(ctx.store, project.id) };
   });
 
-  app.post('/api/v1/personas', async (request, reply) => {
+  app.post('/api/v1/personas', doc('Create a persona'), async (request, reply) => {
     const project = await requireProject(request, ctx);
     reply.code(201);
     return createPersona(ctx.store, project.id, request.body);
   });
 
   /** Adds the suggested personas (bargain hunters, loyal, detractors) the project lacks. */
-  app.post('/api/v1/personas/suggested', async (request) => {
+  app.post('/api/v1/personas/suggested', doc('Create the suggested personas'), async (request) => {
     const project = await requireProject(request, ctx);
     return { personas: await createSuggestedPersonas(ctx.store, project.id) };
   });
 
-  app.get('/api/v1/personas/:id', async (request) => {
+  app.get('/api/v1/personas/:id', doc('One persona'), async (request) => {
     const project = await requireProject(request, ctx);
     return notFoundAs404(() => getPersona(ctx.store, project.id, (request.params as { id: string }).id));
   });
 
-  app.put('/api/v1/personas/:id', async (request) => {
+  app.put('/api/v1/personas/:id', doc('Update a persona'), async (request) => {
     const project = await requireProject(request, ctx);
     return notFoundAs404(() => updatePersona(ctx.store, project.id, (request.params as { id: string }).id, request.body));
   });
 
-  app.delete('/api/v1/personas/:id', async (request, reply) => {
+  app.delete('/api/v1/personas/:id', doc('Delete a persona'), async (request, reply) => {
     const project = await requireProject(request, ctx);
     await notFoundAs404(() => deletePersona(ctx.store, project.id, (request.params as { id: string }).id));
     return reply.code(204).send();
   });
 
-  app.get('/api/v1/personas/:id/size', async (request) => {
+  app.get('/api/v1/personas/:id/size', doc('Persons in a persona'), async (request) => {
     const project = await requireProject(request, ctx);
     const persona = await notFoundAs404(() => getPersona(ctx.store, project.id, (request.params as { id: string }).id));
     return { id: persona.id, ...(await personaSize(ctx.store, project.id, persona)) };

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { computeRetention, optionalRangeScopeSchema, resolveScopeWithDefaultRange, retentionInputSchema } from '../../analysis/retention.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { doc } from '../openapi.ts';
 
 const body = optionalRangeScopeSchema.extend(retentionInputSchema.shape);
 
 export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/v1/retention', async (request) => {
+  app.post('/api/v1/retention', doc('Cohort retention', body), async (request) => {
     const project = await requireProject(request, ctx);
     const input = body.parse(request.body);
     const scope = await resolveScopeWithDefaultRange(ctx.store, project.id, input);

@@ -4,6 +4,7 @@ import { createProject, listProjects, updateProjectSettings } from '../../projec
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../admin.ts';
+import { doc } from '../openapi.ts';
 
 const settingsBody = z.object({
   reportingCurrency: z.string().length(3).optional(),
@@ -19,17 +20,17 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
   });
 
   /** Loads spooled events into the store now (tests and imports want read-your-writes). */
-  app.post('/api/v1/flush', async (request) => {
+  app.post('/api/v1/flush', doc('Load spooled events now'), async (request) => {
     await requireProject(request, ctx);
     return ctx.loader.loadNow();
   });
 
-  app.get('/api/v1/project', async (request) => {
+  app.get('/api/v1/project', doc('The project of the key', settingsBody), async (request) => {
     const p = await requireProject(request, ctx);
     return { id: p.id, name: p.name, writeKey: p.writeKey, settings: p.settings };
   });
 
-  app.patch('/api/v1/project/settings', async (request) => {
+  app.patch('/api/v1/project/settings', doc('Project settings (currency, rates, margin)', settingsBody), async (request) => {
     const p = await requireProject(request, ctx);
     const next = await updateProjectSettings(ctx.store, p.id, settingsBody.parse(request.body));
     await ctx.projects.reload();
@@ -37,7 +38,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
   });
 
   // Administration of projects: a token kept in the data folder (the CLI reads it).
-  app.post('/api/v1/admin/projects', async (request) => {
+  app.post('/api/v1/admin/projects', doc('Create a project (admin token)'), async (request) => {
     requireAdmin(request, ctx);
     const { name } = z.object({ name: z.string().min(1) }).parse(request.body);
     const { project, secretKey } = await createProject(ctx.store, name);
@@ -45,7 +46,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
     return { id: project.id, name: project.name, writeKey: project.writeKey, secretKey };
   });
 
-  app.get('/api/v1/admin/projects', async (request) => {
+  app.get('/api/v1/admin/projects', doc('Projects (admin token)'), async (request) => {
     requireAdmin(request, ctx);
     return { projects: (await listProjects(ctx.store)).map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt })) };
   });
