@@ -65,15 +65,27 @@ export class DuckDbStore implements Store {
   async insert(table: string, columns: ColumnSpec[], rows: Row[]): Promise<void> {
     if (rows.length === 0) return;
     const appender = await this.connection.createAppender(table);
+    // One typed append function per column, chosen once: the row loop does no type dispatch.
+    const writers = columns.map((c): ((v: unknown) => void) => {
+      switch (c.type) {
+        case 'DateTime':
+          return (v) => appender.appendTimestamp(new DuckDBTimestampValue(BigInt(toMillis(v)) * 1000n));
+        case 'Int64':
+          return (v) => appender.appendBigInt(BigInt(Math.trunc(Number(v))));
+        case 'Float64':
+        case 'NullableFloat64':
+          return (v) => appender.appendDouble(Number(v));
+        default:
+          return (v) => appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+      }
+    });
+    const names = columns.map((c) => c.name);
     try {
       for (const row of rows) {
-        for (const c of columns) {
-          const v = row[c.name];
+        for (let i = 0; i < names.length; i++) {
+          const v = row[names[i]!];
           if (v === null || v === undefined) appender.appendNull();
-          else if (c.type === 'DateTime') appender.appendTimestamp(new DuckDBTimestampValue(BigInt(toMillis(v)) * 1000n));
-          else if (c.type === 'Int64') appender.appendBigInt(BigInt(Math.trunc(Number(v))));
-          else if (c.type === 'Float64' || c.type === 'NullableFloat64') appender.appendDouble(Number(v));
-          else appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+          else writers[i]!(v);
         }
         appender.endRow();
       }
