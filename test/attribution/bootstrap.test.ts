@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runModel } from '../../src/attribution/models/index.ts';
 import { resampleJourneys } from '../../src/attribution/models/bootstrap.ts';
 import { makeSyntheticPaths } from '../../src/attribution/models/synthetic.ts';
-import { binomial, mulberry32, multinomial } from '../../src/attribution/models/random.ts';
+import { mulberry32 } from '../../src/stats/random.ts';
 import type { PathAggregate } from '../../src/attribution/models/types.ts';
 import { close } from './helpers.ts';
 
@@ -42,34 +42,6 @@ describe('bootstrap intervals', () => {
     const r = resampleJourneys(paths, mulberry32(1));
     assert.equal(r.reduce((s, p) => s + p.conversions + p.nulls, 0), 50);
     for (const p of r) if (p.conversions > 0) close(p.value / p.conversions, p.path[0] === 'A' ? 5 : 20, 1e-12);
-  });
-});
-
-describe('random draws', () => {
-  it('binomial draws have the right mean and variance in the small and large regimes', () => {
-    for (const [n, p] of [[10, 0.2], [100000, 0.3], [5000, 0.97]] as const) {
-      const rng = mulberry32(5);
-      const N = 20000;
-      let s = 0;
-      let s2 = 0;
-      for (let i = 0; i < N; i++) {
-        const k = binomial(n, p, rng);
-        assert.ok(Number.isInteger(k) && k >= 0 && k <= n);
-        s += k;
-        s2 += k * k;
-      }
-      const mean = s / N;
-      const variance = s2 / N - mean * mean;
-      const sd = Math.sqrt(n * p * (1 - p));
-      close(mean, n * p, (5 * sd) / Math.sqrt(N), `mean n=${n}`);
-      close(variance / (sd * sd), 1, 0.05, `variance n=${n}`);
-    }
-  });
-
-  it('multinomial counts add up to n', () => {
-    const c = multinomial(1_000_000, [1, 0, 3, 2.5, 1e-6], mulberry32(2));
-    assert.equal(c.reduce((s, x) => s + x, 0), 1_000_000);
-    assert.equal(c[1], 0);
   });
 });
 

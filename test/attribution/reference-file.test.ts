@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readPathsFile } from '../../src/attribution/paths-file.ts';
 import { MODEL_NAMES, runModel } from '../../src/attribution/models/index.ts';
 import { markovRemovalEffects, type MarkovChain } from '../../src/attribution/models/markov.ts';
-import { mulberry32 } from '../../src/attribution/models/random.ts';
+import { mulberry32 } from '../../src/stats/random.ts';
 import { close } from './helpers.ts';
 
 // ChannelAttribution's example data (Data.csv); published totals 19,785 / 74,802.972 / 68,602.

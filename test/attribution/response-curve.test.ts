@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitResponseCurve, responseCurve } from '../../src/attribution/response-curve.ts';
-import { mulberry32, normal } from '../../src/attribution/models/random.ts';
+import { mulberry32, normal } from '../../src/stats/random.ts';
 import { close } from './helpers.ts';
 
 const A = 5000;

@@ -8,7 +8,7 @@
  * row's low/high.
  */
 import { quantileSorted } from './common.ts';
-import { mulberry32, multinomial, type Rng } from './random.ts';
+import { mulberry32, multinomial, type Rng } from '../../stats/random.ts';
 import type { AttributionResult, BootstrapOptions, PathAggregate } from './types.ts';
 
 export function resampleJourneys(paths: PathAggregate[], rng: Rng): PathAggregate[] {

@@ -21,7 +21,7 @@
  */
 import { Credit, NO_TOUCH, buildResult, channelsOf, totals, validatePaths } from './common.ts';
 import { withBootstrap } from './bootstrap.ts';
-import { logFactorial, mulberry32 } from './random.ts';
+import { logFactorial, mulberry32 } from '../../stats/random.ts';
 import type { AttributionResult, ModelOptions, PathAggregate } from './types.ts';
 
 export interface ShapleyOptions {

@@ -6,7 +6,7 @@
  * converting, so data-driven models have real structure to find. Touch ages increase toward
  * the start of the path, so time decay can run too.
  */
-import { multinomial, mulberry32, binomial, normal } from './random.ts';
+import { multinomial, mulberry32, binomial, normal } from '../../stats/random.ts';
 import type { PathAggregate } from './types.ts';
 
 export function makeSyntheticPaths(distinctPaths: number, journeys: number, channels: number, seed: number): PathAggregate[] {

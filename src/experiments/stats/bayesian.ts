@@ -1,6 +1,6 @@
 // Bayesian effect test (gbstats `EffectBayesianABTest`): a normal likelihood for the
 // effect estimate combined with a normal prior on the effect, conjugate update.
-import { normalCdf, normalPdf, normalQuantile, normalSf } from './distributions.ts';
+import { normalCdf, normalPdf, normalQuantile, normalSf } from '../../stats/distributions.ts';
 import { effectEstimate } from './moments.ts';
 import { BASELINE_VARIATION_ZERO, type EffectEstimate, type MetricType, type Uplift, type VariationSummary } from './types.ts';
 

@@ -1,7 +1,7 @@
 // Multiple-testing corrections across treatments/metrics, as GrowthBook applies them
 // to result tables: Holm–Bonferroni (family-wise error) and Benjamini–Hochberg (FDR).
 // Adjusted p-values are returned in input order.
-import { normalQuantile } from './distributions.ts';
+import { normalQuantile } from '../../stats/distributions.ts';
 
 export function holmBonferroni(pValues: number[]): number[] {
   const m = pValues.length;

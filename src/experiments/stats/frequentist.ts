@@ -1,5 +1,5 @@
 // Fixed-horizon two-sided Welch t-test on the effect estimate (gbstats `TwoSidedTTest`).
-import { studentTQuantile, studentTSf } from './distributions.ts';
+import { studentTQuantile, studentTSf } from '../../stats/distributions.ts';
 import { effectEstimate } from './moments.ts';
 import type { EffectEstimate, MetricType, Uplift, VariationSummary } from './types.ts';
 

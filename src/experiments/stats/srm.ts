@@ -1,6 +1,6 @@
 // Sample ratio mismatch: Pearson chi-square of observed users against the configured
 // traffic weights (gbstats `check_srm`). A tiny p-value means assignment is broken.
-import { chiSquareSf } from './distributions.ts';
+import { chiSquareSf } from '../../stats/distributions.ts';
 
 export interface SrmResult {
   p_value: number;

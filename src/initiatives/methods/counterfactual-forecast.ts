@@ -3,21 +3,9 @@
 // unaffected covariates with AR(1) errors, forecast the post-period, and read the lift
 // as actual − forecast. Intervals come from joint simulation of parameters and errors,
 // so the cumulative interval carries the correlation of the daily forecast errors.
-import {
-  cholesky,
-  createRng,
-  dayNumber,
-  dayOfWeek,
-  dot,
-  gammaDraw,
-  mean,
-  normalQuantile,
-  normalSampler,
-  ols,
-  quantile,
-  relative,
-  type Mat,
-} from './stats.ts';
+import { cholesky, dayNumber, dayOfWeek, dot, mean, ols, quantile, relative, type Mat } from './stats.ts';
+import { normalQuantile } from '../../stats/distributions.ts';
+import { gammaDraw, mulberry32, normalSampler } from '../../stats/random.ts';
 import type { DailyPoint, LiftEstimate, LiftPoint } from './types.ts';
 
 export interface Covariate {
@@ -174,7 +162,7 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
 
   // Joint simulation: σ² from its scaled inverse-χ², β | σ² from N(β̂, σ²(X'X)⁻¹), ρ from
   // its large-sample normal, then an AR(1) error path started from the last pre residual.
-  const rng = createRng(seed);
+  const rng = mulberry32(seed);
   const normal = normalSampler(rng);
   const nPost = post.length;
   const draws: number[][] = [];

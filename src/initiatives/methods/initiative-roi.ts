@@ -1,7 +1,9 @@
 // Turns a lift estimate on a KPI into business figures over the post-period:
 // incremental conversions, revenue and gross margin, ROI against the initiative's
 // cost, the payback date, and the actual-vs-counterfactual chart series.
-import { createRng, dayNumber, normalQuantile, normalSampler, quantile, sum } from './stats.ts';
+import { dayNumber, quantile, sum } from './stats.ts';
+import { normalQuantile } from '../../stats/distributions.ts';
+import { mulberry32, normalSampler } from '../../stats/random.ts';
 import type { IntervalEstimate, LiftEstimate } from './types.ts';
 
 /** Average days per month, so a per-month cost accrues smoothly day by day. */
@@ -116,7 +118,7 @@ export function initiativeRoi(input: RoiInput): RoiResult {
   if (estimate.draws && estimate.draws.length > 1) {
     // Propagate through the joint lift draws (and independent order-value draws).
     intervalMethod = 'simulation';
-    const normal = normalSampler(createRng(input.seed ?? 1));
+    const normal = normalSampler(mulberry32(input.seed ?? 1));
     const uDraws = estimate.draws.map((d) => sum(d.map((x, t) => x * multiplier[t]!)));
     const rDraws = uDraws.map((u) => u * (aovSe > 0 ? aov + aovSe * normal() : aov));
     const mDraws = rDraws.map((r) => r * grossMargin);

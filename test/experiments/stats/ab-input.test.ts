@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAb, runAbFromFile, runSrm } from '../../../src/experiments/stats-cli.ts';
-import { round } from './prng.ts';
+import { round } from './round.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'waymark-ab-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

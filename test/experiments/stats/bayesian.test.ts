@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { effectBayesianABTest, gaussianRisk } from '../../../src/experiments/stats/bayesian.ts';
-import { mulberry32, normalSampler, round } from './prng.ts';
+import { mulberry32, normalSampler } from '../../../src/stats/random.ts';
+import { round } from './round.ts';
 
 test('binomial 49/100 vs 51/100 with a flat prior matches gbstats to 5 decimals', () => {
   const r = effectBayesianABTest({

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adjustedCi, benjaminiHochberg, holmBonferroni } from '../../../src/experiments/stats/corrections.ts';
-import { round } from './prng.ts';
+import { round } from './round.ts';
 
 test('Holm–Bonferroni adjusts GrowthBook’s six p-values as published', () => {
   // Published sorted: 0.03 (#3), 0.05 (#0), 0.12 (#2), 0.12 (#1), 1 (#4), 1 (#5).

@@ -4,7 +4,8 @@ import { cupedEffect, pooledTheta, type CupedSummary } from '../../../src/experi
 import { tTestFromEffect } from '../../../src/experiments/stats/frequentist.ts';
 import { effectFromArms, armStats } from '../../../src/experiments/stats/moments.ts';
 import { sequentialTestFromEffect } from '../../../src/experiments/stats/sequential.ts';
-import { mulberry32, normalSampler, round } from './prng.ts';
+import { mulberry32, normalSampler } from '../../../src/stats/random.ts';
+import { round } from './round.ts';
 
 test('regression-adjusted sequential test with pooled theta matches gbstats to 5 decimals', () => {
   // gbstats tests/frequentist/test_tests.py test_sequential_test_runs_ra (theta=None, so pooled).

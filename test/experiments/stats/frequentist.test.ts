@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { twoSidedTTest } from '../../../src/experiments/stats/frequentist.ts';
-import { round } from './prng.ts';
+import { round } from './round.ts';
 
 const control = { n: 3407, sum: 1396.87, sumSquares: 52377.9767 }; // mean 0.41, sd 3.9
 const treatment = { n: 3461, sum: 2422.7, sumSquares: 134698.29 }; // mean 0.70, sd 6.2

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sequentialTwoSidedTTest } from '../../../src/experiments/stats/sequential.ts';
-import { round } from './prng.ts';
+import { round } from './round.ts';
 
 const control = { n: 3000, sum: 1396.87, sumSquares: 52377.9767 };
 const treatment = { n: 3461, sum: 2422.7, sumSquares: 134698.29 };

@@ -6,7 +6,7 @@ import { effectBayesianABTest } from '../../../src/experiments/stats/bayesian.ts
 import { twoSidedTTest } from '../../../src/experiments/stats/frequentist.ts';
 import { sequentialTwoSidedTTest } from '../../../src/experiments/stats/sequential.ts';
 import type { VariationSummary } from '../../../src/experiments/stats/types.ts';
-import { binomial, mulberry32 } from './prng.ts';
+import { binomial, mulberry32 } from '../../../src/stats/random.ts';
 
 const ALPHA = 0.05;
 const se = (p: number, n: number) => Math.sqrt((p * (1 - p)) / n);
@@ -18,7 +18,7 @@ test('1,000 A/A tests: the Welch t-test rejects at a rate within 3 SE of alpha',
   const n = 1000;
   let rejections = 0;
   for (let s = 0; s < sims; s++) {
-    const r = twoSidedTTest({ control: conv(n, binomial(rng, n, 0.1)), treatment: conv(n, binomial(rng, n, 0.1)), metricType: 'binomial' });
+    const r = twoSidedTTest({ control: conv(n, binomial(n, 0.1, rng)), treatment: conv(n, binomial(n, 0.1, rng)), metricType: 'binomial' });
     if (r.p_value < ALPHA) rejections++;
   }
   const fpr = rejections / sims;
@@ -40,8 +40,8 @@ test('20 peeks per A/A test: the sequential test stays within alpha while the na
     for (let l = 0; l < looks; l++) {
       na += batch;
       nb += batch;
-      ka += binomial(rng, batch, 0.2);
-      kb += binomial(rng, batch, 0.2);
+      ka += binomial(batch, 0.2, rng);
+      kb += binomial(batch, 0.2, rng);
       const input = { control: conv(na, ka), treatment: conv(nb, kb), metricType: 'binomial' as const };
       if (!naive && twoSidedTTest(input).p_value < ALPHA) naive = true;
       if (!seq && sequentialTwoSidedTTest(input).p_value < ALPHA) seq = true;
@@ -68,8 +68,8 @@ test('with a true 10% relative lift, 95% intervals cover it at 95% ± 3 SE', (t)
   let seq = 0;
   for (let s = 0; s < sims; s++) {
     const input = {
-      control: conv(n, binomial(rng, n, 0.1)),
-      treatment: conv(n, binomial(rng, n, 0.11)),
+      control: conv(n, binomial(n, 0.1, rng)),
+      treatment: conv(n, binomial(n, 0.11, rng)),
       metricType: 'binomial' as const,
     };
     const covers = (ci: [number, number]) => ci[0] <= trueLift && trueLift <= ci[1];

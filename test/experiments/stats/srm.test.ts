@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkSrm } from '../../../src/experiments/stats/srm.ts';
-import { round } from './prng.ts';
+import { round } from './round.ts';
 
 test('1000 vs 1200 users on a 50/50 split matches gbstats test_srm to 9 decimals', () => {
   // gbstats packages/stats/tests/test_gbstats.py: round(check_srm([1000, 1200], [0.5, 0.5]), 9) == 0.000020079

@@ -1,9 +1,10 @@
 // Seeded generators of daily series with known structure for the lift-method tests.
-import { addDays, createRng, normalSampler } from '../../../src/initiatives/methods/stats.ts';
+import { addDays } from '../../../src/initiatives/methods/stats.ts';
+import { mulberry32, normalSampler } from '../../../src/stats/random.ts';
 import type { DailyPoint } from '../../../src/initiatives/methods/types.ts';
 
 export function gen(seed: number) {
-  const rng = createRng(seed);
+  const rng = mulberry32(seed);
   const normal = normalSampler(rng);
   return { rng, normal };
 }

@@ -1,6 +1,8 @@
 /**
- * Seeded pseudo-random numbers for reproducible bootstraps, simulations and synthetic data.
- * mulberry32: small, fast, and good enough for resampling (not for cryptography).
+ * Seeded pseudo-random numbers for reproducible bootstraps, simulations, lift intervals and
+ * synthetic data. mulberry32: small, fast, and good enough for resampling (not for
+ * cryptography). The demo world has its own generator (src/demo/rng.ts): its output is
+ * pinned byte for byte.
  */
 
 export type Rng = () => number;
@@ -16,11 +18,48 @@ export function mulberry32(seed: number): Rng {
   };
 }
 
-/** Standard normal by Box–Muller. */
+/** One standard normal draw by Box–Muller (the sine half is discarded). */
 export function normal(rng: Rng): number {
   let u = 0;
   while (u === 0) u = rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+/** Standard normal draws by Box–Muller, using both halves of each pair. */
+export function normalSampler(rng: Rng): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = rng();
+    const v = rng();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** Gamma(shape, 1) draw (Marsaglia–Tsang); `normal` is a standard normal sampler on the same stream. */
+export function gammaDraw(shape: number, rng: Rng, normal: () => number): number {
+  if (shape < 1) return gammaDraw(shape + 1, rng, normal) * Math.pow(rng(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng();
+    if (u < 1 - 0.0331 * x ** 4) return d * v;
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
 }
 
 const LOG_FACT_TABLE: number[] = (() => {

@@ -7,7 +7,7 @@ import {
   normalQuantile,
   studentTCdf,
   studentTQuantile,
-} from '../../../src/experiments/stats/distributions.ts';
+} from '../../src/stats/distributions.ts';
 
 const close = (a: number, b: number, tol: number) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
@@ -48,4 +48,15 @@ test('chi-square tail matches exp(−x/2) for 2 df and erfc(√(x/2)) for 1 df',
   }
   close(chiSquareSf(3.841458820694124, 1), 0.05, 1e-12);
   assert.equal(chiSquareSf(0, 3), 1);
+});
+
+test('distribution functions match published table values', () => {
+  assert.ok(Math.abs(normalCdf(1.96) - 0.9750021) < 1e-6);
+  assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-6);
+  assert.ok(Math.abs(normalQuantile(0.001) + 3.090232) < 1e-5);
+  // t tables: t(0.975; 10) = 2.228139, t(0.975; 3) = 3.182446, t(0.95; 30) = 1.697261.
+  assert.ok(Math.abs(studentTQuantile(0.975, 10) - 2.228139) < 1e-5);
+  assert.ok(Math.abs(studentTQuantile(0.975, 3) - 3.182446) < 1e-5);
+  assert.ok(Math.abs(studentTQuantile(0.95, 30) - 1.697261) < 1e-5);
+  assert.ok(Math.abs(studentTCdf(2.228139, 10) - 0.975) < 1e-6);
 });

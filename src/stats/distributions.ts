@@ -1,6 +1,6 @@
-// Distribution functions needed by the A/B tests: normal, Student t and chi-square,
-// built on the regularized incomplete beta and gamma functions. Accurate to ~1e-12,
-// which is far below the 5-decimal precision GrowthBook publishes its vectors at.
+// Distribution functions shared by the A/B tests and the initiative lift methods: normal,
+// Student t and chi-square, built on the regularized incomplete beta and gamma functions.
+// Accurate to ~1e-12, far below the 5-decimal precision GrowthBook publishes its vectors at.
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
