@@ -87,14 +87,19 @@ export interface ClvOptions {
  * (1 + d)^(horizon/u).
  */
 export function customerLifetimeValue(bg: BgNbdParams, expectedProfit: number, row: RfmRow, options: ClvOptions): number {
+  return expectedProfit * discountedExpectedPurchases(bg, row, options);
+}
+
+/** Σ over months of the expected purchases in the month, each discounted: CLV per unit of profit. */
+export function discountedExpectedPurchases(bg: BgNbdParams, row: RfmRow, options: ClvOptions): number {
   const { horizon, monthlyDiscountRate: d, unitsPerMonth: u } = options;
-  let clv = 0;
+  let total = 0;
   let previous = 0;
   for (let k = 1; (k - 1) * u < horizon - 1e-9; k++) {
     const end = Math.min(k * u, horizon);
     const cumulative = conditionalExpectedPurchases(bg, row, end);
-    clv += (expectedProfit * (cumulative - previous)) / Math.pow(1 + d, end / u);
+    total += (cumulative - previous) / Math.pow(1 + d, end / u);
     previous = cumulative;
   }
-  return clv;
+  return total;
 }
