@@ -67,80 +67,101 @@ function resolved(o: JourneyOptions): Required<JourneyOptions> {
   };
 }
 
-/** The CTEs shared by path and daily queries: touches, conversions and their pairing. */
-function journeyCtes(q: QueryBuilder, scope: AnalysisScope, o: Required<JourneyOptions>): string {
+/** Touch label per granularity, from the columns of one touch row (`own`: a non-web touchpoint). */
+function labelSql(q: QueryBuilder, granularity: Granularity, own: string): string {
   const d = q.d;
-  const lookbackSeconds = q.num(o.lookbackDays * 86400);
+  const campaignOf = `CASE WHEN ${own} THEN coalesce(nullif(${d.jsonString('properties', ['campaign'])}, ''), campaign) ELSE campaign END`;
+  const keywordOf = `CASE WHEN ${own} THEN coalesce(nullif(${d.jsonString('properties', ['keyword'])}, ''), term) ELSE term END`;
+  return {
+    channel: 'channel',
+    source_medium: `CASE WHEN ${own} THEN channel ELSE concat(source, ' / ', medium) END`,
+    campaign: `coalesce(nullif(${campaignOf}, ''), channel)`,
+    keyword: `coalesce(nullif(${keywordOf}, ''), nullif(${campaignOf}, ''), channel)`,
+  }[granularity];
+}
+
+/**
+ * The CTEs `touches` (t_person, t_ts, t_label: one row per touch) and `conv` (c_person, c_id,
+ * c_ts, c_ms, c_value, c_first: conversions in the range). Each reads the events once: a
+ * session's first touch comes from a GROUP BY (no window over every event), and the first-order
+ * flag from a window over conversion rows only.
+ */
+function touchAndConversionCtes(q: QueryBuilder, scope: AnalysisScope, o: Required<JourneyOptions>): string {
+  const d = q.d;
   const conv = q.str(o.conversionEvent);
   const windowStart = new Date(scope.from.getTime() - o.lookbackDays * 86_400_000);
   const events = scopedEvents(q, scope, {
     ignoreTimeRange: true,
     extraWhere: [`timestamp >= ${q.time(windowStart)}`, `timestamp < ${q.time(scope.to)}`, `channel <> ''`, `event <> ${conv}`],
   });
-  const own = `(${d.jsonString('properties', ['channel'])} <> '' OR ${d.jsonString('context', ['touchpoint', 'channel'])} <> '')`;
-  const campaignOf = `CASE WHEN ${own} THEN coalesce(nullif(${d.jsonString('properties', ['campaign'])}, ''), campaign) ELSE campaign END`;
-  const keywordOf = `CASE WHEN ${own} THEN coalesce(nullif(${d.jsonString('properties', ['keyword'])}, ''), term) ELSE term END`;
-  const label = {
-    channel: 'channel',
-    source_medium: `CASE WHEN ${own} THEN channel ELSE concat(source, ' / ', medium) END`,
-    campaign: `coalesce(nullif(${campaignOf}, ''), channel)`,
-    keyword: `coalesce(nullif(${keywordOf}, ''), nullif(${campaignOf}, ''), channel)`,
-  }[o.granularity];
+  // The substring tests skip JSON parsing on the many rows that cannot name a channel of their
+  // own (the stored JSON is serialised by the loader, so a "channel" key appears literally).
+  const own = `((position('channel' IN properties) > 0 AND ${d.jsonString('properties', ['channel'])} <> '')
+      OR (position('touchpoint' IN context) > 0 AND ${d.jsonString('context', ['touchpoint', 'channel'])} <> ''))`;
   const conversions = scopedEvents(q, scope, { ignoreTimeRange: true, extraWhere: [`event = ${conv}`] });
-  return `touch_events AS (
-  SELECT person_id, timestamp AS ts, ${label} AS label,
-    row_number() OVER (PARTITION BY person_id, session_id, CASE WHEN ${own} THEN channel ELSE '' END ORDER BY timestamp, message_id) AS touch_no
-  FROM ${events} AS e
+  return `touch_rows AS (
+  SELECT person_id, session_id, timestamp, message_id, channel, ${labelSql(q, o.granularity, 'is_own')} AS label,
+    CASE WHEN is_own THEN channel ELSE '' END AS own_channel
+  FROM (SELECT person_id, session_id, timestamp, message_id, channel, source, medium, campaign, term, properties, ${own} AS is_own FROM ${events} AS e) AS r
 ),
-touches AS (SELECT person_id, ts AS touch_ts, label AS touch_label FROM touch_events WHERE touch_no = 1),
-conv_all AS (
-  SELECT person_id, message_id AS conv_id, timestamp AS conv_ts, coalesce(revenue, 0) AS conv_value,
-    row_number() OVER (PARTITION BY person_id ORDER BY timestamp, message_id) AS order_no
-  FROM ${conversions} AS c
+touches AS (
+  SELECT person_id AS t_person, min(timestamp) AS t_ts, ${d.argMin('label', '(timestamp, message_id)')} AS t_label
+  FROM touch_rows GROUP BY person_id, session_id, own_channel
 ),
-conv AS (SELECT * FROM conv_all WHERE conv_ts >= ${q.time(scope.from)} AND conv_ts < ${q.time(scope.to)}),
-conv_touch AS (
-  SELECT c.conv_id AS conv_id, t.touch_ts AS touch_ts, t.touch_label AS touch_label, ${d.secondsBetween('t.touch_ts', 'c.conv_ts')} AS age_s
-  FROM conv AS c INNER JOIN touches AS t ON t.person_id = c.person_id
-  WHERE ${d.secondsBetween('t.touch_ts', 'c.conv_ts')} >= 0 AND ${d.secondsBetween('t.touch_ts', 'c.conv_ts')} <= ${lookbackSeconds}
+conv AS (
+  SELECT person_id AS c_person, message_id AS c_id, timestamp AS c_ts, ${d.epochMillis('timestamp')} AS c_ms, coalesce(revenue, 0) AS c_value,
+    CASE WHEN order_no = 1 THEN 1 ELSE 0 END AS c_first
+  FROM (
+    SELECT person_id, message_id, timestamp, revenue, row_number() OVER (PARTITION BY person_id ORDER BY timestamp, message_id) AS order_no
+    FROM ${conversions} AS c
+  ) AS numbered
+  WHERE timestamp >= ${q.time(scope.from)} AND timestamp < ${q.time(scope.to)}
 )`;
 }
 
-/** Distinct paths with their conversions, value, null journeys and first orders. */
+/**
+ * Distinct paths with their conversions, value, null journeys and first orders.
+ *
+ * Each person's touches become two arrays sorted by (time, label); every conversion of the
+ * person (and, for a person without one, the last touch) picks its lookback window as a slice of
+ * them. The window is contiguous in sorted order, so two counts give its ends: no join of
+ * touches × conversions, and the events are read once for touches and once for conversions.
+ */
 export async function buildJourneyPaths(store: Store, scope: AnalysisScope, options: JourneyOptions = {}): Promise<JourneyPath[]> {
   const o = resolved(options);
   const q = new QueryBuilder(store.dialect);
   const d = q.d;
-  const ctes = journeyCtes(q, scope, o);
+  const ctes = touchAndConversionCtes(q, scope, o);
   const sep = q.str(SEP);
-  const order = 'touch_ts, touch_label';
-  const ages = o.withAges ? d.arrayJoinStrings(d.arrayAgg(d.toStr('CAST(round(age_s / 864.0) AS BIGINT)'), order), sep) : `''`;
   const lookbackSeconds = q.num(o.lookbackDays * 86400);
+  // The same arithmetic as secondsBetween (milliseconds / 1000.0), so edges fall where they did.
+  const age = (k: string) => `(j_end - ${k}) / 1000.0`;
+  // The lookback window of a journey: elements n_before + 1 … n_upto of the sorted touches.
+  const slice = (arr: string) => d.arraySlice(arr, 'n_before + 1', 'n_upto');
+  const ages = o.withAges
+    ? `CASE WHEN is_conv = 1 THEN coalesce(${d.arrayJoinStrings(d.arrayMap(slice('t_ms'), 'k', d.toStr(`CAST(round(${age('k')} / 864.0) AS BIGINT)`)), sep)}, '') ELSE '' END`
+    : `''`;
   const sql = `WITH ${ctes},
-conv_paths AS (
-  SELECT conv_id AS path_conv_id, ${d.arrayJoinStrings(d.arrayAgg('touch_label', order), sep)} AS path_str, ${ages} AS ages_str
-  FROM conv_touch GROUP BY conv_id
+person_touches AS (
+  SELECT t_person, ${d.arrayAgg('t_ms1', 't_ms1')} AS t_ms, ${d.arrayAgg('t_label', 't_ms1, t_label')} AS t_labels, max(t_ms1) AS last_ms
+  FROM (SELECT t_person, ${d.epochMillis('t_ts')} AS t_ms1, t_label FROM touches) AS tm GROUP BY t_person
 ),
-conv_rows AS (
-  SELECT coalesce(p.path_str, '') AS pkey, coalesce(p.ages_str, '') AS akey, c.conv_value AS conv_value,
-    CASE WHEN c.order_no = 1 THEN 1 ELSE 0 END AS is_first
-  FROM conv AS c LEFT JOIN conv_paths AS p ON p.path_conv_id = c.conv_id
+journeys AS (
+  SELECT t_ms, t_labels, CASE WHEN c_ms IS NULL THEN 0 ELSE 1 END AS is_conv, coalesce(c_ms, last_ms, 0) AS j_end,
+    coalesce(c_value, 0) AS j_value, coalesce(c_first, 0) AS j_first
+  FROM person_touches AS p FULL OUTER JOIN conv AS c ON c.c_person = p.t_person
+  WHERE c_ms IS NOT NULL OR last_ms >= ${d.epochMillis(q.time(scope.from))}
 ),
-last_touch AS (
-  SELECT person_id AS last_person, max(touch_ts) AS last_ts FROM touches
-  WHERE touch_ts >= ${q.time(scope.from)} AND person_id NOT IN (SELECT person_id FROM conv)
-  GROUP BY person_id
-),
-null_rows AS (
-  SELECT ${d.arrayJoinStrings(d.arrayAgg('t.touch_label', 't.touch_ts, t.touch_label'), sep)} AS pkey
-  FROM touches AS t INNER JOIN last_touch AS l ON l.last_person = t.person_id
-  WHERE ${d.secondsBetween('t.touch_ts', 'l.last_ts')} >= 0 AND ${d.secondsBetween('t.touch_ts', 'l.last_ts')} <= ${lookbackSeconds}
-  GROUP BY t.person_id
+windows AS (
+  SELECT t_ms, t_labels, is_conv, j_end, j_value, j_first,
+    ${d.arrayCount('t_ms', 'k', `${age('k')} > ${lookbackSeconds}`)} AS n_before,
+    ${d.arrayCount('t_ms', 'k', `k <= j_end`)} AS n_upto
+  FROM journeys
 ),
 all_rows AS (
-  SELECT pkey, akey, 1 AS n_conv, conv_value AS v, 0 AS n_null, is_first AS n_first FROM conv_rows
-  UNION ALL
-  SELECT pkey, '' AS akey, 0 AS n_conv, 0.0 AS v, 1 AS n_null, 0 AS n_first FROM null_rows
+  SELECT coalesce(${d.arrayJoinStrings(slice('t_labels'), sep)}, '') AS pkey, ${ages} AS akey,
+    is_conv AS n_conv, CASE WHEN is_conv = 1 THEN j_value ELSE 0.0 END AS v, 1 - is_conv AS n_null, j_first AS n_first
+  FROM windows
 )
 SELECT pkey, akey, sum(n_conv) AS conversions, sum(v) AS total_value, sum(n_null) AS nulls, sum(n_first) AS first_orders
 FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey${d.querySuffix}`;
@@ -196,15 +217,18 @@ export async function dailyTouchCredit(store: Store, scope: AnalysisScope, optio
   const o = resolved(options);
   const q = new QueryBuilder(store.dialect);
   const d = q.d;
-  const ctes = journeyCtes(q, scope, o);
+  const ctes = touchAndConversionCtes(q, scope, o);
+  const lookbackSeconds = q.num(o.lookbackDays * 86400);
+  const age = d.secondsBetween('t.t_ts', 'c.c_ts');
   const sql = `WITH ${ctes},
-sized AS (SELECT conv_id AS sized_conv_id, count(*) AS n_touches FROM conv_touch GROUP BY conv_id)
-SELECT ${d.formatDate('ct.touch_ts')} AS touch_day, ct.touch_label AS touchpoint,
-  sum(1.0 / s.n_touches) AS credit_conversions, sum(c.conv_value / s.n_touches) AS credit_value
-FROM conv_touch AS ct
-INNER JOIN sized AS s ON s.sized_conv_id = ct.conv_id
-INNER JOIN conv AS c ON c.conv_id = ct.conv_id
-GROUP BY ${d.formatDate('ct.touch_ts')}, ct.touch_label
+conv_touch AS (
+  SELECT c.c_id AS ct_conv, t.t_ts AS touch_ts, t.t_label AS touch_label, c.c_value AS ct_value
+  FROM conv AS c INNER JOIN touches AS t ON t.t_person = c.c_person
+  WHERE ${age} >= 0 AND ${age} <= ${lookbackSeconds}
+),
+sized AS (SELECT ct_conv, ${d.formatDate('touch_ts')} AS touch_day, touch_label, ct_value, count(*) OVER (PARTITION BY ct_conv) AS n_touches FROM conv_touch)
+SELECT touch_day, touch_label AS touchpoint, sum(1.0 / n_touches) AS credit_conversions, sum(ct_value / n_touches) AS credit_value
+FROM sized GROUP BY touch_day, touch_label
 ORDER BY touch_day, touchpoint${d.querySuffix}`;
   const rows = await store.query<{ touch_day: string; touchpoint: string; credit_conversions: number; credit_value: number }>(q.build(sql));
   return rows.map((r) => ({ date: r.touch_day, touchpoint: r.touchpoint, conversions: Number(r.credit_conversions), value: Number(r.credit_value) }));

@@ -80,6 +80,10 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     arrayElement: (a, i) => `${a}[${i}]`,
     arrayJoinStrings: (a, sep) => `arrayStringConcat(${a}, ${sep})`,
     inArray: (v, a) => `has(${a}, ${v})`,
+    arrayCount: (a, v, c) => `arrayCount(${v} -> ${c}, ${a})`,
+    // A negative length means "up to that many from the end" in arraySlice: clamp to empty.
+    arraySlice: (a, from, to) => `arraySlice(${a}, ${from}, greatest(toInt64(${to}) - toInt64(${from}) + 1, 0))`,
+    arrayMap: (a, v, e) => `arrayMap(${v} -> ${e}, ${a})`,
     // ClickHouse's lag returns the type's default past the edge; a Nullable argument makes it NULL like DuckDB.
     lagOver: (e, w, o = 1) => `lagInFrame(toNullable(${e}), ${o}) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,
     leadOver: (e, w, o = 1) => `leadInFrame(toNullable(${e}), ${o}) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,

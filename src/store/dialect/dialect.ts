@@ -69,6 +69,12 @@ export interface Dialect {
   arrayJoinStrings(arr: string, sep: string): string;
   /** Is `value` an element of the array parameter/expression `arr`. */
   inArray(value: string, arr: string): string;
+  /** How many elements `v` of `arr` satisfy `cond` (an expression in `v`; may name columns of the row). */
+  arrayCount(arr: string, v: string, cond: string): string;
+  /** Elements `from`..`to` of `arr` (1-based, inclusive); empty when to < from. */
+  arraySlice(arr: string, from: string, to: string): string;
+  /** `expr` (an expression in `v`) of every element `v` of `arr`. */
+  arrayMap(arr: string, v: string, expr: string): string;
   /** Value of expr `offset` rows before (lag) / after (lead) in the window; NULL past the edge. */
   lagOver(expr: string, window: string, offset?: number): string;
   leadOver(expr: string, window: string, offset?: number): string;

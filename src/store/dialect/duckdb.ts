@@ -30,6 +30,41 @@ function jsonPath(path: string[]): string {
   return `'$.${path.map((p) => `"${p.replace(/["'\\]/g, '')}"`).join('.')}'`;
 }
 
+/** Splits a comma-separated list of SQL expressions at its top-level commas. */
+function splitTopLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(list.slice(start).trim());
+  return parts;
+}
+
+/**
+ * Sorting a list of (keys…, value) rows is several times faster than an ordered aggregate
+ * (list(e ORDER BY …) buffers and sorts every group on its own); the ClickHouse dialect sorts
+ * tuples the same way. A value that is itself a key is not repeated in the rows.
+ */
+function arrayAgg(e: string, orderBy: string): string {
+  const keys = splitTopLevel(orderBy);
+  const at = keys.indexOf(e.trim());
+  if (keys.length === 1 && at === 0) return `list_sort(list(${e}))`;
+  const fields = at >= 0 ? keys : [...keys, e];
+  return `list_transform(list_sort(list((${fields.join(', ')}))), lambda r: r[${(at >= 0 ? at : keys.length) + 1}])`;
+}
+
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
   placeholder: (name, type) => `CAST($${name} AS ${paramCasts[type]})`,
@@ -55,11 +90,14 @@ export const duckdbDialect: Dialect = {
   sumIf: (e, c) => `coalesce(sum(${e}) FILTER (WHERE ${c}), 0)`,
   minIf: (e, c) => `min(${e}) FILTER (WHERE ${c})`,
   quantile: (e, p) => `quantile_cont(${e}, ${p})`,
-  arrayAgg: (e, orderBy) => `list(${e} ORDER BY ${orderBy})`,
+  arrayAgg,
   arrayLength: (a) => `len(${a})`,
   arrayElement: (a, i) => `${a}[${i}]`,
   arrayJoinStrings: (a, sep) => `array_to_string(${a}, ${sep})`,
   inArray: (v, a) => `list_contains(${a}, ${v})`,
+  arrayCount: (a, v, c) => `len(list_filter(${a}, lambda ${v}: ${c}))`,
+  arraySlice: (a, from, to) => `list_slice(${a}, ${from}, ${to})`,
+  arrayMap: (a, v, e) => `list_transform(${a}, lambda ${v}: ${e})`,
   lagOver: (e, w, o = 1) => `lag(${e}, ${o}) OVER (${w})`,
   leadOver: (e, w, o = 1) => `lead(${e}, ${o}) OVER (${w})`,
   lastNonNullOver: (e, w) => `last_value(${e} IGNORE NULLS) OVER (${w})`,
