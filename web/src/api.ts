@@ -1,4 +1,5 @@
 /** The dashboard's API client: JSON over fetch with the session cookie and the chosen project. */
+import type { Project } from '../../src/projects/projects.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -73,16 +74,13 @@ export function upload(path: string, file: Blob | string, contentType: string, o
   });
 }
 
+// Declared here rather than imported: src/auth/users.ts pulls in the argon2 binding, whose
+// ambient const enums do not type-check under the dashboard's isolatedModules.
 export interface User {
   id: string;
   email: string;
   name: string;
   role: 'owner' | 'member' | 'viewer';
 }
-export interface ProjectSummary {
-  id: string;
-  name: string;
-  writeKey: string;
-  createdAt: string;
-  settings: { reportingCurrency: string; currencyRates: Record<string, number>; margin: number; domains: string[] };
-}
+/** What GET /api/v1/projects lists: a project without its secret key hash. */
+export type ProjectSummary = Omit<Project, 'secretKeyHash'>;

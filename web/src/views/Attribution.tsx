@@ -9,36 +9,9 @@ import { Panel } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
-
-interface Summary {
-  model: string;
-  touchpoints: Array<{ touchpoint: string; conversions: number; value: number; share: number }>;
-  totalConversions: number;
-}
-interface CompareReport {
-  results: Summary[];
-  skipped: Array<{ model: string; reason: string }>;
-}
-export interface RoiRow {
-  touchpoint: string;
-  spend: number;
-  conversions: number;
-  revenue: number;
-  newCustomers: number;
-  roas: number | null;
-  roi: number | null;
-  cpa: number | null;
-  cac: number | null;
-  profit: number;
-}
-export interface RoiReport {
-  tables: Array<{ model: string; rows: RoiRow[]; totals: RoiRow }>;
-  notes: string[];
-}
-interface MarginalReport {
-  channels: Array<{ channel: string; spend: number; attributedRevenue: number; fit: { a: number; b: number; r2: number | null; meanSpend: number } | null; marginalReturn: number | null; marginalRoi: number | null; points: Array<{ date: string; spend: number; revenue: number }>; note?: string }>;
-  notes: string[];
-}
+import type { ModelComparisonReport as CompareReport } from '../../../src/attribution/attribution-report.ts';
+import type { RoiReport, RoiRow } from '../../../src/attribution/roi-report.ts';
+import type { MarginalReport } from '../../../src/attribution/marginal.ts';
 
 const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'];
 const LABEL: Record<string, string> = { first_touch: 'First touch', last_touch: 'Last touch', last_non_direct: 'Last non-direct', linear: 'Linear', time_decay: 'Time decay', position_based: 'Position-based', markov: 'Markov', shapley: 'Shapley' };

@@ -8,38 +8,7 @@ import { Panel } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
 import { fmtInt, fmtMoney } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
-
-interface SearchResult {
-  personId: string;
-  email: string;
-  name: string;
-  events: number;
-  orders: number;
-  revenue: number;
-  firstSeen: string;
-  lastSeen: string;
-}
-interface TimelineEvent {
-  timestamp: string;
-  type: string;
-  event: string;
-  channel: string;
-  touchpoint: string;
-  path: string;
-  revenue: number | null;
-  stage: string | null;
-  stage_entered?: string;
-}
-interface CustomerTimeline {
-  personId: string;
-  userIds: string[];
-  traits: Record<string, unknown>;
-  journey: { id: string; name: string };
-  stages: Array<{ id: string; name: string; enteredAt: string | null }>;
-  totals: { events: number; orders: number; revenue: number; firstSeen: string; lastSeen: string };
-  events: TimelineEvent[];
-  truncated: boolean;
-}
+import type { CustomerSearchResult as SearchResult, CustomerTimeline, TimelineEvent } from '../../../src/analysis/customer-timeline.ts';
 
 const COLORS = ['#4c6ef5', '#12b886', '#fab005', '#fa5252', '#7950f2', '#15aabf', '#e64980', '#82c91e', '#868e96', '#fd7e14'];
 

@@ -8,31 +8,11 @@ import { Panel } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
+import type { ExperimentReport } from '../../../src/experiments/experiment-report.ts';
+import type { DiscoveredExperiment } from '../../../src/experiments/exposures.ts';
 
-interface Discovered {
-  experimentId: string;
-  persons: number;
-  firstSeen: string;
-  lastSeen: string;
-  variations: Array<{ id: string; persons: number }>;
-  configured: boolean;
-}
-interface AbResult {
-  name: string;
-  ci: [number, number];
-  uplift: { mean: number; stddev: number };
-  p_value?: number;
-  p_value_adjusted?: number;
-  chance_to_win?: number;
-}
-export interface ExperimentReport {
-  experiment: { id: string; name: string };
-  method: string;
-  exposures: { variations: Array<{ id: string; name: string; persons: number; expectedShare: number; observedShare: number }> };
-  srm: { pValue: number; mismatch: boolean };
-  metrics: Array<{ name: string; kind: string; guardrail: boolean; report: { relative: boolean; variations: Array<{ name: string; n: number; mean: number }>; results: AbResult[] } }>;
-  warnings: string[];
-}
+/** The experiments route marks which discovered ids already have a configuration. */
+type Discovered = DiscoveredExperiment & { configured: boolean };
 
 export function Experiments() {
   const { params } = useLocation();

@@ -9,46 +9,8 @@ import { Panel } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
-
-export interface FunnelStepResult {
-  name: string;
-  event: string;
-  count: number;
-  conversion_rate: number;
-  conversion_rate_from_previous: number;
-  dropped: number;
-  average_seconds_to_convert: number | null;
-  median_seconds_to_convert: number | null;
-  p90_seconds_to_convert: number | null;
-}
-export interface FunnelResult {
-  steps: FunnelStepResult[];
-  conversion_rate: number;
-  time_to_convert: Array<{ from_seconds: number; to_seconds: number; count: number }>;
-  breakdown?: Array<{ value: string; steps: FunnelStepResult[]; conversion_rate: number }>;
-  trend?: Array<{ period: string; started: number; converted: number; conversion_rate: number }>;
-}
-interface DriverFactor {
-  label: string;
-  kind: string;
-  converted_with: number;
-  dropped_with: number;
-  conversion_rate_with: number;
-  conversion_rate_without: number;
-  odds_ratio: number;
-  ci_low: number;
-  ci_high: number;
-  p_value: number;
-  direction: string;
-}
-interface DriversResult {
-  from_step: string;
-  to_step: string;
-  converted: number;
-  dropped: number;
-  factors: DriverFactor[];
-  note: string;
-}
+import type { FunnelResult, FunnelStepResult } from '../../../src/analysis/funnel.ts';
+import type { DriverFactor, DropOffDriversResult as DriversResult } from '../../../src/analysis/drop-off-drivers.ts';
 
 export const DEFAULT_STEPS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
 const BREAKDOWNS = [

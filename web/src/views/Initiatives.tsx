@@ -8,36 +8,9 @@ import { Panel } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
 import { fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
-
-interface Initiative {
-  id: string;
-  name: string;
-  description: string;
-  stage: string;
-  touchpoint: string;
-  shippedAt: string;
-  kpi: string | { kind: string; from: string; to: string };
-  method: string;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
-export interface InitiativeReport {
-  kpi: { name: string; numerator: string; denominator: string };
-  method: string;
-  methodReason: string;
-  periods: { preStart: string; shipDate: string; postStart: string; postEnd: string };
-  level: number;
-  lift: { absolute: Interval & { pValue: number }; relative: Interval | null; cumulative: Interval; postDays: number };
-  incrementalRevenue: Interval | null;
-  roi: Interval | null;
-  paybackDate: string | null;
-  chart: Array<{ date: string; actual: number; counterfactual: number; low: number; high: number }>;
-  assumptions: string[];
-  warnings: string[];
-}
+import type { Initiative } from '../../../src/initiatives/initiatives.ts';
+import type { InitiativeReport } from '../../../src/initiatives/initiative-report.ts';
+import type { IntervalEstimate as Interval } from '../../../src/initiatives/methods/types.ts';
 
 const kpiName = (k: Initiative['kpi']) => (typeof k === 'string' ? k.replace(/_/g, ' ') : `${k.from} → ${k.to}`);
 const interval = (v: Interval | null, f: (x: number) => string) => (v ? `${f(v.estimate)} (${f(v.low)} to ${f(v.high)})` : '–');

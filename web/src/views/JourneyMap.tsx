@@ -15,53 +15,7 @@ import { download, toCsv } from '../csv.ts';
 import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { navigate, setParams, useLocation } from '../url-state.ts';
-
-interface Feedback {
-  responses: number;
-  score: number | null;
-  nps: { responses: number; score: number | null };
-  csat: { responses: number; mean: number | null };
-  sentiment: { comments: number; score: number | null };
-}
-export interface Cell {
-  stage: string;
-  touchpoint: string;
-  channel: string;
-  interaction: string;
-  reached: number;
-  shareOfStage: number;
-  converted: number;
-  conversionRate: number | null;
-  medianTimeInStageSeconds: number | null;
-  dropOff: number;
-  revenueInfluenced: number;
-  orders: number;
-  feedback: Feedback;
-}
-interface StageResult {
-  id: string;
-  name: string;
-  entered: number;
-  converted: number;
-  conversionRate: number | null;
-  medianTimeToNextSeconds: number | null;
-  dropOff: number;
-  lost: number;
-  revenue: number;
-  emotionScore: number | null;
-  feedback: Feedback;
-  painPoints: Array<{ comment: string; mentions: number }>;
-}
-export interface JourneyMapResult {
-  journey: { id: string; name: string; stages: Array<{ id: string; name: string }> };
-  persons: number;
-  orders: number;
-  revenue: number;
-  stages: StageResult[];
-  grid: Cell[];
-  flows: Array<{ from: string; to: string; persons: number }>;
-  leaks: Array<{ stage: string; touchpoint: string; lost: number; avgOrderValue: number; value: number }>;
-}
+import type { JourneyMap as JourneyMapResult, JourneyMapCell as Cell, JourneyMapStage as StageResult } from '../../../src/analysis/journey-map.ts';
 
 interface Marker {
   n: number;

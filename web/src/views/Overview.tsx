@@ -8,25 +8,9 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel, ErrorNote } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters, useSession, type Filters } from '../data.ts';
 import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
+import type { KpiName, KpiReport, KpiSet } from '../../../src/analysis/kpis.ts';
+import type { DailyPoint as Point } from '../../../src/initiatives/methods/types.ts';
 
-export interface KpiValue {
-  value: number | null;
-  previous: number | null;
-  change: number | null;
-  changeRelative: number | null;
-}
-type KpiSet = Record<string, KpiValue>;
-export interface KpiReport {
-  period: { from: string; to: string };
-  previousPeriod: { from: string; to: string };
-  overall: KpiSet;
-  byChannel: Array<{ channel: string; kpis: KpiSet }>;
-}
-interface Point {
-  date: string;
-  value: number;
-  weight?: number;
-}
 type SeriesSet = Record<string, Point[]>;
 
 const SERIES: Record<string, string> = { visitors: 'visitors', conversionRate: 'conversion_rate', revenue: 'revenue', averageOrderValue: 'aov', repeatPurchaseRate: 'repeat_rate', nps: 'nps', csat: 'csat' };
@@ -77,7 +61,7 @@ export function annotationMarks(list: Annotation[]): { markLine?: unknown; markA
   };
 }
 
-const CARDS: Array<{ key: string; label: string; fmt: (v: number | null) => string }> = [
+const CARDS: Array<{ key: KpiName; label: string; fmt: (v: number | null) => string }> = [
   { key: 'visitors', label: 'Visitors', fmt: fmtInt },
   { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2) },
   { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v) },

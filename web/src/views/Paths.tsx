@@ -9,22 +9,7 @@ import { Panel } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
 import { fmtInt, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
-
-interface PathNode {
-  id: string;
-  depth: number;
-  label: string;
-  persons: number;
-  share: number;
-  dropOff: number;
-}
-interface PathsResult {
-  mode: string;
-  persons: number;
-  nodes: PathNode[];
-  links: Array<{ source: string; target: string; persons: number; share: number }>;
-  topPaths: Array<{ steps: string[]; persons: number; share: number }>;
-}
+import type { PathsResult } from '../../../src/analysis/paths.ts';
 
 /** "pattern => label" per line. */
 function parseRules(text: string): Array<{ pattern: string; label: string }> {

@@ -8,19 +8,7 @@ import { Panel } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
 import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
-
-interface Cohort {
-  start: string;
-  key?: string;
-  size: number;
-  values: (number | null)[];
-  percentages: (number | null)[];
-  perPerson?: (number | null)[];
-}
-export interface RetentionResult {
-  cohorts: Cohort[];
-  average: (number | null)[];
-}
+import type { RetentionCohort as Cohort, RetentionResult } from '../../../src/analysis/retention.ts';
 
 function Seg({ label, value, data, onChange }: { label: string; value: string; data: Array<{ value: string; label: string }>; onChange: (v: string) => void }) {
   const id = `seg-${label.replace(/\W/g, '')}`;
