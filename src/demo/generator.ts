@@ -13,11 +13,12 @@ import type { SegmentMessage } from './segment-message.ts';
 import { simulateCustomer } from './journey.ts';
 import { makeSchedule, type Schedule } from './schedule.ts';
 import { newTally, type Tally } from './tally.ts';
-import { costUsd, spendRowsFrom, type SpendRow } from './spend.ts';
+import { costUsd, spendRowsFrom } from './spend.ts';
+import type { SpendRow } from '../import/spend.ts';
 import { buildGroundTruth, type GroundTruth } from './ground-truth.ts';
 
 export type { SegmentMessage } from './segment-message.ts';
-export type { SpendRow } from './spend.ts';
+export type { SpendRow } from '../import/spend.ts';
 export type { GroundTruth, ChannelTruth, StageTruth } from './ground-truth.ts';
 
 export interface DemoOptions {

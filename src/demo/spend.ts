@@ -7,17 +7,8 @@ import { PARAMS } from './params.ts';
 import { DAY, isoDate, type Schedule } from './schedule.ts';
 import type { Tally } from './tally.ts';
 import { spendKeys } from './world.ts';
-
-export interface SpendRow {
-  date: string;
-  channel: string;
-  campaign: string;
-  keyword: string;
-  cost: number;
-  currency: string;
-  impressions: number;
-  clicks: number;
-}
+// The import format's row: what the demo writes is exactly what `waymark import spend` reads.
+import type { SpendRow } from '../import/spend.ts';
 
 export function* spendRowsFrom(s: Schedule, tally: Tally): Generator<SpendRow> {
   const keys = spendKeys();
