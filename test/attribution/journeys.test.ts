@@ -132,6 +132,28 @@ describeEachStore('journey paths from stored events', (ctx) => {
     assert.deepEqual(paths.find((p) => p.value === 80)?.path, ['Phone']);
   });
 
+  it('gives the empty path to an order whose touches all lie before its lookback, and counts a later touch for the next order', async () => {
+    // H: Paid Search on Mar 1 (14 days before order 1, 19 before order 2), Email on Mar 16, orders Mar 15 and Mar 20.
+    // I: an Email visit and an organic search visit at the same instant, then an order: ties go by label.
+    await ingest(ctx.store, 'journeys-2', [
+      page('h', '2026-03-01T10:00:00.000Z', '?utm_source=google&utm_medium=cpc&utm_campaign=brand'),
+      order({ anonymousId: 'h' }, '2026-03-15T10:00:00.000Z', 40),
+      page('h', '2026-03-16T10:00:00.000Z', '?utm_source=newsletter&utm_medium=email&utm_campaign=digest'),
+      order({ anonymousId: 'h' }, '2026-03-20T10:00:00.000Z', 70),
+      page('i', '2026-03-18T10:00:00.000Z', '', 'https://www.google.com/'),
+      page('i2', '2026-03-18T10:00:00.000Z', '?utm_source=newsletter&utm_medium=email&utm_campaign=digest'),
+      { type: 'identify', messageId: `m${n++}`, anonymousId: 'i2', userId: 'ui', timestamp: '2026-03-18T10:01:00.000Z' },
+      { type: 'identify', messageId: `m${n++}`, anonymousId: 'i', userId: 'ui', timestamp: '2026-03-18T10:01:00.000Z' },
+      order({ userId: 'ui' }, '2026-03-18T12:00:00.000Z', 25),
+    ], RECEIVED);
+    const paths = await buildJourneyPaths(ctx.store, { ...scope, projectId: 'journeys-2' }, { lookbackDays: 10, withAges: true });
+    assert.deepEqual(sorted(paths), sorted([
+      row([], 1, 40, 0, 1, []),
+      row(['Email'], 1, 70, 0, 0, [4]),
+      row(['Email', 'Organic Search'], 1, 25, 0, 1, [0.08, 0.08]),
+    ]));
+  });
+
   it('dates linear credit by the day of each touch', async () => {
     const daily = await dailyTouchCredit(ctx.store, scope, { lookbackDays: 10 });
     const get = (date: string, tp: string) => daily.find((r) => r.date === date && r.touchpoint === tp);
