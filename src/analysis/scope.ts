@@ -4,7 +4,8 @@
  * instead of the raw `events` view, so filters behave the same everywhere.
  */
 import { z } from 'zod';
-import type { QueryBuilder } from '../store/dialect/dialect.ts';
+import { QueryBuilder } from '../store/dialect/dialect.ts';
+import type { Store } from '../store/store.ts';
 
 /** One rule of a segment: a condition on a person's traits or behaviour. */
 export const segmentRuleSchema = z.discriminatedUnion('kind', [
@@ -103,7 +104,7 @@ export type ScopeInput = z.infer<typeof scopeInputSchema>;
  * `segment` body) is looked up by id or name; an inline segment is used as given.
  */
 export async function resolveScope(
-  store: import('../store/store.ts').Store,
+  store: Store,
   projectId: string,
   input: ScopeInput,
 ): Promise<AnalysisScope> {
@@ -117,6 +118,42 @@ export async function resolveScope(
     segment = found.body.segment;
   }
   return { projectId, from: input.from, to: input.to, channels: input.channels, segment };
+}
+
+/**
+ * The project's data range, the default period of commands and requests without from/to: the
+ * first event to one millisecond past the last (`to` is exclusive). Null without events.
+ */
+export async function projectDataRange(
+  store: Store,
+  projectId: string,
+  options: { excludeBots?: boolean } = {},
+): Promise<{ from: Date; to: Date } | null> {
+  const q = new QueryBuilder(store.dialect);
+  const bots = options.excludeBots ? ' AND is_bot = 0' : '';
+  const [row] = await store.query<{ first_ts: string | null; last_ts: string | null; n: number }>(
+    q.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}${bots}${store.dialect.querySuffix}`),
+  );
+  if (!row || !Number(row.n) || !row.first_ts || !row.last_ts) return null;
+  return { from: new Date(row.first_ts), to: new Date(Date.parse(row.last_ts) + 1) };
+}
+
+/** Scope fields with from/to optional: a missing bound defaults to the project's data range. */
+export const optionalRangeScopeSchema = scopeInputSchema.extend({ from: z.coerce.date().optional(), to: z.coerce.date().optional() });
+
+export async function resolveScopeWithDefaultRange(
+  store: Store,
+  projectId: string,
+  input: z.output<typeof optionalRangeScopeSchema>,
+): Promise<AnalysisScope> {
+  let { from, to } = input;
+  if (!from || !to) {
+    // A project without events gets a range that is valid and empty.
+    const range = (await projectDataRange(store, projectId)) ?? { from: new Date(0), to: new Date() };
+    from ??= range.from;
+    to ??= range.to;
+  }
+  return resolveScope(store, projectId, { ...input, from, to });
 }
 
 /** A request that names something that does not exist or is inconsistent (answered with 400). */

@@ -3,7 +3,7 @@
  * counterfactual forecast or synthetic control, with a placebo in time beside it), incremental
  * conversions and revenue, and ROI against the recorded cost.
  */
-import { ScopeError, type Segment } from '../analysis/scope.ts';
+import { projectDataRange, ScopeError, type Segment } from '../analysis/scope.ts';
 import { listDocuments } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import {
@@ -20,7 +20,7 @@ import {
 } from './methods/index.ts';
 import { addDays } from './methods/stats.ts';
 import type { Initiative, KpiSpec } from './initiatives.ts';
-import { initiativeSeries, projectDataRange, treatedOrderValues, TREATED, type SeriesRequest, type SeriesRow, type UnitDimension, type UnitGrouping } from './initiative-series.ts';
+import { initiativeSeries, treatedOrderValues, TREATED, type SeriesRequest, type SeriesRow, type UnitDimension, type UnitGrouping } from './initiative-series.ts';
 
 /** Default pre-period length when the initiative names no start. */
 export const DEFAULT_PRE_DAYS = 180;
@@ -129,8 +129,10 @@ const dayStart = (date: string) => new Date(`${date}T00:00:00.000Z`);
 /** Builds the report of one initiative from the project's events. */
 export async function initiativeReport(store: Store, projectId: string, initiative: Initiative, options: InitiativeReportOptions): Promise<InitiativeReport> {
   const level = options.level ?? 0.95;
-  const range = await projectDataRange(store, projectId);
-  if (!range) throw new ScopeError('the project has no events yet');
+  const data = await projectDataRange(store, projectId, { excludeBots: true });
+  if (!data) throw new ScopeError('the project has no events yet');
+  // The series are daily: the first and last day with (non-bot) events, UTC.
+  const range = { first: data.from.toISOString().slice(0, 10), last: new Date(data.to.getTime() - 1).toISOString().slice(0, 10) };
   const shipDate = initiative.shippedAt;
   const postStart = initiative.rolloutEnd ? addDays(initiative.rolloutEnd, 1) : shipDate;
   const postEnd = initiative.postEnd ?? range.last;

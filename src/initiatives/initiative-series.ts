@@ -151,15 +151,3 @@ export async function treatedOrderValues(store: Store, req: SeriesRequest): Prom
   const r = rows[0];
   return { orders: Number(r?.n ?? 0), revenue: Number(r?.s ?? 0), revenueSquares: Number(r?.ss ?? 0) };
 }
-
-/** First and last day with events in the project ('YYYY-MM-DD'), or null without events. */
-export async function projectDataRange(store: Store, projectId: string): Promise<{ first: string; last: string } | null> {
-  const q = new QueryBuilder(store.dialect);
-  const d = store.dialect;
-  const rows = await store.query<{ n: number; first_day: string | null; last_day: string | null }>(
-    q.build(`SELECT count(*) AS n, ${d.formatDate('min(timestamp)')} AS first_day, ${d.formatDate('max(timestamp)')} AS last_day FROM events WHERE project_id = ${q.str(projectId)} AND is_bot = 0${d.querySuffix}`),
-  );
-  const r = rows[0];
-  if (!r || Number(r.n) === 0 || !r.first_day || !r.last_day) return null;
-  return { first: r.first_day, last: r.last_day };
-}

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { computeRetention, optionalRangeScopeSchema, resolveScopeWithDefaultRange, retentionInputSchema } from '../../analysis/retention.ts';
+import { computeRetention, retentionInputSchema } from '../../analysis/retention.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseCleaningRule } from '../../analysis/path-cleaning.ts';
 import { computePaths, pathsInputSchema, type PathsResult } from '../../analysis/paths.ts';
-import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/retention.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
 import { globalOptions, list, runAnalysis } from '../target.ts';
 
 const bodySchema = optionalRangeScopeSchema.extend(pathsInputSchema.shape);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { computeRetention, optionalRangeScopeSchema, resolveScopeWithDefaultRange, retentionInputSchema, type RetentionResult } from '../../analysis/retention.ts';
+import { computeRetention, retentionInputSchema, type RetentionResult } from '../../analysis/retention.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
 import { CliError, globalOptions, list, runAnalysis } from '../target.ts';
 
 const bodySchema = optionalRangeScopeSchema.extend(retentionInputSchema.shape);
