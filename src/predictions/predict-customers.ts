@@ -21,6 +21,12 @@ export const predictionInputSchema = z.object({
   /** Length of the top lists. */
   top: z.number().int().min(1).max(1000).default(20),
   maxCustomers: z.number().int().min(100).max(10_000_000).optional(),
+  /**
+   * 'bg': BG/NBD (one-time buyers stay alive); 'mbg': MBG/NBD (they may drop out after the first
+   * purchase); 'auto' (default): both are fitted and the one with the higher likelihood is used
+   * (same number of parameters, so this is also the AIC choice).
+   */
+  model: z.enum(['auto', 'bg', 'mbg']).default('auto'),
 });
 export type PredictionInput = z.input<typeof predictionInputSchema>;
 
@@ -69,7 +75,10 @@ export interface PredictionResult {
   repeatCustomers: number;
   totalBuyers: number;
   sampleFraction: number;
-  bgNbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
+  /** The purchase model: variant 'bg' (BG/NBD) or 'mbg' (MBG/NBD); time unit days. */
+  bgNbd: { variant: 'bg' | 'mbg'; r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
+  /** Log-likelihood of each variant fitted (both with model 'auto'). */
+  modelComparison: Array<{ variant: 'bg' | 'mbg'; logLikelihood: number }>;
   /** null when fewer than 10 repeat customers have a positive spend or q ≤ 1: every customer then gets the mean repeat value. */
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean; customers: number } | null;
   totals: { expectedPurchases: number; clv: number; expectedAlive: number };
@@ -116,7 +125,9 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
   const repeatCustomers = buyers.filter((b) => b.frequency > 0).length;
   if (repeatCustomers === 0) throw new ScopeError('not enough data: the models need buyers with at least one repeat purchase in the calibration period');
 
-  const bg = fitBgNbd(buyers.map(rfm));
+  const histories = buyers.map(rfm);
+  const candidates = options.model === 'auto' ? [fitBgNbd(histories, 'bg'), fitBgNbd(histories, 'mbg')] : [fitBgNbd(histories, options.model)];
+  const bg = candidates.reduce((best, fit) => (fit.logLikelihood > best.logLikelihood ? fit : best));
   const spendRows = buyers.filter((b) => b.frequency > 0 && b.monetaryValue > 0);
   let gg: PredictionResult['gammaGamma'] = null;
   if (spendRows.length >= 10) {
@@ -157,6 +168,7 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
   // Among equally likely churners, the ones who spent most so far matter first.
   const spent = (p: CustomerPrediction) => p.frequency * p.monetaryValue;
   const topChurnRisk = predictions
+    // One-time buyers are certain to be alive under the BG/NBD and carry little history either way.
     .filter((p) => p.frequency > 0)
     .sort((a, b) => b.churnRisk - a.churnRisk || spent(b) - spent(a) || a.personId.localeCompare(b.personId))
     .slice(0, options.top);
@@ -208,7 +220,8 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
     repeatCustomers,
     totalBuyers: summaries.totalBuyers,
     sampleFraction: summaries.sampleFraction,
-    bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, converged: bg.converged },
+    bgNbd: { variant: bg.params.variant ?? 'bg', r: bg.params.r, alpha: bg.params.alpha, a: bg.params.a, b: bg.params.b, logLikelihood: bg.logLikelihood, converged: bg.converged },
+    modelComparison: candidates.map((c) => ({ variant: c.params.variant ?? 'bg', logLikelihood: c.logLikelihood })),
     gammaGamma: gg,
     totals: {
       expectedPurchases: predictions.reduce((s, p) => s + p.expectedPurchases, 0),
@@ -224,9 +237,10 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
     topChurnRisk,
     holdout,
     note:
+      `Purchase model: ${bg.params.variant === 'mbg' ? 'MBG/NBD' : 'BG/NBD'}. ` +
       'A purchase is a day with an order; frequency counts repeat purchase days in the calibration period. ' +
       'CLV = expected value per purchase (Gamma-Gamma) × expected purchases per 30-day month, discounted monthly (lifetimes convention). ' +
-      'Churn risk = 1 − P(alive) (BG/NBD); customers without a repeat purchase are alive by the model and are left out of the churn list.',
+      'Churn risk = 1 − P(alive); the churn list shows repeat buyers only.',
   };
 }
 

@@ -70,6 +70,46 @@ describe('BG/NBD on the CDNOW sample (Fader, Hardie & Lee 2005)', () => {
   });
 });
 
+describe('MBG/NBD on the CDNOW sample (Batislam et al. 2007)', () => {
+  const customers = cdnowSummaryFile();
+  const fit = fitBgNbd(customers, 'mbg');
+
+  it('finds the BTYDplus estimates r=0.525, α=6.183, a=0.891, b=1.614 used by lifetimes', () => {
+    assert.equal(fit.converged, true);
+    close(fit.params.r, 0.525, 0.0005, 'r');
+    close(fit.params.alpha, 6.183, 0.0005, 'alpha');
+    close(fit.params.a, 0.891, 0.0005, 'a');
+    close(fit.params.b, 1.614, 0.0005, 'b');
+  });
+
+  it('lets a one-time buyer be gone, and matches the closed form b/(a−1)·(1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))) for a new customer', () => {
+    const p = fit.params;
+    const alive = probabilityAlive(p, { frequency: 0, recency: 0, T: 38.86 });
+    close(alive, 1 / (1 + (p.a / p.b) * ((p.alpha + 38.86) / p.alpha) ** p.r), 1e-12, 'P(alive | x = 0)');
+    assert.ok(alive < 1);
+    const t = 52;
+    const z = t / (p.alpha + t);
+    let term = 1;
+    let f = 1;
+    for (let n = 0; n < 5000; n++) f += term *= (((p.r + n) * (p.b + 1 + n)) / ((p.a + p.b + n) * (n + 1))) * z;
+    close(expectedPurchases(p, t), (p.b / (p.a - 1)) * (1 - (p.alpha / (p.alpha + t)) ** p.r * f), 1e-9, 'E[X(52)]');
+  });
+});
+
+describe('large-parameter expectations', () => {
+  it('integrate over p and agree with the series where both apply', () => {
+    const row = { frequency: 4, recency: 150, T: 200 };
+    // Just below and just above the switch to quadrature (r ≥ 30): the prediction moves smoothly.
+    const below = conditionalExpectedPurchases({ r: 29.999, alpha: 3000, a: 2, b: 5 }, row, 180);
+    const above = conditionalExpectedPurchases({ r: 30.001, alpha: 3000.2, a: 2, b: 5 }, row, 180);
+    close(above, below, 1e-4, 'across the switch');
+    // A nearly homogeneous population (a, b → ∞ at p = 0.2): the limit of (1 − p)-survival with a fixed rate.
+    const huge = conditionalExpectedPurchases({ r: 1e5, alpha: 1e5 * 30, a: 2e5, b: 8e5 }, { frequency: 0, recency: 0, T: 0 }, 90);
+    // E = ∫ rate(1−p)^... closed limit: alive customer buys Poisson(t/30) thinned by geometric dropout: (1 − e^{−p t/30})/p.
+    close(huge, (1 - Math.exp((-0.2 * 90) / 30)) / 0.2, 1e-3, 'homogeneous limit');
+  });
+});
+
 /** Draws BG/NBD customers with known parameters, each observed for T time units after the first purchase. */
 function simulate(truth: BgNbdParams, n: number, seed: number): RfmRow[] {
   const rng = mulberry32(seed);

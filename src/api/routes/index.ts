@@ -19,6 +19,7 @@ import { registerRetentionRoutes } from './retention.ts';
 import { registerFunnelRoutes } from './funnels.ts';
 import { registerKpiRoutes } from './kpis.ts';
 import { registerFeedbackRoutes } from './feedback.ts';
+import { registerPredictionRoutes } from './predictions.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -39,4 +40,5 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerFunnelRoutes(app, ctx);
   registerKpiRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
+  registerPredictionRoutes(app, ctx);
 }

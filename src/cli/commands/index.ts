@@ -16,6 +16,7 @@ import { registerRetentionCommands } from './retention.ts';
 import { registerFunnelCommands } from './funnel.ts';
 import { registerKpiCommands } from './kpis.ts';
 import { registerFeedbackCommands } from './feedback.ts';
+import { registerPredictionCommands } from './predictions.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerFunnelCommands(program);
   registerKpiCommands(program);
   registerFeedbackCommands(program);
+  registerPredictionCommands(program);
 }
