@@ -216,17 +216,22 @@ export function funnelUnitsSql(q: QueryBuilder, scope: AnalysisScope, spec: Funn
   const exclConds = exclusions.map((x) => eventCondition(q, x.event, x.filters));
   const unit = spec.aggregateBy === 'session' ? 'e.session_id' : 'e.person_id';
   const until = new Date(scope.to.getTime() + Math.round(spec.windowSeconds * 1000));
-  const rowFilter = spec.order === 'strict' ? `type IN ('track', 'page', 'screen')` : [...stepConds, ...exclConds].map((c) => `(${c})`).join(' OR ');
-  const events = scopedEvents(q, scope, {
-    ignoreTimeRange: true,
-    extraWhere: [`timestamp >= ${q.time(scope.from)}`, `timestamp < ${q.time(until)}`, `(${rowFilter})`, ...(options.extraWhere ?? [])],
-  });
   const flag = (c: string) => `CASE WHEN ${c} THEN 1 ELSE 0 END`;
   const ordCase = `CASE ${stepConds.map((c, i) => `WHEN ${c} THEN ${i + 1}`).join(' ')} ${exclConds.map((c) => `WHEN ${c} THEN ${n + 1}`).join(' ')} ELSE ${n + 2} END`;
-  const base = `SELECT ${unit} AS unit_id, e.person_id AS pid, e.timestamp AS ts, ${d.epochMillis('e.timestamp')} AS tms, e.message_id AS mid,
-  ${options.breakdownExpr ?? "''"} AS bd, ${ordCase} AS ord,
+  const anyOf = (conds: string[]) => conds.map((c) => `(${c})`).join(' OR ');
+  // The events matching `rowFilter` with their step and exclusion flags. Rows that can never be a
+  // step-1 event need no breakdown value (nor its join).
+  const baseOf = (rowFilter: string, withBreakdown = true) => {
+    const events = scopedEvents(q, scope, {
+      ignoreTimeRange: true,
+      extraWhere: [`timestamp >= ${q.time(scope.from)}`, `timestamp < ${q.time(until)}`, `(${rowFilter})`, ...(options.extraWhere ?? [])],
+    });
+    return `SELECT ${unit} AS unit_id, e.person_id AS pid, e.timestamp AS ts, ${d.epochMillis('e.timestamp')} AS tms, e.message_id AS mid,
+  ${withBreakdown ? (options.breakdownExpr ?? "''") : "''"} AS bd, ${ordCase} AS ord,
   ${stepConds.map((c, i) => `${flag(c)} AS s${i + 1}`).join(', ')}${exclConds.map((c, i) => `, ${flag(c)} AS x${i + 1}`).join('')}
-FROM ${events} AS e ${options.breakdownJoin ?? ''}`;
+FROM ${events} AS e ${withBreakdown ? (options.breakdownJoin ?? '') : ''}`;
+  };
+  const allRows = () => baseOf(spec.order === 'strict' ? `type IN ('track', 'page', 'screen')` : anyOf([...stepConds, ...exclConds]));
 
   const order = 'PARTITION BY unit_id ORDER BY tms, ord, mid';
   const following = `${order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING`;
@@ -238,7 +243,7 @@ FROM ${events} AS e ${options.breakdownJoin ?? ''}`;
     const current = `${order} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING`;
     const nexts = spec.steps.map((_, j) => `min(CASE WHEN s${j + 1} = 1 THEN tms END) OVER (${current}) AS nx${j + 1}`);
     const excl = exclusions.map((_, i) => `${nextExclusion(i)} AS xa${i + 1}`);
-    const scanned = `SELECT *, ${[...nexts, ...excl].join(', ')} FROM (${base}) AS b`;
+    const scanned = `SELECT *, ${[...nexts, ...excl].join(', ')} FROM (${allRows()}) AS b`;
     const v = spec.steps.map((_, j) => `CASE WHEN ${inWindow(`nx${j + 1}`)} THEN nx${j + 1} END AS v${j + 1}`);
     const starts = `SELECT *, ${v.join(', ')} FROM (${scanned}) AS sc
 WHERE (${spec.steps.map((_, j) => `s${j + 1}`).join(' + ')}) > 0 AND ts >= ${q.time(scope.from)} AND ts < ${q.time(scope.to)}`;
@@ -258,15 +263,42 @@ WHERE (${spec.steps.map((_, j) => `s${j + 1}`).join(' + ')}) > 0 AND ts >= ${q.t
   } else {
     // Backward cascade: level k adds c{k}_{j} for j ≥ k (and carried exclusion times) to every row.
     const carry = (col: string) => (spec.order === 'strict' ? d.leadOver(col, order) : `min(${col}) OVER (${following})`);
-    let sql = `SELECT *, CASE WHEN s${n} = 1 THEN tms END AS c${n}_${n} FROM (${base}) AS b`;
-    for (let k = n - 1; k >= 1; k--) {
+    const levelCols = (k: number) => {
       const cols = [`CASE WHEN s${k} = 1 THEN tms END AS c${k}_${k}`];
       for (let j = k + 1; j <= n; j++) cols.push(`CASE WHEN s${k} = 1 THEN ${carry(`c${k + 1}_${j}`)} END AS c${k}_${j}`);
       exclusions.forEach((x, i) => {
         if (x.from === k) cols.push(`CASE WHEN s${k} = 1 THEN ${nextExclusion(i)} END AS x${i + 1}_${k}`);
         else if (x.from > k) cols.push(`CASE WHEN s${k} = 1 THEN ${carry(`x${i + 1}_${k + 1}`)} END AS x${i + 1}_${k}`);
       });
-      sql = `SELECT *, ${cols.join(', ')} FROM (${sql}) AS l${k}`;
+      return cols;
+    };
+    let sql: string;
+    if (spec.order === 'strict') {
+      // "The very next event" needs every event in each pass.
+      sql = `SELECT *, CASE WHEN s${n} = 1 THEN tms END AS c${n}_${n} FROM (${allRows()}) AS b`;
+      for (let k = n - 1; k >= 1; k--) sql = `SELECT *, ${levelCols(k).join(', ')} FROM (${sql}) AS l${k}`;
+    } else {
+      // Level k reads only the step-k rows, the step-(k+1) rows carrying the chains level k+1 found,
+      // and the exclusions starting at step k; dropping the other rows leaves every "first following"
+      // unchanged, so the later levels run on the rarer later-step rows and only level 1 sees step 1.
+      const baseCols = ['unit_id', 'pid', 'ts', 'tms', 'mid', 'bd', 'ord', ...spec.steps.map((_, i) => `s${i + 1}`), ...exclusions.map((_, i) => `x${i + 1}`)];
+      const names = (cols: string[]) => cols.map((c) => c.split(' AS ').pop()!);
+      // Rows of other events never start an attempt, so they need no breakdown value.
+      const mayStart = (events: string[]) => events.includes(spec.steps[0]!.event);
+      sql = `SELECT ${baseCols.join(', ')}, tms AS c${n}_${n} FROM (${baseOf(stepConds[n - 1]!, mayStart([spec.steps[n - 1]!.event]))}) AS b${n}`;
+      let carried = [`c${n}_${n}`];
+      for (let k = n - 1; k >= 1; k--) {
+        const starting = exclusions.flatMap((x, i) => (x.from === k ? [i] : []));
+        const own = baseOf(
+          `(${anyOf([stepConds[k - 1]!, ...starting.map((i) => exclConds[i]!)])}) AND ${flag(stepConds[k]!)} = 0`,
+          mayStart([spec.steps[k - 1]!.event, ...starting.map((i) => exclusions[i]!.event)]),
+        );
+        const input = `SELECT ${[...baseCols, ...carried].join(', ')} FROM (${sql}) AS u${k} WHERE s${k + 1} = 1
+UNION ALL SELECT ${[...baseCols, ...carried.map((c) => `CASE WHEN 1 = 0 THEN tms END AS ${c}`)].join(', ')} FROM (${own}) AS o${k}`;
+        const cols = levelCols(k);
+        sql = `SELECT ${[...baseCols, ...cols].join(', ')} FROM (${input}) AS l${k}`;
+        carried = names(cols);
+      }
     }
     const reachedCase = `CASE ${Array.from({ length: n - 1 }, (_, i) => n - i)
       .map((j) => `WHEN ${inWindow(`c1_${j}`)} THEN ${j}`)

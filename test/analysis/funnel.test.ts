@@ -149,6 +149,52 @@ describeEachStore('funnel', (ctx) => {
     assert.deepEqual(counts(excluded), [3, 3, 2]);
   });
 
+  it('follows a funnel that repeats its first event as a later step, with ties, exclusions and the first step\'s breakdown', async () => {
+    const google = 'https://shop.example/p?utm_source=google&utm_medium=cpc';
+    const email = 'https://shop.example/p?utm_source=newsletter&utm_medium=email';
+    await ingest(
+      ctx.store,
+      'repeat',
+      [
+        // r1: A B A → 3.
+        track('r1', 'Product Viewed', 0, { url: google }),
+        track('r1', 'Product Added', 5),
+        track('r1', 'Product Viewed', 10),
+        // r2: A A B → 2 (no A after the B), counted from the earlier A.
+        track('r2', 'Product Viewed', 0, { url: email }),
+        track('r2', 'Product Viewed', 3),
+        track('r2', 'Product Added', 5),
+        // r3: B A → 1.
+        track('r3', 'Product Added', 0),
+        track('r3', 'Product Viewed', 5, { url: google }),
+        // r4: A and B in the same millisecond, then A → 3 (same-time steps count in step order).
+        track('r4', 'Product Viewed', 0, { url: email }),
+        track('r4', 'Product Added', 0),
+        track('r4', 'Product Viewed', 1),
+        // r5: A B chat A → 3, or 1 when a chat between steps 2 and 3 disqualifies (the last A starts a new attempt).
+        track('r5', 'Product Viewed', 0, { url: email }),
+        track('r5', 'Product Added', 5),
+        track('r5', 'Chat Started', 7),
+        track('r5', 'Product Viewed', 10),
+      ],
+      RECEIVED,
+    );
+    const steps = ['Product Viewed', 'Product Added', 'Product Viewed'];
+    const r = await run('repeat', { steps, windowSeconds: 3600, breakdown: { kind: 'column', column: 'channel' } });
+    assert.deepEqual(counts(r), [5, 4, 3]);
+    assert.equal(r.steps[1]!.average_seconds_to_convert, 225);
+    assert.equal(r.steps[2]!.average_seconds_to_convert, 220);
+    assert.deepEqual(
+      r.breakdown!.map((b) => [b.value, ...counts(b)]),
+      [
+        ['Email', 3, 3, 2],
+        ['Paid Search', 2, 1, 1],
+      ],
+    );
+    const excluded = await run('repeat', { steps, windowSeconds: 3600, exclusions: [{ event: 'Chat Started', fromStep: 2, toStep: 3 }] });
+    assert.deepEqual(counts(excluded), [5, 3, 2]);
+  });
+
   it('in strict order needs the next event to be the next step; identify calls do not break it', async () => {
     await ingest(
       ctx.store,
