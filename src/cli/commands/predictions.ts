@@ -27,7 +27,7 @@ function render(r: PredictionResult): string {
   const lines = [
     `Customer lifetime value over ${r.horizonDays} days at ${(r.monthlyDiscountRate * 100).toFixed(2)}% a month; calibration ${r.dataStart} – ${r.calibrationEnd}, data to ${r.dataEnd}`,
     `${r.customers} buyers (${r.repeatCustomers} with repeat purchases)${r.sampleFraction < 1 ? `, a ${(r.sampleFraction * 100).toFixed(1)}% sample of ${r.totalBuyers}` : ''}`,
-    `BG/NBD (days): r=${b.r.toFixed(4)} α=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} LL=${b.logLikelihood.toFixed(1)}${b.converged ? '' : ' (not converged)'}`,
+    `${b.variant === 'mbg' ? 'MBG/NBD' : 'BG/NBD'} (days): r=${b.r.toFixed(4)} α=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} LL=${b.logLikelihood.toFixed(1)}${b.converged ? '' : ' (not converged)'}`,
     g ? `Gamma-Gamma: p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} γ=${g.gamma.toFixed(3)} (${g.customers} repeat customers)` : 'Gamma-Gamma: not fitted (too few repeat customers or q ≤ 1); mean repeat value used',
     `Expected: ${r.totals.expectedPurchases.toFixed(1)} purchases, CLV ${money(r.totals.clv)} in total, ${r.totals.expectedAlive.toFixed(1)} customers alive`,
     `CLV per buyer: mean ${money(r.distributions.clv.mean)}, median ${money(r.distributions.clv.median)}, p90 ${money(r.distributions.clv.p90)}, max ${money(r.distributions.clv.max)}`,
