@@ -16,7 +16,7 @@ import type { User } from './users.ts';
  * unless it is added here on purpose.
  */
 const READ_POSTS = [
-  /^\/api\/v1\/(funnels|funnels\/drivers|paths|retention|kpis|kpis\/series|feedback|journeys\/map|attribution|attribution\/compare|roi|roi\/marginal|sql|flush)\/?$/,
+  /^\/api\/v1\/(funnels|funnels\/drivers|paths|retention|kpis|kpis\/series|feedback|journeys\/map|attribution|attribution\/compare|roi|roi\/marginal|predictions\/clv|sql|flush)\/?$/,
   /^\/api\/v1\/auth\/(login|logout)\/?$/,
 ];
 
