@@ -66,6 +66,12 @@ export async function callServer<T>(opts: GlobalOptions, method: string, path: s
   return parsed as T;
 }
 
+/** One call: `method route body` on the server with --server, else `local` on the store and its project. */
+export async function runOn<T>(opts: GlobalOptions, method: string, route: string, body: unknown, local: (store: Store, project: Project) => Promise<T>): Promise<T> {
+  if (opts.server) return callServer<T>(opts, method, route, body);
+  return withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
+}
+
 /**
  * Runs an analysis either against a server (POST `route` with `body`) or locally on the store,
  * with the same input, and prints the result as JSON or through `render`.
@@ -77,10 +83,7 @@ export async function runAnalysis<T>(
   local: (store: Store, project: Project) => Promise<T>,
   render?: (result: T) => string,
 ): Promise<void> {
-  const result = opts.server
-    ? await callServer<T>(opts, 'POST', route, body)
-    : await withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
-  print(opts, result, render);
+  print(opts, await runOn(opts, 'POST', route, body, local), render);
 }
 
 export function print<T>(opts: GlobalOptions, result: T, render?: (result: T) => string): void {

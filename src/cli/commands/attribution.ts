@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import { attributeFromPathsFile, toCliJson } from '../../attribution/cli-paths.ts';
 import { compareAttributionModels, computeAttribution, type AttributionReport, type ModelComparisonReport } from '../../attribution/attribution-report.ts';
-import { GRANULARITIES, type Granularity, projectTimeRange } from '../../attribution/journeys.ts';
+import { GRANULARITIES, type Granularity } from '../../attribution/journeys.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
-import { resolveScope, scopeInputSchema } from '../../analysis/scope.ts';
-import type { Project } from '../../projects/projects.ts';
-import type { Store } from '../../store/store.ts';
-import { callServer, CliError, globalOptions, list, print, runAnalysis, type GlobalOptions } from '../target.ts';
+import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { CliError, globalOptions, print } from '../target.ts';
 
-export interface AttributionCommandOptions {
+export interface AttributionCommandOptions extends ScopeOptions {
   paths?: string;
   model: string;
   order: string;
@@ -19,10 +17,6 @@ export interface AttributionCommandOptions {
   by: string;
   lookback: string;
   event: string;
-  from?: string;
-  to?: string;
-  channels?: string;
-  persona?: string;
 }
 
 function renderChannels(r: ReturnType<typeof toCliJson>): string {
@@ -46,47 +40,18 @@ function renderComparison(r: ModelComparisonReport): string {
   return lines.join('\n');
 }
 
-/** Scope fields from --from/--to/--channels/--persona; without dates, the project's whole data range. */
-export async function scopeFields(opts: GlobalOptions, o: { from?: string; to?: string; channels?: string; persona?: string }): Promise<Record<string, unknown>> {
-  const fields: Record<string, unknown> = { channels: list(o.channels), persona: o.persona };
-  if (o.from) fields.from = o.from;
-  if (o.to) fields.to = o.to;
-  if (opts.server && (!o.from || !o.to)) {
-    const { rows } = await callServer<{ rows: { first_ts: string | null; last_ts: string | null }[] }>(opts, 'POST', '/api/v1/sql', { sql: 'SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events' });
-    const r = rows[0];
-    if (!r?.first_ts || !r.last_ts) throw new CliError('the project has no events yet');
-    fields.from ??= new Date(r.first_ts).toISOString();
-    fields.to ??= new Date(Date.parse(r.last_ts) + 1).toISOString();
-  }
-  return fields;
-}
-
-/** The AnalysisScope of a local run: missing dates become the project's data range. */
-export async function localScope(store: Store, project: Project, fields: Record<string, unknown>) {
-  const withRange = { ...fields };
-  if (!withRange.from || !withRange.to) {
-    const range = await projectTimeRange(store, project.id);
-    if (!range) throw new CliError('the project has no events yet');
-    withRange.from ??= range.from.toISOString();
-    withRange.to ??= range.to.toISOString();
-  }
-  return resolveScope(store, project.id, scopeInputSchema.parse(withRange));
-}
-
 export function granularityOf(by: string): Granularity {
   if (!(GRANULARITIES as readonly string[]).includes(by)) throw new CliError(`--by must be one of ${GRANULARITIES.join(', ')}`);
   return by as Granularity;
 }
 
 export function addJourneyOptions(command: Command): Command {
-  return command
-    .option('--by <granularity>', `touchpoint granularity: ${GRANULARITIES.join(', ')}`, 'channel')
-    .option('--lookback <days>', 'days of touches before a conversion that count', '30')
-    .option('--event <name>', 'the conversion event', 'Order Completed')
-    .option('--from <date>', 'start of the range (default: first event)')
-    .option('--to <date>', 'end of the range, exclusive (default: just after the last event)')
-    .option('--channels <list>', 'only persons reached through these channels')
-    .option('--persona <name>', 'only persons of this saved persona');
+  return addScopeOptions(
+    command
+      .option('--by <granularity>', `touchpoint granularity: ${GRANULARITIES.join(', ')}`, 'channel')
+      .option('--lookback <days>', 'days of touches before a conversion that count', '30')
+      .option('--event <name>', 'the conversion event', 'Order Completed'),
+  );
 }
 
 export function registerAttributionCommands(program: Command): void {
@@ -107,12 +72,11 @@ export function registerAttributionCommands(program: Command): void {
       print(opts, toCliJson(attributeFromPathsFile(o.paths, o.model, options)), renderChannels);
       return;
     }
-    const scope = await scopeFields(opts, o);
     const journey = { granularity: granularityOf(o.by), lookbackDays: Number(o.lookback), conversionEvent: o.event, options };
     if (o.compare) {
-      await runAnalysis(opts, '/api/v1/attribution/compare', { ...scope, ...journey }, async (store, project) => compareAttributionModels(store, await localScope(store, project, scope), journey), renderComparison);
+      await runScopedAnalysis(opts, o, '/api/v1/attribution/compare', (scope) => ({ ...scope, ...journey }), async (store, project, body) => compareAttributionModels(store, await resolveFields(store, project.id, body), journey), renderComparison);
       return;
     }
-    await runAnalysis(opts, '/api/v1/attribution', { ...scope, ...journey, model: o.model }, async (store, project) => computeAttribution(store, await localScope(store, project, scope), { ...journey, model: o.model }), renderReport);
+    await runScopedAnalysis(opts, o, '/api/v1/attribution', (scope) => ({ ...scope, ...journey, model: o.model }), async (store, project, body) => computeAttribution(store, await resolveFields(store, project.id, body), { ...journey, model: o.model }), renderReport);
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type CustomerSearchResult, type CustomerTimeline, getCustomerTimeline, searchCustomers } from '../../analysis/customer-timeline.ts';
-import { callServer, globalOptions, print, resolveProject, withStore } from '../target.ts';
+import { globalOptions, print, runOn } from '../target.ts';
 
 function renderTimeline(t: CustomerTimeline): string {
   const head = `${t.personId}${t.traits.email ? ` <${String(t.traits.email)}>` : ''}: ${t.totals.events} events, ${t.totals.orders} orders, revenue ${t.totals.revenue.toFixed(2)}`;
@@ -22,9 +22,8 @@ export function registerCustomerCommands(program: Command): void {
     .action(async (id: string, o: { limit: string; journey?: string }, command: Command) => {
       const opts = globalOptions(command);
       const limit = Number(o.limit);
-      const result = opts.server
-        ? await callServer<CustomerTimeline>(opts, 'GET', `/api/v1/customers/${encodeURIComponent(id)}/timeline?limit=${limit}${o.journey ? `&journeyId=${encodeURIComponent(o.journey)}` : ''}`)
-        : await withStore(opts, async (store) => getCustomerTimeline(store, (await resolveProject(store, opts.project)).id, id, { limit, journeyId: o.journey }));
+      const route = `/api/v1/customers/${encodeURIComponent(id)}/timeline?limit=${limit}${o.journey ? `&journeyId=${encodeURIComponent(o.journey)}` : ''}`;
+      const result = await runOn(opts, 'GET', route, undefined, (store, project) => getCustomerTimeline(store, project.id, id, { limit, journeyId: o.journey }));
       print(opts, result, renderTimeline);
     });
   program
@@ -32,9 +31,7 @@ export function registerCustomerCommands(program: Command): void {
     .description('find customers by id prefix, email or name')
     .action(async (query: string, _o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = opts.server
-        ? (await callServer<{ customers: CustomerSearchResult[] }>(opts, 'GET', `/api/v1/customers?q=${encodeURIComponent(query)}`)).customers
-        : await withStore(opts, async (store) => searchCustomers(store, (await resolveProject(store, opts.project)).id, query));
-      print(opts, result, renderSearch);
+      const { customers } = await runOn(opts, 'GET', `/api/v1/customers?q=${encodeURIComponent(query)}`, undefined, async (store, project) => ({ customers: await searchCustomers(store, project.id, query) }));
+      print(opts, customers, renderSearch);
     });
 }

@@ -2,14 +2,7 @@ import type { Command } from 'commander';
 import { experimentReport, type ExperimentReport } from '../../experiments/experiment-report.ts';
 import { getExperiment, listExperiments, saveExperiment, type Experiment, type ExperimentInput } from '../../experiments/experiments.ts';
 import { discoverExperiments } from '../../experiments/exposures.ts';
-import type { Project } from '../../projects/projects.ts';
-import type { Store } from '../../store/store.ts';
-import { callServer, CliError, globalOptions, list, print, resolveProject, withStore, type GlobalOptions } from '../target.ts';
-
-async function run<T>(opts: GlobalOptions, method: string, route: string, body: unknown, local: (store: Store, project: Project) => Promise<T>): Promise<T> {
-  if (opts.server) return callServer<T>(opts, method, route, body);
-  return withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
-}
+import { CliError, globalOptions, list, print, runOn } from '../target.ts';
 
 interface CreateOptions {
   id: string;
@@ -95,7 +88,7 @@ export function registerExperimentCommands(program: Command): void {
       const opts = globalOptions(command);
       if (o.metric.length === 0) o.metric = ['conversion'];
       const input = experimentInputFromOptions(o);
-      print(opts, await run(opts, 'POST', '/api/v1/experiments', input, (store, project) => saveExperiment(store, project.id, input)), (e) => `saved experiment ${e.id}`);
+      print(opts, await runOn(opts, 'POST', '/api/v1/experiments', input, (store, project) => saveExperiment(store, project.id, input)), (e) => `saved experiment ${e.id}`);
     });
 
   cmd
@@ -103,7 +96,7 @@ export function registerExperimentCommands(program: Command): void {
     .description('configured experiments')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = await run(opts, 'GET', '/api/v1/experiments', undefined, async (store, project) => ({ experiments: await listExperiments(store, project.id) }));
+      const result = await runOn(opts, 'GET', '/api/v1/experiments', undefined, async (store, project) => ({ experiments: await listExperiments(store, project.id) }));
       print(opts, result, (r: { experiments: Experiment[] }) => (r.experiments.length ? r.experiments.map((e) => `${e.id}  ${e.variations.map((v) => v.id).join(' vs ')}  ${e.metrics.map((m) => m.name).join(', ')}`).join('\n') : '(no experiments)'));
     });
 
@@ -112,7 +105,7 @@ export function registerExperimentCommands(program: Command): void {
     .description('experiment ids seen in Experiment Viewed events, with counts')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = await run(opts, 'GET', '/api/v1/experiments/discovered', undefined, async (store, project) => ({ experiments: await discoverExperiments(store, project.id) }));
+      const result = await runOn(opts, 'GET', '/api/v1/experiments/discovered', undefined, async (store, project) => ({ experiments: await discoverExperiments(store, project.id) }));
       print(opts, result, (r) => r.experiments.map((e) => `${e.experimentId}  ${e.persons} persons  ${e.variations.map((v) => `${v.id}: ${v.persons}`).join(', ')}`).join('\n') || '(none)');
     });
 
@@ -121,7 +114,7 @@ export function registerExperimentCommands(program: Command): void {
     .description('per-variation results, effects with intervals, SRM check')
     .action(async (id: string, _o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const report = await run(opts, 'GET', `/api/v1/experiments/${encodeURIComponent(id)}/report`, undefined, async (store, project) => {
+      const report = await runOn(opts, 'GET', `/api/v1/experiments/${encodeURIComponent(id)}/report`, undefined, async (store, project) => {
         const experiment = await getExperiment(store, project.id, id);
         if (!experiment) throw new CliError(`no experiment "${id}" (configure it with waymark experiments create)`);
         return experimentReport(store, project.id, experiment);

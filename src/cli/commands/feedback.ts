@@ -1,16 +1,7 @@
 import type { Command } from 'commander';
 import { computeFeedback, type FeedbackReport, type ScoreSummary } from '../../analysis/feedback.ts';
-import { resolveScope } from '../../analysis/scope.ts';
-import { globalOptions, list, runAnalysis } from '../target.ts';
-import { dataRange } from './journeys.ts';
-import { toScopeInput } from './kpis.ts';
-
-interface FeedbackCommandOptions {
-  from?: string;
-  to?: string;
-  channels?: string;
-  persona?: string;
-}
+import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { globalOptions } from '../target.ts';
 
 function scores(s: ScoreSummary): string {
   const nps = s.nps ? `NPS ${s.nps.score.toFixed(0).padStart(4)} (n=${s.nps.responses})` : 'NPS    –';
@@ -33,23 +24,16 @@ function render(r: FeedbackReport): string {
 }
 
 export function registerFeedbackCommands(program: Command): void {
-  program
-    .command('feedback')
-    .description('survey feedback by journey stage and touchpoint: NPS, CSAT, comment themes')
-    .option('--from <date>', 'range start (default: the first event)')
-    .option('--to <date>', 'range end, exclusive (default: just after the last event)')
-    .option('--channels <list>', 'only persons reached through these channels (comma-separated)')
-    .option('--persona <name>', 'only persons of this saved persona')
-    .action(async (o: FeedbackCommandOptions, command: Command) => {
-      const opts = globalOptions(command);
-      const range = async (store?: Parameters<typeof dataRange>[1], projectId?: string) => (o.from && o.to ? { from: o.from, to: o.to } : { ...(await dataRange(opts, store, projectId)), ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) });
-      const body = (r: { from: string; to: string }) => ({ from: r.from, to: r.to, channels: list(o.channels), persona: o.persona });
-      await runAnalysis(
-        opts,
+  addScopeOptions(program.command('feedback').description('survey feedback by journey stage and touchpoint: NPS, CSAT, comment themes')).action(
+    async (o: ScopeOptions, command: Command) => {
+      await runScopedAnalysis(
+        globalOptions(command),
+        o,
         '/api/v1/feedback',
-        opts.server ? body(await range()) : {},
-        async (store, project) => computeFeedback(store, await resolveScope(store, project.id, toScopeInput(body(await range(store, project.id))))),
+        (scope) => scope,
+        async (store, project, body) => computeFeedback(store, await resolveFields(store, project.id, body)),
         render,
       );
-    });
+    },
+  );
 }

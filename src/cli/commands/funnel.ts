@@ -3,10 +3,10 @@ import { computeDropOffDrivers, type DropOffDriversResult } from '../../analysis
 import { BREAKDOWN_COLUMNS, computeFunnel, type FunnelBreakdown, type FunnelResult } from '../../analysis/funnel.ts';
 import { resolveScope } from '../../analysis/scope.ts';
 import { driversBodySchema, funnelBodySchema } from '../../api/routes/funnels.ts';
-import { CliError, globalOptions, list, parseDuration, runAnalysis } from '../target.ts';
-import { dataRange } from './journeys.ts';
+import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { CliError, globalOptions, list, parseDuration } from '../target.ts';
 
-interface FunnelCommandOptions {
+interface FunnelCommandOptions extends ScopeOptions {
   steps?: string;
   window: string;
   order: string;
@@ -15,10 +15,6 @@ interface FunnelCommandOptions {
   limit: string;
   trend?: string;
   session?: boolean;
-  from?: string;
-  to?: string;
-  channels?: string;
-  persona?: string;
   step?: string;
   properties?: string;
   minPersons: string;
@@ -81,40 +77,27 @@ function renderDrivers(r: DropOffDriversResult): string {
 }
 
 function addFunnelOptions(command: Command): Command {
-  return command
-    .option('--steps <events>', 'comma-separated step events, in order')
-    .option('--window <duration>', 'conversion window from the first step (e.g. 30m, 12h, 7d); an event exactly at the edge counts', '14d')
-    .option('--order <order>', 'ordered (anything in between), strict (the next event must be the next step) or any', 'ordered')
-    .option('--exclude <events>', 'comma-separated exclusion events: one between the first and last step disqualifies that attempt')
-    .option('--session', 'count sessions instead of persons')
-    .option('--from <date>', 'attempts starting from (default: the first event)')
-    .option('--to <date>', 'attempts starting before, exclusive (default: just after the last event)')
-    .option('--channels <list>', 'only persons reached through these channels (comma-separated)')
-    .option('--persona <name>', 'only persons of this saved persona');
-}
-
-async function scopeFields(command: Command, o: FunnelCommandOptions, store?: Parameters<typeof dataRange>[1], projectId?: string) {
-  const range = o.from && o.to ? { from: o.from, to: o.to } : await dataRange(globalOptions(command), store, projectId);
-  return { from: o.from ?? range.from, to: o.to ?? range.to, channels: list(o.channels), persona: o.persona };
+  return addScopeOptions(
+    command
+      .option('--steps <events>', 'comma-separated step events, in order')
+      .option('--window <duration>', 'conversion window from the first step (e.g. 30m, 12h, 7d); an event exactly at the edge counts', '14d')
+      .option('--order <order>', 'ordered (anything in between), strict (the next event must be the next step) or any', 'ordered')
+      .option('--exclude <events>', 'comma-separated exclusion events: one between the first and last step disqualifies that attempt')
+      .option('--session', 'count sessions instead of persons'),
+    { from: 'attempts starting from (default: the first event)', to: 'attempts starting before, exclusive (default: just after the last event)' },
+  );
 }
 
 async function runDrivers(o: FunnelCommandOptions, command: Command): Promise<void> {
   const opts = globalOptions(command);
   if (!o.step) throw new CliError('--step K is required: the step whose conversion from step K−1 is explained (2 = second step)');
-  const fields = (scope: Record<string, unknown>) => ({
-    ...scope,
-    funnel: funnelFields(o),
-    step: Number(o.step),
-    properties: list(o.properties) ?? [],
-    minPersons: Number(o.minPersons),
-  });
-  const serverBody = opts.server ? fields(await scopeFields(command, o)) : {};
-  await runAnalysis(
+  await runScopedAnalysis(
     opts,
+    o,
     '/api/v1/funnels/drivers',
-    serverBody,
-    async (store, project) => {
-      const body = driversBodySchema.parse(fields(await scopeFields(command, o, store, project.id)));
+    (scope) => ({ ...scope, funnel: funnelFields(o), step: Number(o.step), properties: list(o.properties) ?? [], minPersons: Number(o.minPersons) }),
+    async (store, project, raw) => {
+      const body = driversBodySchema.parse(raw);
       return computeDropOffDrivers(store, await resolveScope(store, project.id, body), body);
     },
     renderDrivers,
@@ -135,14 +118,13 @@ export function registerFunnelCommands(program: Command): void {
       .option('--min-persons <n>', 'with --drivers: leave out factors seen in fewer units', '5'),
   ).action(async (o: FunnelCommandOptions & { drivers?: boolean }, command: Command) => {
     if (o.drivers) return runDrivers(o, command);
-    const opts = globalOptions(command);
-    const serverBody = opts.server ? { ...(await scopeFields(command, o)), ...funnelFields(o) } : {};
-    await runAnalysis(
-      opts,
+    await runScopedAnalysis(
+      globalOptions(command),
+      o,
       '/api/v1/funnels',
-      serverBody,
-      async (store, project) => {
-        const body = funnelBodySchema.parse({ ...(await scopeFields(command, o, store, project.id)), ...funnelFields(o) });
+      (scope) => ({ ...scope, ...funnelFields(o) }),
+      async (store, project, raw) => {
+        const body = funnelBodySchema.parse(raw);
         return computeFunnel(store, await resolveScope(store, project.id, body), body);
       },
       renderFunnel,

@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
 import { createInitiative, getInitiative, listInitiatives, removeInitiative, type Initiative, type InitiativeInput } from '../../initiatives/initiatives.ts';
 import { initiativeReport, type InitiativeReport } from '../../initiatives/initiative-report.ts';
-import type { Project } from '../../projects/projects.ts';
-import type { Store } from '../../store/store.ts';
-import { callServer, CliError, globalOptions, list, print, resolveProject, withStore, type GlobalOptions } from '../target.ts';
-
-/** Runs against the server's route when --server is given, else on the data folder. */
-async function run<T>(opts: GlobalOptions, method: string, route: string, body: unknown, local: (store: Store, project: Project) => Promise<T>): Promise<T> {
-  if (opts.server) return callServer<T>(opts, method, route, body);
-  return withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
-}
+import { CliError, globalOptions, list, print, runOn } from '../target.ts';
 
 interface CreateOptions {
   name: string;
@@ -110,7 +102,7 @@ export function registerInitiativeCommands(program: Command): void {
     .action(async (o: CreateOptions, command: Command) => {
       const opts = globalOptions(command);
       const input = initiativeInputFromOptions(o);
-      print(opts, await run(opts, 'POST', '/api/v1/initiatives', input, (store, project) => createInitiative(store, project.id, input)), (i) => `created initiative ${i.id} (${i.name})`);
+      print(opts, await runOn(opts, 'POST', '/api/v1/initiatives', input, (store, project) => createInitiative(store, project.id, input)), (i) => `created initiative ${i.id} (${i.name})`);
     });
 
   cmd
@@ -118,7 +110,7 @@ export function registerInitiativeCommands(program: Command): void {
     .description('list initiatives')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      print(opts, await run(opts, 'GET', '/api/v1/initiatives', undefined, async (store, project) => ({ initiatives: await listInitiatives(store, project.id) })), renderList);
+      print(opts, await runOn(opts, 'GET', '/api/v1/initiatives', undefined, async (store, project) => ({ initiatives: await listInitiatives(store, project.id) })), renderList);
     });
 
   cmd
@@ -126,7 +118,7 @@ export function registerInitiativeCommands(program: Command): void {
     .description('show one initiative')
     .action(async (id: string, _o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const initiative = await run(opts, 'GET', `/api/v1/initiatives/${encodeURIComponent(id)}`, undefined, async (store, project) => {
+      const initiative = await runOn(opts, 'GET', `/api/v1/initiatives/${encodeURIComponent(id)}`, undefined, async (store, project) => {
         const found = await getInitiative(store, project.id, id);
         if (!found) throw new CliError(`no initiative "${id}"`);
         return found;
@@ -139,7 +131,7 @@ export function registerInitiativeCommands(program: Command): void {
     .description('delete an initiative')
     .action(async (id: string, _o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = await run(opts, 'DELETE', `/api/v1/initiatives/${encodeURIComponent(id)}`, undefined, async (store, project) => {
+      const result = await runOn(opts, 'DELETE', `/api/v1/initiatives/${encodeURIComponent(id)}`, undefined, async (store, project) => {
         if (!(await removeInitiative(store, project.id, id))) throw new CliError(`no initiative "${id}"`);
         return { deleted: id };
       });
@@ -151,7 +143,7 @@ export function registerInitiativeCommands(program: Command): void {
     .description('causal lift, incremental revenue and ROI of an initiative, with a placebo test')
     .action(async (id: string, _o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const report = await run(opts, 'GET', `/api/v1/initiatives/${encodeURIComponent(id)}/report`, undefined, async (store, project) => {
+      const report = await runOn(opts, 'GET', `/api/v1/initiatives/${encodeURIComponent(id)}/report`, undefined, async (store, project) => {
         const found = await getInitiative(store, project.id, id);
         if (!found) throw new CliError(`no initiative "${id}"`);
         return initiativeReport(store, project.id, found, { grossMargin: project.settings.margin });

@@ -1,25 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { computeJourneyMap, type JourneyMap } from '../../analysis/journey-map.ts';
-import { resolveScope } from '../../analysis/scope.ts';
 import type { Journey } from '../../journeys/definition.ts';
 import { availableJourneys, resolveJourney, saveJourney } from '../../journeys/journeys.ts';
-import { QueryBuilder } from '../../store/dialect/dialect.ts';
-import type { Store } from '../../store/store.ts';
-import { callServer, CliError, globalOptions, type GlobalOptions, list, print, resolveProject, runAnalysis, withStore } from '../target.ts';
-
-/** The project's whole data range [first event, last event + 1 ms), the default period. */
-export async function dataRange(opts: GlobalOptions, store?: Store, projectId?: string): Promise<{ from: string; to: string }> {
-  let row: { first_ts: string | null; last_ts: string | null } | undefined;
-  if (store && projectId) {
-    const q = new QueryBuilder(store.dialect);
-    row = (await store.query<{ first_ts: string | null; last_ts: string | null }>(q.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events WHERE project_id = ${q.str(projectId)}`)))[0];
-  } else {
-    row = (await callServer<{ rows: Array<{ first_ts: string | null; last_ts: string | null }> }>(opts, 'POST', '/api/v1/sql', { sql: 'SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events' })).rows[0];
-  }
-  if (!row?.first_ts || !row.last_ts) throw new CliError('the project has no events yet: give --from and --to');
-  return { from: new Date(row.first_ts).toISOString(), to: new Date(Date.parse(new Date(row.last_ts).toISOString()) + 1).toISOString() };
-}
+import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { CliError, globalOptions, print, runOn } from '../target.ts';
 
 const pct = (x: number | null) => (x === null ? '   –  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
 const hours = (s: number | null) => (s === null ? '–' : `${(s / 3600).toFixed(1)} h`);
@@ -46,9 +31,7 @@ export function registerJourneyCommands(program: Command): void {
     .description('the project\'s journeys (the default B2C template when none is defined)')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = opts.server
-        ? (await callServer<{ journeys: Journey[] }>(opts, 'GET', '/api/v1/journeys')).journeys
-        : await withStore(opts, async (store) => availableJourneys(store, (await resolveProject(store, opts.project)).id));
+      const { journeys: result } = await runOn(opts, 'GET', '/api/v1/journeys', undefined, async (store, project) => ({ journeys: await availableJourneys(store, project.id) }));
       print(opts, result, (js) => js.map(renderJourney).join('\n'));
     });
   journeys
@@ -56,9 +39,7 @@ export function registerJourneyCommands(program: Command): void {
     .description('one journey definition as JSON')
     .action(async (id: string, _o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = opts.server
-        ? await callServer<Journey>(opts, 'GET', `/api/v1/journeys/${encodeURIComponent(id)}`)
-        : await withStore(opts, async (store) => resolveJourney(store, (await resolveProject(store, opts.project)).id, id));
+      const result = await runOn(opts, 'GET', `/api/v1/journeys/${encodeURIComponent(id)}`, undefined, (store, project) => resolveJourney(store, project.id, id));
       print(opts, result, (j) => JSON.stringify(j, null, 2));
     });
   journeys
@@ -72,34 +53,23 @@ export function registerJourneyCommands(program: Command): void {
       } catch (error) {
         throw new CliError(`${file}: ${(error as Error).message}`);
       }
-      const result = opts.server
-        ? await callServer<Journey>(opts, 'POST', '/api/v1/journeys', body)
-        : await withStore(opts, async (store) => saveJourney(store, (await resolveProject(store, opts.project)).id, body));
+      const result = await runOn(opts, 'POST', '/api/v1/journeys', body, (store, project) => saveJourney(store, project.id, body));
       print(opts, result, (j) => `saved ${renderJourney(j)}`);
     });
 
-  program
-    .command('journey-map')
-    .description('stage × touchpoint numbers of a journey: reach, conversion, time, drop-off, revenue, feedback, leaks')
-    .option('--journey <id>', 'journey id or name (default: the project\'s default journey)')
-    .option('--from <date>', 'start (default: first event)')
-    .option('--to <date>', 'end, exclusive (default: just after the last event)')
-    .option('--channels <list>', 'only persons reached through these channels (comma-separated)')
-    .option('--persona <name>', 'only persons of this saved persona')
-    .action(async (o: { journey?: string; from?: string; to?: string; channels?: string; persona?: string }, command: Command) => {
-      const opts = globalOptions(command);
-      const body = (range: { from: string; to: string }) => ({ from: o.from ?? range.from, to: o.to ?? range.to, channels: list(o.channels), persona: o.persona, journeyId: o.journey });
-      const serverBody = opts.server ? body(o.from && o.to ? { from: o.from, to: o.to } : await dataRange(opts)) : {};
-      await runAnalysis(
-        opts,
-        '/api/v1/journeys/map',
-        serverBody,
-        async (store, project) => {
-          const b = body(o.from && o.to ? { from: o.from, to: o.to } : await dataRange(opts, store, project.id));
-          const scope = await resolveScope(store, project.id, { from: new Date(b.from), to: new Date(b.to), channels: b.channels, persona: b.persona });
-          return computeJourneyMap(store, scope, { journeyId: b.journeyId });
-        },
-        renderMap,
-      );
-    });
+  addScopeOptions(
+    program
+      .command('journey-map')
+      .description('stage × touchpoint numbers of a journey: reach, conversion, time, drop-off, revenue, feedback, leaks')
+      .option('--journey <id>', 'journey id or name (default: the project\'s default journey)'),
+  ).action(async (o: ScopeOptions & { journey?: string }, command: Command) => {
+    await runScopedAnalysis(
+      globalOptions(command),
+      o,
+      '/api/v1/journeys/map',
+      (scope) => ({ ...scope, journeyId: o.journey }),
+      async (store, project, body) => computeJourneyMap(store, await resolveFields(store, project.id, body), { journeyId: body.journeyId }),
+      renderMap,
+    );
+  });
 }

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { computeMarginal, type MarginalReport } from '../../attribution/marginal.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
 import { computeRoi, type RoiReport } from '../../attribution/roi-report.ts';
-import { globalOptions, list, runAnalysis } from '../target.ts';
-import { addJourneyOptions, granularityOf, localScope, scopeFields } from './attribution.ts';
+import { resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { globalOptions, list } from '../target.ts';
+import { addJourneyOptions, granularityOf } from './attribution.ts';
 
-interface RoiCommandOptions {
+interface RoiCommandOptions extends ScopeOptions {
   model: string;
   models?: string;
   margin?: string;
@@ -14,10 +15,6 @@ interface RoiCommandOptions {
   by: string;
   lookback: string;
   event: string;
-  from?: string;
-  to?: string;
-  channels?: string;
-  persona?: string;
 }
 
 const money = (x: number | null) => (x === null ? '—' : x.toFixed(2));
@@ -53,18 +50,17 @@ export function registerRoiCommands(program: Command): void {
     .option('--order <k>', 'Markov chain order 1–4', '1');
   addJourneyOptions(command).action(async (o: RoiCommandOptions, cmd: Command) => {
     const opts = globalOptions(cmd);
-    const scope = await scopeFields(opts, o);
     const options: ModelOptions = { order: Number(o.order) };
     const margin = o.margin === undefined ? undefined : Number(o.margin);
     const journey = { lookbackDays: Number(o.lookback), conversionEvent: o.event, options };
     if (o.marginal) {
-      await runAnalysis(opts, '/api/v1/roi/marginal', { ...scope, ...journey, model: o.model, margin }, async (store, project) =>
-        computeMarginal(store, await localScope(store, project, scope), { ...journey, model: o.model, margin: margin ?? project.settings.margin }), renderMarginal);
+      await runScopedAnalysis(opts, o, '/api/v1/roi/marginal', (scope) => ({ ...scope, ...journey, model: o.model, margin }), async (store, project, body) =>
+        computeMarginal(store, await resolveFields(store, project.id, body), { ...journey, model: o.model, margin: margin ?? project.settings.margin }), renderMarginal);
       return;
     }
     const models = list(o.models) ?? [o.model];
     const granularity = granularityOf(o.by);
-    await runAnalysis(opts, '/api/v1/roi', { ...scope, ...journey, granularity, models, margin }, async (store, project) =>
-      computeRoi(store, await localScope(store, project, scope), { ...journey, granularity, models, margin: margin ?? project.settings.margin }), renderRoi);
+    await runScopedAnalysis(opts, o, '/api/v1/roi', (scope) => ({ ...scope, ...journey, granularity, models, margin }), async (store, project, body) =>
+      computeRoi(store, await resolveFields(store, project.id, body), { ...journey, granularity, models, margin: margin ?? project.settings.margin }), renderRoi);
   });
 }
