@@ -3,7 +3,7 @@
  * project's data range that a missing --from or --to defaults to.
  */
 import type { Command } from 'commander';
-import { projectDataRange, resolveScope, type AnalysisScope } from '../analysis/scope.ts';
+import { projectDataRange, resolveScope, resolveScopeWithDefaultRange, type AnalysisScope, type ScopeInput } from '../analysis/scope.ts';
 import type { Project } from '../projects/projects.ts';
 import type { Store } from '../store/store.ts';
 import { callServer, CliError, list, runAnalysis, type GlobalOptions } from './target.ts';
@@ -74,4 +74,33 @@ export async function runScopedAnalysis<B extends object, T>(
 ): Promise<void> {
   const serverBody = opts.server ? body(await scopeFields(opts, o)) : {};
   await runAnalysis(opts, route, serverBody, async (store, project) => local(store, project, body(await scopeFields(opts, o, store, project.id))), render);
+}
+
+/** Scope fields for routes that default a missing bound to the data range themselves. */
+export function optionalScopeFields(o: ScopeOptions): { from?: string; to?: string; channels?: string[]; persona?: string } {
+  return { from: o.from, to: o.to, channels: list(o.channels), persona: o.persona };
+}
+
+/**
+ * `runAnalysis` for a route whose body schema leaves from/to optional: locally the same schema
+ * reads the body and a missing bound becomes the project's data range, as on the server.
+ */
+export async function runWithDefaultRange<I extends Omit<ScopeInput, 'from' | 'to'> & { from?: Date; to?: Date }, T>(
+  opts: GlobalOptions,
+  route: string,
+  schema: { parse(body: unknown): I },
+  body: Record<string, unknown>,
+  compute: (store: Store, scope: AnalysisScope, input: I) => Promise<T>,
+  render?: (result: T) => string,
+): Promise<void> {
+  await runAnalysis(
+    opts,
+    route,
+    body,
+    async (store, project) => {
+      const input = schema.parse(body);
+      return compute(store, await resolveScopeWithDefaultRange(store, project.id, input), input);
+    },
+    render,
+  );
 }

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { parseCleaningRule } from '../../analysis/path-cleaning.ts';
 import { computePaths, pathsInputSchema, type PathsResult } from '../../analysis/paths.ts';
-import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
-import { globalOptions, list, runAnalysis } from '../target.ts';
+import { optionalRangeScopeSchema } from '../../analysis/scope.ts';
+import { addScopeOptions, optionalScopeFields, runWithDefaultRange, type ScopeOptions } from '../options.ts';
+import { globalOptions } from '../target.ts';
 
 const bodySchema = optionalRangeScopeSchema.extend(pathsInputSchema.shape);
 
-interface PathsCommandOptions {
+interface PathsCommandOptions extends ScopeOptions {
   start?: string;
   end?: string;
   steps: string;
@@ -20,10 +21,6 @@ interface PathsCommandOptions {
   endsWith?: string;
   maxNodes?: string;
   top: string;
-  from?: string;
-  to?: string;
-  channels?: string;
-  persona?: string;
 }
 
 function render(r: PathsResult): string {
@@ -36,56 +33,40 @@ function render(r: PathsResult): string {
 }
 
 export function registerPathsCommands(program: Command): void {
-  program
-    .command('paths')
-    .description('most common paths after an event, before it (--backward), or between two events')
-    .option('--start <event>', 'anchor: paths start at the first occurrence of this step')
-    .option('--end <event>', 'with --start: paths from start to end; alone: paths leading to end')
-    .option('--steps <n>', 'steps after/before the anchor (or the most steps from start to end)', '5')
-    .option('--backward', 'read the steps before the anchor')
-    .option('--step-type <type>', 'event, page or event_and_page', 'event_and_page')
-    .option('--unit <unit>', 'session (paths end with the session) or person', 'session')
-    .option('--collapse', 'collapse consecutive repeats of a step')
-    .option('--clean <pattern=label>', 'path cleaning rule, repeatable, applied in order', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--with-channel', 'label steps as "channel · step"')
-    .option('--starts-with <label>', 'keep paths whose first step is this label')
-    .option('--ends-with <label>', 'keep paths whose last step is this label')
-    .option('--max-nodes <n>', 'busiest labels per depth; the rest are grouped as Other')
-    .option('--top <n>', 'number of top paths', '10')
-    .option('--from <date>', 'range start (default: the first event)')
-    .option('--to <date>', 'range end, exclusive (default: just after the last event)')
-    .option('--channels <list>', 'only persons reached through these channels (comma-separated)')
-    .option('--persona <name>', 'only persons of this saved persona')
-    .action(async (o: PathsCommandOptions, command: Command) => {
-      const opts = globalOptions(command);
-      const body = {
-        from: o.from,
-        to: o.to,
-        channels: list(o.channels),
-        persona: o.persona,
-        start: o.start,
-        end: o.end,
-        direction: o.backward ? 'backward' : 'forward',
-        steps: Number(o.steps),
-        stepType: o.stepType,
-        unit: o.unit,
-        collapseRepeats: Boolean(o.collapse),
-        cleaning: o.clean.map(parseCleaningRule),
-        includeChannel: Boolean(o.withChannel),
-        startsWith: o.startsWith,
-        endsWith: o.endsWith,
-        maxNodesPerStep: o.maxNodes === undefined ? undefined : Number(o.maxNodes),
-        topPaths: Number(o.top),
-      };
-      await runAnalysis(
-        opts,
-        '/api/v1/paths',
-        body,
-        async (store, project) => {
-          const input = bodySchema.parse(body);
-          return computePaths(store, await resolveScopeWithDefaultRange(store, project.id, input), input);
-        },
-        render,
-      );
-    });
+  addScopeOptions(
+    program
+      .command('paths')
+      .description('most common paths after an event, before it (--backward), or between two events')
+      .option('--start <event>', 'anchor: paths start at the first occurrence of this step')
+      .option('--end <event>', 'with --start: paths from start to end; alone: paths leading to end')
+      .option('--steps <n>', 'steps after/before the anchor (or the most steps from start to end)', '5')
+      .option('--backward', 'read the steps before the anchor')
+      .option('--step-type <type>', 'event, page or event_and_page', 'event_and_page')
+      .option('--unit <unit>', 'session (paths end with the session) or person', 'session')
+      .option('--collapse', 'collapse consecutive repeats of a step')
+      .option('--clean <pattern=label>', 'path cleaning rule, repeatable, applied in order', (v: string, all: string[]) => [...all, v], [] as string[])
+      .option('--with-channel', 'label steps as "channel · step"')
+      .option('--starts-with <label>', 'keep paths whose first step is this label')
+      .option('--ends-with <label>', 'keep paths whose last step is this label')
+      .option('--max-nodes <n>', 'busiest labels per depth; the rest are grouped as Other')
+      .option('--top <n>', 'number of top paths', '10'),
+  ).action(async (o: PathsCommandOptions, command: Command) => {
+    const body = {
+      ...optionalScopeFields(o),
+      start: o.start,
+      end: o.end,
+      direction: o.backward ? 'backward' : 'forward',
+      steps: Number(o.steps),
+      stepType: o.stepType,
+      unit: o.unit,
+      collapseRepeats: Boolean(o.collapse),
+      cleaning: o.clean.map(parseCleaningRule),
+      includeChannel: Boolean(o.withChannel),
+      startsWith: o.startsWith,
+      endsWith: o.endsWith,
+      maxNodesPerStep: o.maxNodes === undefined ? undefined : Number(o.maxNodes),
+      topPaths: Number(o.top),
+    };
+    await runWithDefaultRange(globalOptions(command), '/api/v1/paths', bodySchema, body, computePaths, render);
+  });
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { computeRetention, retentionInputSchema, type RetentionResult } from '../../analysis/retention.ts';
-import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
-import { CliError, globalOptions, list, runAnalysis } from '../target.ts';
+import { optionalRangeScopeSchema } from '../../analysis/scope.ts';
+import { addScopeOptions, optionalScopeFields, runWithDefaultRange, type ScopeOptions } from '../options.ts';
+import { CliError, globalOptions } from '../target.ts';
 
 const bodySchema = optionalRangeScopeSchema.extend(retentionInputSchema.shape);
 
-interface RetentionCommandOptions {
+interface RetentionCommandOptions extends ScopeOptions {
   cohortEvent?: string;
   returnEvent?: string;
   interval: string;
@@ -13,10 +14,6 @@ interface RetentionCommandOptions {
   mode: string;
   metric: string;
   cohortBy: string;
-  from?: string;
-  to?: string;
-  channels?: string;
-  persona?: string;
 }
 
 function render(r: RetentionResult): string {
@@ -29,45 +26,29 @@ function render(r: RetentionResult): string {
 }
 
 export function registerRetentionCommands(program: Command): void {
-  program
-    .command('retention')
-    .description('cohort retention: who comes back to do the return event, per day, week or month')
-    .option('--cohort-event <event>', 'cohorts by the first occurrence of this event in the range')
-    .option('--return-event <event>', 'the event that counts as coming back (default: the cohort event; Order Completed for revenue)')
-    .option('--interval <unit>', 'day, week (Monday) or month, in UTC', 'week')
-    .option('--periods <n>', 'periods per cohort, from period 0', '12')
-    .option('--mode <mode>', 'recurring (in that period) or unbounded (in that period or later)', 'recurring')
-    .option('--metric <metric>', 'persons or revenue', 'persons')
-    .option('--cohort-by <kind>', 'event, first_touch_channel or persona', 'event')
-    .option('--from <date>', 'range start (default: the first event)')
-    .option('--to <date>', 'range end, exclusive (default: just after the last event)')
-    .option('--channels <list>', 'only persons reached through these channels (comma-separated)')
-    .option('--persona <name>', 'only persons of this saved persona')
-    .action(async (o: RetentionCommandOptions, command: Command) => {
-      const opts = globalOptions(command);
-      if (!o.cohortEvent) throw new CliError('--cohort-event EVENT is required');
-      const body = {
-        from: o.from,
-        to: o.to,
-        channels: list(o.channels),
-        persona: o.persona,
-        cohortEvent: o.cohortEvent,
-        returnEvent: o.returnEvent,
-        interval: o.interval,
-        periods: Number(o.periods),
-        mode: o.mode,
-        metric: o.metric,
-        cohortBy: o.cohortBy,
-      };
-      await runAnalysis(
-        opts,
-        '/api/v1/retention',
-        body,
-        async (store, project) => {
-          const input = bodySchema.parse(body);
-          return computeRetention(store, await resolveScopeWithDefaultRange(store, project.id, input), input);
-        },
-        render,
-      );
-    });
+  addScopeOptions(
+    program
+      .command('retention')
+      .description('cohort retention: who comes back to do the return event, per day, week or month')
+      .option('--cohort-event <event>', 'cohorts by the first occurrence of this event in the range')
+      .option('--return-event <event>', 'the event that counts as coming back (default: the cohort event; Order Completed for revenue)')
+      .option('--interval <unit>', 'day, week (Monday) or month, in UTC', 'week')
+      .option('--periods <n>', 'periods per cohort, from period 0', '12')
+      .option('--mode <mode>', 'recurring (in that period) or unbounded (in that period or later)', 'recurring')
+      .option('--metric <metric>', 'persons or revenue', 'persons')
+      .option('--cohort-by <kind>', 'event, first_touch_channel or persona', 'event'),
+  ).action(async (o: RetentionCommandOptions, command: Command) => {
+    if (!o.cohortEvent) throw new CliError('--cohort-event EVENT is required');
+    const body = {
+      ...optionalScopeFields(o),
+      cohortEvent: o.cohortEvent,
+      returnEvent: o.returnEvent,
+      interval: o.interval,
+      periods: Number(o.periods),
+      mode: o.mode,
+      metric: o.metric,
+      cohortBy: o.cohortBy,
+    };
+    await runWithDefaultRange(globalOptions(command), '/api/v1/retention', bodySchema, body, computeRetention, render);
+  });
 }
