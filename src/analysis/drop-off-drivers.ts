@@ -28,6 +28,7 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { funnelInputSchema, funnelUnitsSql, prepareFunnel } from './funnel.ts';
 import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from './scope.ts';
+import { chiSquareSf, logFactorial } from '../stats/distributions.ts';
 
 export const dropOffInputSchema = z.object({
   funnel: funnelInputSchema,
@@ -84,12 +85,6 @@ export const CORRELATION_NOTE =
 // ---------------------------------------------------------------------------------------------
 // Statistics of one 2×2 table.
 
-const logFactorials: number[] = [0];
-function logFactorial(n: number): number {
-  for (let i = logFactorials.length; i <= n; i++) logFactorials.push(logFactorials[i - 1]! + Math.log(i));
-  return logFactorials[n]!;
-}
-
 /** Two-sided Fisher exact p-value of [[a, b], [c, d]]. */
 export function fisherExactTwoSided(a: number, b: number, c: number, d: number): number {
   const r1 = a + b;
@@ -108,25 +103,13 @@ export function fisherExactTwoSided(a: number, b: number, c: number, d: number):
   return Math.min(1, p);
 }
 
-/** erfc with fractional error below 1.2e-7 (Chebyshev fit, Numerical Recipes' erfcc). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
-}
-
 /** Pearson chi-square (1 df, no continuity correction) of [[a, b], [c, d]] and its p-value. */
 export function chiSquare2x2(a: number, b: number, c: number, d: number): { chi2: number; p: number } {
   const n = a + b + c + d;
   const den = (a + b) * (c + d) * (a + c) * (b + d);
   if (den === 0) return { chi2: 0, p: 1 };
   const chi2 = (n * (a * d - b * c) ** 2) / den;
-  return { chi2, p: erfc(Math.sqrt(chi2 / 2)) };
+  return { chi2, p: chiSquareSf(chi2, 1) };
 }
 
 export interface TwoByTwo {

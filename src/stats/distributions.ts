@@ -21,6 +21,23 @@ export function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
+const LOG_FACT_TABLE: number[] = (() => {
+  const t = [0];
+  for (let k = 1; k < 256; k++) t.push(t[k - 1] + Math.log(k));
+  return t;
+})();
+
+/** ln(k!) — table below 256, Stirling series above (error < 1e-15 relative there). */
+export function logFactorial(k: number): number {
+  if (k < 256) return LOG_FACT_TABLE[k];
+  const inv = 1 / k;
+  const inv2 = inv * inv;
+  return (
+    k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) +
+    inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
+  );
+}
+
 const EPS = 1e-16;
 const TINY = 1e-300;
 

@@ -5,6 +5,8 @@
  * pinned byte for byte.
  */
 
+import { logFactorial } from './distributions.ts';
+
 export type Rng = () => number;
 
 export function mulberry32(seed: number): Rng {
@@ -60,23 +62,6 @@ export function gammaDraw(shape: number, rng: Rng, normal: () => number): number
     if (u < 1 - 0.0331 * x ** 4) return d * v;
     if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
   }
-}
-
-const LOG_FACT_TABLE: number[] = (() => {
-  const t = [0];
-  for (let k = 1; k < 256; k++) t.push(t[k - 1] + Math.log(k));
-  return t;
-})();
-
-/** ln(k!) — table below 256, Stirling series above (error < 1e-15 relative there). */
-export function logFactorial(k: number): number {
-  if (k < 256) return LOG_FACT_TABLE[k];
-  const inv = 1 / k;
-  const inv2 = inv * inv;
-  return (
-    k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) +
-    inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
-  );
 }
 
 /**

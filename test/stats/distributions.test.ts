@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {
   chiSquareSf,
   erfc,
+  logFactorial,
+  logGamma,
   normalCdf,
   normalQuantile,
   studentTCdf,
@@ -59,4 +61,14 @@ test('distribution functions match published table values', () => {
   assert.ok(Math.abs(studentTQuantile(0.975, 3) - 3.182446) < 1e-5);
   assert.ok(Math.abs(studentTQuantile(0.95, 30) - 1.697261) < 1e-5);
   assert.ok(Math.abs(studentTCdf(2.228139, 10) - 0.975) < 1e-6);
+});
+
+test('log factorial is exact in its table and follows ln Γ(k + 1) in the Stirling range', () => {
+  assert.equal(logFactorial(0), 0);
+  close(logFactorial(10), Math.log(3628800), 1e-15);
+  close(logFactorial(20), Math.log(2432902008176640000), 1e-15);
+  let sum = 0;
+  for (let k = 1; k <= 1000; k++) sum += Math.log(k);
+  close(logFactorial(1000), sum, 1e-13);
+  for (const k of [256, 300, 5000, 1e6]) close(logFactorial(k), logGamma(k + 1), 1e-13);
 });

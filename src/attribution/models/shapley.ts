@@ -21,7 +21,8 @@
  */
 import { Credit, NO_TOUCH, buildResult, channelsOf, totals, validatePaths } from './common.ts';
 import { withBootstrap } from './bootstrap.ts';
-import { logFactorial, mulberry32 } from '../../stats/random.ts';
+import { logFactorial } from '../../stats/distributions.ts';
+import { mulberry32 } from '../../stats/random.ts';
 import type { AttributionResult, ModelOptions, PathAggregate } from './types.ts';
 
 export interface ShapleyOptions {
