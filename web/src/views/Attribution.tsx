@@ -1,6 +1,6 @@
 /** Attribution & ROI: models side by side, ROI/ROAS/CAC by channel, campaign or keyword, spend vs return, marginal-return curves. */
 import { useMemo, useRef } from 'react';
-import { Group, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -12,6 +12,7 @@ import { setParams, useLocation } from '../url-state.ts';
 import type { ModelComparisonReport as CompareReport } from '../../../src/attribution/attribution-report.ts';
 import type { RoiReport, RoiRow } from '../../../src/attribution/roi-report.ts';
 import type { MarginalReport } from '../../../src/attribution/marginal.ts';
+import { SegmentedField } from '../components/SegmentedField.tsx';
 
 const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'];
 const LABEL: Record<string, string> = { first_touch: 'First touch', last_touch: 'Last touch', last_non_direct: 'Last non-direct', linear: 'Linear', time_decay: 'Time decay', position_based: 'Position-based', markov: 'Markov', shapley: 'Shapley' };
@@ -100,23 +101,17 @@ export function Attribution() {
       <Title order={2}>Attribution &amp; ROI</Title>
       <FilterBar compare={false} />
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <div>
-          <Text size="xs" fw={500} mb={2} id="gran-label">
-            Touchpoints by
-          </Text>
-          <SegmentedControl
-            size="xs"
-            aria-labelledby="gran-label"
-            value={granularity}
-            onChange={(v) => setParams({ gran: v === 'channel' ? undefined : v })}
-            data={[
-              { value: 'channel', label: 'Channel' },
-              { value: 'source_medium', label: 'Source/medium' },
-              { value: 'campaign', label: 'Campaign' },
-              { value: 'keyword', label: 'Keyword' },
-            ]}
-          />
-        </div>
+        <SegmentedField
+          label="Touchpoints by"
+          value={granularity}
+          onChange={(v) => setParams({ gran: v === 'channel' ? undefined : v })}
+          data={[
+            { value: 'channel', label: 'Channel' },
+            { value: 'source_medium', label: 'Source/medium' },
+            { value: 'campaign', label: 'Campaign' },
+            { value: 'keyword', label: 'Keyword' },
+          ]}
+        />
         <Select label="Model for ROI" size="xs" data={MODELS.map((m) => ({ value: m, label: LABEL[m]! }))} value={model} onChange={(v) => v && setParams({ model: v })} w={180} allowDeselect={false} />
       </Group>
       <Panel title="Conversions credited by each model" name="attribution-models" loading={compare.loading && !compare.data} error={compare.error} empty={results.length === 0 && compare.data && 'No conversions with touchpoints in this range.'} rows={cmpRows} columns={cmpCols} chart={cmpRef}>

@@ -1,6 +1,6 @@
 /** Funnels: builder (steps, window, order, exclusions, breakdown), conversion with drop-off, time to convert, drivers, trend. */
 import { useMemo, useRef, useState } from 'react';
-import { Button, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { Button, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Text, Title } from '@mantine/core';
 import { post, sql } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -11,6 +11,7 @@ import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { FunnelResult, FunnelStepResult } from '../../../src/analysis/funnel.ts';
 import type { DriverFactor, DropOffDriversResult as DriversResult } from '../../../src/analysis/drop-off-drivers.ts';
+import { SegmentedField } from '../components/SegmentedField.tsx';
 
 export const DEFAULT_STEPS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
 const BREAKDOWNS = [
@@ -137,22 +138,16 @@ export function Funnels() {
           clearable
         />
         <NumberInput label="Window (days)" size="xs" min={1} max={366} value={req.windowSeconds / 86400} onChange={(v) => setParams({ win: String(v || 7) })} w={110} />
-        <div>
-          <Text size="xs" fw={500} mb={2} id="order-label">
-            Order
-          </Text>
-          <SegmentedControl
-            size="xs"
-            aria-labelledby="order-label"
-            value={req.order}
-            onChange={(v) => setParams({ order: v === 'ordered' ? undefined : v })}
-            data={[
-              { value: 'ordered', label: 'In order' },
-              { value: 'strict', label: 'Strict' },
-              { value: 'any', label: 'Any order' },
-            ]}
-          />
-        </div>
+        <SegmentedField
+          label="Order"
+          value={req.order}
+          onChange={(v) => setParams({ order: v === 'ordered' ? undefined : v })}
+          data={[
+            { value: 'ordered', label: 'In order' },
+            { value: 'strict', label: 'Strict' },
+            { value: 'any', label: 'Any order' },
+          ]}
+        />
         <MultiSelect label="Exclude people who did" size="xs" data={events.data ?? []} value={req.exclusions.map((e) => e.event)} onChange={(v) => setParams({ excl: v.join('|') || undefined })} w={220} searchable clearable />
         <Select label="Breakdown" size="xs" data={BREAKDOWNS} value={params.get('bd') ?? ''} onChange={(v) => setParams({ bd: v || undefined })} w={170} allowDeselect={false} />
       </Group>

@@ -1,6 +1,6 @@
 /** Paths: Sankey of the steps after, before, or between events; cleaning rules; top paths. */
 import { useMemo, useRef } from 'react';
-import { Group, NumberInput, SegmentedControl, Select, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { Group, NumberInput, Select, Stack, Switch, Textarea, Title } from '@mantine/core';
 import { post, sql } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -10,6 +10,7 @@ import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
 import { fmtInt, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { PathsResult } from '../../../src/analysis/paths.ts';
+import { SegmentedField } from '../components/SegmentedField.tsx';
 
 /** "pattern => label" per line. */
 function parseRules(text: string): Array<{ pattern: string; label: string }> {
@@ -75,22 +76,16 @@ export function Paths() {
       <Title order={2}>Paths</Title>
       <FilterBar compare={false} />
       <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Path definition">
-        <div>
-          <Text size="xs" fw={500} mb={2} id="dir-label">
-            Direction
-          </Text>
-          <SegmentedControl
-            size="xs"
-            aria-labelledby="dir-label"
-            value={mode}
-            onChange={(v) => setParams({ mode: v === 'forward' ? undefined : v })}
-            data={[
-              { value: 'forward', label: 'After' },
-              { value: 'backward', label: 'Before' },
-              { value: 'between', label: 'Between' },
-            ]}
-          />
-        </div>
+        <SegmentedField
+          label="Direction"
+          value={mode}
+          onChange={(v) => setParams({ mode: v === 'forward' ? undefined : v })}
+          data={[
+            { value: 'forward', label: 'After' },
+            { value: 'backward', label: 'Before' },
+            { value: 'between', label: 'Between' },
+          ]}
+        />
         <Select label={mode === 'backward' ? 'Paths leading to' : 'Starting at'} size="xs" searchable data={events.data ?? [anchor]} value={anchor} onChange={(v) => v && setParams({ anchor: v })} w={200} allowDeselect={false} />
         {mode === 'between' && <Select label="Ending at" size="xs" searchable data={events.data ?? [end]} value={end} onChange={(v) => v && setParams({ end: v })} w={200} allowDeselect={false} />}
         <NumberInput label="Steps" size="xs" min={1} max={10} value={steps} onChange={(v) => setParams({ n: String(v || 4) })} w={80} />

@@ -1,6 +1,6 @@
 /** Retention: cohort heatmap, recurring or unbounded, people or revenue. */
 import { useMemo, useRef } from 'react';
-import { Group, NumberInput, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { Group, NumberInput, Select, Stack, Text, Title } from '@mantine/core';
 import { post, sql } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
@@ -9,18 +9,7 @@ import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.
 import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { RetentionCohort as Cohort, RetentionResult } from '../../../src/analysis/retention.ts';
-
-function Seg({ label, value, data, onChange }: { label: string; value: string; data: Array<{ value: string; label: string }>; onChange: (v: string) => void }) {
-  const id = `seg-${label.replace(/\W/g, '')}`;
-  return (
-    <div>
-      <Text size="xs" fw={500} mb={2} id={id}>
-        {label}
-      </Text>
-      <SegmentedControl size="xs" aria-labelledby={id} value={value} onChange={onChange} data={data} />
-    </div>
-  );
-}
+import { SegmentedField } from '../components/SegmentedField.tsx';
 
 export function Retention() {
   const f = useFilters();
@@ -67,10 +56,10 @@ export function Retention() {
       <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Retention definition">
         <Select label="Cohort: first" size="xs" searchable data={events.data ?? [cohortEvent]} value={cohortEvent} onChange={(v) => v && setParams({ cohort: v })} w={190} allowDeselect={false} />
         <Select label="Came back to" size="xs" searchable data={events.data ?? [returnEvent]} value={returnEvent} onChange={(v) => v && setParams({ return: v })} w={190} allowDeselect={false} />
-        <Seg label="Interval" value={interval} onChange={(v) => setParams({ int: v })} data={['day', 'week', 'month'].map((v) => ({ value: v, label: v }))} />
+        <SegmentedField label="Interval" value={interval} onChange={(v) => setParams({ int: v })} data={['day', 'week', 'month'].map((v) => ({ value: v, label: v }))} />
         <NumberInput label="Periods" size="xs" min={2} max={52} value={periods} onChange={(v) => setParams({ periods: String(v || 6) })} w={80} />
-        <Seg label="Mode" value={mode} onChange={(v) => setParams({ rmode: v })} data={[{ value: 'recurring', label: 'Recurring' }, { value: 'unbounded', label: 'Unbounded' }]} />
-        <Seg label="Measure" value={metric} onChange={(v) => setParams({ metric: v })} data={[{ value: 'persons', label: 'People' }, { value: 'revenue', label: 'Revenue' }]} />
+        <SegmentedField label="Mode" value={mode} onChange={(v) => setParams({ rmode: v })} data={[{ value: 'recurring', label: 'Recurring' }, { value: 'unbounded', label: 'Unbounded' }]} />
+        <SegmentedField label="Measure" value={metric} onChange={(v) => setParams({ metric: v })} data={[{ value: 'persons', label: 'People' }, { value: 'revenue', label: 'Revenue' }]} />
       </Group>
       <Panel
         title={revenue ? 'Revenue per cohort member' : 'Share of each cohort that came back'}
