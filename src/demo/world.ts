@@ -271,7 +271,7 @@ export const CAMPAIGNS: readonly Campaign[] = [
   { kind: 'social', source: 'instagram', medium: 'cpc', name: 'creator-collab', keywords: [''], landing: 'home', cpc: 1.05, ctr: 0.012, currency: 'USD', weight: 1, phase: 'retargeting' },
   { kind: 'display', source: 'gdn', medium: 'display', name: 'display-prospecting', keywords: [''], landing: 'outdoor', cpc: 0.55, ctr: 0.0025, currency: 'USD', weight: 1, phase: 'prospecting' },
   { kind: 'display', source: 'criteo', medium: 'display', name: 'criteo-retargeting', keywords: [''], landing: 'footwear', cpc: 0.5, ctr: 0.004, currency: 'EUR', weight: 1, phase: 'retargeting' },
-  { kind: 'affiliate', source: 'rakuten', medium: 'affiliate', name: 'rakuten-network', keywords: [''], landing: '', cpc: 0.35, ctr: 0.03, currency: 'USD', weight: 1, phase: 'any' },
+  { kind: 'affiliate', source: 'awin', medium: 'affiliate', name: 'awin-network', keywords: [''], landing: '', cpc: 0.35, ctr: 0.03, currency: 'USD', weight: 1, phase: 'any' },
   { kind: 'affiliate', source: 'couponfollow', medium: 'affiliate', name: 'coupon-sites', keywords: [''], landing: '', cpc: 0.3, ctr: 0.05, currency: 'USD', weight: 2, phase: 'any' },
   { kind: 'email', source: 'newsletter', medium: 'email', name: 'weekly-digest', keywords: [''], landing: '', cpc: 0, ctr: 0, currency: 'USD', weight: 4, phase: 'any' },
   { kind: 'email', source: 'newsletter', medium: 'email', name: 'new-arrivals', keywords: [''], landing: 'apparel', cpc: 0, ctr: 0, currency: 'USD', weight: 2, phase: 'any' },
@@ -313,7 +313,8 @@ export const REFERRAL_SITES = [
 ];
 export const DISPLAY_PUBLISHERS = ['https://www.weather.com/', 'https://www.outsideonline.com/', 'https://www.nytimes.com/', 'https://www.allrecipes.com/'];
 export const AFFILIATE_REFERRERS: Record<string, string> = {
-  rakuten: 'https://www.rakuten.com/',
+  // Not rakuten: GA4 lists it as a search site, so its visits would group as Organic Search, not Affiliates.
+  awin: 'https://www.awin1.com/',
   couponfollow: 'https://couponfollow.com/site/shop.example.com',
 };
 
