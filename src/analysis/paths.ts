@@ -14,10 +14,14 @@
  *   next step; backward: no earlier step).
  * - Steps are track, page and screen calls; identify/group/alias are not steps.
  *
+ * - Steps at the same millisecond are ordered by message id.
+ *
  * In the database: one window pass over the scoped events (partitioned by person, ordered by
- * time) reads the anchor flag and the next/previous N labels with lead/lag; the one row per
- * person that holds the first anchor is unpivoted against a small number series and grouped
- * to (depth, label, next label) counts and whole-path counts. Only those aggregates reach JS.
+ * time and message id) numbers the anchors and reads the next/previous N labels (and session
+ * hashes) with lead/lag; the one row per person that holds the first anchor gives its path.
+ * Whole paths are counted first — far fewer rows than persons — and only those counts are
+ * unpivoted against a small number series into (depth, label, next label) counts, so the one
+ * sort of the window is the only work proportional to the events. Only aggregates reach JS.
  */
 import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
@@ -110,12 +114,16 @@ function pathsSql(q: QueryBuilder, scope: AnalysisScope, o: PathsOptions, mode: 
   const w = 'PARTITION BY pid ORDER BY ts, mid';
 
   const anchorLabel = mode === 'backward' ? (o.end ?? o.start) : o.start;
-  const matches = (value: string): string => {
+  // Without channel prefixes the label is the base label, so one comparison decides a match.
+  const matches = (value: string, col = 'lbl'): string => {
     const p = q.str(value);
-    return `CASE WHEN base = ${p} OR lbl = ${p} THEN 1 ELSE 0 END`;
+    return o.includeChannel ? `CASE WHEN base = ${p} OR lbl = ${p} THEN 1 ELSE 0 END` : `CASE WHEN ${col} = ${p} THEN 1 ELSE 0 END`;
   };
   const anchorFlag = anchorLabel ? matches(anchorLabel) : '1';
-  const endFlag = mode === 'between' ? matches(o.end!) : '0';
+  const session = o.unit === 'session';
+  // The end anchor of 'between' paths is read off the looked-ahead labels, unless channel
+  // prefixes hide the base label: then its flag is looked ahead too.
+  const endFlags = mode === 'between' && o.includeChannel;
 
   const labeled = `SELECT person_id AS pid, session_id AS sid, timestamp AS ts, message_id AS mid, channel AS ch, ${base} AS base
 FROM ${scopedEvents(q, scope)} AS e WHERE ${types}`;
@@ -125,24 +133,32 @@ FROM ${scopedEvents(q, scope)} AS e WHERE ${types}`;
     steps = `SELECT pid, sid, ts, mid, base, lbl FROM (SELECT *, ${d.lagOver('lbl', w)} AS prev_lbl FROM (${steps}) AS s0) AS s1
 WHERE prev_lbl IS NULL OR prev_lbl <> lbl`;
   }
-  steps = `SELECT pid, sid, ts, mid, base, lbl, ${anchorFlag} AS is_anchor, ${endFlag} AS is_end FROM (${steps}) AS s2`;
+  // Sessions are only compared for equality: a 64-bit hash is cheaper to look ahead than the text id.
+  steps = `SELECT pid, ${session ? `${d.hash64('sid')} AS sk, ` : ''}ts, mid, lbl, ${anchorFlag} AS is_anchor${endFlags ? `, ${matches(o.end!)} AS is_end` : ''} FROM (${steps}) AS s2`;
 
+  // One window pass: the anchor's running number and the N labels (and sessions) after/before it.
   const shift = mode === 'backward' ? d.lagOver.bind(d) : d.leadOver.bind(d);
   const ks = Array.from({ length: n }, (_, i) => i + 1);
-  const walked = `SELECT pid, sid, lbl, is_anchor,
+  const lookahead = (k: number): string =>
+    [`${shift('lbl', w, k)} AS l${k}`, ...(session ? [`${shift('sk', w, k)} AS s${k}`] : []), ...(endFlags ? [`${shift('is_end', w, k)} AS e${k}`] : [])].join(', ');
+  const walked = `SELECT ${session ? 'sk, ' : ''}lbl, is_anchor,
   sum(is_anchor) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS anchor_no,
-  ${ks.map((k) => `${shift('lbl', w, k)} AS l${k}, ${shift('sid', w, k)} AS s${k}${mode === 'between' ? `, ${shift('is_end', w, k)} AS e${k}` : ''}`).join(',\n  ')}
+  ${ks.map(lookahead).join(',\n  ')}
 FROM (${steps}) AS s3`;
 
   // Step k belongs to the path when every step up to k is in the anchor's session (unit 'session').
-  const inUnit = (k: number): string =>
-    o.unit === 'person' ? `l${k} IS NOT NULL` : ['l' + k + ' IS NOT NULL', ...ks.filter((j) => j <= k).map((j) => `s${j} = sid`)].join(' AND ');
+  const inUnit = (k: number): string => [`l${k} IS NOT NULL`, ...(session ? ks.filter((j) => j <= k).map((j) => `s${j} = sk`) : [])].join(' AND ');
   const stepCols = ks.map((k) => `CASE WHEN ${inUnit(k)} THEN l${k} END AS t${k}`);
-  const endPos = mode === 'between' ? `, CASE ${ks.map((k) => `WHEN ${inUnit(k)} AND e${k} = 1 THEN ${k}`).join(' ')} END AS end_pos` : '';
-  let anchored = `SELECT pid, lbl AS t0, ${stepCols.join(', ')}${endPos} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
+  let anchored = `SELECT lbl AS t0, ${stepCols.join(', ')} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
   if (mode === 'between') {
-    anchored = `SELECT pid, t0, ${ks.map((k) => `CASE WHEN ${k} <= end_pos THEN t${k} END AS u${k}`).join(', ')} FROM (${anchored}) AS a0 WHERE end_pos IS NOT NULL`;
-    anchored = `SELECT pid, t0, ${ks.map((k) => `u${k} AS t${k}`).join(', ')} FROM (${anchored}) AS a1`;
+    // The path ends at its first end anchor within the step limit; paths without one are dropped.
+    const isEnd = (k: number): string => (endFlags ? `e${k} = 1 AND t${k} IS NOT NULL` : `${matches(o.end!, `t${k}`)} = 1`);
+    const endCols = endFlags ? `, ${ks.map((k) => `CASE WHEN ${inUnit(k)} THEN e${k} END AS e${k}`).join(', ')}` : '';
+    anchored = `SELECT lbl AS t0, ${stepCols.join(', ')}${endCols} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
+    const endPos = `CASE ${ks.map((k) => `WHEN ${isEnd(k)} THEN ${k}`).join(' ')} END`;
+    anchored = `SELECT t0, ${ks.map((k) => `t${k}`).join(', ')}, ${endPos} AS end_pos FROM (${anchored}) AS a0`;
+    anchored = `SELECT t0, ${ks.map((k) => `CASE WHEN ${k} <= end_pos THEN t${k} END AS u${k}`).join(', ')} FROM (${anchored}) AS a1 WHERE end_pos IS NOT NULL`;
+    anchored = `SELECT t0, ${ks.map((k) => `u${k} AS t${k}`).join(', ')} FROM (${anchored}) AS a2`;
   }
 
   // Slot i holds the i-th step in time order: forward t0…tN; backward tN…t0 reversed.
@@ -151,16 +167,20 @@ FROM (${steps}) AS s3`;
   const filters: string[] = [];
   if (o.startsWith) filters.push(`coalesce(${slots.map(slotCol).join(', ')}) = ${q.str(o.startsWith)}`);
   if (o.endsWith) filters.push(`coalesce(${[...slots].reverse().map(slotCol).join(', ')}) = ${q.str(o.endsWith)}`);
-  const paths = `SELECT ${slots.map((i) => `${slotCol(i)} AS c${i}`).join(', ')} FROM (${anchored}) AS a2${filters.length ? ` WHERE ${filters.join(' AND ')}` : ''}`;
+  const cols = slots.map((i) => `c${i}`);
+  // Whole paths first: far fewer rows than persons, and every node and link count is a sum over them.
+  const paths = `SELECT ${cols.join(', ')}, count(*) AS path_persons FROM (
+  SELECT ${slots.map((i) => `${slotCol(i)} AS c${i}`).join(', ')} FROM (${anchored}) AS a3${filters.length ? ` WHERE ${filters.join(' AND ')}` : ''}
+) AS pc GROUP BY ${cols.join(', ')}`;
 
   const pathSlot = n + 1;
   const caseOf = (offset: number): string =>
     `CASE r.n ${slots.filter((i) => i + offset <= n).map((i) => `WHEN ${i} THEN c${i + offset}`).join(' ')} END`;
   const pcols = slots.map((i) => `p${i}`);
   const unpivot = `SELECT r.n AS slot, ${caseOf(0)} AS label, ${caseOf(1)} AS next_label,
-  ${slots.map((i) => `CASE WHEN r.n = ${pathSlot} THEN c${i} END AS p${i}`).join(', ')}
+  ${slots.map((i) => `CASE WHEN r.n = ${pathSlot} THEN c${i} END AS p${i}`).join(', ')}, path_persons
 FROM (${paths}) AS pa CROSS JOIN ${d.range(String(n + 2))} AS r`;
-  const grouped = `SELECT slot, label, next_label, ${pcols.join(', ')}, count(*) AS persons
+  const grouped = `SELECT slot, label, next_label, ${pcols.join(', ')}, sum(path_persons) AS persons
 FROM (${unpivot}) AS u WHERE label IS NOT NULL OR slot = ${pathSlot}
 GROUP BY slot, label, next_label, ${pcols.join(', ')}`;
   const ranked = `SELECT *, row_number() OVER (PARTITION BY slot ORDER BY persons DESC, ${pcols.map((p) => `coalesce(${p}, '')`).join(', ')}) AS path_rank FROM (${grouped}) AS g`;

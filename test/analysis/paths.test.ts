@@ -185,3 +185,58 @@ describeEachStore('paths', (ctx) => {
     }
   });
 });
+
+/*
+ * Order and session edge cases:
+ *   U browses on two devices linked by identify: the laptop (L) views a product, the phone (P)
+ *     opens /home a minute later in its own session, then the laptop adds and checks out.
+ *   T sends two steps at the same millisecond: message id 'tie-a' (Product Added) sorts before
+ *     'tie-b' (Product Viewed), whatever order they arrive in; then Checkout Started.
+ */
+const edgeCases = [
+  { type: 'identify', anonymousId: 'L', userId: 'u1', messageId: 'e-id-1', timestamp: at(-2) },
+  { type: 'identify', anonymousId: 'P', userId: 'u1', messageId: 'e-id-2', timestamp: at(-2) },
+  track('L', 'Product Viewed', 0, { messageId: 'e-1' }),
+  page('P', '/home', 1),
+  track('L', 'Product Added', 2, { messageId: 'e-2' }),
+  track('L', 'Checkout Started', 3, { messageId: 'e-3' }),
+  track('T', 'Product Viewed', 0, { messageId: 'tie-b' }),
+  track('T', 'Product Added', 0, { messageId: 'tie-a' }),
+  track('T', 'Checkout Started', 1, { messageId: 'tie-c' }),
+];
+
+describeEachStore('paths order and sessions', (ctx) => {
+  const project = 'paths-edge-project';
+  const run = (input: PathsInput) => computePaths(ctx.store, scope(project), input);
+  const paths = (r: PathsResult) => r.topPaths.map((p) => [p.steps.join(' > '), p.persons]);
+  before(async () => {
+    await ingest(ctx.store, project, edgeCases);
+  });
+
+  it("stops a session path at another device's step in between, and follows it with unit person", async () => {
+    const session = await run({ start: 'Product Viewed', steps: 3 });
+    assert.deepEqual(paths(session), [
+      ['Product Viewed', 1],
+      ['Product Viewed > Checkout Started', 1],
+    ]);
+    const person = await run({ start: 'Product Viewed', steps: 3, unit: 'person' });
+    assert.deepEqual(paths(person), [
+      ['Product Viewed > /home > Product Added > Checkout Started', 1],
+      ['Product Viewed > Checkout Started', 1],
+    ]);
+  });
+
+  it('orders steps at the same millisecond by message id', async () => {
+    const back = await run({ end: 'Checkout Started', steps: 2, unit: 'person' });
+    assert.deepEqual(paths(back), [
+      ['/home > Product Added > Checkout Started', 1],
+      ['Product Added > Product Viewed > Checkout Started', 1],
+    ]);
+  });
+
+  it('ends a path between two events at a channel-prefixed end step matched by its base label', async () => {
+    const r = await run({ start: 'Product Viewed', end: '/home', steps: 3, unit: 'person', includeChannel: true });
+    assert.equal(r.persons, 1);
+    assert.deepEqual(paths(r), [['Product Viewed > Direct · /home', 1]]);
+  });
+});

@@ -84,6 +84,8 @@ export interface Dialect {
   regexpReplace(expr: string, pattern: string, replacement: string): string;
   /** A deterministic pseudo-random number in [0, 1) from an integer expression (synthetic data, sampling). */
   hash01(expr: string): string;
+  /** A 64-bit hash of a value (UInt64), for equality tests and cheap sort keys; differs between engines. */
+  hash64(expr: string): string;
   toFloat(expr: string): string;
   toStr(expr: string): string;
   /** SQL literal of a timestamp parameter value as the engine expects it bound. */

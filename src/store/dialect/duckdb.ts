@@ -104,6 +104,7 @@ export const duckdbDialect: Dialect = {
   regexpMatches: (e, p) => `regexp_matches(${e}, ${p})`,
   regexpReplace: (e, p, r) => `regexp_replace(${e}, ${p}, ${r}, 'g')`,
   hash01: (e) => `(CAST(hash(${e}) % 1000000007 AS DOUBLE) / 1000000007.0)`,
+  hash64: (e) => `hash(${e})`,
   toFloat: (e) => `CAST(${e} AS DOUBLE)`,
   toStr: (e) => `CAST(${e} AS VARCHAR)`,
   timestampValue: (date) => sqlTimestamp(date),
