@@ -45,7 +45,7 @@ export type DropOffInput = z.input<typeof dropOffInputSchema>;
 
 export type FactorKind = 'event' | 'channel' | 'property' | 'survey';
 
-export interface DriverFactor {
+export interface DriverFactor extends TwoByTwo {
   kind: FactorKind;
   /** Event name, property name or survey name ('' for channels). */
   name: string;
@@ -58,13 +58,6 @@ export interface DriverFactor {
   dropped_without: number;
   conversion_rate_with: number;
   conversion_rate_without: number;
-  odds_ratio: number;
-  ci_low: number;
-  ci_high: number;
-  p_value: number;
-  test: 'fisher' | 'chi_square';
-  /** Cells were corrected by +0.5 because one was zero. */
-  haldane: boolean;
   direction: 'converted_more' | 'dropped_more' | 'neutral';
 }
 
@@ -118,6 +111,7 @@ export interface TwoByTwo {
   ci_high: number;
   p_value: number;
   test: 'fisher' | 'chi_square';
+  /** Cells were corrected by +0.5 because one was zero. */
   haldane: boolean;
 }
 
