@@ -234,18 +234,6 @@ ORDER BY touch_day, touchpoint${d.querySuffix}`;
   return rows.map((r) => ({ date: r.touch_day, touchpoint: r.touchpoint, conversions: Number(r.credit_conversions), value: Number(r.credit_value) }));
 }
 
-/** First and last event time of a project, for commands run without --from/--to. */
-export async function projectTimeRange(store: Store, projectId: string): Promise<{ from: Date; to: Date } | undefined> {
-  const q = new QueryBuilder(store.dialect);
-  const rows = await store.query<{ first_ts: string | null; last_ts: string | null; n: number }>(
-    q.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}${store.dialect.querySuffix}`),
-  );
-  const r = rows[0];
-  if (!r || Number(r.n) === 0 || !r.first_ts || !r.last_ts) return undefined;
-  // `to` is exclusive: one millisecond past the last event keeps it in range.
-  return { from: new Date(r.first_ts), to: new Date(Date.parse(r.last_ts) + 1) };
-}
-
 /** Spend rows are daily (dated at midnight UTC): a day counts when the range starts inside it. */
 export function spendFrom(scope: { from: Date }): Date {
   const d = new Date(scope.from);
