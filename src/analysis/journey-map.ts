@@ -198,13 +198,16 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
   // ---- per stage, flows and totals: one row from the per-person entries
   const stagesRow = await (async () => {
     const { q, ent, exitOf } = parts(store, scope, journey);
-    const visited = (s: number, n = 'n') => `(${n}.entry_${s} IS NOT NULL AND (${exitOf(s, n)} IS NULL OR ${n}.entry_${s} <= ${exitOf(s, n)}))`;
-    const nextVisited = (s: number) => {
+    // Per person, once: the stages actually held (entered and not overtaken), then the first and the next one held.
+    const held = (s: number) => `CASE WHEN p.entry_${s} IS NOT NULL AND (${exitOf(s, 'p')} IS NULL OR p.entry_${s} <= ${exitOf(s, 'p')}) THEN 1 ELSE 0 END`;
+    const nextHeld = (s: number) => {
       const whens: string[] = [];
-      for (let k = s + 1; k < S; k++) whens.push(`WHEN ${visited(k)} THEN ${k}`);
+      for (let k = s + 1; k < S; k++) whens.push(`WHEN h_${k} = 1 THEN ${k}`);
       return whens.length > 0 ? `CASE ${whens.join(' ')} ELSE -1 END` : '-1';
     };
-    const firstVisited = `CASE ${stageIds.map((_, s) => `WHEN ${visited(s)} THEN ${s}`).join(' ')} ELSE -1 END`;
+    const withHeld = `SELECT p.*, ${stageIds.map((_, s) => `${held(s)} AS h_${s}`).join(', ')} FROM (${ent}) AS p`;
+    const perPerson = `SELECT hp.*, CASE ${stageIds.map((_, s) => `WHEN h_${s} = 1 THEN ${s}`).join(' ')} ELSE -1 END AS first_held, ${stageIds.map((_, s) => `${nextHeld(s)} AS nh_${s}`).join(', ')}
+FROM (${withHeld}) AS hp`;
     const cols: string[] = ['count(*) AS persons', `coalesce(sum(n.person_revenue), 0) AS revenue`, `coalesce(sum(n.person_orders), 0) AS orders`];
     for (let s = 0; s < S; s++) {
       const entered = `n.entry_${s} IS NOT NULL`;
@@ -215,33 +218,34 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
         cols.push(`${d.countIf(`${entered} AND n.entry_${s + 1} IS NOT NULL`)} AS converted_${s}`);
         cols.push(`${d.quantile(`CASE WHEN ${entered} AND n.entry_${s + 1} >= n.entry_${s} THEN ${d.secondsBetween(`n.entry_${s}`, `n.entry_${s + 1}`)} END`, 0.5)} AS median_next_${s}`);
       }
-      cols.push(`${d.countIf(`(${firstVisited}) = ${s}`)} AS flow_start_${s}`);
-      for (let k = s + 1; k < S; k++) cols.push(`${d.countIf(`${visited(s)} AND (${nextVisited(s)}) = ${k}`)} AS flow_${s}_${k}`);
-      cols.push(`${d.countIf(`${visited(s)} AND (${nextVisited(s)}) = -1`)} AS flow_${s}_exit`);
+      cols.push(`${d.countIf(`first_held = ${s}`)} AS flow_start_${s}`);
+      for (let k = s + 1; k < S; k++) cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = ${k}`)} AS flow_${s}_${k}`);
+      cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = -1`)} AS flow_${s}_exit`);
     }
-    const rows = await store.query(q.build(`SELECT ${cols.join(', ')} FROM (${ent}) AS n`));
+    const rows = await store.query(q.build(`SELECT ${cols.join(', ')} FROM (${perPerson}) AS n`));
     return rows[0] ?? {};
   })();
 
-  // ---- survey feedback per stage, and the most mentioned negative comments
+  // ---- survey feedback per stage, and the most mentioned negative comments, in one pass: surveys
+  // grouped by stage and pain comment ('' for the rest), totals per stage by a window over the groups.
   const { stageFeedback, pains } = await (async () => {
     const { q, ev, ent, stageOf } = parts(store, scope, journey);
     const surveys = `SELECT ${stageOf('n')} AS stage_no, ${feedbackColumns(q, 'e.')}
 FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE e.event = '${SURVEY_EVENT}'`;
-    const byStage = await store.query(
-      q.build(`SELECT stage_no, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')} FROM (${surveys}) AS sv WHERE stage_no >= 0 GROUP BY stage_no`),
+    const painKey = `CASE WHEN comment_text <> '' AND (sentiment < 0 OR fb_norm <= 0.5) THEN comment_text ELSE '' END`;
+    const groups = `SELECT stage_no, ${painKey} AS pain_comment, count(*) AS mentions, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')}
+FROM (${surveys}) AS sv WHERE stage_no >= 0 GROUP BY stage_no, pain_comment`;
+    const painRank = `row_number() OVER (PARTITION BY stage_no, CASE WHEN pain_comment = '' THEN 0 ELSE 1 END ORDER BY mentions DESC, pain_comment)`;
+    const rows = await store.query(
+      q.build(`SELECT * FROM (
+  SELECT stage_no, pain_comment, mentions, ${painRank} AS pain_rank, ${FEEDBACK_SUMS.map(([name]) => `sum(${name}) OVER (PARTITION BY stage_no) AS stage_${name}`).join(', ')}
+  FROM (${groups}) AS g
+) AS ranked WHERE pain_comment = '' OR pain_rank <= 3 ORDER BY stage_no, pain_rank`),
     );
-    const { q: q2, ev: ev2, ent: ent2, stageOf: stageOf2 } = parts(store, scope, journey);
-    const surveys2 = `SELECT ${stageOf2('n')} AS stage_no, ${feedbackColumns(q2, 'e.')}
-FROM ${ev2} AS e JOIN (${ent2}) AS n ON n.person_id = e.person_id WHERE e.event = '${SURVEY_EVENT}'`;
-    const painRows = await store.query<{ stage_no: number; comment_text: string; mentions: number }>(
-      q2.build(`SELECT stage_no, comment_text, mentions FROM (
-  SELECT stage_no, comment_text, mentions, row_number() OVER (PARTITION BY stage_no ORDER BY mentions DESC, comment_text) AS pain_rank
-  FROM (SELECT stage_no, comment_text, count(*) AS mentions FROM (${surveys2}) AS sv
-        WHERE stage_no >= 0 AND comment_text <> '' AND (sentiment < 0 OR fb_norm <= 0.5) GROUP BY stage_no, comment_text) AS pc
-) AS pr WHERE pain_rank <= 3 ORDER BY stage_no, pain_rank`),
-    );
-    return { stageFeedback: new Map(byStage.map((r) => [num(r.stage_no), r])), pains: painRows };
+    const byStage = new Map<number, Record<string, unknown>>();
+    for (const r of rows) byStage.set(num(r.stage_no), Object.fromEntries(FEEDBACK_SUMS.map(([name]) => [name, r[`stage_${name}`]])));
+    const painRows = rows.filter((r) => r.pain_comment !== '').map((r) => ({ stage_no: num(r.stage_no), comment_text: String(r.pain_comment), mentions: num(r.mentions) }));
+    return { stageFeedback: byStage, pains: painRows };
   })();
 
   // ---- the stage × touchpoint grid: touches joined with the entry times
