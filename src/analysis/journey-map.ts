@@ -252,19 +252,26 @@ FROM (${surveys}) AS sv WHERE stage_no >= 0 GROUP BY stage_no, pain_comment`;
   const grid = await (async () => {
     const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
     const cfg = journey.touchpoints;
-    const conv = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN ${stageOf('n')} = ${s} AND n.entry_${s + 1} IS NOT NULL THEN 1`).join(' ')} ELSE 0 END`;
-    const stay = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN ${stageOf('n')} = ${s} THEN ${d.secondsBetween(`n.entry_${s}`, exitOf(s, 'n'))}`).join(' ')} END`;
+    const conv = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN stage_no = ${s} AND entry_${s + 1} IS NOT NULL THEN 1`).join(' ')} ELSE 0 END`;
+    const stay = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN stage_no = ${s} THEN ${d.secondsBetween(`entry_${s}`, exitOf(s, 'st'))}`).join(' ')} END`;
     const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
-    const touches = `SELECT e.person_id AS person_id, e.event AS tp_event, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, ${stageOf('n')} AS stage_no,
-  ${conv} AS conv, ${stay} AS stay, n.person_revenue AS p_revenue, n.person_orders AS p_orders, ${feedbackColumns(q, 'e.')}
+    const entryCols = stageIds.map((_, s) => `n.entry_${s} AS entry_${s}`).join(', ');
+    const staged = `SELECT e.person_id AS person_id, e.event AS tp_event, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, ${stageOf('n')} AS stage_no,
+  ${entryCols}, n.person_revenue AS p_revenue, n.person_orders AS p_orders
 FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
-    const sums = FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ');
-    const perPerson = `SELECT stage_no, tp_channel, tp_event, person_id, max(conv) AS p_conv, max(stay) AS p_stay, max(p_revenue) AS pp_revenue, max(p_orders) AS pp_orders, ${sums}
-FROM (${touches}) AS t WHERE stage_no >= 0 GROUP BY stage_no, tp_channel, tp_event, person_id`;
-    // The feedback a person gave anywhere in the stage, spread to each touchpoint they reached in it.
-    const w = 'PARTITION BY stage_no, person_id';
-    const spread = `SELECT stage_no, tp_channel, tp_event, person_id, p_conv, p_stay, pp_revenue, pp_orders, ${FEEDBACK_SUMS.map(([name]) => `sum(${name}) OVER (${w}) AS s_${name}`).join(', ')}
-FROM (${perPerson}) AS pp`;
+    const touches = `SELECT person_id, tp_event, tp_channel, stage_no, ${conv} AS conv, ${stay} AS stay, p_revenue, p_orders FROM (${staged}) AS st WHERE stage_no >= 0`;
+    const perPerson = `SELECT stage_no, tp_channel, tp_event, person_id, max(conv) AS p_conv, max(stay) AS p_stay, max(p_revenue) AS pp_revenue, max(p_orders) AS pp_orders
+FROM (${touches}) AS t GROUP BY stage_no, tp_channel, tp_event, person_id`;
+    // The feedback a person gave anywhere in the stage, spread to each touchpoint they reached in it:
+    // surveys are rare, so their sums per stage and person are joined on rather than windowed over every touch.
+    const evSurveys = scopedEvents(q, scope, { extraWhere: [`event = '${SURVEY_EVENT}'`] });
+    const entSurveys = stageEntriesSql(q, journey, scopedEvents(q, scope));
+    const surveys = `SELECT e.person_id AS fb_person, ${stageOf('n')} AS fb_stage, ${feedbackColumns(q, 'e.')}
+FROM ${evSurveys} AS e JOIN (${entSurveys}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
+    const feedback = `SELECT fb_stage, fb_person, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')} FROM (${surveys}) AS sv WHERE fb_stage >= 0 GROUP BY fb_stage, fb_person`;
+    const spread = `SELECT pp.stage_no AS stage_no, pp.tp_channel AS tp_channel, pp.tp_event AS tp_event, pp.p_conv AS p_conv, pp.p_stay AS p_stay, pp.pp_revenue AS pp_revenue, pp.pp_orders AS pp_orders,
+  ${FEEDBACK_SUMS.map(([name]) => `coalesce(f.${name}, 0) AS s_${name}`).join(', ')}
+FROM (${perPerson}) AS pp LEFT JOIN (${feedback}) AS f ON f.fb_stage = pp.stage_no AND f.fb_person = pp.person_id`;
     return store.query(
       q.build(`SELECT stage_no, tp_channel, tp_event, count(*) AS reached, sum(p_conv) AS converted, ${d.quantile('p_stay', 0.5)} AS median_stay,
   coalesce(sum(pp_revenue), 0) AS revenue, coalesce(sum(pp_orders), 0) AS orders, ${FEEDBACK_SUMS.map(([name]) => `sum(s_${name}) AS ${name}`).join(', ')}
