@@ -29,7 +29,7 @@ import { z } from 'zod';
 import { listDocuments } from '../store/documents.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { type AnalysisScope, ORDER_EVENT, type Segment, ScopeError, resolveScope, scopedEvents, scopeInputSchema, segmentPersonsSql } from './scope.ts';
+import { type AnalysisScope, ORDER_EVENT, type Segment, ScopeError, scopedEvents, segmentPersonsSql } from './scope.ts';
 
 export const retentionInputSchema = z.object({
   cohortEvent: z.string().min(1),
@@ -76,33 +76,6 @@ export interface RetentionResult {
   cohorts: RetentionCohort[];
   average: (number | null)[];
   breakdowns?: RetentionBreakdown[];
-}
-
-/** First and last event time of a project (to exclusive), the default range of commands. */
-export async function projectDataRange(store: Store, projectId: string): Promise<{ from: Date; to: Date } | null> {
-  const q = new QueryBuilder(store.dialect);
-  const [row] = await store.query<{ first_ts: string | null; last_ts: string | null; n: number }>(
-    q.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}`),
-  );
-  if (!row || !row.n || !row.first_ts || !row.last_ts) return null;
-  return { from: new Date(row.first_ts), to: new Date(Date.parse(row.last_ts) + 1) };
-}
-
-/** Scope fields with from/to optional: a missing bound defaults to the project's data range. */
-export const optionalRangeScopeSchema = scopeInputSchema.extend({ from: z.coerce.date().optional(), to: z.coerce.date().optional() });
-
-export async function resolveScopeWithDefaultRange(
-  store: Store,
-  projectId: string,
-  input: z.output<typeof optionalRangeScopeSchema>,
-): Promise<AnalysisScope> {
-  let { from, to } = input;
-  if (!from || !to) {
-    const range = (await projectDataRange(store, projectId)) ?? { from: new Date(0), to: new Date() };
-    from ??= range.from;
-    to ??= range.to;
-  }
-  return resolveScope(store, projectId, { ...input, from, to });
 }
 
 function periodIndexSql(interval: RetentionOptions['interval'], from: string, to: string): string {
