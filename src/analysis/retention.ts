@@ -131,9 +131,11 @@ function matrixSql(q: QueryBuilder, scope: AnalysisScope, o: RetentionOptions, r
   max(timestamp) AS last_seen
 FROM ${scopedEvents(q, scope, { extraWhere: [`(event = ${c} OR event = ${r})`] })} AS e
 GROUP BY person_id, period`;
+  // The data's end comes from one scalar aggregate: a window over all cells (OVER ()) would hold every row in one partition.
+  const dataEnd = `(SELECT max(timestamp) FROM ${scopedEvents(q, scope, { extraWhere: [`(event = ${c} OR event = ${r})`] })} AS de)`;
   const located = `SELECT pid, period, did_r, rev,
   min(CASE WHEN did_c = 1 THEN period END) OVER (PARTITION BY pid) AS cohort_start,
-  max(last_seen) OVER () AS data_end
+  ${dataEnd} AS data_end
 FROM (${cells}) AS cl`;
   const indexed = `SELECT pid, cohort_start AS cohort_ts, ${periodIndexSql(o.interval, 'cohort_start', 'period')} AS k, did_r, rev, data_end
 FROM (${located}) AS lo WHERE cohort_start IS NOT NULL AND period >= cohort_start`;
