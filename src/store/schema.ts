@@ -142,11 +142,12 @@ function eventsView(): string {
     .map((n) => `e.${n} AS ${n}`)
     .join(', ');
   // Identity is resolved at query time, so events sent before identify belong to the person too.
+  // One lookup per row: the user id when there is one, else the anonymous id; the person is that
+  // id's mapping, or the id itself.
   return `SELECT ${passthrough}, e.referrer AS referrer,
-  coalesce(mu.person_id, nullif(e.user_id, ''), ma.person_id, nullif(e.anonymous_id, ''), e.message_id) AS person_id
+  coalesce(pm.person_id, nullif(CASE WHEN e.user_id <> '' THEN e.user_id ELSE e.anonymous_id END, ''), e.message_id) AS person_id
 FROM events_raw AS e
-LEFT JOIN person_map AS mu ON mu.project_id = e.project_id AND mu.id = e.user_id
-LEFT JOIN person_map AS ma ON ma.project_id = e.project_id AND ma.id = e.anonymous_id`;
+LEFT JOIN person_map AS pm ON pm.project_id = e.project_id AND pm.id = (CASE WHEN e.user_id <> '' THEN e.user_id ELSE e.anonymous_id END)`;
 }
 
 function personsView(d: Dialect): string {
@@ -178,6 +179,11 @@ export const MIGRATIONS: Migration[] = [
     // A user's query sees CTEs named events/persons/ad_spend holding one project's rows; these
     // aliases let those CTEs read the real relations without naming themselves.
     statements: (d) => PUBLIC_RELATIONS.map((r) => d.createView(`${r}_unscoped`, `SELECT * FROM ${r}`)),
+  },
+  {
+    version: 3,
+    name: 'events view resolves each row with one identity lookup instead of two',
+    statements: (d) => [d.createView('events', eventsView())],
   },
 ];
 
