@@ -29,6 +29,7 @@ import type { Store } from '../store/store.ts';
 import { funnelInputSchema, funnelUnitsSql, prepareFunnel } from './funnel.ts';
 import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from './scope.ts';
 import { chiSquareSf, logFactorial } from '../stats/distributions.ts';
+import { benjaminiHochberg } from '../experiments/stats/corrections.ts';
 
 export const dropOffInputSchema = z.object({
   funnel: funnelInputSchema,
@@ -59,6 +60,11 @@ export interface DriverFactor extends TwoByTwo {
   conversion_rate_with: number;
   conversion_rate_without: number;
   direction: 'converted_more' | 'dropped_more' | 'neutral';
+  /**
+   * Benjamini–Hochberg adjusted p-value over every factor tested for this step (before the
+   * limit): many factors are tested at once, so a raw p below 0.05 is expected by chance alone.
+   */
+  q_value: number;
 }
 
 export interface DropOffDriversResult {
@@ -221,8 +227,11 @@ FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
       conversion_rate_without: c + dd > 0 ? c / (c + dd) : 0,
       ...stats,
       direction: stats.odds_ratio > 1 ? 'converted_more' : stats.odds_ratio < 1 ? 'dropped_more' : 'neutral',
+      q_value: 1,
     });
   }
+  const adjusted = benjaminiHochberg(out.map((f) => f.p_value));
+  out.forEach((f, i) => (f.q_value = adjusted[i]!));
   out.sort((x, y) => x.p_value - y.p_value || Math.abs(Math.log(y.odds_ratio)) - Math.abs(Math.log(x.odds_ratio)) || x.label.localeCompare(y.label));
   return {
     step: k,

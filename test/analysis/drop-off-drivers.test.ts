@@ -84,5 +84,12 @@ describeEachStore('drop-off drivers', (ctx) => {
     assert.ok(!r.factors.some((f) => f.kind === 'event' && f.name === 'Order Completed'), 'funnel steps are not factors');
     // Ranked by p-value.
     for (let i = 1; i < r.factors.length; i++) assert.ok(r.factors[i - 1]!.p_value <= r.factors[i]!.p_value);
+    // Benjamini–Hochberg over every factor tested: q = min over j ≥ i of m·p(j)/j, never below p.
+    const m = r.factors.length;
+    r.factors.forEach((f, i) => {
+      const expected = Math.min(1, ...r.factors.slice(i).map((g, j) => (m * g.p_value) / (i + j + 1)));
+      close(f.q_value, expected, 1e-12, `q of ${f.label}`);
+      assert.ok(f.q_value >= f.p_value);
+    });
   });
 });

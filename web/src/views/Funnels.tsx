@@ -119,6 +119,7 @@ export function Funnels() {
     { key: 'cr_without', label: 'Conv. without', numeric: true, value: (d) => d.conversion_rate_without, render: (d) => fmtPct(d.conversion_rate_without) },
     { key: 'odds_ratio', label: 'Odds ratio (95% CI)', numeric: true, value: (d) => d.odds_ratio, render: (d) => `${fmtNum(d.odds_ratio)} (${fmtNum(d.ci_low)}–${fmtNum(d.ci_high)})` },
     { key: 'p_value', label: 'p', numeric: true, value: (d) => d.p_value, render: (d) => (d.p_value < 0.001 ? '<0.001' : fmtNum(d.p_value, 3)) },
+    { key: 'q_value', label: 'q (BH)', numeric: true, value: (d) => d.q_value, render: (d) => (d.q_value < 0.001 ? '<0.001' : fmtNum(d.q_value, 3)) },
   ];
   const breakdownRows = funnel.data?.breakdown ?? [];
 
