@@ -17,15 +17,11 @@
  * - Steps at the same millisecond are ordered by message id.
  *
  * In the database: one window pass over the scoped events (partitioned by person, ordered by
- * time and message id) gives each step its number and the count of anchors so far; a GROUP BY
- * person keeps the labels (and session hashes) of the N+1 steps from the first anchor on
- * (backward: up to it) with a bounded aggregate keyed by the step number (d.firstNBy), instead of
- * N lead/lag columns on every event. Whole paths are counted first — far fewer rows than persons —
- * and only those counts are unpivoted against a small number series into (depth, label, next
- * label) counts. Only aggregates reach JS.
- * (Measured against this: anchors by GROUP BY joined back to the events with a top-N on
- * (timestamp, message id) was slower on both engines — the join and a composite top-N key cost
- * more than the sort.)
+ * time and message id) numbers the anchors and reads the next/previous N labels (and session
+ * hashes) with lead/lag; the one row per person that holds the first anchor gives its path.
+ * Whole paths are counted first — far fewer rows than persons — and only those counts are
+ * unpivoted against a small number series into (depth, label, next label) counts, so the one
+ * sort of the window is the only work proportional to the events. Only aggregates reach JS.
  */
 import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
@@ -140,33 +136,25 @@ WHERE prev_lbl IS NULL OR prev_lbl <> lbl`;
   // Sessions are only compared for equality: a 64-bit hash is cheaper to look ahead than the text id.
   steps = `SELECT pid, ${session ? `${d.hash64('sid')} AS sk, ` : ''}ts, mid, lbl, ${anchorFlag} AS is_anchor${endFlags ? `, ${matches(o.end!)} AS is_end` : ''} FROM (${steps}) AS s2`;
 
-  // One window pass numbers each person's steps and counts the anchors so far; the rows from the
-  // first anchor on (backward: up to it) keep their labels by step number in a bounded aggregate.
-  const backward = mode === 'backward';
-  const numbered = `SELECT pid, ${session ? 'sk, ' : ''}lbl, is_anchor${endFlags ? ', is_end' : ''},
-  row_number() OVER (${w}) AS rn,
-  sum(is_anchor) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS anchor_no
-FROM (${steps}) AS s3`;
-  // Backward keeps the steps before any anchor and the first anchor; a person without one is dropped.
-  const fromAnchor = backward ? 'anchor_no - is_anchor = 0' : 'anchor_no >= 1';
-  const firstN = (col: string): string => d.firstNBy(col, 'rn', n + 1, backward ? 'desc' : 'asc');
-  const walked = `SELECT ${firstN('lbl')} AS ls${session ? `, ${firstN('sk')} AS ss` : ''}${endFlags ? `, ${firstN('is_end')} AS es` : ''}
-FROM (${numbered}) AS nb WHERE ${fromAnchor} GROUP BY pid${backward ? ' HAVING max(is_anchor) = 1' : ''}`;
-
-  // Element k+1 of each array is the step k away from the anchor (an array holds fewer at the path's end).
+  // One window pass: the anchor's running number and the N labels (and sessions) after/before it.
+  const shift = mode === 'backward' ? d.lagOver.bind(d) : d.leadOver.bind(d);
   const ks = Array.from({ length: n }, (_, i) => i + 1);
-  const at = (arr: string, k: number): string => `CASE WHEN ${d.arrayLength(arr)} > ${k} THEN ${d.arrayElement(arr, String(k + 1))} END`;
+  const lookahead = (k: number): string =>
+    [`${shift('lbl', w, k)} AS l${k}`, ...(session ? [`${shift('sk', w, k)} AS s${k}`] : []), ...(endFlags ? [`${shift('is_end', w, k)} AS e${k}`] : [])].join(', ');
+  const walked = `SELECT ${session ? 'sk, ' : ''}lbl, is_anchor,
+  sum(is_anchor) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS anchor_no,
+  ${ks.map(lookahead).join(',\n  ')}
+FROM (${steps}) AS s3`;
+
   // Step k belongs to the path when every step up to k is in the anchor's session (unit 'session').
-  const inUnit = (k: number): string => [`l${k} IS NOT NULL`, ...(session ? ks.filter((j) => j <= k).map((j) => `s${j} = s0`) : [])].join(' AND ');
-  const spread = `SELECT ${[0, ...ks].map((k) => `${at('ls', k)} AS l${k}`).join(', ')}${session ? `, ${[0, ...ks].map((k) => `${at('ss', k)} AS s${k}`).join(', ')}` : ''}${endFlags ? `, ${ks.map((k) => `${at('es', k)} AS e${k}`).join(', ')}` : ''}
-FROM (${walked}) AS wk`;
+  const inUnit = (k: number): string => [`l${k} IS NOT NULL`, ...(session ? ks.filter((j) => j <= k).map((j) => `s${j} = sk`) : [])].join(' AND ');
   const stepCols = ks.map((k) => `CASE WHEN ${inUnit(k)} THEN l${k} END AS t${k}`);
-  let anchored = `SELECT l0 AS t0, ${stepCols.join(', ')} FROM (${spread}) AS sp`;
+  let anchored = `SELECT lbl AS t0, ${stepCols.join(', ')} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
   if (mode === 'between') {
     // The path ends at its first end anchor within the step limit; paths without one are dropped.
     const isEnd = (k: number): string => (endFlags ? `e${k} = 1 AND t${k} IS NOT NULL` : `${matches(o.end!, `t${k}`)} = 1`);
     const endCols = endFlags ? `, ${ks.map((k) => `CASE WHEN ${inUnit(k)} THEN e${k} END AS e${k}`).join(', ')}` : '';
-    anchored = `SELECT l0 AS t0, ${stepCols.join(', ')}${endCols} FROM (${spread}) AS sp`;
+    anchored = `SELECT lbl AS t0, ${stepCols.join(', ')}${endCols} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
     const endPos = `CASE ${ks.map((k) => `WHEN ${isEnd(k)} THEN ${k}`).join(' ')} END`;
     anchored = `SELECT t0, ${ks.map((k) => `t${k}`).join(', ')}, ${endPos} AS end_pos FROM (${anchored}) AS a0`;
     anchored = `SELECT t0, ${ks.map((k) => `CASE WHEN ${k} <= end_pos THEN t${k} END AS u${k}`).join(', ')} FROM (${anchored}) AS a1 WHERE end_pos IS NOT NULL`;

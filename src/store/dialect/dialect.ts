@@ -75,12 +75,6 @@ export interface Dialect {
   arraySlice(arr: string, from: string, to: string): string;
   /** `expr` (an expression in `v`) of every element `v` of `arr`. */
   arrayMap(arr: string, v: string, expr: string): string;
-  /**
-   * Aggregate: the values of `expr` on the `n` rows with the smallest ('asc') or largest ('desc')
-   * `orderKey`, as an array in that order. The key should be a number unique within the group (a
-   * row number): several calls with the same key then return aligned arrays.
-   */
-  firstNBy(expr: string, orderKey: string, n: number, direction: 'asc' | 'desc'): string;
   /** Value of expr `offset` rows before (lag) / after (lead) in the window; NULL past the edge. */
   lagOver(expr: string, window: string, offset?: number): string;
   leadOver(expr: string, window: string, offset?: number): string;

@@ -98,8 +98,6 @@ export const duckdbDialect: Dialect = {
   arrayCount: (a, v, c) => `len(list_filter(${a}, lambda ${v}: ${c}))`,
   arraySlice: (a, from, to) => `list_slice(${a}, ${from}, ${to})`,
   arrayMap: (a, v, e) => `list_transform(${a}, lambda ${v}: ${e})`,
-  // arg_min/arg_max with n keep a heap of n rows per group, returned in key order (fast on scalar keys and values).
-  firstNBy: (e, key, n, dir) => `${dir === 'asc' ? 'arg_min' : 'arg_max'}(${e}, ${key}, ${n})`,
   lagOver: (e, w, o = 1) => `lag(${e}, ${o}) OVER (${w})`,
   leadOver: (e, w, o = 1) => `lead(${e}, ${o}) OVER (${w})`,
   lastNonNullOver: (e, w) => `last_value(${e} IGNORE NULLS) OVER (${w})`,
