@@ -11,10 +11,11 @@ import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
 import { attributeFromPathsFile, toCliJson } from '../../src/attribution/cli-paths.ts';
 import { tempDir } from '../support/stores.ts';
+import { referenceFile } from '../support/reference-data.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/waymark.js');
-const REFERENCE = '/work/shared/data/reference/channelattribution_paths.csv';
+const REFERENCE = referenceFile('channelattribution_paths.csv');
 
 async function waymark(...args: string[]): Promise<any> {
   const { stdout } = await run('node', [BIN, ...args], { maxBuffer: 64 << 20 });

@@ -5,9 +5,10 @@ import { MODEL_NAMES, runModel } from '../../src/attribution/models/index.ts';
 import { markovRemovalEffects, type MarkovChain } from '../../src/attribution/models/markov.ts';
 import { mulberry32 } from '../../src/stats/random.ts';
 import { close } from './helpers.ts';
+import { referenceFile } from '../support/reference-data.ts';
 
 // ChannelAttribution's example data (Data.csv); published totals 19,785 / 74,802.972 / 68,602.
-const FILE = '/work/shared/data/reference/channelattribution_paths.csv';
+const FILE = referenceFile('channelattribution_paths.csv');
 const paths = readPathsFile(FILE);
 const CONV = 19785;
 const VALUE = 74802.972; // as published, to 3 decimals

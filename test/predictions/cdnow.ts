@@ -1,13 +1,14 @@
 /**
- * The CDNOW reference data (see /work/shared/data/reference/README.md), prepared the way the
+ * The CDNOW reference data (see shared/data/reference/README.md beside the repository), prepared the way the
  * lifetimes package's `summary_data_from_transaction_data(..., freq='D')` does and then expressed
  * in weeks as in Fader, Hardie & Lee: transactions on the same day are one purchase (their values
  * summed); frequency = purchase days − 1, recency = last − first purchase day, T = calibration end
  * (1997-09-30, inclusive) − first purchase day; monetary value = mean value of the repeat days.
  */
 import { readFileSync } from 'node:fs';
+import { REFERENCE_DIR } from '../support/reference-data.ts';
 
-const DIR = '/work/shared/data/reference';
+const DIR = REFERENCE_DIR;
 const DAY = 86_400_000;
 
 export interface CdnowCustomer {
