@@ -54,7 +54,8 @@ export interface JourneyStats {
   conversionsWithoutTouch: number;
 }
 
-export interface AttributionReport extends AttributionSummary {
+/** What every attribution report says about the journeys it credited. */
+export interface ReportHeader {
   granularity: Granularity;
   lookbackDays: number;
   conversionEvent: string;
@@ -62,6 +63,8 @@ export interface AttributionReport extends AttributionSummary {
   to: string;
   journeys: JourneyStats;
 }
+
+export interface AttributionReport extends AttributionSummary, ReportHeader {}
 
 /** Inconsistent attribution input (unknown model …): a 400 through the API. */
 export class AttributionInputError extends ScopeError {}
@@ -134,13 +137,7 @@ export async function computeAttribution(store: Store, scope: AnalysisScope, req
   return { ...header(scope, request), journeys: journeyStats(paths), ...attributeJourneys(request.model, paths, request.options) };
 }
 
-export interface ModelComparisonReport {
-  granularity: Granularity;
-  lookbackDays: number;
-  conversionEvent: string;
-  from: string;
-  to: string;
-  journeys: JourneyStats;
+export interface ModelComparisonReport extends ReportHeader {
   results: AttributionSummary[];
   skipped: { model: string; reason: string }[];
   /** Touchpoints by how much the models disagree on their share of conversions, largest first. */
