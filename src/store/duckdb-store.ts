@@ -51,10 +51,19 @@ export class DuckDbStore implements Store {
     return new DuckDbStore(instance, connection);
   }
 
+  /**
+   * Reads run on a connection of their own, so concurrent requests (a dashboard page asks for
+   * several series at once) run side by side instead of queueing behind one connection.
+   */
   async query<T extends Row = Row>(query: Query | string): Promise<T[]> {
     const q = toQuery(query);
-    const reader = await this.connection.runAndReadAll(q.sql, bindValues(q));
-    return reader.getRowObjectsJS().map((r) => plainValue(r) as T);
+    const connection = await this.instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(q.sql, bindValues(q));
+      return reader.getRowObjectsJS().map((r) => plainValue(r) as T);
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async exec(query: Query | string): Promise<void> {
