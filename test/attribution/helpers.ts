@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AttributionResult } from '../../src/attribution/models/types.ts';
+import type { AttributionResult, PathAggregate } from '../../src/attribution/models/types.ts';
 
 export function close(actual: number, expected: number, tol = 1e-9, msg = ''): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${msg} expected ${expected}, got ${actual} (tol ${tol})`);
@@ -19,3 +19,12 @@ export function assertCredit(r: AttributionResult, expected: Record<string, [num
   }
   assert.deepEqual(Object.keys(got).sort(), Object.keys(expected).sort());
 }
+
+/** Hand-computed toy set shared by the model tests: 5 conversions, value 160. */
+export const TOY_PATHS: PathAggregate[] = [
+  { path: ['A', 'B', 'C'], conversions: 2, value: 100, nulls: 1 },
+  { path: ['B', 'Direct'], conversions: 1, value: 30, nulls: 0 },
+  { path: ['Direct'], conversions: 1, value: 10, nulls: 0 },
+  { path: ['A', 'A', 'C', 'B'], conversions: 1, value: 20, nulls: 3 },
+  { path: ['C'], conversions: 0, value: 0, nulls: 5 },
+];

@@ -1,17 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runModel } from '../../src/attribution/models/index.ts';
-import type { PathAggregate } from '../../src/attribution/models/types.ts';
-import { assertCredit, byChannel, close } from './helpers.ts';
+import { assertCredit, byChannel, close, TOY_PATHS } from './helpers.ts';
 
-// Hand-computed toy set: 5 conversions, value 160.
-const toy: PathAggregate[] = [
-  { path: ['A', 'B', 'C'], conversions: 2, value: 100, nulls: 1 },
-  { path: ['B', 'Direct'], conversions: 1, value: 30, nulls: 0 },
-  { path: ['Direct'], conversions: 1, value: 10, nulls: 0 },
-  { path: ['A', 'A', 'C', 'B'], conversions: 1, value: 20, nulls: 3 },
-  { path: ['C'], conversions: 0, value: 0, nulls: 5 },
-];
+const toy = TOY_PATHS;
 
 describe('heuristic models on a hand-computed toy set', () => {
   it('first touch credits the first touchpoint of each converting path', () => {
