@@ -170,11 +170,7 @@ function Reporting() {
             <Button type="submit" size="xs" disabled={s.user.role === 'viewer'}>
               Save
             </Button>
-            {msg && (
-              <Text size="sm" c={msg.ok ? 'teal' : 'red'} role="status">
-                {msg.text}
-              </Text>
-            )}
+            <SaveStatus msg={msg} />
           </Group>
         </Stack>
       </form>
@@ -337,11 +333,7 @@ function DocumentEditor({ kind, title, hint }: { kind: 'journeys' | 'personas'; 
             >
               Save
             </Button>
-            {msg && (
-              <Text size="sm" c={msg.ok ? 'teal' : 'red'} role="status">
-                {msg.text}
-              </Text>
-            )}
+            <SaveStatus msg={msg} />
           </Group>
         </Stack>
       )}
@@ -406,5 +398,15 @@ function Team() {
         </Text>
       )}
     </Section>
+  );
+}
+
+/** The outcome of a save, announced to screen readers. */
+function SaveStatus({ msg }: { msg: { ok: boolean; text: string } | null | undefined }) {
+  if (!msg) return null;
+  return (
+    <Text size="sm" c={msg.ok ? 'teal' : 'red'} role="status">
+      {msg.text}
+    </Text>
   );
 }
