@@ -1,5 +1,5 @@
 /**
- * The CDNOW reference data (see shared/data/reference/README.md beside the repository), prepared the way the
+ * The CDNOW reference data (see test/fixtures/reference/README.md), prepared the way the
  * lifetimes package's `summary_data_from_transaction_data(..., freq='D')` does and then expressed
  * in weeks as in Fader, Hardie & Lee: transactions on the same day are one purchase (their values
  * summed); frequency = purchase days − 1, recency = last − first purchase day, T = calibration end
