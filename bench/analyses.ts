@@ -7,7 +7,7 @@ import { computeFunnel } from '../src/analysis/funnel.ts';
 import { computeJourneyMap } from '../src/analysis/journey-map.ts';
 import { computePaths } from '../src/analysis/paths.ts';
 import { computeRetention } from '../src/analysis/retention.ts';
-import type { AnalysisScope } from '../src/analysis/scope.ts';
+import type { AnalysisScope } from '../src/scope/scope.ts';
 import { buildJourneyPaths } from '../src/attribution/journeys.ts';
 import { runModel, MODEL_NAMES } from '../src/attribution/models/index.ts';
 import { makeSyntheticPaths } from '../src/attribution/models/synthetic.ts';

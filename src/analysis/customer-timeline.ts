@@ -8,7 +8,7 @@ import { resolveJourney } from '../journeys/journeys.ts';
 import { ruleConditionSql, stageEntriesSql, touchChannelSql, touchpointLabel } from '../journeys/stage-sql.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { ORDER_EVENT } from './scope.ts';
+import { ORDER_EVENT } from '../scope/scope.ts';
 
 export interface TimelineEvent {
   timestamp: string;

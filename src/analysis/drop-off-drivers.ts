@@ -27,7 +27,7 @@ import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { funnelInputSchema, funnelUnitsSql, prepareFunnel } from './funnel.ts';
-import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from './scope.ts';
+import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from '../scope/scope.ts';
 import { chiSquareSf, logFactorial } from '../stats/distributions.ts';
 import { benjaminiHochberg } from '../experiments/stats/corrections.ts';
 

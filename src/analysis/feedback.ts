@@ -20,7 +20,7 @@
  */
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { SURVEY_EVENT, scopedEvents, type AnalysisScope } from './scope.ts';
+import { SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 
 export const FEEDBACK_THEMES: ReadonlyArray<{ theme: string; pattern: string }> = [
   { theme: 'delivery', pattern: String.raw`\b(deliver\w*|shipping|shipped|ship|arriv\w*|late|courier|carrier|parcel|package|tracking|dispatch\w*)\b` },

@@ -34,7 +34,7 @@
 import { z } from 'zod';
 import { ident, QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { type AnalysisScope, ScopeError, scopedEvents, segmentPersonsSql, type Segment } from './scope.ts';
+import { type AnalysisScope, ScopeError, scopedEvents, segmentPersonsSql, type Segment } from '../scope/scope.ts';
 
 export const stepFilterSchema = z.object({
   property: z.string().min(1),

@@ -28,7 +28,7 @@ import { resolveJourney } from '../journeys/journeys.ts';
 import { minNullable, stageEntriesSql, touchChannelSql, touchpointLabel } from '../journeys/stage-sql.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { type AnalysisScope, ORDER_EVENT, SURVEY_EVENT, scopeInputSchema, scopedEvents } from './scope.ts';
+import { type AnalysisScope, ORDER_EVENT, SURVEY_EVENT, scopeInputSchema, scopedEvents } from '../scope/scope.ts';
 
 export const journeyMapInputSchema = scopeInputSchema.extend({ journeyId: z.string().min(1).optional() });
 

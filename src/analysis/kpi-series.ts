@@ -24,7 +24,7 @@ import type { DailyPoint } from '../initiatives/methods/types.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { ORDER_COND, TOUCH_COND, UNASSIGNED_CHANNEL, firstChannelExpr, sessionChannelCtes } from './kpis.ts';
-import { ORDER_EVENT, SURVEY_EVENT, ScopeError, scopedEvents, type AnalysisScope } from './scope.ts';
+import { ORDER_EVENT, SURVEY_EVENT, ScopeError, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 
 export const KPI_SERIES_METRICS = [
   'visitors',

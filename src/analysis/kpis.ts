@@ -35,7 +35,7 @@
  */
 import { QueryBuilder, type Dialect } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, type AnalysisScope } from './scope.ts';
+import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 
 export const UNASSIGNED_CHANNEL = 'Unassigned';
 

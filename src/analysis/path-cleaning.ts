@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { QueryBuilder } from '../store/dialect/dialect.ts';
-import { ScopeError } from './scope.ts';
+import { ScopeError } from '../scope/scope.ts';
 
 export const cleaningRuleSchema = z.object({
   pattern: z.string().min(1).max(500),

@@ -27,7 +27,7 @@ import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { cleanLabelSql, cleaningRuleSchema, validateCleaningRules } from './path-cleaning.ts';
-import { type AnalysisScope, ScopeError, scopedEvents } from './scope.ts';
+import { type AnalysisScope, ScopeError, scopedEvents } from '../scope/scope.ts';
 
 export const OTHER_LABEL = 'Other';
 

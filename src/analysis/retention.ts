@@ -29,7 +29,7 @@ import { z } from 'zod';
 import { listDocuments } from '../store/documents.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { type AnalysisScope, ORDER_EVENT, type Segment, ScopeError, scopedEvents, segmentPersonsSql } from './scope.ts';
+import { type AnalysisScope, ORDER_EVENT, type Segment, ScopeError, scopedEvents, segmentPersonsSql } from '../scope/scope.ts';
 
 export const retentionInputSchema = z.object({
   cohortEvent: z.string().min(1),

@@ -12,7 +12,7 @@ import { Loader } from '../ingestion/loader.ts';
 import { Spool } from '../ingestion/spool.ts';
 import { ProjectDirectory } from '../projects/projects.ts';
 import { SqlRejected } from '../sql/read-only-sql.ts';
-import { ScopeError } from '../analysis/scope.ts';
+import { ScopeError } from '../scope/scope.ts';
 import { SpendRowError } from '../import/spend.ts';
 import { openStore } from '../store/open-store.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';

@@ -7,7 +7,7 @@
  * first orders under the model's own value rule (exact for the per-path models; for Markov and
  * Shapley it follows their value convention).
  */
-import { type AnalysisScope, ScopeError } from '../analysis/scope.ts';
+import { type AnalysisScope, ScopeError } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
 import { buildJourneyPaths, DEFAULT_CONVERSION_EVENT, DEFAULT_LOOKBACK_DAYS, type Granularity, type JourneyPath, withoutAges } from './journeys.ts';
 import { compareModels, isModelName, MODEL_NAMES, runModel, type Disagreement } from './models/index.ts';

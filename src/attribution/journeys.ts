@@ -26,7 +26,7 @@
  * touches of their last lookback window (the lookback before their last touch in the range).
  * First order: the person's first conversion event ever (all history, ties by message id).
  */
-import { type AnalysisScope, scopedEvents } from '../analysis/scope.ts';
+import { type AnalysisScope, scopedEvents } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import type { PathAggregate } from './models/types.ts';

@@ -9,7 +9,7 @@
  * touch's day (journeys.ts dailyTouchCredit), so revenue lands on the day the spend bought the
  * visit. Only days with a spend row for the channel enter its fit.
  */
-import type { AnalysisScope } from '../analysis/scope.ts';
+import type { AnalysisScope } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { attributeJourneys, type AttributionRequest, AttributionInputError } from './attribution-report.ts';

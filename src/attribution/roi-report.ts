@@ -12,7 +12,7 @@
  * Touchpoints without spend keep spend 0 (ratios null); spend without attributed touches is a
  * row with zero conversions, so no spend disappears from the totals.
  */
-import type { AnalysisScope } from '../analysis/scope.ts';
+import type { AnalysisScope } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { attributeJourneys, type AttributionRequest, AttributionInputError, journeyStats, type JourneyStats } from './attribution-report.ts';

@@ -3,7 +3,7 @@
  * project's data range that a missing --from or --to defaults to.
  */
 import type { Command } from 'commander';
-import { projectDataRange, resolveScope, resolveScopeWithDefaultRange, type AnalysisScope, type ScopeInput } from '../analysis/scope.ts';
+import { projectDataRange, resolveScope, resolveScopeWithDefaultRange, type AnalysisScope, type ScopeInput } from '../scope/scope.ts';
 import type { Project } from '../projects/projects.ts';
 import type { Store } from '../store/store.ts';
 import { callServer, CliError, list, runAnalysis, type GlobalOptions } from './target.ts';

@@ -3,7 +3,7 @@
  * `experiment_id` that `Experiment Viewed` events carry, so events and configuration meet by id.
  */
 import { z } from 'zod';
-import { ORDER_EVENT } from '../analysis/scope.ts';
+import { ORDER_EVENT } from '../scope/scope.ts';
 import { deleteDocument, getDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 

@@ -3,7 +3,7 @@
  * counterfactual forecast or synthetic control, with a placebo in time beside it), incremental
  * conversions and revenue, and ROI against the recorded cost.
  */
-import { projectDataRange, ScopeError, type Segment } from '../analysis/scope.ts';
+import { projectDataRange, ScopeError, type Segment } from '../scope/scope.ts';
 import { listDocuments } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import {

@@ -2,7 +2,7 @@
  * Daily KPI series of an initiative, per day and unit (treated group, control group or each
  * untreated donor): numerator and denominator, aggregated in the database.
  */
-import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, segmentPersonsSql, type Segment } from '../analysis/scope.ts';
+import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, segmentPersonsSql, type Segment } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import type { KpiSpec } from './initiatives.ts';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { segmentSchema } from '../analysis/scope.ts';
+import { segmentSchema } from '../scope/scope.ts';
 import { deleteDocument, getDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 

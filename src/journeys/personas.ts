@@ -3,7 +3,7 @@
  * any analysis can scope by name or id through resolveScope.
  */
 import { z } from 'zod';
-import { segmentPersonsSql, segmentSchema } from '../analysis/scope.ts';
+import { segmentPersonsSql, segmentSchema } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import { deleteDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';

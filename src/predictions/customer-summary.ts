@@ -12,7 +12,7 @@
  * calibration period are buyers; purchases before `scope.from` are not seen, so the scope should
  * cover the whole history. Holdout purchases are purchase days after the calibration end.
  */
-import { ORDER_EVENT, scopedEvents, type AnalysisScope } from '../analysis/scope.ts';
+import { ORDER_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 

@@ -6,7 +6,7 @@
  * `freq='D'` factor) and discounted monthly.
  */
 import { z } from 'zod';
-import { ScopeError, type AnalysisScope } from '../analysis/scope.ts';
+import { ScopeError, type AnalysisScope } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
 import { compressRows, conditionalExpectedPurchases, fitBgNbd, probabilityAlive, type RfmRow } from './bg-nbd.ts';
 import { conditionalExpectedAverageProfit, discountedExpectedPurchases, fitGammaGamma } from './gamma-gamma.ts';

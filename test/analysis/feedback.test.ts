@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { commentSentiment, computeFeedback, countNgrams } from '../../src/analysis/feedback.ts';
-import type { AnalysisScope } from '../../src/analysis/scope.ts';
+import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 

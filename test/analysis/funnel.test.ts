@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { computeFunnel, type FunnelInput, type FunnelResult } from '../../src/analysis/funnel.ts';
-import { ScopeError, type AnalysisScope } from '../../src/analysis/scope.ts';
+import { ScopeError, type AnalysisScope } from '../../src/scope/scope.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { computeFeedback } from '../../src/analysis/feedback.ts';
 import { computeKpiSeries } from '../../src/analysis/kpi-series.ts';
 import { computeKpis } from '../../src/analysis/kpis.ts';
-import type { AnalysisScope } from '../../src/analysis/scope.ts';
+import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { generateDemo, type GroundTruth } from '../../src/demo/generator.ts';
 import { importMessages } from '../../src/import/segment-messages.ts';
 import type { Store } from '../../src/store/store.ts';

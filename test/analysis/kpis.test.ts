@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { computeKpiSeries } from '../../src/analysis/kpi-series.ts';
 import { computeKpis, type KpiSet, type KpiValue } from '../../src/analysis/kpis.ts';
-import type { AnalysisScope } from '../../src/analysis/scope.ts';
+import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 

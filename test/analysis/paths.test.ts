@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { computePaths, type PathsInput, type PathsResult } from '../../src/analysis/paths.ts';
-import { ScopeError } from '../../src/analysis/scope.ts';
+import { ScopeError } from '../../src/scope/scope.ts';
 import { ingest, minutesAfter } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 

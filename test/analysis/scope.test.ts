@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { optionalRangeScopeSchema, projectDataRange, resolveScopeWithDefaultRange } from '../../src/analysis/scope.ts';
+import { optionalRangeScopeSchema, projectDataRange, resolveScopeWithDefaultRange } from '../../src/scope/scope.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { buildJourneyPaths, dailyTouchCredit, type JourneyPath } from '../../src/attribution/journeys.ts';
-import type { AnalysisScope } from '../../src/analysis/scope.ts';
+import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 

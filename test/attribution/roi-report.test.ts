@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { AnalysisScope } from '../../src/analysis/scope.ts';
+import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { computeAttribution } from '../../src/attribution/attribution-report.ts';
 import { computeMarginal } from '../../src/attribution/marginal.ts';
 import { computeRoi, type RoiRow } from '../../src/attribution/roi-report.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { computeJourneyMap } from '../../src/analysis/journey-map.ts';
-import { resolveScope } from '../../src/analysis/scope.ts';
+import { resolveScope } from '../../src/scope/scope.ts';
 import { createPersona, createSuggestedPersonas, deletePersona, getPersona, listPersonas, PersonaNotFoundError, personaSize, updatePersona } from '../../src/journeys/personas.ts';
 import { availableJourneys, deleteJourney, resolveJourney, saveJourney } from '../../src/journeys/journeys.ts';
 import { ingest } from '../support/ingest.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { AnalysisScope } from '../../src/analysis/scope.ts';
+import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { fitBgNbd } from '../../src/predictions/bg-nbd.ts';
 import { summarizeCustomers } from '../../src/predictions/customer-summary.ts';
 import { fitGammaGamma } from '../../src/predictions/gamma-gamma.ts';

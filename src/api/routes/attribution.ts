@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { resolveScope, scopeInputSchema } from '../../analysis/scope.ts';
+import { resolveScope, scopeInputSchema } from '../../scope/scope.ts';
 import { compareAttributionModels, computeAttribution } from '../../attribution/attribution-report.ts';
 import { GRANULARITIES } from '../../attribution/journeys.ts';
 import { computeMarginal } from '../../attribution/marginal.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CustomerNotFoundError, getCustomerTimeline, searchCustomers } from '../../analysis/customer-timeline.ts';
-import { ScopeError } from '../../analysis/scope.ts';
+import { ScopeError } from '../../scope/scope.ts';
 import { JourneyNotFoundError } from '../../journeys/journeys.ts';
 import { HttpError, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { computeFeedback } from '../../analysis/feedback.ts';
-import { resolveScope, scopeInputSchema } from '../../analysis/scope.ts';
+import { resolveScope, scopeInputSchema } from '../../scope/scope.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';

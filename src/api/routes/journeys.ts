@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { computeJourneyMap, journeyMapInputSchema } from '../../analysis/journey-map.ts';
-import { resolveScope, ScopeError } from '../../analysis/scope.ts';
+import { resolveScope, ScopeError } from '../../scope/scope.ts';
 import { DEFAULT_JOURNEY } from '../../journeys/definition.ts';
 import { availableJourneys, deleteJourney, JourneyNotFoundError, resolveJourney, saveJourney } from '../../journeys/journeys.ts';
 import { HttpError, requireProject } from '../auth.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KPI_SERIES_METRICS, computeKpiSeries } from '../../analysis/kpi-series.ts';
 import { computeKpis } from '../../analysis/kpis.ts';
-import { resolveScope, scopeInputSchema } from '../../analysis/scope.ts';
+import { resolveScope, scopeInputSchema } from '../../scope/scope.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { computePaths, pathsInputSchema } from '../../analysis/paths.ts';
-import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../scope/scope.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';

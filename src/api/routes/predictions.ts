@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../scope/scope.ts';
 import { predictCustomers, predictionInputSchema } from '../../predictions/predict-customers.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { computeRetention, retentionInputSchema } from '../../analysis/retention.ts';
-import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaultRange } from '../../scope/scope.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { computeDropOffDrivers, type DropOffDriversResult } from '../../analysis/drop-off-drivers.ts';
 import { BREAKDOWN_COLUMNS, computeFunnel, type FunnelBreakdown, type FunnelResult } from '../../analysis/funnel.ts';
-import { resolveScope } from '../../analysis/scope.ts';
+import { resolveScope } from '../../scope/scope.ts';
 import { driversBodySchema, funnelBodySchema } from '../../api/routes/funnels.ts';
 import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, list, parseDuration } from '../target.ts';

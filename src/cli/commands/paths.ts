@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseCleaningRule } from '../../analysis/path-cleaning.ts';
 import { computePaths, pathsInputSchema, type PathsResult } from '../../analysis/paths.ts';
-import { optionalRangeScopeSchema } from '../../analysis/scope.ts';
+import { optionalRangeScopeSchema } from '../../scope/scope.ts';
 import { addScopeOptions, optionalScopeFields, runWithDefaultRange, type ScopeOptions } from '../options.ts';
 import { globalOptions } from '../target.ts';
 

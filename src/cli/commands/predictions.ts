@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveScopeWithDefaultRange } from '../../analysis/scope.ts';
+import { resolveScopeWithDefaultRange } from '../../scope/scope.ts';
 import { clvBodySchema } from '../../api/routes/predictions.ts';
 import { predictCustomers, type CustomerPrediction, type PredictionResult } from '../../predictions/predict-customers.ts';
 import { globalOptions, list, runAnalysis } from '../target.ts';

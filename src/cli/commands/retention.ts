@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { computeRetention, retentionInputSchema, type RetentionResult } from '../../analysis/retention.ts';
-import { optionalRangeScopeSchema } from '../../analysis/scope.ts';
+import { optionalRangeScopeSchema } from '../../scope/scope.ts';
 import { addScopeOptions, optionalScopeFields, runWithDefaultRange, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions } from '../target.ts';
 
