@@ -1,4 +1,6 @@
 /** The shapes a message takes on its way from the request body into the store. */
+import type { ColumnType } from '../store/dialect/dialect.ts';
+import type { EVENT_COLUMN_TUPLE } from '../store/schema.ts';
 
 export const MESSAGE_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -24,36 +26,11 @@ export interface SegmentMessage {
   [key: string]: unknown;
 }
 
-/** One row of events_raw (without session_id, which the load step computes in the database). */
-export interface EventRow {
-  project_id: string;
-  message_id: string;
-  type: string;
-  event: string;
-  anonymous_id: string;
-  user_id: string;
-  timestamp: string;
-  received_at: string;
-  channel: string;
-  source: string;
-  medium: string;
-  campaign: string;
-  term: string;
-  content: string;
-  click_id: string;
-  referrer: string;
-  url: string;
-  path: string;
-  revenue: number | null;
-  currency: string;
-  order_id: string;
-  browser: string;
-  os: string;
-  device_type: string;
-  is_bot: number;
-  properties: string;
-  context: string;
-}
+/** The JavaScript value a column of each type holds in a spooled row. */
+type ColumnValue<T extends ColumnType> = T extends 'NullableFloat64' ? number | null : T extends 'Int64' | 'Float64' ? number : string;
+
+/** One row of events_raw (without session_id, which the load step computes in the database), derived from EVENT_COLUMNS. */
+export type EventRow = { [C in (typeof EVENT_COLUMN_TUPLE)[number] as C['name']]: ColumnValue<C['type']> };
 
 /** A step's explicit result: the value to pass on, or a rejection naming the field. */
 export type StepResult<T> = { ok: true; value: T } | { ok: false; status: number; field: string; message: string };

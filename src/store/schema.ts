@@ -4,8 +4,8 @@
  */
 import type { ColumnSpec, Dialect, TableSpec } from './dialect/dialect.ts';
 
-/** Columns of an ingested event, in the order the spool writes them. */
-export const EVENT_COLUMNS: ColumnSpec[] = [
+/** Columns of an ingested event, in the order the spool writes them (a tuple, so the row type follows it). */
+export const EVENT_COLUMN_TUPLE = [
   { name: 'project_id', type: 'String' },
   { name: 'message_id', type: 'String' },
   { name: 'type', type: 'String' },
@@ -33,7 +33,8 @@ export const EVENT_COLUMNS: ColumnSpec[] = [
   { name: 'is_bot', type: 'Int64' },
   { name: 'properties', type: 'JSON' },
   { name: 'context', type: 'JSON' },
-];
+] as const satisfies readonly ColumnSpec[];
+export const EVENT_COLUMNS: ColumnSpec[] = [...EVENT_COLUMN_TUPLE];
 
 export const EVENTS_RAW: TableSpec = {
   name: 'events_raw',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MESSAGE_TYPES, type MessageType, reject, type SegmentMessage, type StepResult } from '../message.ts';
+import { parseClientTime } from './timestamps.ts';
 
 const ID_MAX = 512;
 
@@ -16,20 +17,12 @@ function idField(msg: Record<string, unknown>, field: string): StepResult<string
   return { ok: true, value: s };
 }
 
-function timeField(msg: Record<string, unknown>, field: string): StepResult<undefined> {
-  const v = msg[field];
-  if (v === undefined || v === null) return { ok: true, value: undefined };
-  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return reject(field, `${field} must be an ISO 8601 date-time`);
-  return { ok: true, value: undefined };
-}
-
 /**
  * Checks one message of a batch against the Segment spec. `defaultType` is the type implied by
  * the endpoint (/v1/track …); in a batch every message must say its own type.
  */
-export function validateMessage(raw: unknown, defaultType: MessageType | undefined, maxBytes: number): StepResult<SegmentMessage> {
+export function validateMessage(raw: unknown, defaultType: MessageType | undefined): StepResult<SegmentMessage> {
   if (!isObject(raw)) return reject('message', 'message must be a JSON object');
-  void maxBytes; // the size limit is checked on the stored row (see pipeline.ts), which costs no second serialisation
   const type = (raw.type ?? defaultType) as MessageType | undefined;
   if (typeof type !== 'string' || !MESSAGE_TYPES.includes(type)) {
     return reject('type', `type must be one of ${MESSAGE_TYPES.join(', ')}`);
@@ -53,7 +46,7 @@ export function validateMessage(raw: unknown, defaultType: MessageType | undefin
   }
   if (raw.name !== undefined && raw.name !== null && typeof raw.name !== 'string') return reject('name', 'name must be a string');
   for (const f of ['timestamp', 'originalTimestamp', 'sentAt']) {
-    const r = timeField(raw, f);
+    const r = parseClientTime(raw[f], f);
     if (!r.ok) return r;
   }
   return {
