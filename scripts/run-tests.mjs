@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { summarize } from './test-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -32,19 +33,13 @@ const child = spawn(
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WAYMARK_TEST: '1' } },
 );
-let passed = 0;
-let failed = 0;
 let buffer = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   buffer += chunk.toString();
 });
 child.on('close', (code) => {
-  const pass = buffer.match(/^ℹ pass (\d+)/m);
-  const fail = buffer.match(/^ℹ fail (\d+)/m);
-  passed = pass ? Number(pass[1]) : 0;
-  failed = fail ? Number(fail[1]) : 0;
-  if (code !== 0 && failed === 0) failed = 1; // a crash outside any test still fails the run
+  const { passed, failed } = summarize(buffer, code);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 });

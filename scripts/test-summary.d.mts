@@ -1,0 +1,1 @@
+export function summarize(output: string, exitCode: number | null): { passed: number; failed: number };
