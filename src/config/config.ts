@@ -13,6 +13,8 @@ const schema = z.object({
   maxBatchBytes: z.coerce.number().int().positive(),
   /** Spooled bytes not yet in the store above which new batches get 429 (or 503 when the store is down). */
   maxBacklogBytes: z.coerce.number().int().positive(),
+  /** Request-body bytes collection holds at once (read, parsed or being spooled); beyond it new requests get 429 before their body is read. */
+  maxInflightBytes: z.coerce.number().int().positive(),
   /** How long a group commit waits to collect requests before one fsync. */
   groupCommitMs: z.coerce.number().min(0).max(1000),
   /** How often spooled events are loaded into the store. */
@@ -33,6 +35,7 @@ const ENV: Record<keyof Config, string> = {
   maxMessageBytes: 'WAYMARK_MAX_MESSAGE_BYTES',
   maxBatchBytes: 'WAYMARK_MAX_BATCH_BYTES',
   maxBacklogBytes: 'WAYMARK_MAX_BACKLOG_BYTES',
+  maxInflightBytes: 'WAYMARK_MAX_INFLIGHT_BYTES',
   groupCommitMs: 'WAYMARK_GROUP_COMMIT_MS',
   loadIntervalMs: 'WAYMARK_LOAD_INTERVAL_MS',
   sessionTimeoutMinutes: 'WAYMARK_SESSION_TIMEOUT_MINUTES',
@@ -48,6 +51,7 @@ export const DEFAULTS: Config = {
   maxMessageBytes: 32 * 1024,
   maxBatchBytes: 4 * 1024 * 1024,
   maxBacklogBytes: 512 * 1024 * 1024,
+  maxInflightBytes: 64 * 1024 * 1024,
   groupCommitMs: 2,
   loadIntervalMs: 1000,
   sessionTimeoutMinutes: 30,
