@@ -3,6 +3,7 @@
  * options, WAYMARK_* environment variables, defaults. A bad value stops start-up with its name.
  */
 import { z } from 'zod';
+import { DEFAULT_QUERY_LIMITS, DEFAULT_SQL_LIMITS } from '../store/store.ts';
 
 const schema = z.object({
   dataDir: z.string().min(1),
@@ -23,6 +24,13 @@ const schema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits use it). */
   trustProxy: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()),
+  /** Every analysis query: time and memory limits (a runaway ends with a 422 naming the limit). */
+  queryTimeoutMs: z.coerce.number().int().positive(),
+  queryMaxMemoryBytes: z.coerce.number().int().min(64 * 1024 * 1024),
+  /** Users' SQL (`POST /api/v1/sql`, `waymark sql`): its own, smaller limits, and how many may run at once (429 beyond). */
+  sqlTimeoutMs: z.coerce.number().int().positive(),
+  sqlMaxMemoryBytes: z.coerce.number().int().min(64 * 1024 * 1024),
+  sqlMaxConcurrent: z.coerce.number().int().positive(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -41,6 +49,11 @@ const ENV: Record<keyof Config, string> = {
   sessionTimeoutMinutes: 'WAYMARK_SESSION_TIMEOUT_MINUTES',
   logLevel: 'WAYMARK_LOG_LEVEL',
   trustProxy: 'WAYMARK_TRUST_PROXY',
+  queryTimeoutMs: 'WAYMARK_QUERY_TIMEOUT_MS',
+  queryMaxMemoryBytes: 'WAYMARK_QUERY_MAX_MEMORY_BYTES',
+  sqlTimeoutMs: 'WAYMARK_SQL_TIMEOUT_MS',
+  sqlMaxMemoryBytes: 'WAYMARK_SQL_MAX_MEMORY_BYTES',
+  sqlMaxConcurrent: 'WAYMARK_SQL_MAX_CONCURRENT',
 };
 
 export const DEFAULTS: Config = {
@@ -57,6 +70,11 @@ export const DEFAULTS: Config = {
   sessionTimeoutMinutes: 30,
   logLevel: 'warn',
   trustProxy: false,
+  queryTimeoutMs: DEFAULT_QUERY_LIMITS.timeoutMs,
+  queryMaxMemoryBytes: DEFAULT_QUERY_LIMITS.maxMemoryBytes,
+  sqlTimeoutMs: DEFAULT_SQL_LIMITS.timeoutMs,
+  sqlMaxMemoryBytes: DEFAULT_SQL_LIMITS.maxMemoryBytes,
+  sqlMaxConcurrent: 2,
 };
 
 export class ConfigError extends Error {}

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { type ColumnSpec, type Query } from './dialect/dialect.ts';
 import { duckdbDialect } from './dialect/duckdb.ts';
-import { plainValue, type Row, type Store, StoreUnavailableError } from './store.ts';
+import { DEFAULT_QUERY_LIMITS, limitError, plainValue, type QueryLimits, type Row, type Store, StoreUnavailableError, type UntrustedQueryLimits } from './store.ts';
 
 function toQuery(q: Query | string): Query {
   return typeof q === 'string' ? { sql: q, params: {} } : q;
@@ -30,13 +30,16 @@ export class DuckDbStore implements Store {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly limits: QueryLimits,
   ) {}
 
-  static async open(path: string): Promise<DuckDbStore> {
+  static async open(path: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS): Promise<DuckDbStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      // DuckDB has no per-query memory limit: its buffer manager caps the whole instance, so one
+      // query can at most spill or fail instead of growing the process without bound.
+      instance = await DuckDBInstance.create(path, { memory_limit: `${Math.max(64, Math.floor(limits.maxMemoryBytes / 1024 ** 2))}MiB` });
     } catch (error) {
       const message = String((error as Error).message ?? error);
       if (/lock/i.test(message)) {
@@ -48,7 +51,7 @@ export class DuckDbStore implements Store {
       throw error;
     }
     const connection = await instance.connect();
-    return new DuckDbStore(instance, connection);
+    return new DuckDbStore(instance, connection, limits);
   }
 
   /**
@@ -56,12 +59,37 @@ export class DuckDbStore implements Store {
    * several series at once) run side by side instead of queueing behind one connection.
    */
   async query<T extends Row = Row>(query: Query | string): Promise<T[]> {
-    const q = toQuery(query);
+    return this.read<T>(toQuery(query), this.limits);
+  }
+
+  /**
+   * Users' SQL gets a connection of its own, like every read, and its own time limit. DuckDB's
+   * external access cannot be switched off per query (it is instance-wide and the loader reads
+   * spool files through it), so src/sql's allowlist is what keeps file and URL readers out.
+   */
+  async queryUntrusted(query: Query, limits: UntrustedQueryLimits): Promise<Row[]> {
+    const rows = await this.read(query, limits);
+    if (rows.length > limits.maxResultRows) throw limitError('rows', limits);
+    return rows;
+  }
+
+  /** DuckDB has no statement timeout setting: the connection is interrupted when time is up. */
+  private async read<T extends Row>(q: Query, limits: QueryLimits): Promise<T[]> {
     const connection = await this.instance.connect();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, limits.timeoutMs);
     try {
       const reader = await connection.runAndReadAll(q.sql, bindValues(q));
       return reader.getRowObjectsJS().map((r) => plainValue(r) as T);
+    } catch (error) {
+      if (timedOut) throw limitError('time', limits);
+      if (/Out of Memory Error/i.test(String((error as Error).message))) throw limitError('memory', limits);
+      throw error;
     } finally {
+      clearTimeout(timer);
       connection.closeSync();
     }
   }
