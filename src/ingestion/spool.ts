@@ -5,8 +5,12 @@
  * loads them into the store (see loader.ts); a segment is deleted only after its load committed.
  * Loading is idempotent (deduplicated by message id), so a crash at any point loses nothing and
  * duplicates nothing.
+ *
+ * Disk full: a group is acknowledged only once all its bytes are written and synced. A short
+ * write, ENOSPC or a failed sync cuts the segment back to its last synced length, so no torn or
+ * unacknowledged line is ever loaded, and every request of the group gets SpoolWriteError (503).
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -16,9 +20,17 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** The spool could not make a group durable; nothing of it is kept. */
+export class SpoolWriteError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`spool write failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
 export class Spool {
   private file: FileHandle | undefined;
   private currentPath: string | undefined;
+  /** Synced (acknowledged) bytes of the current segment: the length to cut back to on a failure. */
   private currentBytes = 0;
   private pending: Pending[] = [];
   private flushing = false;
@@ -26,6 +38,9 @@ export class Spool {
   private timer: NodeJS.Timeout | undefined;
   /** Bytes in segments that are not loaded yet (sealed + current). */
   backlogBytes = 0;
+  /** When the last write failed (0: never, or a later write succeeded). */
+  lastWriteErrorAt = 0;
+  lastWriteError: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -41,6 +56,10 @@ export class Spool {
       // Drop a torn last line (a write the crash interrupted was never acknowledged).
       const content = readFileSync(full);
       const end = content.lastIndexOf(0x0a) + 1;
+      if (end === 0) {
+        unlinkSync(full);
+        continue;
+      }
       if (end < content.length) truncateSync(full, end);
       this.backlogBytes += end;
       renameSync(full, full.replace(/\.open$/, '.ndjson'));
@@ -51,7 +70,7 @@ export class Spool {
     this.sequence = numbers.length ? Math.max(...numbers) + 1 : 0;
   }
 
-  /** Resolves once the lines are on disk. */
+  /** Resolves once the lines are on disk; rejects with SpoolWriteError when they could not all be. */
   append(lines: string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
     const data = Buffer.from(lines.join('\n') + '\n');
@@ -78,17 +97,48 @@ export class Spool {
     try {
       if (this.file === undefined) await this.openSegment();
       const data = group.length === 1 ? group[0]!.data : Buffer.concat(group.map((p) => p.data));
-      await this.file!.write(data);
+      await this.writeAll(data);
       await this.file!.datasync();
       this.currentBytes += data.length;
       this.backlogBytes += data.length;
+      this.lastWriteErrorAt = 0;
+      this.lastWriteError = undefined;
       for (const p of group) p.resolve();
     } catch (error) {
-      for (const p of group) p.reject(error);
+      this.lastWriteErrorAt = Date.now();
+      this.lastWriteError = (error as Error)?.message ?? String(error);
+      await this.cutBack();
+      const failure = new SpoolWriteError(error);
+      for (const p of group) p.reject(failure);
     } finally {
       this.flushing = false;
-      if (this.currentBytes >= this.maxSegmentBytes) await this.seal();
+      if (this.currentBytes >= this.maxSegmentBytes) await this.seal().catch(() => undefined);
       if (this.pending.length > 0) this.schedule();
+    }
+  }
+
+  /** write(2) may write less than asked (a filling disk): keep writing until all is written or it fails. */
+  private async writeAll(data: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await this.file!.write(data, offset, data.length - offset);
+      if (bytesWritten <= 0) throw new Error('write made no progress (disk full?)');
+      offset += bytesWritten;
+    }
+  }
+
+  /** Removes whatever a failed group left after the last synced byte. */
+  private async cutBack(): Promise<void> {
+    if (this.file === undefined) return;
+    try {
+      await this.file.truncate(this.currentBytes);
+      await this.file.datasync();
+    } catch {
+      // Even the truncate failed: close the segment; seal() cuts it by path, and so does start-up.
+      const file = this.file;
+      this.file = undefined;
+      await file.close().catch(() => undefined);
+      this.sealPath(this.currentPath!);
     }
   }
 
@@ -98,15 +148,29 @@ export class Spool {
     this.currentBytes = 0;
   }
 
+  /** Cuts a closed segment to its synced length and hands it to the loader. */
+  private sealPath(path: string): void {
+    try {
+      truncateSync(path, this.currentBytes);
+    } catch {
+      // left as .open: start-up recovery drops its torn tail
+      this.currentPath = undefined;
+      return;
+    }
+    this.currentPath = undefined;
+    // A segment whose every write failed holds nothing: nothing to load.
+    if (this.currentBytes === 0) return unlinkSync(path);
+    renameSync(path, path.replace(/\.open$/, '.ndjson'));
+  }
+
   /** Closes the current segment so the loader can take it. Called by the loader before each load. */
   async seal(): Promise<void> {
     if (this.file === undefined || this.flushing) return;
     const file = this.file;
     const path = this.currentPath!;
     this.file = undefined;
-    this.currentPath = undefined;
     await file.close();
-    renameSync(path, path.replace(/\.open$/, '.ndjson'));
+    this.sealPath(path);
   }
 
   sealedSegments(): string[] {

@@ -1,17 +1,19 @@
 /**
  * Call tracking: CallRail's webhook (POST /v1/calls/callrail?writeKey=…), signed with the
  * project's secret over the raw body, becomes a Call Completed message in the normal pipeline;
- * PUT /api/v1/calls/settings sets the secret and the signature header.
+ * PUT /api/v1/calls/settings sets the secret and the signature header. Admission (bytes in flight,
+ * backlog) and durability are collection's own: both go through ingest().
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CallRecordError, callToMessage } from '../../calls/callrail.ts';
 import { getCallTrackingSettings, setCallTrackingSettings } from '../../calls/settings.ts';
 import { verifySignature } from '../../calls/signature.ts';
-import { processMessages } from '../../ingestion/pipeline.ts';
+import { ingest } from '../../ingestion/ingest.ts';
 import { HttpError, requireProject, writeKeyOf } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
+import { admissionHook, refusal } from './collect.ts';
 
 const settingsBody = z.object({ secret: z.string().min(16), header: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/).optional() });
 
@@ -28,7 +30,7 @@ export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void 
     child.removeContentTypeParser('application/json');
     child.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    child.post('/v1/calls/callrail', async (request) => {
+    child.post('/v1/calls/callrail', { onRequest: admissionHook(ctx) }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const writeKey = writeKeyOf(request, undefined);
       const project = writeKey ? await ctx.projects.byWrite(writeKey) : undefined;
@@ -51,15 +53,14 @@ export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void 
         if (e instanceof CallRecordError) throw new HttpError(400, e.message);
         throw e;
       }
-      const outcome = processMessages(project.id, [message], 'track', undefined, new Date(), ctx.config.maxMessageBytes);
-      if (outcome.rejected.length > 0) throw new HttpError(outcome.rejected[0]!.status, `${outcome.rejected[0]!.field}: ${outcome.rejected[0]!.message}`);
+      let outcome;
       try {
-        await ctx.spool.append(outcome.rows.map((r) => JSON.stringify(r)));
+        outcome = await ingest(ctx, project, [message], { endpointType: 'track' });
       } catch (error) {
-        request.log.error({ err: error }, 'spool write failed');
-        throw new HttpError(503, 'the call could not be written durably; retry later');
+        throw refusal(error, reply);
       }
-      return { success: true, accepted: outcome.rows.length, messageId: message.messageId };
+      if (outcome.rejected.length > 0) throw new HttpError(outcome.rejected[0]!.status, `${outcome.rejected[0]!.field}: ${outcome.rejected[0]!.message}`);
+      return { success: true, accepted: outcome.accepted, messageId: message.messageId };
     });
   });
 }

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageType } from '../../ingestion/message.ts';
-import { messagesOf, processMessages } from '../../ingestion/pipeline.ts';
+import { admitBody, ingest, IngestRefused } from '../../ingestion/ingest.ts';
+import { messagesOf } from '../../ingestion/pipeline.ts';
 import { HttpError, writeKeyOf } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 
@@ -27,6 +28,31 @@ const ENDPOINTS: Record<string, MessageType | 'batch'> = {
   a: 'alias',
 };
 
+/**
+ * Runs before the body is read: reserve its bytes or answer 429 at once, so a burst of large
+ * batches cannot hold more than maxInflightBytes in memory. The reservation ends with the response.
+ */
+export function admissionHook(ctx: AppContext) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const release = admitBody(ctx, request.headers as { 'content-length'?: string; 'content-encoding'?: string });
+    if (!release) {
+      reply.header('Retry-After', '1').code(429).send({ success: false, error: 'too many bytes in flight; retry shortly' });
+      return;
+    }
+    reply.raw.once('close', release);
+    done();
+  };
+}
+
+/** An IngestRefused as the HTTP answer clients know to retry. */
+export function refusal(error: unknown, reply: FastifyReply): HttpError {
+  if (error instanceof IngestRefused) {
+    reply.header('Retry-After', String(error.retryAfterSeconds));
+    return new HttpError(error.status, error.message);
+  }
+  throw error;
+}
+
 export function registerCollectRoutes(app: FastifyInstance, ctx: AppContext): void {
   const handle = (endpointType: MessageType | 'batch') => async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body;
@@ -35,39 +61,29 @@ export function registerCollectRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (!writeKey) throw new HttpError(401, 'missing write key: send it as the Basic auth username or as writeKey in the body');
     const project = await ctx.projects.byWrite(writeKey);
     if (!project) throw new HttpError(401, 'unknown write key');
-
-    if (ctx.spool.backlogBytes > ctx.config.maxBacklogBytes) {
-      // The store is behind: tell clients to back off rather than grow the spool without bound.
-      const storeDown = ctx.loader.lastError !== undefined;
-      reply.header('Retry-After', storeDown ? '30' : '5');
-      throw new HttpError(storeDown ? 503 : 429, storeDown ? 'the store is unavailable; retry later' : 'ingestion is behind; retry later');
-    }
-
     const extracted = messagesOf(body as Record<string, unknown>, endpointType);
     if ('error' in extracted) throw new HttpError(400, extracted.error, { field: 'batch' });
-    const receivedAt = new Date();
-    const outcome = processMessages(project.id, extracted.messages, endpointType, extracted.sentAt, receivedAt, ctx.config.maxMessageBytes);
+    let outcome;
     try {
-      await ctx.spool.append(outcome.rows.map((r) => JSON.stringify(r)));
+      outcome = await ingest(ctx, project, extracted.messages, { endpointType, sentAt: extracted.sentAt });
     } catch (error) {
-      request.log.error({ err: error }, 'spool write failed');
-      reply.header('Retry-After', '10');
-      throw new HttpError(503, 'events could not be written durably; nothing from this request was accepted');
+      throw refusal(error, reply);
     }
     if (outcome.rejected.length > 0) {
       const first = outcome.rejected[0]!;
       return reply.code(first.status).send({
         success: false,
-        accepted: outcome.rows.length,
+        accepted: outcome.accepted,
         error: `message ${first.index}: ${first.field}: ${first.message}`,
         rejected: outcome.rejected,
       });
     }
-    return { success: true, accepted: outcome.rows.length };
+    return { success: true, accepted: outcome.accepted };
   };
 
-  for (const [name, type] of Object.entries(ENDPOINTS)) app.post(`/v1/${name}`, handle(type));
-  app.post('/beacon/v1/batch', handle('batch'));
+  const onRequest = admissionHook(ctx);
+  for (const [name, type] of Object.entries(ENDPOINTS)) app.post(`/v1/${name}`, { onRequest }, handle(type));
+  app.post('/beacon/v1/batch', { onRequest }, handle('batch'));
 
   app.get<{ Params: { writeKey: string } }>('/v1/projects/:writeKey/settings', async (request) => {
     const project = await ctx.projects.byWrite(request.params.writeKey);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createProject, listProjects, updateProjectSettings } from '../../projects/projects.ts';
+import { bytesInFlight } from '../../ingestion/ingest.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../admin.ts';
@@ -14,9 +15,13 @@ const settingsBody = z.object({
 });
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // Healthy means events flow: the store answers and the loader is not stuck. Dead letters are
+  // reported, not unhealthy: the loader set them aside and went on.
   app.get('/health', async (_request, reply) => {
-    const ok = await ctx.store.ping();
-    return reply.code(ok ? 200 : 503).send({ ok, store: ctx.store.kind, backlogBytes: ctx.spool.backlogBytes });
+    const storeOk = await ctx.store.ping();
+    const loader = ctx.loader.status();
+    const ok = storeOk && loader.state !== 'failing';
+    return reply.code(ok ? 200 : 503).send({ ok, store: ctx.store.kind, storeOk, backlogBytes: loader.backlogBytes, inflightBytes: bytesInFlight(ctx.spool), loader });
   });
 
   /** Loads spooled events into the store now (tests and imports want read-your-writes). */

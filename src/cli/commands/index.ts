@@ -17,6 +17,7 @@ import { registerFunnelCommands } from './funnel.ts';
 import { registerKpiCommands } from './kpis.ts';
 import { registerFeedbackCommands } from './feedback.ts';
 import { registerPredictionCommands } from './predictions.ts';
+import { registerStatusCommand } from './status.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerKpiCommands(program);
   registerFeedbackCommands(program);
   registerPredictionCommands(program);
+  registerStatusCommand(program);
 }
