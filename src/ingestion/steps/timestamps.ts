@@ -34,8 +34,12 @@ export function correctTimestamp(
   const clientField = message.originalTimestamp !== undefined && message.originalTimestamp !== null ? 'originalTimestamp' : 'timestamp';
   const client = parseClientTime(message[clientField], clientField);
   if (!client.ok) return client;
-  const sentAtField = message.sentAt !== undefined && message.sentAt !== null ? 'sentAt' : 'batch sentAt';
-  const sent = parseClientTime(message.sentAt ?? batchSentAt, sentAtField);
+  const own = message.sentAt !== undefined && message.sentAt !== null;
+  const sentAtField = own ? 'sentAt' : 'batch sentAt';
+  let sent = parseClientTime(own ? message.sentAt : batchSentAt, sentAtField);
+  // A batch's sentAt belongs to every message in it: an unusable one means no skew correction,
+  // not the loss of the whole batch. A message's own bad sentAt costs that message only.
+  if (!sent.ok && !own) sent = { ok: true, value: undefined };
   if (!sent.ok) return sent;
   const now = receivedAt.getTime();
   let t: number;
