@@ -176,6 +176,9 @@ describeEachStore('paths', (ctx) => {
   it('builds an acyclic Sankey: every link goes one depth forward between existing nodes', async () => {
     for (const input of [{ steps: 5 }, { end: 'Order Completed', steps: 5 }, { start: 'Product Viewed', steps: 5, unit: 'person' as const }]) {
       const r = await run(input);
+      // An empty result would pass every check below, so the graph must first have steps to check.
+      assert.ok(r.nodes.length >= 3, `${JSON.stringify(input)} gives ${r.nodes.length} nodes`);
+      assert.ok(r.links.length >= 2, `${JSON.stringify(input)} gives ${r.links.length} links`);
       const ids = new Set(r.nodes.map((n) => n.id));
       assert.equal(ids.size, r.nodes.length);
       for (const l of r.links) {
