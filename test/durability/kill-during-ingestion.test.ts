@@ -3,34 +3,9 @@
  * same data folder, and every acknowledged event is there exactly once.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { it } from 'node:test';
 import { tempDir } from '../support/stores.ts';
-
-const bin = new URL('../../bin/waymark.js', import.meta.url).pathname;
-
-function startProcess(dataDir: string, port: number): Promise<{ child: ChildProcess; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '--data', dataDir, 'start', '--port', String(port)], {
-      env: { ...process.env, WAYMARK_LOAD_INTERVAL_MS: '100' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
-    child.stdout!.on('data', (d) => {
-      output += d;
-      if (output.includes('Waymark is running')) {
-        // the banner is written in one piece; wait a tick for the key lines
-        setTimeout(() => {
-          clearTimeout(timer);
-          resolve({ child, output });
-        }, 50);
-      }
-    });
-    child.stderr!.on('data', (d) => (output += d));
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${output}`)));
-  });
-}
+import { startProcess } from './process.ts';
 
 it('keeps every acknowledged event exactly once across a SIGKILL', { timeout: 120_000 }, async () => {
   const dataDir = tempDir();
