@@ -30,6 +30,7 @@ import { funnelInputSchema, funnelUnitsSql, prepareFunnel } from './funnel.ts';
 import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from '../scope/scope.ts';
 import { chiSquareSf, logFactorial } from '../stats/distributions.ts';
 import { benjaminiHochberg } from '../experiments/stats/corrections.ts';
+import { defineAnalysis } from '../registry/define.ts';
 
 export const dropOffInputSchema = z.object({
   funnel: funnelInputSchema,
@@ -243,3 +244,13 @@ FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
     note: CORRELATION_NOTE,
   };
 }
+
+export const dropOffDriversAnalysis = defineAnalysis({
+  id: 'funnel-drivers',
+  command: 'funnel drivers',
+  path: '/api/v1/funnels/drivers',
+  summary: 'Drop-off drivers of a funnel step (correlation)',
+  access: 'read',
+  input: dropOffInputSchema,
+  run: ({ store, scope }, input) => computeDropOffDrivers(store, scope, input),
+});

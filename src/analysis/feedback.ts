@@ -21,6 +21,8 @@
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
+import { z } from 'zod';
 
 export const FEEDBACK_THEMES: ReadonlyArray<{ theme: string; pattern: string }> = [
   { theme: 'delivery', pattern: String.raw`\b(deliver\w*|shipping|shipped|ship|arriv\w*|late|courier|carrier|parcel|package|tracking|dispatch\w*)\b` },
@@ -258,3 +260,15 @@ export function countNgrams(comments: Array<{ text: string; n: number }>): Array
     .filter((g) => g.words === 1 || g.count >= 2)
     .sort((a, b) => b.count - a.count || b.words - a.words || a.phrase.localeCompare(b.phrase));
 }
+
+export const feedbackAnalysis = defineAnalysis({
+  id: 'feedback',
+  path: '/api/v1/feedback',
+  summary: 'Feedback by stage and touchpoint, themes and sentiment',
+  access: 'read',
+  input: z.object({
+    examples: z.number().int().min(0).max(50).optional(),
+    phrases: z.number().int().min(0).max(200).optional(),
+  }),
+  run: ({ store, scope }, input) => computeFeedback(store, scope, input),
+});

@@ -35,6 +35,7 @@ import { z } from 'zod';
 import { ident, QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { type AnalysisScope, ScopeError, scopedEvents, segmentPersonsSql, type Segment } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
 
 export const stepFilterSchema = z.object({
   property: z.string().min(1),
@@ -503,3 +504,12 @@ FROM (${units}) AS u GROUP BY period ORDER BY period`),
   }
   return result;
 }
+
+export const funnelAnalysis = defineAnalysis({
+  id: 'funnel',
+  path: '/api/v1/funnels',
+  summary: 'Funnel conversion, drop-off and time to convert',
+  access: 'read',
+  input: funnelInputSchema,
+  run: ({ store, scope }, input) => computeFunnel(store, scope, input),
+});

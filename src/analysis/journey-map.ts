@@ -28,9 +28,12 @@ import { resolveJourney } from '../journeys/journeys.ts';
 import { minNullable, stageEntriesSql, touchChannelSql, touchpointLabel } from '../journeys/stage-sql.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { type AnalysisScope, ORDER_EVENT, SURVEY_EVENT, scopeInputSchema, scopedEvents } from '../scope/scope.ts';
+import { type AnalysisScope, ORDER_EVENT, ScopeError, SURVEY_EVENT, scopeInputSchema, scopedEvents } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
+import { JourneyNotFoundError } from '../journeys/journeys.ts';
 
 export const journeyMapInputSchema = scopeInputSchema.extend({ journeyId: z.string().min(1).optional() });
+const journeyMapFields = z.object({ journeyId: z.string().min(1).optional() });
 
 export const POSITIVE_WORDS = ['easy', 'great', 'love', 'loved', 'helpful', 'fast', 'quick', 'excellent', 'amazing', 'perfect', 'happy', 'recommend', 'friendly', 'smooth', 'best'];
 export const NEGATIVE_WORDS = ['late', 'fail', 'failed', 'failing', 'damaged', 'broken', 'never', 'poor', 'bad', 'terrible', 'worst', 'slow', 'rude', 'wrong', 'missing', 'disappointed', 'too long', 'could not', 'cannot'];
@@ -364,3 +367,19 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
     leaks,
   };
 }
+
+export const journeyMapAnalysis = defineAnalysis({
+  id: 'journey-map',
+  path: '/api/v1/journeys/map',
+  summary: 'Journey map: stage × touchpoint grid, flows, leaks',
+  access: 'read',
+  input: journeyMapFields,
+  run: async ({ store, scope }, input) => {
+    try {
+      return await computeJourneyMap(store, scope, { journeyId: input.journeyId });
+    } catch (error) {
+      if (error instanceof JourneyNotFoundError) throw new ScopeError(`journeyId: ${error.message}`);
+      throw error;
+    }
+  },
+});

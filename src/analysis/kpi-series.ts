@@ -25,6 +25,8 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { ORDER_COND, TOUCH_COND, UNASSIGNED_CHANNEL, firstChannelExpr, sessionChannelCtes } from './kpis.ts';
 import { ORDER_EVENT, SURVEY_EVENT, ScopeError, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
+import { z } from 'zod';
 
 export const KPI_SERIES_METRICS = [
   'visitors',
@@ -220,3 +222,17 @@ FROM (
   const rows = await store.query(q.build(`WITH ${ctes.join(',\n')}\n${select}${d.querySuffix}`));
   return rows.map((r) => ({ unit: String(r.unit_key ?? ''), bucket: String(r.bucket_key), num: Number(r.num ?? 0), den: Number(r.den ?? 0) }));
 }
+
+export const kpiSeriesAnalysis = defineAnalysis({
+  id: 'kpi-series',
+  command: 'kpis series',
+  path: '/api/v1/kpis/series',
+  summary: 'A KPI as a time series, optionally per channel or region',
+  access: 'read',
+  input: z.object({
+    metric: z.enum(KPI_SERIES_METRICS),
+    interval: z.enum(['day', 'week', 'month']).default('day'),
+    by: z.enum(['channel', 'region']).optional(),
+  }),
+  run: ({ store, scope }, input) => computeKpiSeries(store, scope, input),
+});

@@ -36,6 +36,8 @@
 import { QueryBuilder, type Dialect } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
+import { z } from 'zod';
 
 export const UNASSIGNED_CHANNEL = 'Unassigned';
 
@@ -315,3 +317,11 @@ export function compare(value: number | null, previous: number | null): KpiValue
   return { value, previous, change, changeRelative: change !== null && previous ? change / previous : null };
 }
 
+export const kpisAnalysis = defineAnalysis({
+  id: 'kpis',
+  path: '/api/v1/kpis',
+  summary: 'KPIs with the previous period, overall and per channel',
+  access: 'read',
+  input: z.object({}),
+  run: ({ store, scope }) => computeKpis(store, scope),
+});

@@ -28,6 +28,7 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { cleanLabelSql, cleaningRuleSchema, validateCleaningRules } from './path-cleaning.ts';
 import { type AnalysisScope, ScopeError, scopedEvents } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
 
 export const OTHER_LABEL = 'Other';
 
@@ -278,3 +279,12 @@ export async function computePaths(store: Store, scope: AnalysisScope, input: Pa
     topPaths,
   };
 }
+
+export const pathsAnalysis = defineAnalysis({
+  id: 'paths',
+  path: '/api/v1/paths',
+  summary: 'Paths from, to or between events (Sankey nodes and links)',
+  access: 'read',
+  input: pathsInputSchema,
+  run: ({ store, scope }, input) => computePaths(store, scope, input),
+});

@@ -30,6 +30,7 @@ import { listDocuments } from '../store/documents.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { type AnalysisScope, ORDER_EVENT, type Segment, ScopeError, scopedEvents, segmentPersonsSql } from '../scope/scope.ts';
+import { defineAnalysis } from '../registry/define.ts';
 
 export const retentionInputSchema = z.object({
   cohortEvent: z.string().min(1),
@@ -225,3 +226,13 @@ export async function computeRetention(store: Store, scope: AnalysisScope, input
   }
   return result;
 }
+
+export const retentionAnalysis = defineAnalysis({
+  id: 'retention',
+  path: '/api/v1/retention',
+  summary: 'Cohort retention',
+  access: 'read',
+  input: retentionInputSchema,
+  defaultPeriod: 'all',
+  run: ({ store, scope }, input) => computeRetention(store, scope, input),
+});

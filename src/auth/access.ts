@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../api/auth.ts';
 import type { AppContext } from '../api/context.ts';
 import { listProjects, type Project } from '../projects/projects.ts';
+import { ANALYSES } from '../registry/analyses.ts';
 import { parseCookies, SESSION_COOKIE, sessionUser } from './sessions.ts';
 import type { User } from './users.ts';
 
@@ -16,14 +17,16 @@ import type { User } from './users.ts';
  * unless it is added here on purpose.
  */
 const READ_POSTS = [
-  /^\/api\/v1\/(funnels|funnels\/drivers|paths|retention|kpis|kpis\/series|feedback|journeys\/map|attribution|attribution\/compare|roi|roi\/marginal|predictions\/clv|sql|flush)\/?$/,
+  /^\/api\/v1\/(sql|flush)\/?$/,
   /^\/api\/v1\/auth\/(login|logout)\/?$/,
 ];
+/** Registered analyses declared `access: 'read'` (the registry is the allowlist for analyses). */
+const READ_ANALYSIS_PATHS = new Set(ANALYSES.filter((a) => a.access === 'read').map((a) => a.path));
 
 export function isWriteRequest(method: string, url: string): boolean {
   const path = url.split('?')[0]!;
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
-  if (method === 'POST') return !READ_POSTS.some((r) => r.test(path));
+  if (method === 'POST') return !(READ_ANALYSIS_PATHS.has(path.replace(/\/$/, '')) || READ_POSTS.some((r) => r.test(path)));
   return true;
 }
 

@@ -3,10 +3,11 @@
  * project's data range that a missing --from or --to defaults to.
  */
 import type { Command } from 'commander';
-import { projectDataRange, resolveScope, resolveScopeWithDefaultRange, type AnalysisScope, type ScopeInput } from '../scope/scope.ts';
-import type { Project } from '../projects/projects.ts';
+import { projectDataRange, resolveScope, type AnalysisScope } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
-import { callServer, CliError, list, runAnalysis, type GlobalOptions } from './target.ts';
+import { ANALYSES } from '../registry/analyses.ts';
+import { runRegisteredAnalysis } from './analysis-command.ts';
+import { callServer, CliError, list, type GlobalOptions } from './target.ts';
 
 export interface ScopeOptions {
   from?: string;
@@ -61,46 +62,23 @@ export async function resolveFields(store: Store, projectId: string, fields: Sco
 }
 
 /**
- * `runAnalysis` for a command with scope options: `body` builds the request from the scope
- * fields (range defaulted on the server's data or the local store's), `local` computes it.
+ * Runs the registered analysis behind `route` with the command's scope options and the fields
+ * `body` adds: on the data folder, or through the server with --server. A bound not given follows
+ * the registry's one default rule on both paths.
  */
 export async function runScopedAnalysis<B extends object, T>(
   opts: GlobalOptions,
   o: ScopeOptions,
   route: string,
-  body: (fields: ScopeFields) => B,
-  local: (store: Store, project: Project, body: B) => Promise<T>,
+  body: (fields: ReturnType<typeof optionalScopeFields>) => B,
   render?: (result: T) => string,
 ): Promise<void> {
-  const serverBody = opts.server ? body(await scopeFields(opts, o)) : {};
-  await runAnalysis(opts, route, serverBody, async (store, project) => local(store, project, body(await scopeFields(opts, o, store, project.id))), render);
+  const analysis = ANALYSES.find((a) => a.path === route);
+  if (!analysis) throw new Error(`no registered analysis at ${route}`);
+  await runRegisteredAnalysis(opts, analysis, body(optionalScopeFields(o)) as Record<string, unknown>, render);
 }
 
-/** Scope fields for routes that default a missing bound to the data range themselves. */
+/** Scope fields for the request body; a missing bound is left to the registry's default rule. */
 export function optionalScopeFields(o: ScopeOptions): { from?: string; to?: string; channels?: string[]; persona?: string } {
   return { from: o.from, to: o.to, channels: list(o.channels), persona: o.persona };
-}
-
-/**
- * `runAnalysis` for a route whose body schema leaves from/to optional: locally the same schema
- * reads the body and a missing bound becomes the project's data range, as on the server.
- */
-export async function runWithDefaultRange<I extends Omit<ScopeInput, 'from' | 'to'> & { from?: Date; to?: Date }, T>(
-  opts: GlobalOptions,
-  route: string,
-  schema: { parse(body: unknown): I },
-  body: Record<string, unknown>,
-  compute: (store: Store, scope: AnalysisScope, input: I) => Promise<T>,
-  render?: (result: T) => string,
-): Promise<void> {
-  await runAnalysis(
-    opts,
-    route,
-    body,
-    async (store, project) => {
-      const input = schema.parse(body);
-      return compute(store, await resolveScopeWithDefaultRange(store, project.id, input), input);
-    },
-    render,
-  );
 }

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import { compressRows, conditionalExpectedPurchases, fitBgNbd, probabilityAlive, type RfmRow } from './bg-nbd.ts';
 import { conditionalExpectedAverageProfit, discountedExpectedPurchases, fitGammaGamma } from './gamma-gamma.ts';
 import { DAY_MS, summarizeCustomers, type BuyerSummary } from './customer-summary.ts';
+import { defineAnalysis } from '../registry/define.ts';
 
 export const predictionInputSchema = z.object({
   horizonDays: z.number().int().min(1).max(3650).default(365),
@@ -244,3 +245,13 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
   };
 }
 
+export const clvAnalysis = defineAnalysis({
+  id: 'predict-clv',
+  command: 'predict clv',
+  path: '/api/v1/predictions/clv',
+  summary: 'Customer lifetime value and churn risk (BG/NBD + Gamma-Gamma) with a holdout check',
+  access: 'read',
+  input: predictionInputSchema,
+  defaultPeriod: 'all',
+  run: ({ store, scope }, input) => predictCustomers(store, scope, input),
+});

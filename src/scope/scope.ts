@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
+import { defaultRange, type DefaultPeriod } from './defaults.ts';
 
 /** One rule of a segment: a condition on a person's traits or behaviour. */
 export const segmentRuleSchema = z.discriminatedUnion('kind', [
@@ -140,6 +141,27 @@ export async function projectDataRange(
 
 /** Scope fields with from/to optional: a missing bound defaults to the project's data range. */
 export const optionalRangeScopeSchema = scopeInputSchema.extend({ from: z.coerce.date().optional(), to: z.coerce.date().optional() });
+
+/**
+ * The one default rule: a missing bound comes from the analysis's default period over the
+ * project's data (`scope/defaults.ts`).
+ */
+export async function resolveScopeWithDefaults(
+  store: Store,
+  projectId: string,
+  input: z.output<typeof optionalRangeScopeSchema>,
+  period: DefaultPeriod,
+): Promise<AnalysisScope> {
+  let { from, to } = input;
+  if (!from || !to) {
+    // A project without events gets a range that is valid and empty.
+    const data = (await projectDataRange(store, projectId)) ?? { from: new Date(0), to: new Date() };
+    const range = defaultRange(period, to && !from ? { from: data.from, to } : data);
+    from ??= range.from;
+    to ??= range.to;
+  }
+  return resolveScope(store, projectId, { ...input, from, to });
+}
 
 export async function resolveScopeWithDefaultRange(
   store: Store,

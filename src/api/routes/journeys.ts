@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { computeJourneyMap, journeyMapInputSchema } from '../../analysis/journey-map.ts';
-import { resolveScope, ScopeError } from '../../scope/scope.ts';
 import { DEFAULT_JOURNEY } from '../../journeys/definition.ts';
 import { availableJourneys, deleteJourney, JourneyNotFoundError, resolveJourney, saveJourney } from '../../journeys/journeys.ts';
 import { HttpError, requireProject } from '../auth.ts';
@@ -42,17 +40,5 @@ export function registerJourneyRoutes(app: FastifyInstance, ctx: AppContext): vo
     const { id } = request.params as { id: string };
     if (!(await deleteJourney(ctx.store, project.id, id))) throw new HttpError(404, `no journey "${id}"`);
     return reply.code(204).send();
-  });
-
-  app.post('/api/v1/journeys/map', doc('Journey map: stage × touchpoint grid, flows, leaks', journeyMapInputSchema), async (request) => {
-    const project = await requireProject(request, ctx);
-    const input = journeyMapInputSchema.parse(request.body);
-    const scope = await resolveScope(ctx.store, project.id, input);
-    try {
-      return await computeJourneyMap(ctx.store, scope, { journeyId: input.journeyId });
-    } catch (error) {
-      if (error instanceof JourneyNotFoundError) throw new ScopeError(`journeyId: ${error.message}`);
-      throw error;
-    }
   });
 }

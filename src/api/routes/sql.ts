@@ -11,7 +11,8 @@ export function registerSqlRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/v1/sql', doc('Read-only SQL over one project', body), async (request) => {
     const project = await requireProject(request, ctx);
     const input = body.parse(request.body);
-    const rows = await runUserSql(ctx.store, project.id, input.sql, input.limit);
+    const { sqlTimeoutMs: timeoutMs, sqlMaxMemoryBytes: maxMemoryBytes, sqlMaxConcurrent: maxConcurrent } = ctx.config;
+    const rows = await runUserSql(ctx.store, project.id, input.sql, { limit: input.limit, limits: { timeoutMs, maxMemoryBytes }, maxConcurrent });
     return { rows };
   });
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { attributeFromPathsFile, toCliJson } from '../../attribution/cli-paths.ts';
-import { compareAttributionModels, computeAttribution, type AttributionReport, type ModelComparisonReport } from '../../attribution/attribution-report.ts';
+import { type AttributionReport, type ModelComparisonReport } from '../../attribution/attribution-report.ts';
 import { GRANULARITIES, type Granularity } from '../../attribution/journeys.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
-import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, print } from '../target.ts';
 
 export interface AttributionCommandOptions extends ScopeOptions {
@@ -74,9 +74,9 @@ export function registerAttributionCommands(program: Command): void {
     }
     const journey = { granularity: granularityOf(o.by), lookbackDays: Number(o.lookback), conversionEvent: o.event, options };
     if (o.compare) {
-      await runScopedAnalysis(opts, o, '/api/v1/attribution/compare', (scope) => ({ ...scope, ...journey }), async (store, project, body) => compareAttributionModels(store, await resolveFields(store, project.id, body), journey), renderComparison);
+      await runScopedAnalysis(opts, o, '/api/v1/attribution/compare', (scope) => ({ ...scope, ...journey }), renderComparison);
       return;
     }
-    await runScopedAnalysis(opts, o, '/api/v1/attribution', (scope) => ({ ...scope, ...journey, model: o.model }), async (store, project, body) => computeAttribution(store, await resolveFields(store, project.id, body), { ...journey, model: o.model }), renderReport);
+    await runScopedAnalysis(opts, o, '/api/v1/attribution', (scope) => ({ ...scope, ...journey, model: o.model }), renderReport);
   });
 }

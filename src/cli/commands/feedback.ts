@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { computeFeedback, type FeedbackReport, type ScoreSummary } from '../../analysis/feedback.ts';
-import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { type FeedbackReport, type ScoreSummary } from '../../analysis/feedback.ts';
+import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { globalOptions } from '../target.ts';
 
 function scores(s: ScoreSummary): string {
@@ -31,7 +31,6 @@ export function registerFeedbackCommands(program: Command): void {
         o,
         '/api/v1/feedback',
         (scope) => scope,
-        async (store, project, body) => computeFeedback(store, await resolveFields(store, project.id, body)),
         render,
       );
     },

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { computeDropOffDrivers, type DropOffDriversResult } from '../../analysis/drop-off-drivers.ts';
-import { BREAKDOWN_COLUMNS, computeFunnel, type FunnelBreakdown, type FunnelResult } from '../../analysis/funnel.ts';
-import { resolveScope } from '../../scope/scope.ts';
-import { driversBodySchema, funnelBodySchema } from '../../api/routes/funnels.ts';
+import { type DropOffDriversResult } from '../../analysis/drop-off-drivers.ts';
+import { BREAKDOWN_COLUMNS, type FunnelBreakdown, type FunnelResult } from '../../analysis/funnel.ts';
 import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, list, parseDuration } from '../target.ts';
 
@@ -96,10 +94,6 @@ async function runDrivers(o: FunnelCommandOptions, command: Command): Promise<vo
     o,
     '/api/v1/funnels/drivers',
     (scope) => ({ ...scope, funnel: funnelFields(o), step: Number(o.step), properties: list(o.properties) ?? [], minPersons: Number(o.minPersons) }),
-    async (store, project, raw) => {
-      const body = driversBodySchema.parse(raw);
-      return computeDropOffDrivers(store, await resolveScope(store, project.id, body), body);
-    },
     renderDrivers,
   );
 }
@@ -123,10 +117,6 @@ export function registerFunnelCommands(program: Command): void {
       o,
       '/api/v1/funnels',
       (scope) => ({ ...scope, ...funnelFields(o) }),
-      async (store, project, raw) => {
-        const body = funnelBodySchema.parse(raw);
-        return computeFunnel(store, await resolveScope(store, project.id, body), body);
-      },
       renderFunnel,
     );
   });

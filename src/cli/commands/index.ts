@@ -1,5 +1,6 @@
 /** Every CLI command, registered in one place. Add a line per feature. */
 import type { Command } from 'commander';
+import { registerDerivedAnalysisCommands } from '../analysis-command.ts';
 import { registerImportCommand } from './import.ts';
 import { registerProjectCommands } from './projects.ts';
 import { registerServerCommands } from './server.ts';
@@ -38,4 +39,6 @@ export function registerCommands(program: Command): void {
   registerFeedbackCommands(program);
   registerPredictionCommands(program);
   registerStatusCommand(program);
+  // Registered analyses without a hand-written command above get one derived from their input.
+  registerDerivedAnalysisCommands(program);
 }

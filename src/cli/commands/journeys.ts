@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { computeJourneyMap, type JourneyMap } from '../../analysis/journey-map.ts';
+import { type JourneyMap } from '../../analysis/journey-map.ts';
 import type { Journey } from '../../journeys/definition.ts';
 import { availableJourneys, resolveJourney, saveJourney } from '../../journeys/journeys.ts';
-import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, print, runOn } from '../target.ts';
 
 const pct = (x: number | null) => (x === null ? '   –  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
@@ -68,7 +68,6 @@ export function registerJourneyCommands(program: Command): void {
       o,
       '/api/v1/journeys/map',
       (scope) => ({ ...scope, journeyId: o.journey }),
-      async (store, project, body) => computeJourneyMap(store, await resolveFields(store, project.id, body), { journeyId: body.journeyId }),
       renderMap,
     );
   });

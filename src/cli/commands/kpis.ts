@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { KPI_SERIES_METRICS, computeKpiSeries, type KpiSeries, type KpiSeriesMetric } from '../../analysis/kpi-series.ts';
-import { KPI_NAMES, computeKpis, type KpiReport, type KpiSet } from '../../analysis/kpis.ts';
-import { addScopeOptions, resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { KPI_SERIES_METRICS, type KpiSeries, type KpiSeriesMetric } from '../../analysis/kpi-series.ts';
+import { KPI_NAMES, type KpiReport, type KpiSet } from '../../analysis/kpis.ts';
+import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions } from '../target.ts';
 
 interface KpiCommandOptions extends ScopeOptions {
@@ -61,7 +61,6 @@ export function registerKpiCommands(program: Command): void {
           o,
           '/api/v1/kpis/series',
           (scope) => ({ ...scope, ...options }),
-          async (store, project, body) => computeKpiSeries(store, await resolveFields(store, project.id, body), options),
           renderSeries,
         );
         return;
@@ -71,7 +70,6 @@ export function registerKpiCommands(program: Command): void {
         o,
         '/api/v1/kpis',
         (scope) => scope,
-        async (store, project, body) => computeKpis(store, await resolveFields(store, project.id, body)),
         renderReport(Boolean(o.byChannel)),
       );
     });

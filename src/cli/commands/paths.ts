@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { parseCleaningRule } from '../../analysis/path-cleaning.ts';
-import { computePaths, pathsInputSchema, type PathsResult } from '../../analysis/paths.ts';
-import { optionalRangeScopeSchema } from '../../scope/scope.ts';
-import { addScopeOptions, optionalScopeFields, runWithDefaultRange, type ScopeOptions } from '../options.ts';
+import { type PathsResult } from '../../analysis/paths.ts';
+import { addScopeOptions, optionalScopeFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { globalOptions } from '../target.ts';
 
-const bodySchema = optionalRangeScopeSchema.extend(pathsInputSchema.shape);
 
 interface PathsCommandOptions extends ScopeOptions {
   start?: string;
@@ -67,6 +65,6 @@ export function registerPathsCommands(program: Command): void {
       maxNodesPerStep: o.maxNodes === undefined ? undefined : Number(o.maxNodes),
       topPaths: Number(o.top),
     };
-    await runWithDefaultRange(globalOptions(command), '/api/v1/paths', bodySchema, body, computePaths, render);
+    await runScopedAnalysis(globalOptions(command), o, '/api/v1/paths', () => body, render);
   });
 }

@@ -1,8 +1,7 @@
+import { runScopedAnalysis } from '../options.ts';
 import type { Command } from 'commander';
-import { resolveScopeWithDefaultRange } from '../../scope/scope.ts';
-import { clvBodySchema } from '../../api/routes/predictions.ts';
-import { predictCustomers, type CustomerPrediction, type PredictionResult } from '../../predictions/predict-customers.ts';
-import { globalOptions, list, runAnalysis } from '../target.ts';
+import { type CustomerPrediction, type PredictionResult } from '../../predictions/predict-customers.ts';
+import { globalOptions, list } from '../target.ts';
 
 interface ClvCommandOptions {
   horizon: string;
@@ -68,15 +67,6 @@ export function registerPredictionCommands(program: Command): void {
         calibrationEnd: o.calibrationEnd,
         top: Number(o.top),
       };
-      await runAnalysis(
-        globalOptions(command),
-        '/api/v1/predictions/clv',
-        body,
-        async (store, project) => {
-          const input = clvBodySchema.parse(body);
-          return predictCustomers(store, await resolveScopeWithDefaultRange(store, project.id, input), input);
-        },
-        render,
-      );
+      await runScopedAnalysis(globalOptions(command), o, '/api/v1/predictions/clv', () => body, render);
     });
 }

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { computeRetention, retentionInputSchema, type RetentionResult } from '../../analysis/retention.ts';
-import { optionalRangeScopeSchema } from '../../scope/scope.ts';
-import { addScopeOptions, optionalScopeFields, runWithDefaultRange, type ScopeOptions } from '../options.ts';
+import { type RetentionResult } from '../../analysis/retention.ts';
+import { addScopeOptions, optionalScopeFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions } from '../target.ts';
 
-const bodySchema = optionalRangeScopeSchema.extend(retentionInputSchema.shape);
 
 interface RetentionCommandOptions extends ScopeOptions {
   cohortEvent?: string;
@@ -49,6 +47,6 @@ export function registerRetentionCommands(program: Command): void {
       metric: o.metric,
       cohortBy: o.cohortBy,
     };
-    await runWithDefaultRange(globalOptions(command), '/api/v1/retention', bodySchema, body, computeRetention, render);
+    await runScopedAnalysis(globalOptions(command), o, '/api/v1/retention', () => body, render);
   });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { computeMarginal, type MarginalReport } from '../../attribution/marginal.ts';
+import { type MarginalReport } from '../../attribution/marginal.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
-import { computeRoi, type RoiReport } from '../../attribution/roi-report.ts';
-import { resolveFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
+import { type RoiReport } from '../../attribution/roi-report.ts';
+import { runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { globalOptions, list } from '../target.ts';
 import { addJourneyOptions, granularityOf } from './attribution.ts';
 
@@ -54,13 +54,11 @@ export function registerRoiCommands(program: Command): void {
     const margin = o.margin === undefined ? undefined : Number(o.margin);
     const journey = { lookbackDays: Number(o.lookback), conversionEvent: o.event, options };
     if (o.marginal) {
-      await runScopedAnalysis(opts, o, '/api/v1/roi/marginal', (scope) => ({ ...scope, ...journey, model: o.model, margin }), async (store, project, body) =>
-        computeMarginal(store, await resolveFields(store, project.id, body), { ...journey, model: o.model, margin: margin ?? project.settings.margin }), renderMarginal);
+      await runScopedAnalysis(opts, o, '/api/v1/roi/marginal', (scope) => ({ ...scope, ...journey, model: o.model, margin }), renderMarginal);
       return;
     }
     const models = list(o.models) ?? [o.model];
     const granularity = granularityOf(o.by);
-    await runScopedAnalysis(opts, o, '/api/v1/roi', (scope) => ({ ...scope, ...journey, granularity, models, margin }), async (store, project, body) =>
-      computeRoi(store, await resolveFields(store, project.id, body), { ...journey, granularity, models, margin: margin ?? project.settings.margin }), renderRoi);
+    await runScopedAnalysis(opts, o, '/api/v1/roi', (scope) => ({ ...scope, ...journey, granularity, models, margin }), renderRoi);
   });
 }
