@@ -110,8 +110,9 @@ export async function startServer(config: Config, options: { store?: Store } = {
   const store = options.store ?? (await openStore(config.store, config.dataDir));
   const spool = new Spool(join(config.dataDir, 'spool'), config.groupCommitMs);
   const loader = new Loader(store, spool, config.sessionTimeoutMinutes);
-  // Whatever a previous run acknowledged but did not load goes in first.
-  await loader.loadNow();
+  // Whatever a previous run acknowledged but did not load goes in first. A failure here (the store
+  // or its disk) never stops start-up: it shows in /health and the loader retries every tick.
+  await loader.loadNow().catch(() => undefined);
   const projects = new ProjectDirectory(store);
   await projects.reload();
   const ctx: AppContext = { config, store, spool, loader, projects };
