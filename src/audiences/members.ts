@@ -1,0 +1,43 @@
+/**
+ * The SQL of an audience's members: one column `person_id`, distinct. Drill-down lists and saved
+ * audiences both go through here, so a list always has exactly as many people as its number.
+ */
+import { analysisById } from '../registry/analyses.ts';
+import { analysisBodySchema } from '../registry/run.ts';
+import { optionalRangeScopeSchema, resolveScopeWithDefaults, resolveScope, segmentPersonsSql, ScopeError, type AnalysisScope } from '../scope/scope.ts';
+import { QueryBuilder } from '../store/dialect/dialect.ts';
+import type { Store } from '../store/store.ts';
+import type { AudienceSource } from './definition.ts';
+
+/** A model-driven audience source (propensity decile, uplift segment …), registered by its module. */
+export type ModelAudienceSource = (store: Store, q: QueryBuilder, projectId: string, params: Record<string, unknown>) => Promise<string>;
+const modelSources = new Map<string, ModelAudienceSource>();
+export function registerModelAudienceSource(model: string, source: ModelAudienceSource): void {
+  modelSources.set(model, source);
+}
+
+/** SQL selecting `person_id` of the audience's members, built on `q` (its parameters travel with it). */
+export async function audienceMembersSql(store: Store, q: QueryBuilder, projectId: string, source: AudienceSource): Promise<string> {
+  switch (source.kind) {
+    case 'analysis': {
+      const analysis = analysisById(source.analysis);
+      if (!analysis) throw new ScopeError(`analysis: no analysis "${source.analysis}"`);
+      if (!analysis.people) throw new ScopeError(`analysis: "${source.analysis}" has no drill-down`);
+      const input = analysisBodySchema(analysis).parse(source.input ?? {}) as ReturnType<typeof optionalRangeScopeSchema.parse>;
+      const scope: AnalysisScope = await resolveScopeWithDefaults(store, projectId, input, analysis.defaultPeriod ?? 'recent');
+      const selection = analysis.people.selection.parse(source.selection);
+      return `SELECT DISTINCT person_id FROM (${analysis.people.sql(q, scope, input as never, selection as never)}) AS members`;
+    }
+    case 'segment':
+      return `SELECT DISTINCT person_id FROM persons WHERE project_id = ${q.str(projectId)} AND (${segmentPersonsSql(q, projectId, source.segment)})`;
+    case 'persona': {
+      const scope = await resolveScope(store, projectId, { from: new Date(0), to: new Date(8640000000000000), persona: source.persona });
+      return `SELECT DISTINCT person_id FROM persons WHERE project_id = ${q.str(projectId)} AND (${segmentPersonsSql(q, projectId, scope.segment!)})`;
+    }
+    case 'model': {
+      const model = modelSources.get(source.model);
+      if (!model) throw new ScopeError(`model: no audience model "${source.model}"`);
+      return model(store, q, projectId, source.params);
+    }
+  }
+}
