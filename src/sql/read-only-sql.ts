@@ -1,57 +1,71 @@
 /**
- * Users' own SQL (`waymark sql`, POST /api/v1/sql): read-only, and only over one project's rows.
- * The query may name only the public relations (events, persons, ad_spend) and its own CTEs;
- * each public relation is replaced by a CTE holding that project's rows alone.
+ * Users' own SQL (`waymark sql`, POST /api/v1/sql): one read-only SELECT over one project's
+ * `events`, `persons` and `ad_spend`, and nothing else.
+ *
+ * The engine's own parser reads the query (regular expressions cannot: a '--' inside a literal,
+ * a comma join or a fake CTE name fooled the old checker), the syntax tree is checked against
+ * allowlists (node kinds, functions, relation names), every public name is bound to a CTE holding
+ * the project's rows, and the result runs on the store's guarded users' connection with its own
+ * time, memory and row limits. See src/sql/duckdb-check.ts and src/sql/clickhouse-check.ts.
  */
-import { QueryBuilder, type Query } from '../store/dialect/dialect.ts';
-import type { Store } from '../store/store.ts';
-import { PUBLIC_RELATIONS } from '../store/schema.ts';
+import type { Query } from '../store/dialect/dialect.ts';
+import { DEFAULT_SQL_LIMITS, type QueryLimits, type Row, type Store, type UntrustedQueryLimits } from '../store/store.ts';
+import { scopeClickHouseSql } from './clickhouse-check.ts';
+import { scopeDuckDbSql } from './duckdb-check.ts';
+import { SqlBusy, SqlRejected, engineMessage } from './errors.ts';
 
-export class SqlRejected extends Error {}
+export { SqlBusy, SqlRejected } from './errors.ts';
 
-const FORBIDDEN_WORDS =
-  /\b(insert|update|delete|drop|create|alter|attach|detach|copy|pragma|install|load|set|system|export|import|call|truncate|grant|revoke|optimize|rename|kill|use|checkpoint|vacuum|recursive)\b/i;
-// Table functions and catalog access would read outside the project.
-const FORBIDDEN_FUNCTIONS =
-  /\b(read_\w+|file|url|s3\w*|hdfs|remote\w*|cluster\w*|mysql|postgres\w*|postgresql|sqlite\w*|glob|sniff_csv|query_table|query|getenv|input|dictionary|dict\w*|executable|jdbc|odbc|mongodb|redis|iceberg\w*|delta\w*|hudi|azure\w*|gcs|merge|numbers_mt|generate_series|duckdb_\w+|pragma_\w+)\s*\(/i;
+/** The route's largest row limit; also the engine's result-row cap on the users' connection. */
+export const MAX_SQL_ROWS = 1_000_000;
+const MAX_SQL_TEXT = 100_000;
 
-function stripLiterals(sql: string): string {
-  return sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^'\\]|\\.|'')*'/g, "''")
-    .replace(/"(?:[^"]|"")*"/g, (m) => (/^"[A-Za-z_][A-Za-z0-9_]*"$/.test(m) ? m.slice(1, -1) : '""'));
+export interface UserSqlOptions {
+  /** Rows returned at most (default 10,000). */
+  limit?: number;
+  limits?: Partial<QueryLimits>;
+  /** Users' queries this process runs at once; one more gets a 429. */
+  maxConcurrent?: number;
 }
 
-export function checkReadOnlySql(sql: string): { body: string; ctes: string[] } {
-  const trimmed = sql.trim().replace(/;\s*$/, '');
-  if (!trimmed) throw new SqlRejected('empty query');
-  const bare = stripLiterals(trimmed);
-  if (bare.includes(';')) throw new SqlRejected('one statement at a time');
-  if (!/^\s*(select|with)\b/i.test(bare)) throw new SqlRejected('only SELECT (or WITH … SELECT) queries are allowed');
-  const word = bare.match(FORBIDDEN_WORDS);
-  if (word) throw new SqlRejected(`"${word[0]}" is not allowed in read-only SQL`);
-  const fn = bare.match(FORBIDDEN_FUNCTIONS);
-  if (fn) throw new SqlRejected(`the function ${fn[1]}() is not allowed in read-only SQL`);
-  const ctes = [...bare.matchAll(/(?:\bwith|,)\s*([A-Za-z_][A-Za-z0-9_]*)\s+as\s*\(/gi)].map((m) => m[1]!.toLowerCase());
-  const allowed = new Set<string>([...PUBLIC_RELATIONS, ...ctes]);
-  for (const m of bare.matchAll(/\b(?:from|join)\s+([A-Za-z_][A-Za-z0-9_.]*)/gi)) {
-    const name = m[1]!.toLowerCase();
-    if (!allowed.has(name)) throw new SqlRejected(`unknown relation "${m[1]}": queries may read ${PUBLIC_RELATIONS.join(', ')}`);
+let running = 0;
+
+function guardedLimits(limits: Partial<QueryLimits> | undefined): UntrustedQueryLimits {
+  return { ...DEFAULT_SQL_LIMITS, ...limits, names: DEFAULT_SQL_LIMITS.names, maxResultRows: MAX_SQL_ROWS };
+}
+
+/** The user's query, checked, with each public relation bound to one project's rows. */
+export async function scopeUserSql(store: Store, projectId: string, sql: string, limit = 10000, limits?: Partial<QueryLimits>): Promise<Query> {
+  const text = sql.trim().replace(/;\s*$/, '');
+  if (!text) throw new SqlRejected('empty query');
+  if (text.length > MAX_SQL_TEXT) throw new SqlRejected(`the query is longer than ${MAX_SQL_TEXT} characters`);
+  const rows = Math.min(MAX_SQL_ROWS, Math.max(1, Math.floor(limit)));
+  try {
+    return store.dialect.name === 'duckdb'
+      ? await scopeDuckDbSql(store, projectId, text, rows)
+      : await scopeClickHouseSql(store, projectId, text, rows, guardedLimits(limits));
+  } catch (error) {
+    if (error instanceof SqlRejected || (error as { statusCode?: number }).statusCode) throw error;
+    throw new SqlRejected(engineMessage(error));
   }
-  return { body: trimmed, ctes };
 }
 
-/** The user's query with each public relation narrowed to one project. */
-export function scopeUserSql(store: Store, projectId: string, sql: string, limit = 10000): Query {
-  const { body } = checkReadOnlySql(sql);
-  const q = new QueryBuilder(store.dialect);
-  const p = q.str(projectId);
-  const scoped = PUBLIC_RELATIONS.map((r) => `${r} AS (SELECT * FROM ${r}_unscoped WHERE project_id = ${p})`).join(', ');
-  const merged = /^\s*with\b/i.test(body) ? `WITH ${scoped}, ${body.replace(/^\s*with\b/i, '')}` : `WITH ${scoped} ${body}`;
-  return q.build(`SELECT * FROM (${merged}) AS user_query LIMIT ${Math.max(1, Math.floor(limit))}`);
-}
-
-export async function runUserSql(store: Store, projectId: string, sql: string, limit?: number): Promise<Record<string, unknown>[]> {
-  return store.query(scopeUserSql(store, projectId, sql, limit));
+export async function runUserSql(store: Store, projectId: string, sql: string, options: UserSqlOptions | number = {}): Promise<Row[]> {
+  const o = typeof options === 'number' ? { limit: options } : options;
+  const maxConcurrent = o.maxConcurrent ?? 2;
+  if (running >= maxConcurrent) throw new SqlBusy(`${maxConcurrent} SQL queries are already running: try again when one has finished (WAYMARK_SQL_MAX_CONCURRENT)`);
+  running++;
+  try {
+    const limits = guardedLimits(o.limits);
+    const query = await scopeUserSql(store, projectId, sql, o.limit, limits);
+    try {
+      return await store.queryUntrusted(query, limits);
+    } catch (error) {
+      // Limit errors are 4xx already; any other engine error is the query's fault, told in the engine's words.
+      if ((error as { statusCode?: number }).statusCode) throw error;
+      throw new SqlRejected(engineMessage(error));
+    }
+  } finally {
+    running--;
+  }
 }

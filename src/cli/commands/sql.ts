@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.ts';
 import { runUserSql } from '../../sql/read-only-sql.ts';
 import { callServer, globalOptions, print, resolveProject, withStore } from '../target.ts';
 
@@ -20,7 +21,11 @@ export function registerSqlCommand(program: Command): void {
       const opts = globalOptions(command);
       const rows = opts.server
         ? (await callServer<{ rows: Record<string, unknown>[] }>(opts, 'POST', '/api/v1/sql', { sql: query, limit: Number(o.limit) })).rows
-        : await withStore(opts, async (store) => runUserSql(store, (await resolveProject(store, opts.project)).id, query, Number(o.limit)));
+        : await withStore(opts, async (store) => {
+            const config = loadConfig();
+            const limits = { timeoutMs: config.sqlTimeoutMs, maxMemoryBytes: config.sqlMaxMemoryBytes };
+            return runUserSql(store, (await resolveProject(store, opts.project)).id, query, { limit: Number(o.limit), limits });
+          });
       print(opts, rows, table);
     });
 }
