@@ -8,20 +8,10 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { AnyAnalysis } from '../registry/define.ts';
 import { ANALYSES } from '../registry/analyses.ts';
-import { runAnalysisRequest } from '../registry/run.ts';
 import { addScopeOptions, optionalScopeFields, type ScopeOptions } from './options.ts';
-import { CliError, globalOptions, print, runOn, type GlobalOptions } from './target.ts';
+import { CliError, globalOptions, runRegisteredAnalysis } from './target.ts';
 
-/** Runs a registered analysis on the data folder, or with --server through its route: same body, same answer. */
-export async function runRegisteredAnalysis<T>(
-  opts: GlobalOptions,
-  analysis: AnyAnalysis,
-  body: Record<string, unknown>,
-  render?: (result: T) => string,
-): Promise<void> {
-  const result = await runOn<T>(opts, 'POST', analysis.path, body, async (store, project) => (await runAnalysisRequest(store, project, analysis, body)) as T);
-  print(opts, result, render);
-}
+export { runRegisteredAnalysis };
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'list' | 'json';
 

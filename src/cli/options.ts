@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { projectDataRange, resolveScope, type AnalysisScope } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
 import { ANALYSES } from '../registry/analyses.ts';
-import { runRegisteredAnalysis } from './analysis-command.ts';
-import { callServer, CliError, list, type GlobalOptions } from './target.ts';
+import { callServer, CliError, list, runRegisteredAnalysis, type GlobalOptions } from './target.ts';
 
 export interface ScopeOptions {
   from?: string;

@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../config/config.ts';
 import { findProjectByName, listProjects, type Project } from '../projects/projects.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import type { AnyAnalysis } from '../registry/define.ts';
+import { runAnalysisRequest } from '../registry/run.ts';
 
 export interface GlobalOptions {
   data?: string;
@@ -101,4 +103,15 @@ export function parseDuration(text: string): number {
 
 export function list(text: string | undefined): string[] | undefined {
   return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
+/** Runs a registered analysis on the data folder, or with --server through its route: same body, same answer. */
+export async function runRegisteredAnalysis<T>(
+  opts: GlobalOptions,
+  analysis: AnyAnalysis,
+  body: Record<string, unknown>,
+  render?: (result: T) => string,
+): Promise<void> {
+  const result = await runOn<T>(opts, 'POST', analysis.path, body, async (store, project) => (await runAnalysisRequest(store, project, analysis, body)) as T);
+  print(opts, result, render);
 }

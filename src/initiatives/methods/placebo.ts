@@ -1,7 +1,7 @@
 // Placebo in time: rerun a lift method with a fake ship date inside the pre-period,
 // where the true effect is zero. An interval that excludes 0 there means the method
 // (or its assumptions) would also have "found" an effect with no change shipped.
-import { estimateLift, type EstimateLiftInput, type EstimateLiftResult } from './index.ts';
+import { estimateLift, type EstimateLiftInput, type EstimateLiftResult } from './estimate-lift.ts';
 import { addDays, dayNumber } from './stats.ts';
 import type { DailyPoint, IntervalEstimate } from './types.ts';
 
