@@ -95,6 +95,20 @@ describe('CallRail webhook on a running server', () => {
     assert.equal((await post(body, { signature: createHmac('sha256', secret).update(body).digest('hex') }, 'wk_nope')).status, 401);
   });
 
+  it('gets the same backpressure as collection: 429 with Retry-After while the store is behind', async () => {
+    await t.api('PUT', '/api/v1/calls/settings', { secret });
+    const body = JSON.stringify({ ...CALL, resource_id: 'CAL-behind' });
+    const saved = t.server.ctx.spool.backlogBytes;
+    t.server.ctx.spool.backlogBytes = t.server.ctx.config.maxBacklogBytes + 1;
+    try {
+      const response = await post(body, { signature: createHmac('sha256', secret).update(body).digest('hex') });
+      assert.equal(response.status, 429);
+      assert.equal(response.headers.get('retry-after'), '5');
+    } finally {
+      t.server.ctx.spool.backlogBytes = saved;
+    }
+  });
+
   it('accepts a signed call, which then shows as a Phone touchpoint with its keyword', async () => {
     const body = JSON.stringify(CALL);
     const response = await post(body, { signature: createHmac('sha256', secret).update(body).digest('hex') });
