@@ -35,6 +35,10 @@ export const DEFAULT_DEMO: DemoOptions = { seed: 42, customers: 20000, days: 182
 export interface DemoRun {
   /** Every message, grouped per customer (time-ordered within a customer, not across customers). */
   messages(): Generator<SegmentMessage>;
+  /** The same messages, one array per simulated customer (for progress by customer). */
+  customerMessages(): Generator<SegmentMessage[]>;
+  /** Customers simulated (bots included): the length of customerMessages(). */
+  readonly customers: number;
   /** One row per day × paid campaign (× keyword for paid search). */
   spendRows(): Generator<SpendRow>;
   groundTruth(): GroundTruth;
@@ -65,9 +69,15 @@ export function generateDemo(options: DemoOptions): DemoRun {
   };
 
   return {
+    customers: schedule.customers,
     *messages() {
       const tally = newTally(schedule.days);
       for (const batch of customerBatches(schedule, tally)) yield* batch;
+      realised ??= tally;
+    },
+    *customerMessages() {
+      const tally = newTally(schedule.days);
+      yield* customerBatches(schedule, tally);
       realised ??= tally;
     },
     *spendRows() {
