@@ -8,7 +8,7 @@ import { HttpError } from '../api/auth.ts';
 import type { AppContext } from '../api/context.ts';
 import { listProjects, type Project } from '../projects/projects.ts';
 import { ANALYSES } from '../registry/analyses.ts';
-import { parseCookies, SESSION_COOKIE, sessionUser } from './sessions.ts';
+import { sessionToken, sessionUser } from './sessions.ts';
 import type { User } from './users.ts';
 
 /**
@@ -32,7 +32,7 @@ export function isWriteRequest(method: string, url: string): boolean {
 
 /** The signed-in user of a request (from the session cookie), or undefined. */
 export async function requestUser(request: FastifyRequest, ctx: AppContext): Promise<User | undefined> {
-  const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+  const token = sessionToken(request);
   return token ? sessionUser(ctx.store, token) : undefined;
 }
 

@@ -1,35 +1,37 @@
 /**
- * Failed sign-ins per client address in a sliding window, in memory: enough to make password
- * guessing against one server slow; a restart forgets, which is acceptable for this purpose.
+ * Failed sign-ins per client address, counted by rate-limiter-flexible's in-memory limiter:
+ * enough to make password guessing against one server slow; a restart forgets, which is
+ * acceptable for this purpose.
  */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
 export class LoginRateLimiter {
-  private failures = new Map<string, number[]>();
+  private readonly limiter: RateLimiterMemory;
 
   constructor(
     readonly maxFailures = 10,
     readonly windowMs = 15 * 60 * 1000,
-  ) {}
-
-  /** Seconds until the next attempt is allowed; 0 when allowed now. */
-  retryAfter(key: string, now = Date.now()): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.maxFailures) return 0;
-    return Math.ceil((recent[0]! + this.windowMs - now) / 1000);
+  ) {
+    this.limiter = new RateLimiterMemory({ points: maxFailures, duration: Math.ceil(windowMs / 1000) });
   }
 
-  fail(key: string, now = Date.now()): void {
-    const recent = this.recent(key, now);
-    recent.push(now);
-    this.failures.set(key, recent);
+  /**
+   * Takes one attempt for the address before its password is checked, and answers the seconds to
+   * wait when none is left (0: go ahead). The slot is taken synchronously, before the slow hash, so
+   * a hundred parallel guesses cannot all pass the same check.
+   */
+  async attempt(key: string): Promise<number> {
+    try {
+      await this.limiter.consume(key);
+      return 0;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw error;
+    }
   }
 
-  succeed(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (list.length === 0) this.failures.delete(key);
-    return list;
+  /** A right password clears the address's count: only failures add up. */
+  async succeed(key: string): Promise<void> {
+    await this.limiter.delete(key);
   }
 }

@@ -3,6 +3,8 @@
  * (document kind "web_session"), so a copy of the data folder does not hold live sessions.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteDocument, getDocument, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { getUser, type User } from './users.ts';
@@ -48,17 +50,17 @@ export async function endSession(store: Store, token: string): Promise<void> {
   await deleteDocument(store, KIND, '', h);
 }
 
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    const name = part.slice(0, i).trim();
-    if (name && !(name in out)) out[name] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
+/** Cookie parsing and Set-Cookie for every route (@fastify/cookie), registered once per server. */
+export function registerCookies(app: FastifyInstance): void {
+  app.register(fastifyCookie);
 }
 
-export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
+/** The session token a request carries, if any. */
+export function sessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies?.[SESSION_COOKIE] || undefined;
+}
+
+/** Sets (or, with an empty token and age 0, clears) the HTTP-only, SameSite=Lax session cookie. */
+export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: maxAgeSeconds, secure });
 }

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireRole, requireUser, resolveSessionProject } from '../../auth/access.ts';
+import { crossSiteRefusal, refuseCrossSite } from '../../auth/origin.ts';
 import { LoginRateLimiter } from '../../auth/rate-limit.ts';
-import { createSession, endSession, parseCookies, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from '../../auth/sessions.ts';
+import { createSession, endSession, registerCookies, SESSION_TTL_MS, sessionToken, setSessionCookie } from '../../auth/sessions.ts';
 import { authenticate, createUser, listUsers, publicUser, ROLES, UserError } from '../../auth/users.ts';
 import { createProject, getProject, hashSecret, listProjects } from '../../projects/projects.ts';
 import { putDocument } from '../../store/documents.ts';
@@ -24,26 +25,29 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     resolverAdded = true;
   }
   const limiter = new LoginRateLimiter();
+  registerCookies(app);
+  // preParsing: after the cookie plugin's onRequest has read the cookies, before any body is read.
+  app.addHook('preParsing', async (request, reply) => {
+    const refusal = crossSiteRefusal(request, sessionToken(request) !== undefined);
+    if (refusal) return refuseCrossSite(reply, refusal);
+  });
 
   app.post('/api/v1/auth/login', doc('Sign in (sets the session cookie)', loginBody), async (request, reply) => {
-    const wait = limiter.retryAfter(request.ip);
-    if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).send({ error: `too many failed sign-ins; try again in ${wait} s` });
     const { email, password } = loginBody.parse(request.body);
+    const wait = await limiter.attempt(request.ip);
+    if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).send({ error: `too many failed sign-ins; try again in ${wait} s` });
     const user = await authenticate(ctx.store, email, password);
-    if (!user) {
-      limiter.fail(request.ip);
-      throw new HttpError(401, 'wrong email or password');
-    }
-    limiter.succeed(request.ip);
+    if (!user) throw new HttpError(401, 'wrong email or password');
+    await limiter.succeed(request.ip);
     const { token } = await createSession(ctx.store, user.id);
-    reply.header('Set-Cookie', sessionCookie(token, SESSION_TTL_MS / 1000, request.protocol === 'https'));
+    setSessionCookie(reply, token, SESSION_TTL_MS / 1000, request.protocol === 'https');
     return { user: publicUser(user) };
   });
 
   app.post('/api/v1/auth/logout', doc('Sign out'), async (request, reply) => {
-    const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+    const token = sessionToken(request);
     if (token) await endSession(ctx.store, token);
-    reply.header('Set-Cookie', sessionCookie('', 0, request.protocol === 'https'));
+    setSessionCookie(reply, '', 0, request.protocol === 'https');
     return { ok: true };
   });
 
