@@ -3,6 +3,7 @@
  * append-only: a store records the versions it applied in `schema_migrations`.
  */
 import type { ColumnSpec, Dialect, TableSpec } from './dialect/dialect.ts';
+import { AUDIENCE_CHANGES, WEBHOOK_DELIVERIES } from '../audiences/tables.ts';
 
 /** Columns of an ingested event, in the order the spool writes them (a tuple, so the row type follows it). */
 export const EVENT_COLUMN_TUPLE = [
@@ -186,6 +187,7 @@ export const MIGRATIONS: Migration[] = [
     name: 'events view resolves each row with one identity lookup instead of two',
     statements: (d) => [d.createView('events', eventsView())],
   },
+  { version: 4, name: 'audience membership history and webhook deliveries', statements: (d) => [AUDIENCE_CHANGES, WEBHOOK_DELIVERIES].map((t) => d.createTable(t)) },
 ];
 
 /** Tables and views a user's read-only SQL may name; everything else is refused. */

@@ -14,6 +14,9 @@ import { registerExperimentRoutes } from './experiments.ts';
 import { registerJourneyRoutes } from './journeys.ts';
 import { registerPersonaRoutes } from './personas.ts';
 import { registerCustomerRoutes } from './customers.ts';
+import { registerPeopleRoutes } from './people.ts';
+import { registerProjectInfoRoutes } from './project-info.ts';
+import { registerAudienceRoutes } from './audiences.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -30,4 +33,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Every analysis of the registry (src/registry/analyses.ts).
   registerAnalysisRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
+  registerPeopleRoutes(app, ctx);
+  registerProjectInfoRoutes(app, ctx);
+  registerAudienceRoutes(app, ctx);
 }

@@ -19,6 +19,8 @@ import { registerKpiCommands } from './kpis.ts';
 import { registerFeedbackCommands } from './feedback.ts';
 import { registerPredictionCommands } from './predictions.ts';
 import { registerStatusCommand } from './status.ts';
+import { registerUserCommands } from './users.ts';
+import { registerAudienceCommands } from './audiences.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -39,6 +41,8 @@ export function registerCommands(program: Command): void {
   registerFeedbackCommands(program);
   registerPredictionCommands(program);
   registerStatusCommand(program);
+  registerUserCommands(program);
+  registerAudienceCommands(program);
   // Registered analyses without a hand-written command above get one derived from their input.
   registerDerivedAnalysisCommands(program);
 }
