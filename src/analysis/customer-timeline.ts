@@ -9,6 +9,7 @@ import { ruleConditionSql, stageEntriesSql, touchChannelSql, touchpointLabel } f
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { ORDER_EVENT } from '../scope/scope.ts';
+import { NotFoundError } from '../errors.ts';
 
 export interface TimelineEvent {
   timestamp: string;
@@ -43,7 +44,7 @@ export interface CustomerTimeline {
   truncated: boolean;
 }
 
-export class CustomerNotFoundError extends Error {}
+export class CustomerNotFoundError extends NotFoundError {}
 
 /** The person behind any of their ids, or behind an email trait. */
 export async function findPersonId(store: Store, projectId: string, anyId: string): Promise<string | undefined> {

@@ -1,23 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WaymarkError } from '../errors.ts';
 import type { Project } from '../projects/projects.ts';
 import type { AppContext } from './context.ts';
 
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
+/** A status chosen at the route (most code throws a typed error from src/errors.ts instead). */
+export class HttpError extends WaymarkError {
+  constructor(statusCode: number, message: string, details?: Record<string, unknown>) {
+    super(statusCode, message, details);
   }
 }
 
-/** Extra ways to authenticate a dashboard request (the session cookie), registered by the web module. */
+/** An extra way to authenticate a request (the dashboard's session cookie), kept in the app context. */
 export type ProjectResolver = (request: FastifyRequest, ctx: AppContext) => Promise<Project | undefined>;
-const resolvers: ProjectResolver[] = [];
-export function addProjectResolver(r: ProjectResolver): void {
-  resolvers.push(r);
-}
 
 /**
  * The project a read request may see: a project secret key as Bearer token (scripts, CLI), or a
@@ -30,7 +24,7 @@ export async function requireProject(request: FastifyRequest, ctx: AppContext, p
     project = await ctx.projects.bySecret(header.slice(7).trim());
     if (!project) throw new HttpError(401, 'unknown secret key');
   } else {
-    for (const r of resolvers) {
+    for (const r of ctx.projectResolvers) {
       project = await r(request, ctx);
       if (project) break;
     }

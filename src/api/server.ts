@@ -7,13 +7,11 @@ import { promisify } from 'node:util';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
+import { WaymarkError } from '../errors.ts';
 import type { Config } from '../config/config.ts';
 import { Loader } from '../ingestion/loader.ts';
 import { Spool } from '../ingestion/spool.ts';
 import { ProjectDirectory } from '../projects/projects.ts';
-import { SqlRejected } from '../sql/read-only-sql.ts';
-import { ScopeError } from '../scope/scope.ts';
-import { SpendRowError } from '../import/spend.ts';
 import { openStore } from '../store/open-store.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
 import { HttpError } from './auth.ts';
@@ -75,12 +73,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.message, ...error.details });
+    // Every typed error maps to its status here, and nowhere else.
+    if (error instanceof WaymarkError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return reply.code(error.statusCode).send({ error: error.message, ...error.details });
+    }
     if (error instanceof ZodError) {
       const issue = error.issues[0]!;
       return reply.code(400).send({ error: `${issue.path.join('.') || 'body'}: ${issue.message}`, field: issue.path.join('.'), issues: error.issues });
     }
-    if (error instanceof SqlRejected || error instanceof ScopeError || error instanceof SpendRowError) return reply.code(400).send({ error: error.message });
     if (error instanceof StoreUnavailableError) return reply.code(503).header('Retry-After', '10').send({ error: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413 || (error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -115,7 +116,7 @@ export async function startServer(config: Config, options: { store?: Store } = {
   await loader.loadNow().catch(() => undefined);
   const projects = new ProjectDirectory(store);
   await projects.reload();
-  const ctx: AppContext = { config, store, spool, loader, projects };
+  const ctx: AppContext = { config, store, spool, loader, projects, projectResolvers: [] };
   const app = await buildApp(ctx);
   await app.listen({ host: config.host, port: config.port });
   loader.start(config.loadIntervalMs);

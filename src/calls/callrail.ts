@@ -16,10 +16,11 @@
  * the number can send the same id in an alias to join the call to the web journey.
  */
 import { createHash } from 'node:crypto';
+import { BadRequestError } from '../errors.ts';
 
 export type CallRecord = Record<string, unknown>;
 
-export class CallRecordError extends Error {}
+export class CallRecordError extends BadRequestError {}
 
 function first(r: CallRecord, ...keys: string[]): string {
   for (const k of keys) {

@@ -9,6 +9,7 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import { AD_SPEND } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { ProjectSettings } from '../projects/projects.ts';
+import { BadRequestError } from '../errors.ts';
 
 export interface SpendRow {
   date: string;
@@ -22,7 +23,7 @@ export interface SpendRow {
   source?: string;
 }
 
-export class SpendRowError extends Error {}
+export class SpendRowError extends BadRequestError {}
 
 export function convertCost(cost: number, currency: string, settings: ProjectSettings): number {
   const cur = currency.toUpperCase();

@@ -5,10 +5,11 @@
 import { deleteDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_JOURNEY, type Journey, parseJourney } from './definition.ts';
+import { NotFoundError } from '../errors.ts';
 
 export const JOURNEY_KIND = 'journey';
 
-export class JourneyNotFoundError extends Error {}
+export class JourneyNotFoundError extends NotFoundError {}
 
 export async function listJourneys(store: Store, projectId: string): Promise<Journey[]> {
   const docs = await listDocuments<unknown>(store, JOURNEY_KIND, projectId);

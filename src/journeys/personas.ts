@@ -7,6 +7,7 @@ import { segmentPersonsSql, segmentSchema } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import { deleteDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
+import { NotFoundError } from '../errors.ts';
 
 export const PERSONA_KIND = 'persona';
 
@@ -21,7 +22,7 @@ export interface Persona extends PersonaBody {
   id: string;
 }
 
-export class PersonaNotFoundError extends Error {}
+export class PersonaNotFoundError extends NotFoundError {}
 
 function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'persona';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { defaultRange, type DefaultPeriod } from './defaults.ts';
+import { BadRequestError } from '../errors.ts';
 
 /** One rule of a segment: a condition on a person's traits or behaviour. */
 export const segmentRuleSchema = z.discriminatedUnion('kind', [
@@ -179,4 +180,4 @@ export async function resolveScopeWithDefaultRange(
 }
 
 /** A request that names something that does not exist or is inconsistent (answered with 400). */
-export class ScopeError extends Error {}
+export class ScopeError extends BadRequestError {}

@@ -9,23 +9,19 @@ import { createSession, endSession, registerCookies, SESSION_TTL_MS, sessionToke
 import { authenticate, createUser, listUsers, publicUser, ROLES, UserError } from '../../auth/users.ts';
 import { createProject, getProject, hashSecret, listProjects } from '../../projects/projects.ts';
 import { putDocument } from '../../store/documents.ts';
-import { addProjectResolver, HttpError } from '../auth.ts';
+import { registerAdminUserRoutes } from '../admin.ts';
+import { HttpError } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
 
 const loginBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
 const userBody = z.object({ email: z.string().min(3), password: z.string().min(8), name: z.string().optional(), role: z.enum(ROLES).default('viewer') });
 
-// Resolvers live in a module-level list; several servers in one process share this one.
-let resolverAdded = false;
-
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  if (!resolverAdded) {
-    addProjectResolver(resolveSessionProject);
-    resolverAdded = true;
-  }
+  ctx.projectResolvers.push(resolveSessionProject);
   const limiter = new LoginRateLimiter();
   registerCookies(app);
+  registerAdminUserRoutes(app, ctx);
   // preParsing: after the cookie plugin's onRequest has read the cookies, before any body is read.
   app.addHook('preParsing', async (request, reply) => {
     const refusal = crossSiteRefusal(request, sessionToken(request) !== undefined);
