@@ -36,8 +36,8 @@ export interface AnalysisScope {
   excludeBots?: boolean;
 }
 
-export const ORDER_EVENT = 'Order Completed';
-export const SURVEY_EVENT = 'Survey Responded';
+export { ORDER_EVENT, SURVEY_EVENT } from './vocabulary.ts';
+import { ORDER_EVENT, SURVEY_EVENT } from './vocabulary.ts';
 
 /** SQL that selects the person_ids matching a segment, over all the project's history. */
 export function segmentPersonsSql(q: QueryBuilder, projectId: string, segment: Segment): string {

@@ -2,6 +2,7 @@ import { sqlTimestamp } from '../../store/dialect/dialect.ts';
 import { parseDevice } from '../enrich/device.ts';
 import { resolveTrafficSource } from '../enrich/traffic-source.ts';
 import type { EventRow, SegmentMessage } from '../message.ts';
+import { isMoneyEvent } from '../../scope/vocabulary.ts';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
@@ -100,7 +101,8 @@ export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date
       path = '';
     }
   }
-  const isOrder = m.type === 'track' && /order completed|purchase|checkout completed/i.test(String(m.event));
+  // Revenue is kept for the events analyses count as money (one vocabulary: scope/vocabulary.ts).
+  const isOrder = m.type === 'track' && isMoneyEvent(String(m.event));
   return {
     project_id: projectId,
     message_id: String(m.messageId),
