@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteDocument, getDocument, putDocument } from '../store/documents.ts';
+import { deleteDocument, getDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { getUser, type User } from './users.ts';
 
@@ -48,6 +48,14 @@ export async function endSession(store: Store, token: string): Promise<void> {
   const h = tokenHash(token);
   cache.delete(h);
   await deleteDocument(store, KIND, '', h);
+}
+
+/** Signs a user out everywhere (after a password reset): their sessions stop working at once. */
+export async function endUserSessions(store: Store, userId: string): Promise<number> {
+  const mine = (await listDocuments<SessionDoc>(store, KIND, '')).filter((d) => d.body.userId === userId);
+  for (const d of mine) await deleteDocument(store, KIND, '', d.id);
+  for (const [h, hit] of cache) if (hit.user.id === userId) cache.delete(h);
+  return mine.length;
 }
 
 /** Cookie parsing and Set-Cookie for every route (@fastify/cookie), registered once per server. */

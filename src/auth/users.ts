@@ -78,6 +78,21 @@ export async function authenticate(store: Store, email: string, password: string
 let dummyHash: Promise<string> | undefined;
 
 /**
+ * Gives the user with this email a new password (the one given, or a generated one, returned to be
+ * shown once). Whoever can reach the data folder may do this: it is how an owner who lost the
+ * printed password gets back in. The caller ends the user's sessions.
+ */
+export async function resetPassword(store: Store, email: string, password?: string): Promise<{ user: User; password: string }> {
+  const user = await findUserByEmail(store, email);
+  if (!user) throw new UserError(`email: no user with ${normalEmail(email)}`);
+  const next = password ?? randomBytes(12).toString('base64url');
+  if (next.length < 8) throw new UserError('password: use at least 8 characters');
+  const updated: User = { ...user, passwordHash: await hashPassword(next) };
+  await putDocument(store, KIND, '', user.id, updated);
+  return { user: updated, password: next };
+}
+
+/**
  * The first start creates the owner: from WAYMARK_ADMIN_EMAIL / WAYMARK_ADMIN_PASSWORD when set,
  * otherwise with a generated password. Returns the lines to print once, or [] when users exist.
  */
