@@ -199,6 +199,11 @@ export class ChdbStore implements Store {
     this.writer.close();
   }
 
+  /** The folder this process's chdb engine is bound to, if any (another database in it can be opened). */
+  static get folder(): string | undefined {
+    return ChdbStore.holderPath;
+  }
+
   /** Ends the process-wide session (only at process exit: libchdb cannot reopen another folder). */
   static shutdown(): void {
     ChdbStore.holder?.close();
