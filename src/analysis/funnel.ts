@@ -36,13 +36,12 @@ import { ident, QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { type AnalysisScope, ScopeError, scopedEvents, segmentPersonsSql, type Segment } from '../scope/scope.ts';
 import { defineAnalysis } from '../registry/define.ts';
+import { propertyFilterSchema, propertyFilterSql, type PropertyFilter } from '../scope/filters.ts';
+import { DEFAULT_FUNNEL_WINDOW_SECONDS } from '../scope/defaults.ts';
 
-export const stepFilterSchema = z.object({
-  property: z.string().min(1),
-  op: z.enum(['eq', 'neq', 'contains', 'gt', 'lt']),
-  value: z.union([z.string(), z.number()]),
-});
-export type StepFilter = z.infer<typeof stepFilterSchema>;
+/** Step and exclusion filters speak the shared property-filter language (scope/filters.ts). */
+export const stepFilterSchema = propertyFilterSchema;
+export type StepFilter = PropertyFilter;
 
 export const funnelStepSchema = z.object({
   event: z.string().min(1),
@@ -78,7 +77,7 @@ export const funnelInputSchema = z.object({
     .array(z.union([z.string().min(1).transform((event): FunnelStep => ({ event, filters: [] })), funnelStepSchema]))
     .min(2, 'a funnel needs at least 2 steps')
     .max(20),
-  windowSeconds: z.number().positive('the conversion window must be positive').max(MAX_WINDOW_SECONDS, 'the conversion window is at most 366 days').default(14 * 86400),
+  windowSeconds: z.number().positive('the conversion window must be positive').max(MAX_WINDOW_SECONDS, 'the conversion window is at most 366 days').default(DEFAULT_FUNNEL_WINDOW_SECONDS),
   order: z.enum(['ordered', 'strict', 'any']).default('ordered'),
   exclusions: z.array(exclusionSchema).default([]),
   aggregateBy: z.enum(['person', 'session']).default('person'),
@@ -140,31 +139,8 @@ export interface FunnelResult {
   trend?: FunnelTrendPoint[];
 }
 
-/** Typed event columns a step filter may name directly; anything else is read from properties. */
-const STRING_COLUMNS = new Set(['channel', 'source', 'medium', 'campaign', 'term', 'content', 'click_id', 'referrer', 'url', 'path', 'currency', 'order_id', 'browser', 'os', 'device_type', 'type', 'user_id', 'anonymous_id']);
-const NUMBER_COLUMNS = new Set(['revenue']);
-
-function filterSql(q: QueryBuilder, f: StepFilter): string {
-  const d = q.d;
-  const name = f.property.startsWith('properties.') ? f.property.slice('properties.'.length) : f.property;
-  const forceJson = f.property.startsWith('properties.');
-  const path = name.split('.');
-  if (f.op === 'gt' || f.op === 'lt') {
-    const value = typeof f.value === 'number' ? f.value : Number(f.value);
-    if (!Number.isFinite(value)) throw new ScopeError(`filter on "${f.property}": ${f.op} needs a number`);
-    if (!forceJson && STRING_COLUMNS.has(name)) throw new ScopeError(`filter on "${f.property}": ${f.op} needs a numeric property`);
-    const expr = !forceJson && NUMBER_COLUMNS.has(name) ? ident(name) : d.jsonNumber('properties', path);
-    return `${expr} ${f.op === 'gt' ? '>' : '<'} ${q.num(value)}`;
-  }
-  const expr = !forceJson && STRING_COLUMNS.has(name) ? ident(name) : !forceJson && NUMBER_COLUMNS.has(name) ? d.toStr(ident(name)) : d.jsonString('properties', path);
-  const value = q.str(String(f.value));
-  if (f.op === 'eq') return `${expr} = ${value}`;
-  if (f.op === 'neq') return `${expr} <> ${value}`;
-  return `position(${value} IN ${expr}) > 0`;
-}
-
 function eventCondition(q: QueryBuilder, event: string, filters: StepFilter[]): string {
-  return [`event = ${q.str(event)}`, ...filters.map((f) => filterSql(q, f))].map((c) => `(${c})`).join(' AND ');
+  return [`event = ${q.str(event)}`, ...filters.map((f) => propertyFilterSql(q, f))].map((c) => `(${c})`).join(' AND ');
 }
 
 interface ResolvedExclusion {
@@ -505,6 +481,27 @@ FROM (${units}) AS u GROUP BY period ORDER BY period`),
   return result;
 }
 
+/**
+ * Which persons of a funnel: those who reached step `step` (its count), or who reached the
+ * step before it and not this one (its `dropped`). With aggregateBy 'session' the units are
+ * sessions and the list holds their distinct persons.
+ */
+export const funnelSelectionSchema = z.object({
+  step: z.number().int().min(1),
+  outcome: z.enum(['reached', 'dropped']).default('reached'),
+});
+export type FunnelSelection = z.infer<typeof funnelSelectionSchema>;
+
+/** The persons behind one step's count, from the same units query as the count. */
+export function funnelPeopleSql(q: QueryBuilder, scope: AnalysisScope, spec: FunnelSpec, selection: FunnelSelection): string {
+  const n = spec.steps.length;
+  if (selection.step > n) throw new ScopeError(`selection.step: the funnel has ${n} steps`);
+  if (selection.outcome === 'dropped' && selection.step < 2) throw new ScopeError('selection.step: nobody drops at step 1');
+  const k = q.num(selection.step);
+  const cond = selection.outcome === 'reached' ? `u_reached >= ${k}` : `u_reached = ${q.num(selection.step - 1)}`;
+  return `SELECT DISTINCT u_pid AS person_id FROM (${funnelUnitsSql(q, scope, spec)}) AS u WHERE ${cond}`;
+}
+
 export const funnelAnalysis = defineAnalysis({
   id: 'funnel',
   path: '/api/v1/funnels',
@@ -512,4 +509,8 @@ export const funnelAnalysis = defineAnalysis({
   access: 'read',
   input: funnelInputSchema,
   run: ({ store, scope }, input) => computeFunnel(store, scope, input),
+  people: {
+    selection: funnelSelectionSchema,
+    sql: (q, scope, input, selection) => funnelPeopleSql(q, scope, input, selection),
+  },
 });
