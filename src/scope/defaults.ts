@@ -17,7 +17,9 @@ const DAY_MS = 86400000;
 /** The default [from, to) for a project whose events span [first, last]. */
 export function defaultRange(period: DefaultPeriod, data: { from: Date; to: Date }): { from: Date; to: Date } {
   if (period === 'all') return data;
-  // Whole days: the recent window starts at a midnight UTC so daily charts have no partial first day.
-  const start = new Date(Math.floor((data.to.getTime() - RECENT_PERIOD_DAYS * DAY_MS) / DAY_MS) * DAY_MS);
+  // The last day with data and the 29 whole UTC days before it: daily charts get 30 bars and no
+  // partial first day.
+  const lastDay = Math.floor((data.to.getTime() - 1) / DAY_MS) * DAY_MS;
+  const start = new Date(lastDay - (RECENT_PERIOD_DAYS - 1) * DAY_MS);
   return { from: start < data.from ? data.from : start, to: data.to };
 }
