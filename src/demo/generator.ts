@@ -15,11 +15,12 @@ import { makeSchedule, type Schedule } from './schedule.ts';
 import { newTally, type Tally } from './tally.ts';
 import { costUsd, spendRowsFrom } from './spend.ts';
 import type { SpendRow } from '../import/spend.ts';
-import { buildGroundTruth, type GroundTruth } from './ground-truth.ts';
+import { buildGroundTruth, groundTruthJson, type GroundTruth } from './ground-truth.ts';
 
 export type { SegmentMessage } from './segment-message.ts';
 export type { SpendRow } from '../import/spend.ts';
-export type { GroundTruth, ChannelTruth, StageTruth } from './ground-truth.ts';
+export type { GroundTruth, ChannelTruth, StageTruth, PersonTruth, UpliftTruth, UpliftSegment } from './ground-truth.ts';
+export { groundTruthJson } from './ground-truth.ts';
 
 export interface DemoOptions {
   seed: number;
@@ -29,8 +30,11 @@ export interface DemoOptions {
   endDate: string;
 }
 
-/** Fixed end date: output never depends on today's date. ~20k customers ≈ 1M messages. */
-export const DEFAULT_DEMO: DemoOptions = { seed: 42, customers: 20000, days: 182, endDate: '2026-10-31' };
+/**
+ * Fixed end date: output never depends on today's date. A year of daily data (what a
+ * marketing-mix model needs); 26k would-be customers ≈ 20k who arrive ≈ 1M messages.
+ */
+export const DEFAULT_DEMO: DemoOptions = { seed: 42, customers: 26000, days: 365, endDate: '2026-10-31' };
 
 export interface DemoRun {
   /** Every message, grouped per customer (time-ordered within a customer, not across customers). */
@@ -167,7 +171,7 @@ export async function writeDemoFiles(dir: string, options: DemoOptions, onProgre
 
   const truth = truthFrom(schedule, tally);
   const gt = createWriteStream(files.groundTruth);
-  await write(gt, JSON.stringify(truth, null, 2) + '\n');
+  await write(gt, groundTruthJson(truth));
   await close(gt);
 
   const byType: Record<string, number> = {};

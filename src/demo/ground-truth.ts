@@ -1,18 +1,51 @@
 // The ground truth of a demo run: the causal parameters that generated the data and the
 // realised counts of what actually happened, so analyses can be scored against known answers.
+//
+// Channel incrementality is a counterfactual of the same world (same seed, same random numbers,
+// see outcome.ts): for a paid channel, its daily spend set to zero; for an unpaid one, its
+// touches removed. true_incremental_revenue is the revenue (first and repeat orders inside the
+// period) of the persons whose orders vanish; roi = that ÷ spend; mroi = the revenue lost when
+// the channel's spend is cut by 10% on every day, ÷ the 10% of spend (marginal ROI at current
+// spend, a finite difference of the same replay). Field by field: docs/ARCHITECTURE.md, "Demo
+// ground truth".
 
 import { PARAMS } from './params.ts';
 import { DAY, isoDate, type Schedule } from './schedule.ts';
 import type { Tally } from './tally.ts';
-import { GA4_CHANNELS, type Ga4Channel, INCREMENTAL_LIFT, KIND_CHANNEL, PERSONAS, REGIONS, type TouchKind } from './world.ts';
+import { type Flighting } from './media.ts';
+import { lostIn, MEDIA_INDEX, removalScenario, spendScenario } from './outcome.ts';
+import { GA4_CHANNELS, type Ga4Channel, INCREMENTAL_LIFT, KIND_CHANNEL, PAID_CHANNELS, PERSONAS, REGIONS, type TouchKind } from './world.ts';
+
+export interface ChannelMediaTruth {
+  flighting: Flighting;
+  /** Geometric adstock: A[d] = spend[d] + adstock_decay · A[d−1] (USD). */
+  adstock_decay: number;
+  /** Hill: visit probability q = A^s / (A^s + K^s), s = hill_shape, K = half_saturation_usd. */
+  hill_shape: number;
+  half_saturation_usd: number;
+  /** Days with spend > 0, and the mean spend on them. */
+  days_on: number;
+  mean_daily_spend_on: number;
+}
 
 export interface ChannelTruth {
   channel: Ga4Channel;
-  /** First orders that would not have happened without the channel's touches (same random numbers, channel removed). */
+  /**
+   * Persons whose first order (and so all their orders) would not have happened without the
+   * channel: paid channels with their spend set to zero, unpaid ones with their touches removed
+   * (same random numbers).
+   */
   true_incremental_conversions: number;
+  /** Revenue (USD, first and repeat orders in the period) of those persons. */
   true_incremental_revenue: number;
   /** Total ad spend in USD over the period (0 for unpaid channels). */
   spend: number;
+  /** true_incremental_revenue ÷ spend; null for unpaid channels. */
+  roi: number | null;
+  /** Revenue lost per dollar when the channel's daily spend is cut by 10%: marginal ROI at current spend; null for unpaid channels. */
+  mroi: number | null;
+  /** The channel's media response parameters; null for unpaid channels. */
+  media: ChannelMediaTruth | null;
   /** Additive lift to the checkout-intent probability per touch kind of this channel. */
   intent_lift: Record<string, number>;
   /** Considering visitors touched by the channel before deciding. */
@@ -37,7 +70,7 @@ export interface GroundTruth {
   currency: 'USD';
   /** USD per unit of each other currency used in spend. */
   fx_to_usd: { EUR: number };
-  population: { customers: number; bots: number; regions: Array<{ name: string; rollout_wave: 1 | 2; late_delivery_rate: number }>; personas: Array<{ name: string; base_intent: number }> };
+  population: { customers: number; bots: number; not_acquired: number; regions: Array<{ name: string; rollout_wave: 1 | 2; late_delivery_rate: number }>; personas: Array<{ name: string; base_intent: number }> };
   stages: StageTruth[];
   channels: ChannelTruth[];
   journey_change: {
@@ -71,10 +104,61 @@ export interface GroundTruth {
     exposed: [number, number];
     converted: [number, number];
   };
+  /** The demand calendar and media plan behind the daily series. */
+  calendar: {
+    seasonality: string;
+    holidays: Array<{ name: string; date: string; arrival_multiplier: number }>;
+  };
+  uplift_experiment: UpliftTruth;
+  /** One row per person with at least one message. */
+  persons: PersonTruth[];
   totals: { messages: number; by_type: Record<string, number>; orders: number; first_orders: number; revenue: number; refunds: number; spend_usd: number };
 }
 
+export type UpliftSegment = 'persuadable' | 'sure_thing' | 'lost_cause' | 'sleeping_dog';
+
+export interface UpliftTruth {
+  experiment_id: string;
+  variations: [0, 1];
+  weights: [number, number];
+  start_date: string;
+  end_date: string;
+  exposure: string;
+  metric: string;
+  window_days: number;
+  /** Additive effect of the offer on checkout-intent probability, by persona (negative: sleeping dogs). */
+  effect_by_persona: Record<string, number>;
+  exposed: [number, number];
+  converted: [number, number];
+  /** Exposed persons by potential-outcome segment. */
+  segments: Record<UpliftSegment, number>;
+  /** Mean of persons' true_uplift over the exposed: the true average treatment effect on the metric. */
+  true_ate: number;
+}
+
+export interface PersonTruth {
+  user_id: string;
+  /** Device ids; persons who never identified appear in the events under these only. */
+  anonymous_ids: string[];
+  identified: boolean;
+  persona: string;
+  region: string;
+  /** Welcome-offer variation (null: not exposed). */
+  offer_variation: 0 | 1 | null;
+  /** Potential-outcome segment for the offer's metric (null: not exposed). */
+  uplift_segment: UpliftSegment | null;
+  /** P(metric | offer) − P(metric | control) for this person (null: not exposed). */
+  true_uplift: number | null;
+  /** Probability of at least one Order Completed in the 7 / 30 days after end_date. */
+  p_purchase_7d: number;
+  p_purchase_30d: number;
+}
+
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+function segmentOf(y0: boolean, y1: boolean): UpliftSegment {
+  return y0 ? (y1 ? 'sure_thing' : 'sleeping_dog') : y1 ? 'persuadable' : 'lost_cause';
+}
 
 export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<string, number>): GroundTruth {
   const stageNames = ['awareness', 'consideration', 'purchase', 'experience', 'loyalty'] as const;
@@ -95,11 +179,36 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
     const c = t.channels.get(channel)!;
     const intent_lift: Record<string, number> = {};
     for (const [kind, ch] of Object.entries(KIND_CHANNEL) as Array<[TouchKind, Ga4Channel]>) if (ch === channel) intent_lift[kind] = INCREMENTAL_LIFT[kind];
+    const spend = round(spendByChannel.get(channel) ?? 0);
+    let lost = lostIn(t.persons, removalScenario(channel));
+    let mroi: number | null = null;
+    let media: ChannelMediaTruth | null = null;
+    if (PAID_CHANNELS.includes(channel)) {
+      const k = MEDIA_INDEX.get(channel)!;
+      const plan = s.media[k]!;
+      lost = lostIn(t.persons, spendScenario(k, plan.spend, plan.halfSaturation, 0));
+      const cut = lostIn(t.persons, spendScenario(k, plan.spend, plan.halfSaturation, 0.9));
+      mroi = spend > 0 ? round(cut.revenue / (0.1 * spend), 4) : null;
+      let on = 0;
+      let sum = 0;
+      for (const x of plan.spend) if (x > 0) (on++, (sum += x));
+      media = {
+        flighting: plan.params.flighting,
+        adstock_decay: plan.params.adstockDecay,
+        hill_shape: plan.params.hillShape,
+        half_saturation_usd: plan.halfSaturation,
+        days_on: on,
+        mean_daily_spend_on: on > 0 ? round(sum / on) : 0,
+      };
+    }
     return {
       channel,
-      true_incremental_conversions: c.incremental,
-      true_incremental_revenue: round(c.incrementalRevenue),
-      spend: round(spendByChannel.get(channel) ?? 0),
+      true_incremental_conversions: lost.conversions,
+      true_incremental_revenue: round(lost.revenue),
+      spend,
+      roi: PAID_CHANNELS.includes(channel) ? (spend > 0 ? round(lost.revenue / spend, 4) : null) : null,
+      mroi,
+      media,
       intent_lift,
       touched_customers: c.touched,
       last_touch_conversions: c.lastTouch,
@@ -128,6 +237,7 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
     population: {
       customers: t.customers,
       bots: t.bots,
+      not_acquired: t.vanished,
       regions: REGIONS.map((r) => ({ name: r.name, rollout_wave: r.rolloutWave, late_delivery_rate: r.lateRate })),
       personas: PERSONAS.map((p) => ({ name: p.name, base_intent: p.baseIntent })),
     },
@@ -165,6 +275,23 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       exposed: [e.exposed[0], e.exposed[1]],
       converted: [e.converted[0], e.converted[1]],
     },
+    calendar: {
+      seasonality: 'new-visitor arrivals ∝ (1 + 0.4·d/days) × weekday × (1 + 0.22·cos(yearly, peak mid-December) + 0.08·cos(half-yearly, peak early July)) × holiday multiplier',
+      holidays: s.holidays.map((h) => ({ name: h.name, date: h.date, arrival_multiplier: h.lift })),
+    },
+    uplift_experiment: upliftTruth(s, t),
+    persons: t.persons.map((p) => ({
+      user_id: p.userId,
+      anonymous_ids: p.anonymousIds,
+      identified: p.identified,
+      persona: p.persona,
+      region: p.region,
+      offer_variation: p.offer ? p.offer.arm : null,
+      uplift_segment: p.offer ? segmentOf(p.offer.y0, p.offer.y1) : null,
+      true_uplift: p.offer ? round(p.offer.uplift, 6) : null,
+      p_purchase_7d: round(p.pPurchase7, 6),
+      p_purchase_30d: round(p.pPurchase30, 6),
+    })),
     totals: {
       messages: t.messages,
       by_type: byType,
@@ -175,4 +302,40 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       spend_usd: round(spendUsd),
     },
   };
+}
+
+function upliftTruth(s: Schedule, t: Tally): UpliftTruth {
+  const segments: Record<UpliftSegment, number> = { persuadable: 0, sure_thing: 0, lost_cause: 0, sleeping_dog: 0 };
+  let upliftSum = 0;
+  let n = 0;
+  for (const p of t.persons) {
+    if (!p.offer) continue;
+    segments[segmentOf(p.offer.y0, p.offer.y1)]++;
+    upliftSum += p.offer.uplift;
+    n++;
+  }
+  const o = PARAMS.offer;
+  return {
+    experiment_id: o.id,
+    variations: [0, 1],
+    weights: [o.weights[0], o.weights[1]],
+    start_date: isoDate(s.offerStart),
+    end_date: isoDate(s.offerEnd - DAY),
+    exposure: 'new visitors whose first visit falls in the window see Experiment Viewed (experiment_id welcome-offer) on their landing page',
+    metric: 'first Order Completed within window_days of Experiment Viewed (same person, across devices)',
+    window_days: o.windowDays,
+    effect_by_persona: { ...o.effectByPersona },
+    exposed: [t.offer.exposed[0], t.offer.exposed[1]],
+    converted: [t.offer.converted[0], t.offer.converted[1]],
+    segments,
+    true_ate: n > 0 ? round(upliftSum / n, 6) : 0,
+  };
+}
+
+/** ground-truth.json's text: indented, with one line per person so the file stays readable (and small). */
+export function groundTruthJson(truth: GroundTruth): string {
+  const marker = '"__persons__"';
+  const head = JSON.stringify({ ...truth, persons: '__persons__' }, null, 2);
+  const rows = truth.persons.map((p) => `    ${JSON.stringify(p)}`).join(',\n');
+  return head.replace(marker, truth.persons.length > 0 ? `[\n${rows}\n  ]` : '[]') + '\n';
 }

@@ -15,6 +15,7 @@ import { Rng, seedOf, Weighted } from './rng.ts';
 import { PARAMS } from './params.ts';
 import { DAY, HOUR, MINUTE, type Schedule, rolloutPeriod, streamlined } from './schedule.ts';
 import { typeKey, type Tally } from './tally.ts';
+import { ACQUISITION_KINDS, MEDIA_INDEX, type PaidTouchRecord, type PersonRecord, purchaseProbability } from './outcome.ts';
 import {
   ABANDONED_CART_CAMPAIGN,
   AFFILIATE_REFERRERS,
@@ -130,6 +131,7 @@ function campaignFor(kind: TouchKind, phase: 'prospecting' | 'retargeting'): Wei
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** Generates customer i's messages (sorted by time) and adds what happened to the tally. */
 export function simulateCustomer(s: Schedule, i: number, tally: Tally): SegmentMessage[] {
@@ -306,6 +308,31 @@ class CustomerSim {
     return { t, kind, campaign, keyword: this.rng.pick(campaign.keywords) };
   }
 
+  /**
+   * Paid media decides whether a paid touch happens: kept when the touch's own uniform number is
+   * below the channel's visit probability that day (media.ts). A touch that does not happen is
+   * dropped (a nurture visit), takes its person with it (a prospecting first touch: no ad, no
+   * visitor), or becomes a direct visit (the deciding visit, brand search, coupon sites and
+   * returning visits: the person comes anyway). Kept pre-decision paid touches are recorded for
+   * the ground truth's counterfactuals.
+   */
+  private gate(touch: Touch, role: 'first' | 'nurture' | 'closing' | 'return', mustHappen = false): Touch | undefined {
+    const c = touch.campaign ? MEDIA_INDEX.get(KIND_CHANNEL[touch.kind]) : undefined;
+    if (c === undefined) return touch;
+    const day = Math.min(this.s.days - 1, Math.max(0, Math.floor((touch.t - this.s.start) / DAY)));
+    const v = this.rng.next();
+    if (v < this.s.media[c]!.q[day]!) {
+      if (role !== 'return') this.paidTouches.push({ media: c, day, v, kind: touch.kind, acquisition: role === 'first' && ACQUISITION_KINDS.has(touch.kind) });
+      return touch;
+    }
+    if (role === 'nurture' && !mustHappen) return undefined;
+    if (role === 'first' && ACQUISITION_KINDS.has(touch.kind)) {
+      this.vanished = true;
+      return undefined;
+    }
+    return { t: touch.t, kind: 'direct', campaign: undefined, keyword: '' };
+  }
+
   private landingFor(touch: Touch): { path: string; url: string; referrer: string; campaign: SegmentCampaign | undefined; category: string; product: Product | undefined } {
     const r = this.rng;
     const c = touch.campaign;
@@ -367,6 +394,7 @@ class CustomerSim {
     touch: Touch;
     device: Device;
     exposeArm?: 0 | 1;
+    offerArm?: 0 | 1;
     signup?: boolean;
     checkout?: CheckoutPlan;
     pages?: number;
@@ -396,6 +424,14 @@ class CustomerSim {
         experiment_name: PARAMS.experiment.name,
         variation_id: opts.exposeArm,
         variation_name: opts.exposeArm === 1 ? 'Free shipping banner' : 'Control',
+      });
+    }
+    if (opts.offerArm !== undefined) {
+      this.track(v, t + 1100, 'Experiment Viewed', {
+        experiment_id: PARAMS.offer.id,
+        experiment_name: PARAMS.offer.name,
+        variation_id: opts.offerArm,
+        variation_name: opts.offerArm === 1 ? 'Welcome offer' : 'Control',
       });
     }
     if (this.known && !device.identified && r.chance(PARAMS.loginProb)) this.identify(v, t + 3000);
@@ -553,8 +589,10 @@ class CustomerSim {
     const repeats = 1 + Math.min(r.geometric(PARAMS.repeatStopProb), PARAMS.repeatMax - 1);
     let t = tDelivered;
     for (let k = 0; k < repeats; k++) {
+      const anchor = t;
       t += 5 * DAY + r.exp(PARAMS.repeatGapMeanDays * DAY);
       const at = t;
+      if (at > this.s.end && this.pendingRepeatAnchor === undefined) this.pendingRepeatAnchor = anchor;
       this.schedule(at, () => this.repeatOrder(at));
     }
   }
@@ -566,7 +604,7 @@ class CustomerSim {
 
   private repeatOrder(t: number): void {
     const r = this.rng;
-    const touch = this.touch(t, RETURN_TOUCH, 'retargeting');
+    const touch = this.gate(this.touch(t, RETURN_TOUCH, 'retargeting'), 'return')!;
     const at = t + (4 + r.exp(6)) * MINUTE;
     const u = r.next();
     const completes = u < this.checkoutProb(at);
@@ -621,26 +659,46 @@ class CustomerSim {
     const exposed = t1 >= s.expStart && t1 < s.expEnd;
     const arm: 0 | 1 = r.chance(PARAMS.experiment.weights[1]) ? 1 : 0;
     const exposeAt = t1 + 900;
+    const offered = t1 >= s.offerStart && t1 < s.offerEnd;
+    const offerArm: 0 | 1 = r.chance(PARAMS.offer.weights[1]) ? 1 : 0;
+    const offerAt = t1 + 1100;
+    const offerArmShown = offered ? offerArm : undefined;
 
     // Pre-decision touches: first, nurture, and the deciding one.
-    const touches: Touch[] = [this.touch(t1, FIRST_TOUCH, 'prospecting')];
+    const first = this.gate(this.touch(t1, FIRST_TOUCH, 'prospecting'), 'first');
+    if (!first) return;
+    const touches: Touch[] = [first];
     if (!this.consider) {
-      if (r.chance(PARAMS.bounceReturnProb)) touches.push(this.touch(t1 + this.gap(), NURTURE_TOUCH, 'retargeting'));
-      touches.forEach((touch, k) => this.schedule(touch.t, () => this.visit({ touch, device: k === 0 ? this.devices[0]! : this.pickDevice(), exposeArm: k === 0 && exposed ? arm : undefined, pages: r.int(0, 2) })));
+      if (r.chance(PARAMS.bounceReturnProb)) {
+        const again = this.gate(this.touch(t1 + this.gap(), NURTURE_TOUCH, 'retargeting'), 'nurture');
+        if (again) touches.push(again);
+      }
+      touches.forEach((touch, k) => this.schedule(touch.t, () => this.visit({ touch, device: k === 0 ? this.devices[0]! : this.pickDevice(), exposeArm: k === 0 && exposed ? arm : undefined, offerArm: k === 0 ? offerArmShown : undefined, pages: r.int(0, 2) })));
       if (exposed) this.exposure(arm, false, false);
+      if (offered) this.offerRecord = { arm: offerArm, p0: 0, p1: 0, y0: false, y1: false, uplift: 0 };
+      this.record = { base: this.persona.baseIntent, unpaidKinds: [], m: 1, offerDelta: 0, u1: 1, completes: false, emailOnly: false, pFirst7: 0, pFirst30: 0 };
       this.runJobs();
       return;
     }
     const nurture = Math.min(r.geometric(PARAMS.nurtureStopProb), PARAMS.nurtureMax);
     const signupIdx = r.chance(PARAMS.signupProb) ? r.int(0, nurture) : -1;
     let t = t1;
+    // Signup happens on the k-th visit drawn (k = 0 is the first); a touch that media drops is skipped.
+    let signupTouch: Touch | undefined;
+    let drawn: Touch = first;
     for (let k = 0; k <= nurture; k++) {
       if (k === signupIdx) {
         this.optIn = true;
-        this.identifyAt = touches[k]!.t + 10 * MINUTE;
+        this.identifyAt = drawn.t + 10 * MINUTE;
+        signupTouch = drawn;
       }
       t += this.gap();
-      touches.push(this.touch(t, k === nurture ? CLOSING_TOUCH : NURTURE_TOUCH, 'retargeting'));
+      const isClosing = k === nurture;
+      const next = this.gate(this.touch(t, isClosing ? CLOSING_TOUCH : NURTURE_TOUCH, 'retargeting'), isClosing ? 'closing' : 'nurture', k + 1 === signupIdx);
+      if (next) {
+        touches.push(next);
+        drawn = next;
+      }
     }
     const decision = touches[touches.length - 1]!;
 
@@ -664,7 +722,10 @@ class CustomerSim {
     }
     const base = this.persona.baseIntent + [...lift.values()].reduce((a, b) => a + b, 0);
     const m = exposed && arm === 1 ? 1 + PARAMS.experiment.relativeLift : 1;
-    const intent = u1 < base * m;
+    const tau = PARAMS.offer.effectByPersona[this.persona.name] ?? 0;
+    const offerDelta = offered && offerArm === 1 ? tau : 0;
+    const intentP = clamp01(base * m + offerDelta);
+    const intent = u1 < intentP;
 
     // The first-order path, independent of intent and arm.
     const at1 = decision.t + browse;
@@ -695,13 +756,25 @@ class CustomerSim {
       const converts = orderInPeriod && firstOrderAt <= exposeAt + PARAMS.experiment.windowDays * DAY;
       this.exposure(arm, converts && u1 < base, converts && u1 < base * (1 + PARAMS.experiment.relativeLift));
     }
+    if (offered) {
+      // Potential outcomes of the offer's metric (first order within its window), same random numbers.
+      const inWindow = orderInPeriod && firstOrderAt <= offerAt + PARAMS.offer.windowDays * DAY;
+      const p0 = clamp01(base * m);
+      const p1 = clamp01(base * m + tau);
+      this.offerRecord = { arm: offerArm, p0, p1, y0: inWindow && u1 < p0, y1: inWindow && u1 < p1, uplift: inWindow ? p1 - p0 : 0 };
+    }
+    const unpaidKinds = [...kinds].filter((k) => !PAID_CHANNELS.includes(KIND_CHANNEL[k]) && INCREMENTAL_LIFT[k] > 0);
+    const emailOnly = !done1 && done2 && this.optIn && uRetry >= PARAMS.retryBase;
+    // Purchase probability of a first order still to come after the data ends (its timing drawn above).
+    const pending = (h: number) => (firstOrderAt > s.end && firstOrderAt <= s.end + h * DAY ? intentP : 0);
+    this.record = { base: this.persona.baseIntent, unpaidKinds, m, offerDelta, u1, completes: orderInPeriod, emailOnly, pFirst7: pending(7), pFirst30: pending(30) };
 
     touches.forEach((touch, k) => {
       const isDecision = k === touches.length - 1;
       this.schedule(touch.t, () => {
         const device = k === 0 ? this.devices[0]! : this.pickDevice();
         if (!isDecision || !intent) {
-          this.visit({ touch, device, exposeArm: k === 0 && exposed ? arm : undefined, signup: k === signupIdx });
+          this.visit({ touch, device, exposeArm: k === 0 && exposed ? arm : undefined, offerArm: k === 0 ? offerArmShown : undefined, signup: touch === signupTouch });
           return;
         }
         const p1 = this.checkoutProb(at1);
@@ -709,7 +782,8 @@ class CustomerSim {
           touch,
           device,
           exposeArm: k === 0 && exposed ? arm : undefined,
-          signup: k === signupIdx,
+          offerArm: k === 0 ? offerArmShown : undefined,
+          signup: touch === signupTouch,
           checkout: { at: at1, completes: done1, completeDelay: delay1, first: true, shipIncremental: done1 && p1 > PARAMS.checkoutP0 && u2a >= PARAMS.checkoutP0, incremental },
         });
       });
@@ -734,7 +808,7 @@ class CustomerSim {
     const nReturn = r.poisson(intent && orderInPeriod ? PARAMS.returnVisitsMean.buyer : PARAMS.returnVisitsMean.considerer);
     for (let k = 0; k < nReturn; k++) {
       const tv = after + r.next() * Math.min(90 * DAY, Math.max(0, s.end - after));
-      this.schedule(tv, () => this.visit({ touch: this.touch(tv, RETURN_TOUCH, 'retargeting'), device: this.pickDevice() }));
+      this.schedule(tv, () => this.visit({ touch: this.gate(this.touch(tv, RETURN_TOUCH, 'retargeting'), 'return')!, device: this.pickDevice() }));
     }
     // Weekly newsletter to subscribers; clicks show up as email visits above.
     if (this.optIn && this.identifyAt < s.end) {
@@ -760,6 +834,12 @@ class CustomerSim {
 
   private readonly tallyTouched: Ga4Channel[] = [];
   private exposureRecord: { arm: 0 | 1; y0: boolean; y1: boolean } | undefined;
+  private offerRecord: PersonRecord['offer'];
+  private readonly paidTouches: PaidTouchRecord[] = [];
+  /** A prospecting first touch that media did not buy: this person never arrives. */
+  private vanished = false;
+  private pendingRepeatAnchor: number | undefined;
+  private record: Pick<PersonRecord, 'base' | 'unpaidKinds' | 'm' | 'offerDelta' | 'u1' | 'completes' | 'emailOnly'> & { pFirst7: number; pFirst30: number } | undefined;
 
   private exposure(arm: 0 | 1, y0: boolean, y1: boolean): void {
     this.exposureRecord = { arm, y0, y1 };
@@ -767,6 +847,10 @@ class CustomerSim {
 
   finish(tally: Tally, isBot: boolean): SegmentMessage[] {
     const s = this.s;
+    if (this.vanished) {
+      tally.vanished++;
+      return [];
+    }
     const kept = this.out.filter((e) => e.t >= s.start && e.t <= s.end);
     kept.sort((a, b) => a.t - b.t);
     const messages: SegmentMessage[] = new Array(kept.length);
@@ -774,6 +858,8 @@ class CustomerSim {
     let delivered = false;
     let orders = 0;
     let exposedSeen = false;
+    let offerSeen = false;
+    let personRevenue = 0;
     const idBase = `${s.seedTag}-${this.i.toString(36)}-`;
     for (let k = 0; k < kept.length; k++) {
       const e = kept[k]!;
@@ -785,7 +871,10 @@ class CustomerSim {
       tally.byType.set(key, (tally.byType.get(key) ?? 0) + 1);
       if (m.event === 'Product Viewed') viewed = true;
       else if (m.event === 'Order Delivered') delivered = true;
-      else if (m.event === 'Experiment Viewed') exposedSeen = true;
+      else if (m.event === 'Experiment Viewed') {
+        if (m.properties?.experiment_id === PARAMS.offer.id) offerSeen = true;
+        else exposedSeen = true;
+      }
       const tag = e.tag;
       if (!tag) continue;
       if (tag.k === 'paid') tally.paid.get(tag.key)![Math.floor((e.t - s.start) / DAY)]!++;
@@ -793,6 +882,7 @@ class CustomerSim {
       else if (tag.k === 'refund') tally.refunds++;
       else if (tag.k === 'order') {
         orders++;
+        personRevenue += tag.revenue;
         tally.orders++;
         tally.revenue += tag.revenue;
         tally.checkout[tag.wave - 1]![tag.period]![1]++;
@@ -829,6 +919,31 @@ class CustomerSim {
       if (x.arm === 1 ? x.y1 : x.y0) tally.experiment.converted[x.arm]++;
       if (x.y0) tally.experiment.potentialControl++;
       if (x.y1) tally.experiment.potentialTreatment++;
+    }
+    const o = this.offerRecord;
+    if (o && offerSeen) {
+      tally.offer.exposed[o.arm]++;
+      if (o.arm === 1 ? o.y1 : o.y0) tally.offer.converted[o.arm]++;
+    }
+    const rec = this.record;
+    if (rec && messages.length > 0) {
+      const pc = this.checkoutProb(s.end);
+      const repeat = (h: number) => (this.pendingRepeatAnchor === undefined ? 0 : pc * purchaseProbability(this.pendingRepeatAnchor, s.end, h, PARAMS.repeatGapMeanDays));
+      tally.persons.push({
+        index: this.i,
+        userId: this.userId,
+        anonymousIds: this.devices.map((d) => d.anonymousId),
+        identified: messages.some((m) => m.userId !== undefined),
+        persona: this.persona.name,
+        region: this.region.name,
+        considered: this.consider,
+        ...rec,
+        paid: this.paidTouches.slice(),
+        revenue: Math.round(personRevenue * 100) / 100,
+        offer: o && offerSeen ? o : undefined,
+        pPurchase7: 1 - (1 - rec.pFirst7) * (1 - repeat(7)),
+        pPurchase30: 1 - (1 - rec.pFirst30) * (1 - repeat(30)),
+      });
     }
     return messages;
   }

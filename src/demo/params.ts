@@ -43,6 +43,21 @@ export const PARAMS = {
     relativeLift: 0.1,
     windowDays: 14,
   },
+  /**
+   * A randomized welcome offer with a heterogeneous effect: new visitors whose first visit falls
+   * in its window are split 50/50; the treated see the offer, which adds `effectByPersona` to their
+   * checkout-intent probability (negative: the offer puts them off). It starts after the banner
+   * experiment ends, so the two never overlap.
+   */
+  offer: {
+    id: 'welcome-offer',
+    name: 'Welcome offer',
+    startFraction: 0.55,
+    lengthDays: 60,
+    weights: [0.5, 0.5] as const,
+    windowDays: 14,
+    effectByPersona: { 'Bargain Hunter': 0.14, 'Gift Shopper': 0.07, 'Busy Parent': 0.03, 'Outdoor Enthusiast': 0, 'Brand Loyalist': -0.1 } as Record<string, number>,
+  },
   /** Extra browsing visits after the journey's decision (Poisson mean). */
   returnVisitsMean: { considerer: 3.5, buyer: 5 },
   /** Pages per browsing visit beyond the landing page (1 + Poisson mean). */

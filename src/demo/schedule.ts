@@ -4,6 +4,7 @@
 
 import { Weighted, seedOf } from './rng.ts';
 import { PARAMS } from './params.ts';
+import { type ChannelMedia, type Holiday, holidayLift, holidaysIn, makeMediaPlan, yearlySeason } from './media.ts';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -20,7 +21,15 @@ export interface Schedule {
   ship2: number;
   expStart: number;
   expEnd: number;
+  /** The welcome-offer experiment's window: after the banner experiment, inside the period. */
+  offerStart: number;
+  offerEnd: number;
   arrivalDay: Weighted<number>;
+  /** Relative demand (new-visitor arrivals) per day: trend × weekday × yearly season × holidays. */
+  demand: Float64Array;
+  holidays: Holiday[];
+  /** Paid media per channel (same order as MEDIA): spend, adstock and visit probability per day. */
+  media: ChannelMedia[];
   arrivalHour: Weighted<number>;
   /** Distinguishes message and anonymous ids between seeds. */
   seedTag: string;
@@ -55,11 +64,16 @@ export function makeSchedule(o: { seed: number; customers: number; days: number;
   const ship2 = ship1 + PARAMS.wave2DelayDays * DAY;
   const expStart = start + Math.round(PARAMS.experiment.startFraction * o.days) * DAY;
   const expEnd = Math.min(end + 1, expStart + PARAMS.experiment.lengthDays * DAY);
-  // Slow growth over the period plus a weekly rhythm.
+  const offerStart = Math.max(expEnd, start + Math.round(PARAMS.offer.startFraction * o.days) * DAY);
+  const offerEnd = Math.min(end + 1, offerStart + PARAMS.offer.lengthDays * DAY);
+  // Slow growth over the period, a weekly rhythm, the yearly season and holiday peaks.
+  const holidays = holidaysIn(start, o.days);
+  const demand = new Float64Array(o.days);
   const dayWeights: Array<readonly [number, number]> = [];
   for (let d = 0; d < o.days; d++) {
-    const dow = new Date(start + d * DAY).getUTCDay();
-    dayWeights.push([d, (1 + (0.4 * d) / o.days) * WEEKDAY[dow]!] as const);
+    const t = start + d * DAY;
+    demand[d] = (1 + (0.4 * d) / o.days) * WEEKDAY[new Date(t).getUTCDay()]! * yearlySeason(t) * holidayLift(holidays, d);
+    dayWeights.push([d, demand[d]!] as const);
   }
   const s = seedOf(o.seed);
   return {
@@ -72,7 +86,12 @@ export function makeSchedule(o: { seed: number; customers: number; days: number;
     ship2,
     expStart,
     expEnd,
+    offerStart,
+    offerEnd,
     arrivalDay: new Weighted(dayWeights),
+    demand,
+    holidays,
+    media: makeMediaPlan(o.seed, start, o.days, holidays, o.customers),
     arrivalHour: new Weighted(HOURLY.map((w, h) => [h, w] as const)),
     seedTag: s.toString(16).padStart(8, '0'),
     anonOffset: (seedOf(o.seed, 1) % 65536) * 4294967296 + seedOf(o.seed, 2),

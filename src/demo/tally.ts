@@ -3,6 +3,7 @@
 // data set, not an idealised expectation.
 
 import { GA4_CHANNELS, type Ga4Channel, spendKeys } from './world.ts';
+import type { PersonRecord } from './outcome.ts';
 
 export interface ChannelTally {
   /** Considering visitors touched by the channel before their purchase decision. */
@@ -17,6 +18,11 @@ export interface ChannelTally {
 export interface Tally {
   customers: number;
   bots: number;
+  /** Would-be visitors whose prospecting first touch the media plan did not buy: they never arrive. */
+  vanished: number;
+  /** Every person with at least one message, with what the ground truth's counterfactuals need. */
+  persons: PersonRecord[];
+  offer: { exposed: [number, number]; converted: [number, number] };
   messages: number;
   byType: Map<string, number>;
   /** Persons reaching awareness, consideration, purchase, experience, loyalty. */
@@ -41,6 +47,9 @@ export function newTally(days: number): Tally {
   return {
     customers: 0,
     bots: 0,
+    vanished: 0,
+    persons: [],
+    offer: { exposed: [0, 0], converted: [0, 0] },
     messages: 0,
     byType: new Map(),
     stages: [0, 0, 0, 0, 0],

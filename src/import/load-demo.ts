@@ -11,7 +11,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
-import { DEFAULT_DEMO, generateDemo, type DemoRun } from '../demo/generator.ts';
+import { DEFAULT_DEMO, generateDemo, groundTruthJson, type DemoRun } from '../demo/generator.ts';
 import { mergeEventsSql, mergeIdentityLinksSql, mergeTraitsSql } from '../ingestion/load-sql.ts';
 import { processMessages } from '../ingestion/pipeline.ts';
 import { createProject, findProjectByName, updateProjectSettings } from '../projects/projects.ts';
@@ -199,7 +199,7 @@ export async function loadDemo(store: Store, config: Config, o: DemoCommandOptio
   const truth = demo.groundTruth();
   const settings = await updateProjectSettings(store, project.id, { reportingCurrency: 'USD', currencyRates: { ...truth.fx_to_usd }, margin: 0.4 });
   const spend = await importSpendRows(store, project.id, settings.settings, demo.spendRows(), 'demo');
-  writeFileSync(join(config.dataDir, 'ground-truth.json'), JSON.stringify(truth, null, 2));
+  writeFileSync(join(config.dataDir, 'ground-truth.json'), groundTruthJson(truth));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   return banner(keys, config, `${result.accepted} events and ${spend.rows} spend rows loaded in ${seconds} s; ground truth in ${join(config.dataDir, 'ground-truth.json')}`);
 }

@@ -38,10 +38,10 @@ test('a different seed gives different messages', () => {
   assert.ok(differing > 990, `only ${differing} of the first 1,000 messages differ`);
 });
 
-test('the default demo is fixed in time and lands between 0.7M and 1.3M messages', () => {
-  assert.deepEqual(DEFAULT_DEMO, { seed: 42, customers: 20000, days: 182, endDate: '2026-10-31' });
+test('the default demo is fixed in time, covers a year and lands between 0.7M and 1.3M messages', () => {
+  assert.deepEqual(DEFAULT_DEMO, { seed: 42, customers: 26000, days: 365, endDate: '2026-10-31' });
   const truth = generateDemo(DEFAULT_DEMO).groundTruth();
-  assert.equal(truth.generator.start_date, '2026-05-03');
+  assert.equal(truth.generator.start_date, '2025-11-01');
   assert.equal(truth.generator.end_date, '2026-10-31');
   assert.ok(truth.totals.messages > 700_000 && truth.totals.messages < 1_300_000, `${truth.totals.messages}`);
 });
