@@ -59,7 +59,8 @@ export function collectRoutes(app: FastifyInstance): () => Record<string, unknow
       };
       if (params.length) operation.parameters = params;
       if (r.doc?.query) operation.parameters = [...params, { name: 'query', in: 'query', style: 'form', explode: true, schema: jsonSchema(r.doc.query) }];
-      if (r.doc?.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.doc.body) } } };
+      // GET and DELETE carry no body in HTTP: their inputs are documented as query parameters.
+      if (r.doc?.body && r.method !== 'get' && r.method !== 'delete') operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.doc.body) } } };
       (paths[path] ??= {})[r.method] = operation;
     }
     return {

@@ -25,3 +25,13 @@ it('publishes an OpenAPI document generated from the routes and their schemas', 
     .filter(([name, summary]) => name.includes('/api/') && !summary && !name.includes('openapi'));
   assert.deepEqual(undocumented, [], 'every read API route has a summary');
 });
+
+it('gives no GET or DELETE operation a request body', async () => {
+  const spec = (await (await fetch(`${t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const withBody = Object.entries(spec.paths).flatMap(([path, ops]) =>
+    Object.entries(ops)
+      .filter(([method, op]) => (method === 'get' || method === 'delete') && op.requestBody)
+      .map(([method]) => `${method} ${path}`),
+  );
+  assert.deepEqual(withBody, []);
+});

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
-import { attributeFromPathsFile, toCliJson } from '../../src/attribution/cli-paths.ts';
+import { attributeFromPathsFile, toCliJson } from '../../src/cli/attribution-paths.ts';
 import { tempDir } from '../support/stores.ts';
 import { referenceFile } from '../support/reference-data.ts';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePathsCsv, PathsFileError } from '../../src/attribution/paths-file.ts';
-import { attributeFromPathsFile, toCliJson } from '../../src/attribution/cli-paths.ts';
+import { attributeFromPathsFile, toCliJson } from '../../src/cli/attribution-paths.ts';
 
 const HEADER = 'path;total_conversions;total_conversion_value;total_null';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { attributeFromPathsFile, toCliJson } from '../../attribution/cli-paths.ts';
+import { attributeFromPathsFile, toCliJson } from '../attribution-paths.ts';
 import { type AttributionReport, type ModelComparisonReport } from '../../attribution/attribution-report.ts';
 import { GRANULARITIES, type Granularity } from '../../attribution/journeys.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type DropOffDriversResult } from '../../analysis/drop-off-drivers.ts';
 import { BREAKDOWN_COLUMNS, type FunnelBreakdown, type FunnelResult } from '../../analysis/funnel.ts';
+import { DEFAULT_FUNNEL_WINDOW_SECONDS } from '../../scope/defaults.ts';
 import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, list, parseDuration } from '../target.ts';
 
@@ -78,7 +79,7 @@ function addFunnelOptions(command: Command): Command {
   return addScopeOptions(
     command
       .option('--steps <events>', 'comma-separated step events, in order')
-      .option('--window <duration>', 'conversion window from the first step (e.g. 30m, 12h, 7d); an event exactly at the edge counts', '14d')
+      .option('--window <duration>', 'conversion window from the first step (e.g. 30m, 12h, 7d); an event exactly at the edge counts', `${DEFAULT_FUNNEL_WINDOW_SECONDS / 86400}d`)
       .option('--order <order>', 'ordered (anything in between), strict (the next event must be the next step) or any', 'ordered')
       .option('--exclude <events>', 'comma-separated exclusion events: one between the first and last step disqualifies that attempt')
       .option('--session', 'count sessions instead of persons'),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runAbFromFile } from '../../experiments/stats/ab-input.ts';
-import { runSrm } from '../../experiments/stats-cli.ts';
+import { runSrm } from '../experiment-stats.ts';
 import { CliError, globalOptions, list, print } from '../target.ts';
 
 export function registerStatsCommands(program: Command): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAb, runAbFromFile, runSrm } from '../../../src/experiments/stats-cli.ts';
+import { runAb, runAbFromFile, runSrm } from '../../../src/cli/experiment-stats.ts';
 import { round } from './round.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'waymark-ab-'));

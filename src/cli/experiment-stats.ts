@@ -7,9 +7,9 @@
 //     results: [{ name, expected, ci: [lo, hi], uplift: { mean, stddev },
 //                 p_value? | chance_to_win?, risk?: [control, treatment], ... }] }
 // waymark stats srm --users 1000,1200 --weights 0.5,0.5 --json  → { "p_value": number }
-import { checkSrm } from './stats/srm.ts';
+import { checkSrm } from '../experiments/stats/srm.ts';
 
-export { runAbFromFile, runAb, type AbReport } from './stats/ab-input.ts';
+export { runAbFromFile, runAb, type AbReport } from '../experiments/stats/ab-input.ts';
 
 export function runSrm(users: number[], weights: number[]): { p_value: number } {
   if (users.length < 2) throw new Error('SRM needs at least two variations');

@@ -2,9 +2,9 @@
  * Attribution straight from a ChannelAttribution-format paths file; the CLI's
  * `waymark attribution --paths FILE --model M --json` prints the result of this.
  */
-import { readPathsFile, type ParsePathsOptions } from './paths-file.ts';
-import { runModel } from './models/index.ts';
-import type { AttributionResult, ModelOptions } from './models/types.ts';
+import { readPathsFile, type ParsePathsOptions } from '../attribution/paths-file.ts';
+import { runModel } from '../attribution/models/index.ts';
+import type { AttributionResult, ModelOptions } from '../attribution/models/types.ts';
 
 export function attributeFromPathsFile(
   file: string,
