@@ -4,7 +4,8 @@ import { isbot } from 'isbot';
 import { generateDemo, DEFAULT_DEMO, type SegmentMessage } from '../../src/demo/generator.ts';
 
 // One 2,000-customer world shared by the tests below (~100k messages).
-const options = { ...DEFAULT_DEMO, customers: 2000 };
+// 2,600 would-be customers over the default year: about 2,000 arrive (the rest are prospects the media plan did not buy).
+const options = { ...DEFAULT_DEMO, customers: 2600 };
 const run = generateDemo(options);
 const messages: SegmentMessage[] = [...run.messages()];
 const truth = run.groundTruth();
@@ -41,7 +42,7 @@ test('event counts per type fall in ranges a small online retailer would see', (
     ['Survey Responded', 100, 400],
     ['Call Completed', 40, 200],
     ['Chat Started', 120, 450],
-    ['Experiment Viewed', 250, 550],
+    ['Experiment Viewed', 350, 900],
   ];
   for (const [event, lo, hi] of ranges) {
     const n = track(event);
@@ -137,7 +138,7 @@ test('e-commerce, survey, call and chat events carry their spec properties', () 
         assert.ok(p.topic);
         break;
       case 'Experiment Viewed':
-        assert.equal(p.experiment_id, 'free-shipping-banner');
+        assert.ok(p.experiment_id === 'free-shipping-banner' || p.experiment_id === 'welcome-offer', String(p.experiment_id));
         assert.ok(p.variation_id === 0 || p.variation_id === 1);
         break;
     }
@@ -250,8 +251,10 @@ test('spend has a row for every day × paid campaign, and clicks cover the track
     const n = tracked.get(`${r.date}|${r.channel}|${r.campaign}|${r.keyword}`) ?? 0;
     // Untracked clicks (ad blockers, bounces before load) only add to the tracked ones.
     assert.ok(r.clicks >= n && r.clicks <= 2 * n + 4, `${r.date} ${r.campaign}: clicks ${r.clicks} vs tracked ${n}`);
-    assert.equal(r.cost > 0, r.clicks > 0);
-    assert.ok(r.impressions > r.clicks);
+    // Cost follows the media plan, not the clicks: zero only on the channel's dark days, when no
+    // impression is bought (clicks then are late responses to earlier ads, carried by adstock).
+    if (r.cost > 0) assert.ok(r.impressions > r.clicks);
+    else assert.equal(r.impressions, 0);
     trackedTotal += n;
     clicksTotal += r.clicks;
   }

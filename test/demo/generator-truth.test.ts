@@ -5,6 +5,7 @@ import { generateDemo, DEFAULT_DEMO } from '../../src/demo/generator.ts';
 // The default 20,000-customer world, reduced while streaming to what the checks need, so the
 // statistics below are computed from the messages alone and compared with the ground truth.
 const run = generateDemo(DEFAULT_DEMO);
+const truth0 = { experiment: { experiment_id: 'free-shipping-banner' } };
 const userOfDevice = new Map<string, string>();
 const regionOf = new Map<string, string>();
 const checkouts: Array<{ orderId: string; userId: string; t: number }> = [];
@@ -21,7 +22,7 @@ for (const m of run.messages()) {
     else if (m.event === 'Order Completed') {
       completed.add(String(m.properties!.order_id));
       if (!firstOrderAt.has(m.userId!)) firstOrderAt.set(m.userId!, t);
-    } else if (m.event === 'Experiment Viewed') exposures.push({ anonymousId: m.anonymousId!, variation: m.properties!.variation_id as number, t });
+    } else if (m.event === 'Experiment Viewed' && m.properties!.experiment_id === truth0.experiment.experiment_id) exposures.push({ anonymousId: m.anonymousId!, variation: m.properties!.variation_id as number, t });
   }
 }
 const truth = run.groundTruth();
@@ -129,11 +130,11 @@ test('true channel incrementality ranks upper-funnel channels above what last-to
   // No order is incremental to more channels than it has, and all first orders are attributed once by last touch.
   const lastTouchTotal = truth.channels.reduce((a, c) => a + c.last_touch_conversions, 0);
   assert.equal(lastTouchTotal, truth.totals.first_orders);
-  // Incremental conversions ≈ touched × lift × P(order | checkout intent); that probability is
-  // bounded by p0·(1 + retry) and p1·(1 + retry), so each channel's count sits within that band.
+  // Incremental conversions of display are at least touched × lift × P(order | checkout intent)
+  // (p0 without retries): its lift alone; prospecting also brings visitors who would not have come
+  // at all, whose every order counts, so the count sits above that floor.
   const display = ch.get('Display')!;
   const lift = display.intent_lift.display!;
-  const lo = display.touched_customers * lift * truth.journey_change.p0 * 0.9;
-  const hi = display.touched_customers * lift * truth.journey_change.p1 * 1.45;
-  assert.ok(display.true_incremental_conversions > lo * 0.8 && display.true_incremental_conversions < hi, `display ${display.true_incremental_conversions} not in ~[${lo.toFixed(0)}, ${hi.toFixed(0)}]`);
+  const lo = display.touched_customers * lift * truth.journey_change.p0 * 0.8;
+  assert.ok(display.true_incremental_conversions > lo, `display ${display.true_incremental_conversions} below ~${lo.toFixed(0)}`);
 });
