@@ -13,6 +13,7 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import { getDocument, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { audienceTrait, listAudiences, type SavedAudience } from './audiences.ts';
+import './model-sources.ts';
 import { audienceMembersSql } from './members.ts';
 import { AUDIENCE_CHANGES } from './tables.ts';
 import { deliverWebhook, finishedKeys, type DeliveryOptions } from './webhooks.ts';

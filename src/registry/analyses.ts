@@ -13,6 +13,7 @@ import { pathsAnalysis } from '../analysis/paths.ts';
 import { retentionAnalysis } from '../analysis/retention.ts';
 import { attributionAnalysis, attributionCompareAnalysis, marginalAnalysis, roiAnalysis } from '../attribution/analyses.ts';
 import { clvAnalysis } from '../predictions/predict-customers.ts';
+import { propensityAnalysis } from '../predictions/propensity.ts';
 import type { AnyAnalysis } from './define.ts';
 
 export const ANALYSES: readonly AnyAnalysis[] = [
@@ -29,6 +30,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   roiAnalysis,
   marginalAnalysis,
   clvAnalysis,
+  propensityAnalysis,
 ];
 
 export function analysisById(id: string): AnyAnalysis | undefined {
