@@ -63,7 +63,9 @@ export function makeSchedule(o: { seed: number; customers: number; days: number;
   const ship1 = start + Math.round(PARAMS.shipFraction * o.days) * DAY;
   const ship2 = ship1 + PARAMS.wave2DelayDays * DAY;
   const expStart = start + Math.round(PARAMS.experiment.startFraction * o.days) * DAY;
-  const expEnd = Math.min(end + 1, expStart + PARAMS.experiment.lengthDays * DAY);
+  // At least lengthDays, and about a fifth of a long period, so a year's demo keeps the exposures of a half-year's.
+  const expDays = Math.max(PARAMS.experiment.lengthDays, Math.round(0.19 * o.days));
+  const expEnd = Math.min(end + 1, expStart + expDays * DAY);
   const offerStart = Math.max(expEnd, start + Math.round(PARAMS.offer.startFraction * o.days) * DAY);
   const offerEnd = Math.min(end + 1, offerStart + PARAMS.offer.lengthDays * DAY);
   // Slow growth over the period, a weekly rhythm, the yearly season and holiday peaks.
