@@ -63,6 +63,10 @@ export interface StageTruth {
   /** The generating probability where a single number describes it; see `definition`. */
   parameter: number | Record<string, number> | null;
   definition: string;
+  /** Persons as the store resolves identity: customers known by their user id who reached the stage on their linked devices and server-side events… */
+  identified_reached: number;
+  /** …and devices never linked to a user id (one person per device: a customer's extra devices inflate counts by this many). */
+  anonymous_devices_reached: number;
 }
 
 export interface GroundTruth {
@@ -172,7 +176,7 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
   const parameters: StageTruth['parameter'][] = [1, PARAMS.considerProb, null, 1, { ...PARAMS.repeatProb }];
   const stages: StageTruth[] = stageNames.map((stage, k) => {
     const prev = k === 0 ? t.customers : t.stages[k - 1]!;
-    return { stage, reached: t.stages[k]!, realised_rate: prev > 0 ? round(t.stages[k]! / prev, 4) : 0, parameter: parameters[k]!, definition: definitions[k]! };
+    return { stage, reached: t.stages[k]!, realised_rate: prev > 0 ? round(t.stages[k]! / prev, 4) : 0, parameter: parameters[k]!, definition: definitions[k]!, identified_reached: t.identifiedStages[k]!, anonymous_devices_reached: t.anonymousStages[k]! };
   });
 
   const channels: ChannelTruth[] = GA4_CHANNELS.map((channel) => {

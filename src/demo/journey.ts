@@ -913,6 +913,7 @@ class CustomerSim {
     if (orders > 0) tally.stages[2]++;
     if (delivered) tally.stages[3]++;
     if (orders > 1) tally.stages[4]++;
+    tallyResolvedPersons(messages, tally);
     const x = this.exposureRecord;
     if (x && exposedSeen) {
       tally.experiment.exposed[x.arm]++;
@@ -998,5 +999,35 @@ function emailSubject(campaign: string): string {
       return 'You left something in your cart';
     default:
       return 'News from Driftwood Supply';
+  }
+}
+
+/**
+ * Stage reach per person as the store's identity resolution sees it: a device's messages belong
+ * to the customer once any message carries both its anonymous id and the user id (identify,
+ * alias, or a signed-in event); a device never linked is a person of its own.
+ */
+function tallyResolvedPersons(messages: SegmentMessage[], tally: Tally): void {
+  const linked = new Set<string>();
+  for (const m of messages) {
+    if (m.userId && m.anonymousId) linked.add(m.anonymousId);
+    if (m.userId && m.previousId) linked.add(m.previousId);
+  }
+  const persons = new Map<string, { viewed: boolean; orders: number; delivered: boolean }>();
+  for (const m of messages) {
+    const key = m.userId || (m.anonymousId && linked.has(m.anonymousId)) ? '' : m.anonymousId!;
+    let p = persons.get(key);
+    if (!p) persons.set(key, (p = { viewed: false, orders: 0, delivered: false }));
+    if (m.event === 'Product Viewed') p.viewed = true;
+    else if (m.event === 'Order Completed') p.orders++;
+    else if (m.event === 'Order Delivered') p.delivered = true;
+  }
+  for (const [key, p] of persons) {
+    const stages = key === '' ? tally.identifiedStages : tally.anonymousStages;
+    stages[0]++;
+    if (p.viewed) stages[1]++;
+    if (p.orders > 0) stages[2]++;
+    if (p.delivered) stages[3]++;
+    if (p.orders > 1) stages[4]++;
   }
 }

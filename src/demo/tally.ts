@@ -27,6 +27,10 @@ export interface Tally {
   byType: Map<string, number>;
   /** Persons reaching awareness, consideration, purchase, experience, loyalty. */
   stages: [number, number, number, number, number];
+  /** The same per person as the store resolves identity: customers whose messages carry their user id (or come from a device linked to it)… */
+  identifiedStages: [number, number, number, number, number];
+  /** …and devices never linked to a user id, one person each. */
+  anonymousStages: [number, number, number, number, number];
   /** Tracked paid landing page views per spend key and day index. */
   paid: Map<string, Int32Array>;
   channels: Map<Ga4Channel, ChannelTally>;
@@ -53,6 +57,8 @@ export function newTally(days: number): Tally {
     messages: 0,
     byType: new Map(),
     stages: [0, 0, 0, 0, 0],
+    identifiedStages: [0, 0, 0, 0, 0],
+    anonymousStages: [0, 0, 0, 0, 0],
     paid,
     channels: new Map(GA4_CHANNELS.map((c) => [c, { touched: 0, incremental: 0, incrementalRevenue: 0, lastTouch: 0 }])),
     orders: 0,
