@@ -497,8 +497,8 @@ export function funnelPeopleSql(q: QueryBuilder, scope: AnalysisScope, spec: Fun
   const n = spec.steps.length;
   if (selection.step > n) throw new ScopeError(`selection.step: the funnel has ${n} steps`);
   if (selection.outcome === 'dropped' && selection.step < 2) throw new ScopeError('selection.step: nobody drops at step 1');
-  const k = q.num(selection.step);
-  const cond = selection.outcome === 'reached' ? `u_reached >= ${k}` : `u_reached = ${q.num(selection.step - 1)}`;
+  // Only the parameter the condition uses: DuckDB refuses unbound extra parameters.
+  const cond = selection.outcome === 'reached' ? `u_reached >= ${q.num(selection.step)}` : `u_reached = ${q.num(selection.step - 1)}`;
   return `SELECT DISTINCT u_pid AS person_id FROM (${funnelUnitsSql(q, scope, spec)}) AS u WHERE ${cond}`;
 }
 

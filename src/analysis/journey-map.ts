@@ -368,6 +368,50 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
   };
 }
 
+/**
+ * Which persons of the map: a stage's entered / converted / dropped, or one cell's (stage ×
+ * touchpoint channel × interaction) reached / converted / dropped; a leak is its cell's dropped.
+ */
+export const journeySelectionSchema = z.object({
+  stage: z.string().min(1),
+  channel: z.string().optional(),
+  interaction: z.string().optional(),
+  outcome: z.enum(['entered', 'reached', 'converted', 'dropped']).default('entered'),
+});
+export type JourneySelection = z.infer<typeof journeySelectionSchema>;
+
+/** The persons behind a stage or cell count: the same entries, stage-of-touch and touch channel SQL as the map. */
+export async function journeyPeopleSql(store: Store, q: QueryBuilder, scope: AnalysisScope, journeyId: string | undefined, selection: JourneySelection): Promise<string> {
+  let journey: Journey;
+  try {
+    journey = await resolveJourney(store, scope.projectId, journeyId);
+  } catch (error) {
+    if (error instanceof JourneyNotFoundError) throw new ScopeError(`journeyId: ${error.message}`);
+    throw error;
+  }
+  const S = journey.stages.length;
+  const s = journey.stages.findIndex((x) => x.id === selection.stage);
+  if (s < 0) throw new ScopeError(`selection.stage: no stage "${selection.stage}" in journey "${journey.id}"`);
+  const last = s + 1 >= S;
+  const ev = scopedEvents(q, scope);
+  const ent = stageEntriesSql(q, journey, ev);
+  const next = last ? 'NULL' : `n.entry_${s + 1}`;
+  const outcome = { entered: '1 = 1', reached: '1 = 1', converted: last ? '1 = 0' : `${next} IS NOT NULL`, dropped: last ? '1 = 0' : `${next} IS NULL` }[selection.outcome];
+  if (selection.channel === undefined && selection.interaction === undefined) {
+    return `SELECT n.person_id AS person_id FROM (${ent}) AS n WHERE n.entry_${s} IS NOT NULL AND ${outcome}`;
+  }
+  const cfg = journey.touchpoints;
+  const stageOf = `CASE ${journey.stages.map((_, k) => S - 1 - k).map((k) => `WHEN n.entry_${k} <= e.timestamp THEN ${k}`).join(' ')} ELSE -1 END`;
+  const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${q.d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
+  const touch = [
+    `${stageOf} = ${q.num(s)}`,
+    ...(selection.channel !== undefined ? [`${touchChannelSql(q, cfg, 'e.')} = ${q.str(selection.channel)}`] : []),
+    ...(selection.interaction !== undefined ? [`e.event = ${q.str(selection.interaction)}`] : []),
+  ];
+  return `SELECT DISTINCT n.person_id AS person_id FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id
+WHERE ${touch.join(' AND ')}${excluded} AND ${outcome}`;
+}
+
 export const journeyMapAnalysis = defineAnalysis({
   id: 'journey-map',
   path: '/api/v1/journeys/map',
@@ -381,5 +425,9 @@ export const journeyMapAnalysis = defineAnalysis({
       if (error instanceof JourneyNotFoundError) throw new ScopeError(`journeyId: ${error.message}`);
       throw error;
     }
+  },
+  people: {
+    selection: journeySelectionSchema,
+    sql: (q, scope, input, selection, { store }) => journeyPeopleSql(store, q, scope, input.journeyId, selection),
   },
 });

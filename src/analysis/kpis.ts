@@ -151,9 +151,13 @@ evc AS (
 /** The GA4 engaged-session condition on a `sess_c` row. */
 export const ENGAGED_COND = '(duration > 10 OR views >= 2 OR sess_orders > 0)';
 
-export async function computeKpis(store: Store, scope: AnalysisScope): Promise<KpiReport> {
-  const d = store.dialect;
-  const q = new QueryBuilder(d);
+/**
+ * The CTEs every KPI is counted from (without the leading WITH): `hist` (per person), `pc` (per
+ * person, period and attributed channel, '' = all channels), `sess_c`, `sagg`, `vagg` … Shared
+ * by the report and its drill-down, so a list of persons has exactly its card's count.
+ */
+export function kpiCtesSql(q: QueryBuilder, scope: AnalysisScope): string {
+  const d = q.d;
   const length = scope.to.getTime() - scope.from.getTime();
   const prevFrom = new Date(scope.from.getTime() - length);
   const ppFrom = new Date(scope.from.getTime() - 2 * length);
@@ -164,8 +168,7 @@ export async function computeKpis(store: Store, scope: AnalysisScope): Promise<K
   const events = scopedEvents(q, scope, { ignoreTimeRange: true, extraWhere: [`timestamp < ${T}`] });
   const inPeriod = (a: string, b: string) => `timestamp >= ${a} AND timestamp < ${b}`;
 
-  const sql = `WITH
-ev AS (
+  return `ev AS (
   SELECT person_id, session_id, event, type, channel, timestamp, revenue, message_id, properties FROM ${events} AS e
 ),
 hist AS (
@@ -228,7 +231,15 @@ vagg AS (
     ${d.countIf(`survey = 'NPS' AND score >= 9`)} AS promoters,
     ${d.countIf(`survey = 'NPS' AND score <= 6`)} AS detractors
   FROM sv GROUP BY v_channel, v_cur
-)
+)`;
+}
+
+export async function computeKpis(store: Store, scope: AnalysisScope): Promise<KpiReport> {
+  const d = store.dialect;
+  const q = new QueryBuilder(d);
+  const length = scope.to.getTime() - scope.from.getTime();
+  const prevFrom = new Date(scope.from.getTime() - length);
+  const sql = `WITH ${kpiCtesSql(q, scope)}
 SELECT p.ch_key AS channel, p.cur_key AS is_cur, p.visitors AS visitors, p.returning_visitors AS returning_visitors,
   p.buyers AS buyers, p.orders AS orders, p.revenue_sum AS revenue_sum, p.repeat_buyers AS repeat_buyers, p.retained_buyers AS retained_buyers,
   CASE WHEN p.cur_key = 1 THEN b.prev_buyers ELSE b.pp_buyers END AS base_buyers,
@@ -317,6 +328,32 @@ export function compare(value: number | null, previous: number | null): KpiValue
   return { value, previous, change, changeRelative: change !== null && previous ? change / previous : null };
 }
 
+/** Which persons of a KPI card or channel row: the person counts (visitors, new, returning, buyers). */
+export const kpiSelectionSchema = z.object({
+  metric: z.enum(['visitors', 'newVisitors', 'returningVisitors', 'buyers']),
+  /** A channel row ('' or absent: all channels). */
+  channel: z.string().optional(),
+  period: z.enum(['current', 'previous']).default('current'),
+});
+export type KpiSelection = z.infer<typeof kpiSelectionSchema>;
+
+/** The persons behind a person-count KPI, from the same CTEs as the report. */
+export function kpiPeopleSql(q: QueryBuilder, scope: AnalysisScope, selection: KpiSelection): string {
+  const length = scope.to.getTime() - scope.from.getTime();
+  const cur = selection.period === 'current';
+  // Parameters only where used: DuckDB refuses unbound extra parameters.
+  const start = () => q.time(cur ? scope.from : new Date(scope.from.getTime() - length));
+  const cond = {
+    visitors: () => '1 = 1',
+    newVisitors: () => `NOT (h.first_seen < ${start()})`,
+    returningVisitors: () => `h.first_seen < ${start()}`,
+    buyers: () => 'pc.c_orders > 0',
+  }[selection.metric]();
+  return `WITH ${kpiCtesSql(q, scope)}
+SELECT DISTINCT pc.c_person AS person_id FROM pc JOIN hist AS h ON h.h_person = pc.c_person
+WHERE pc.c_channel = ${q.str(selection.channel ?? '')} AND pc.c_cur = ${cur ? 1 : 0} AND ${cond}`;
+}
+
 export const kpisAnalysis = defineAnalysis({
   id: 'kpis',
   path: '/api/v1/kpis',
@@ -324,4 +361,8 @@ export const kpisAnalysis = defineAnalysis({
   access: 'read',
   input: z.object({}),
   run: ({ store, scope }) => computeKpis(store, scope),
+  people: {
+    selection: kpiSelectionSchema,
+    sql: (q, scope, _input, selection) => kpiPeopleSql(q, scope, selection),
+  },
 });

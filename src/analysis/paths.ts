@@ -106,7 +106,12 @@ function baseLabelSql(stepType: PathsOptions['stepType']): string {
   return `CASE WHEN type = 'page' AND path <> '' THEN path ELSE event END`;
 }
 
-function pathsSql(q: QueryBuilder, scope: AnalysisScope, o: PathsOptions, mode: Mode): { sql: string; slots: number } {
+/**
+ * One row per person with a path: pid and c0 … cN, slot i holding the i-th step in time order
+ * (NULL past the path's end), after the startsWith/endsWith filters. Counts and drill-down both
+ * read it.
+ */
+function personPathsSql(q: QueryBuilder, scope: AnalysisScope, o: PathsOptions, mode: Mode): string {
   const d = q.d;
   const n = o.steps;
   const types = o.stepType === 'page' ? `type = 'page'` : `type IN ('track', 'page', 'screen')`;
@@ -142,7 +147,7 @@ WHERE prev_lbl IS NULL OR prev_lbl <> lbl`;
   const ks = Array.from({ length: n }, (_, i) => i + 1);
   const lookahead = (k: number): string =>
     [`${shift('lbl', w, k)} AS l${k}`, ...(session ? [`${shift('sk', w, k)} AS s${k}`] : []), ...(endFlags ? [`${shift('is_end', w, k)} AS e${k}`] : [])].join(', ');
-  const walked = `SELECT ${session ? 'sk, ' : ''}lbl, is_anchor,
+  const walked = `SELECT pid, ${session ? 'sk, ' : ''}lbl, is_anchor,
   sum(is_anchor) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS anchor_no,
   ${ks.map(lookahead).join(',\n  ')}
 FROM (${steps}) AS s3`;
@@ -150,16 +155,16 @@ FROM (${steps}) AS s3`;
   // Step k belongs to the path when every step up to k is in the anchor's session (unit 'session').
   const inUnit = (k: number): string => [`l${k} IS NOT NULL`, ...(session ? ks.filter((j) => j <= k).map((j) => `s${j} = sk`) : [])].join(' AND ');
   const stepCols = ks.map((k) => `CASE WHEN ${inUnit(k)} THEN l${k} END AS t${k}`);
-  let anchored = `SELECT lbl AS t0, ${stepCols.join(', ')} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
+  let anchored = `SELECT pid, lbl AS t0, ${stepCols.join(', ')} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
   if (mode === 'between') {
     // The path ends at its first end anchor within the step limit; paths without one are dropped.
     const isEnd = (k: number): string => (endFlags ? `e${k} = 1 AND t${k} IS NOT NULL` : `${matches(o.end!, `t${k}`)} = 1`);
     const endCols = endFlags ? `, ${ks.map((k) => `CASE WHEN ${inUnit(k)} THEN e${k} END AS e${k}`).join(', ')}` : '';
-    anchored = `SELECT lbl AS t0, ${stepCols.join(', ')}${endCols} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
+    anchored = `SELECT pid, lbl AS t0, ${stepCols.join(', ')}${endCols} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
     const endPos = `CASE ${ks.map((k) => `WHEN ${isEnd(k)} THEN ${k}`).join(' ')} END`;
-    anchored = `SELECT t0, ${ks.map((k) => `t${k}`).join(', ')}, ${endPos} AS end_pos FROM (${anchored}) AS a0`;
-    anchored = `SELECT t0, ${ks.map((k) => `CASE WHEN ${k} <= end_pos THEN t${k} END AS u${k}`).join(', ')} FROM (${anchored}) AS a1 WHERE end_pos IS NOT NULL`;
-    anchored = `SELECT t0, ${ks.map((k) => `u${k} AS t${k}`).join(', ')} FROM (${anchored}) AS a2`;
+    anchored = `SELECT pid, t0, ${ks.map((k) => `t${k}`).join(', ')}, ${endPos} AS end_pos FROM (${anchored}) AS a0`;
+    anchored = `SELECT pid, t0, ${ks.map((k) => `CASE WHEN ${k} <= end_pos THEN t${k} END AS u${k}`).join(', ')} FROM (${anchored}) AS a1 WHERE end_pos IS NOT NULL`;
+    anchored = `SELECT pid, t0, ${ks.map((k) => `u${k} AS t${k}`).join(', ')} FROM (${anchored}) AS a2`;
   }
 
   // Slot i holds the i-th step in time order: forward t0…tN; backward tN…t0 reversed.
@@ -168,11 +173,16 @@ FROM (${steps}) AS s3`;
   const filters: string[] = [];
   if (o.startsWith) filters.push(`coalesce(${slots.map(slotCol).join(', ')}) = ${q.str(o.startsWith)}`);
   if (o.endsWith) filters.push(`coalesce(${[...slots].reverse().map(slotCol).join(', ')}) = ${q.str(o.endsWith)}`);
+  return `SELECT pid, ${slots.map((i) => `${slotCol(i)} AS c${i}`).join(', ')} FROM (${anchored}) AS a3${filters.length ? ` WHERE ${filters.join(' AND ')}` : ''}`;
+}
+
+function pathsSql(q: QueryBuilder, scope: AnalysisScope, o: PathsOptions, mode: Mode): { sql: string; slots: number } {
+  const d = q.d;
+  const n = o.steps;
+  const slots = Array.from({ length: n + 1 }, (_, i) => i);
   const cols = slots.map((i) => `c${i}`);
   // Whole paths first: far fewer rows than persons, and every node and link count is a sum over them.
-  const paths = `SELECT ${cols.join(', ')}, count(*) AS path_persons FROM (
-  SELECT ${slots.map((i) => `${slotCol(i)} AS c${i}`).join(', ')} FROM (${anchored}) AS a3${filters.length ? ` WHERE ${filters.join(' AND ')}` : ''}
-) AS pc GROUP BY ${cols.join(', ')}`;
+  const paths = `SELECT ${cols.join(', ')}, count(*) AS path_persons FROM (${personPathsSql(q, scope, o, mode)}) AS pc GROUP BY ${cols.join(', ')}`;
 
   const pathSlot = n + 1;
   const caseOf = (offset: number): string =>
@@ -280,6 +290,20 @@ export async function computePaths(store: Store, scope: AnalysisScope, input: Pa
   };
 }
 
+/** Which persons of a Sankey: those at one node (depth and label as in `nodes`; not the grouped "Other"). */
+export const pathsSelectionSchema = z.object({ depth: z.number().int().min(-20).max(20), label: z.string() });
+export type PathsSelection = z.infer<typeof pathsSelectionSchema>;
+
+export function pathsPeopleSql(q: QueryBuilder, scope: AnalysisScope, input: PathsOptions, selection: PathsSelection): string {
+  const o = pathsInputSchema.parse(input);
+  validateCleaningRules(o.cleaning);
+  const mode = modeOf(o);
+  if (mode === 'between' && !o.start) throw new ScopeError('start: paths between two events need a start event');
+  const slot = mode === 'backward' ? selection.depth + o.steps : selection.depth;
+  if (slot < 0 || slot > o.steps) throw new ScopeError(`selection.depth: outside the ${mode} path's depths`);
+  return `SELECT DISTINCT pid AS person_id FROM (${personPathsSql(q, scope, o, mode)}) AS pp WHERE c${slot} = ${q.str(selection.label)}`;
+}
+
 export const pathsAnalysis = defineAnalysis({
   id: 'paths',
   path: '/api/v1/paths',
@@ -287,4 +311,8 @@ export const pathsAnalysis = defineAnalysis({
   access: 'read',
   input: pathsInputSchema,
   run: ({ store, scope }, input) => computePaths(store, scope, input),
+  people: {
+    selection: pathsSelectionSchema,
+    sql: (q, scope, input, selection) => pathsPeopleSql(q, scope, input, selection),
+  },
 });

@@ -120,11 +120,15 @@ interface MatrixRow {
   last_data_ts: string;
 }
 
-function matrixSql(q: QueryBuilder, scope: AnalysisScope, o: RetentionOptions, returnEvent: string, keys: string | null): string {
+/**
+ * One row per (person, period index k ≥ 0 after their cohort interval) with activity: pid,
+ * cohort_ts, k, did_r (did the return event), rev, data_end. The matrix and its drill-down
+ * both read it.
+ */
+function indexedSql(q: QueryBuilder, scope: AnalysisScope, o: RetentionOptions, returnEvent: string): string {
   const d = q.d;
   const c = q.str(o.cohortEvent);
   const r = q.str(returnEvent);
-  const n = q.num(o.periods);
   const cells = `SELECT person_id AS pid, ${d.dateTrunc(o.interval, 'timestamp')} AS period,
   max(CASE WHEN event = ${r} THEN 1 ELSE 0 END) AS did_r,
   ${d.sumIf('coalesce(revenue, 0)', `event = ${r}`)} AS rev,
@@ -140,6 +144,13 @@ GROUP BY person_id, period`;
 FROM (${cells}) AS cl`;
   const indexed = `SELECT pid, cohort_start AS cohort_ts, ${periodIndexSql(o.interval, 'cohort_start', 'period')} AS k, did_r, rev, data_end
 FROM (${located}) AS lo WHERE cohort_start IS NOT NULL AND period >= cohort_start`;
+  return indexed;
+}
+
+function matrixSql(q: QueryBuilder, scope: AnalysisScope, o: RetentionOptions, returnEvent: string, keys: string | null): string {
+  const d = q.d;
+  const n = q.num(o.periods);
+  const indexed = indexedSql(q, scope, o, returnEvent);
   const keyed = (from: string): string =>
     keys ? `SELECT x.*, kb.bkey AS bkey FROM (${from}) AS x INNER JOIN (${keys}) AS kb ON kb.kpid = x.pid` : `SELECT x.*, '' AS bkey FROM (${from}) AS x`;
   const firstTouch = o.cohortBy === 'first_touch_channel';
@@ -227,6 +238,40 @@ export async function computeRetention(store: Store, scope: AnalysisScope, input
   return result;
 }
 
+/**
+ * Which persons of the matrix: a cohort's members (no period), or those counted in one cell
+ * (period p: did the return event in p; 'unbounded': in p or later). `key` picks a breakdown row.
+ */
+export const retentionSelectionSchema = z.object({
+  cohort: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'cohort: a YYYY-MM-DD cohort start'),
+  period: z.number().int().min(0).optional(),
+  key: z.string().optional(),
+});
+export type RetentionSelection = z.infer<typeof retentionSelectionSchema>;
+
+export async function retentionPeopleSql(store: Store, q: QueryBuilder, scope: AnalysisScope, input: RetentionOptions, selection: RetentionSelection): Promise<string> {
+  const d = q.d;
+  const o = retentionInputSchema.parse(input);
+  const returnEvent = o.returnEvent ?? (o.metric === 'revenue' ? ORDER_EVENT : o.cohortEvent);
+  const indexed = indexedSql(q, scope, o, returnEvent);
+  const keys = await breakdownSql(store, q, scope, o);
+  const inCohort = `${d.formatDate('cohort_ts')} = ${q.str(selection.cohort)}`;
+  let rows = `SELECT pid, k, did_r FROM (${indexed}) AS ix WHERE ${inCohort}`;
+  if (selection.key !== undefined && keys) {
+    const member = `SELECT kpid FROM (${keys}) AS kb WHERE kb.bkey = ${q.str(selection.key)}`;
+    rows =
+      o.cohortBy === 'first_touch_channel' && selection.key === '(none)'
+        ? `${rows} AND pid NOT IN (SELECT kpid FROM (${keys}) AS kn)`
+        : `${rows} AND pid IN (${member})`;
+  }
+  if (selection.period === undefined) return `SELECT DISTINCT pid AS person_id FROM (${rows}) AS r`;
+  const p = q.num(selection.period);
+  if (o.mode === 'unbounded' && o.metric === 'persons') {
+    return `SELECT pid AS person_id FROM (${rows}) AS r GROUP BY pid HAVING max(CASE WHEN did_r = 1 THEN k END) >= ${p}`;
+  }
+  return `SELECT DISTINCT pid AS person_id FROM (${rows}) AS r WHERE k = ${p} AND did_r = 1`;
+}
+
 export const retentionAnalysis = defineAnalysis({
   id: 'retention',
   path: '/api/v1/retention',
@@ -235,4 +280,8 @@ export const retentionAnalysis = defineAnalysis({
   input: retentionInputSchema,
   defaultPeriod: 'all',
   run: ({ store, scope }, input) => computeRetention(store, scope, input),
+  people: {
+    selection: retentionSelectionSchema,
+    sql: async (q, scope, input, selection, { store }) => retentionPeopleSql(store, q, scope, input, selection),
+  },
 });

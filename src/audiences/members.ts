@@ -26,7 +26,7 @@ export async function audienceMembersSql(store: Store, q: QueryBuilder, projectI
       const input = analysisBodySchema(analysis).parse(source.input ?? {}) as ReturnType<typeof optionalRangeScopeSchema.parse>;
       const scope: AnalysisScope = await resolveScopeWithDefaults(store, projectId, input, analysis.defaultPeriod ?? 'recent');
       const selection = analysis.people.selection.parse(source.selection);
-      return `SELECT DISTINCT person_id FROM (${analysis.people.sql(q, scope, input as never, selection as never)}) AS members`;
+      return `SELECT DISTINCT person_id FROM (${await analysis.people.sql(q, scope, input as never, selection as never, { store })}) AS members`;
     }
     case 'segment':
       return `SELECT DISTINCT person_id FROM persons WHERE project_id = ${q.str(projectId)} AND (${segmentPersonsSql(q, projectId, source.segment)})`;

@@ -18,6 +18,8 @@ import type { User } from './users.ts';
  */
 const READ_POSTS = [
   /^\/api\/v1\/(sql|flush)\/?$/,
+  // Drill-down lists and their CSV read only; saving a cohort (/people/cohort) is a write.
+  /^\/api\/v1\/people(\/export)?\/?$/,
   /^\/api\/v1\/auth\/(login|logout)\/?$/,
 ];
 /** Registered analyses declared `access: 'read'` (the registry is the allowlist for analyses). */

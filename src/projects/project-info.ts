@@ -1,0 +1,39 @@
+/** A project's data at a glance: its range, channels and event names (the dashboard's filters). */
+import { QueryBuilder } from '../store/dialect/dialect.ts';
+import type { Store } from '../store/store.ts';
+
+export interface ProjectInfo {
+  /** First and last day with (non-bot) events, UTC; null without events. */
+  dataRange: { first: string; last: string; events: number } | null;
+  /** Channels busiest first. */
+  channels: string[];
+}
+
+export async function projectInfo(store: Store, projectId: string): Promise<ProjectInfo> {
+  const q = new QueryBuilder(store.dialect);
+  const d = store.dialect;
+  const rows = await store.query<{ channel: string; n: number; first_ts: string | null; last_ts: string | null }>(
+    q.build(`SELECT channel, count(*) AS n, min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events_raw
+WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel${d.querySuffix}`),
+  );
+  const events = rows.reduce((s, r) => s + Number(r.n), 0);
+  const firsts = rows.map((r) => r.first_ts).filter((t): t is string => !!t).map((t) => Date.parse(t));
+  const lasts = rows.map((r) => r.last_ts).filter((t): t is string => !!t).map((t) => Date.parse(t));
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return {
+    dataRange: events > 0 && firsts.length ? { first: day(Math.min(...firsts)), last: day(Math.max(...lasts)), events } : null,
+    channels: rows
+      .filter((r) => r.channel !== '')
+      .sort((a, b) => Number(b.n) - Number(a.n) || a.channel.localeCompare(b.channel))
+      .map((r) => r.channel),
+  };
+}
+
+/** Track event names, busiest first (at most 500). */
+export async function eventNames(store: Store, projectId: string): Promise<Array<{ name: string; count: number }>> {
+  const q = new QueryBuilder(store.dialect);
+  const rows = await store.query<{ name: string; n: number }>(
+    q.build(`SELECT event AS name, count(*) AS n FROM events_raw WHERE project_id = ${q.str(projectId)} AND type = 'track' AND event <> '' GROUP BY event ORDER BY n DESC, name LIMIT 500`),
+  );
+  return rows.map((r) => ({ name: r.name, count: Number(r.n) }));
+}
