@@ -1,40 +1,33 @@
 /**
- * Customer feedback ('Survey Responded' events) by journey stage and by touchpoint, with comment
- * themes, sentiment and frequent phrases.
+ * Customer feedback ('Survey Responded' events) by journey stage and by touchpoint, with themes
+ * discovered from the comments, sentiment, and what each theme is linked to (src/voc).
  *
- * - stage: properties.stage, else 'unassigned'.
+ * - stage: the journey stage the respondent was in when responding (surveyStagesSql, the same
+ *   function the journey map uses, so the two always agree); 'before journey' when none yet.
  * - touchpoint: properties.touchpoint, else the name of the person's latest track event before the
- *   response (surveys, page/screen views and identify left out; 30 days of history before the
- *   range are looked at), e.g. 'Order Completed', 'Chat Ended', 'Order Delivered'; else '(none)'.
- * - NPS: % promoters (9–10) − % detractors (0–6), −100…100; CSAT: share of scores 4–5 (of 5).
- * - themes: a small retail lexicon (delivery, price, checkout, support, quality, returns, website)
- *   matched as case-insensitive regular expressions in SQL; a comment can carry several themes.
- *   Theme counts and average scores are exact; sentiment and examples come from the most frequent
- *   distinct comments (up to `maxComments`).
- * - sentiment of a comment: (positive − negative hits) / (positive + negative hits) in −1…1, 0 when
- *   no lexicon word occurs; a word within two words after a negator (not, never, no, …n't) counts
- *   with the opposite sign, and a few negative phrases ('never got back', 'took too long') count as
- *   one negative hit. A theme's sentiment is the response-weighted mean over its comments.
+ *   response (src/voc/responses.ts), else '(none)'.
+ * - NPS: % promoters (9–10) − % detractors (0–6), −100…100, with a 95% interval (normal
+ *   approximation of the promoter/detractor multinomial); CSAT: share of scores 4–5 (of 5) with a
+ *   95% Wilson interval; CES (1–7, lower is easier): mean with a 95% normal interval.
+ * - themes: discovered from the text (src/voc/themes.ts), each with volume, sentiment, trend,
+ *   stages, touchpoints, link to drop-off and revenue at risk (src/voc/voice.ts).
  * - phrases: word n-grams (2–3 words, not starting or ending with a stop word) and keywords (single
  *   non-stop words), counted once per response over the distinct comments.
+ * - overTime: the same scores per equal slice of the range (up to 6) and stage.
  */
-import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { type AnalysisScope, ScopeError } from '../scope/scope.ts';
 import { defineAnalysis } from '../registry/define.ts';
 import { z } from 'zod';
-
-export const FEEDBACK_THEMES: ReadonlyArray<{ theme: string; pattern: string }> = [
-  { theme: 'delivery', pattern: String.raw`\b(deliver\w*|shipping|shipped|ship|arriv\w*|late|courier|carrier|parcel|package|tracking|dispatch\w*)\b` },
-  { theme: 'price', pattern: String.raw`\b(price\w*|pricing|cost\w*|expensive|cheap\w*|value|discount\w*|promo\w*|coupon\w*|deal\w*|overpriced)\b` },
-  { theme: 'checkout', pattern: String.raw`\b(checkout|check out|payment\w*|pay|paid|paying|card|cart|basket)\b` },
-  { theme: 'support', pattern: String.raw`\b(support|customer service|help\w*|agent\w*|chat\w*|call\w*|respon\w*|got back|staff)\b` },
-  { theme: 'quality', pattern: String.raw`\b(quality|damaged|broken|defect\w*|faulty|durable|material\w*|as described|fit\w*|size\w*)\b` },
-  { theme: 'returns', pattern: String.raw`\b(return\w*|refund\w*|exchang\w*)\b` },
-  { theme: 'website', pattern: String.raw`\b(website|site|app|page\w*|search\w*|navigat\w*|find|login|log in|crash\w*|slow to load|loading)\b` },
-];
+import type { Journey } from '../journeys/definition.ts';
+import { JourneyNotFoundError, resolveJourney } from '../journeys/journeys.ts';
+import { loadResponses, type SurveyResponse } from '../voc/responses.ts';
+import { analyseVoice, type VoiceReport, type VoiceTheme } from '../voc/voice.ts';
 
 export interface FeedbackOptions {
+  journeyId?: string;
+  /** A journey given directly (tests) instead of a stored one. */
+  journey?: Journey;
   /** Example comments per theme (default 3). */
   examples?: number;
   /** Phrases and keywords returned (default 15 each). */
@@ -45,21 +38,15 @@ export interface FeedbackOptions {
 
 export interface ScoreSummary {
   responses: number;
-  nps: { responses: number; promoters: number; passives: number; detractors: number; score: number; average: number } | null;
-  csat: { responses: number; satisfied: number; score: number; average: number } | null;
+  nps: { responses: number; promoters: number; passives: number; detractors: number; score: number; average: number; interval: [number, number] } | null;
+  csat: { responses: number; satisfied: number; score: number; average: number; interval: [number, number] } | null;
+  /** Customer effort score (1–7, lower is easier). */
+  ces: { responses: number; average: number; interval: [number, number] } | null;
   /** Scored responses per (survey, score). */
   distribution: Array<{ survey: string; score: number; count: number }>;
 }
 
-export interface FeedbackTheme {
-  theme: string;
-  /** Responses whose comment matches the theme. */
-  mentions: number;
-  averageNps: number | null;
-  averageCsat: number | null;
-  sentiment: number | null;
-  examples: string[];
-}
+export type FeedbackTheme = VoiceTheme;
 
 export interface FeedbackReport {
   total: ScoreSummary;
@@ -70,104 +57,68 @@ export interface FeedbackReport {
   themes: FeedbackTheme[];
   phrases: Array<{ phrase: string; count: number }>;
   keywords: Array<{ phrase: string; count: number }>;
+  journey: { id: string; name: string; stages: string[] };
+  /** Sentiment overall, the theme method and comments carrying no theme. */
+  voice: Omit<VoiceReport, 'themes'>;
+  overTime: Array<{ from: string; stage: string } & ScoreSummary>;
 }
-
-const LOOKBACK_MS = 30 * 86_400_000;
 
 export async function computeFeedback(store: Store, scope: AnalysisScope, options: FeedbackOptions = {}): Promise<FeedbackReport> {
   const examples = options.examples ?? 3;
   const topPhrases = options.phrases ?? 15;
   const maxComments = options.maxComments ?? 5000;
-  const d = store.dialect;
+  const journey = options.journey ?? (await resolveJourney(store, scope.projectId, options.journeyId));
+  const stageIds = journey.stages.map((s) => s.id);
+  const responses = await loadResponses(store, scope, journey);
+  const { report: voice } = await analyseVoice(store, scope, responses, { stageIds, examples });
+  const stageOf = (r: SurveyResponse) => (r.stageNo >= 0 ? stageIds[r.stageNo]! : 'before journey');
 
-  // Responses with stage, touchpoint, survey, score and comment, as a CTE named `resp`.
-  const responses = (q: QueryBuilder) => {
-    const events = scopedEvents(q, { ...scope, from: new Date(scope.from.getTime() - LOOKBACK_MS) });
-    const touch = `CASE WHEN type = 'track' AND event <> '${SURVEY_EVENT}' THEN event ELSE NULL END`;
-    return `WITH t AS (
-  SELECT event, timestamp, properties,
-    ${d.lastNonNullOver(touch, 'PARTITION BY person_id ORDER BY timestamp, message_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING')} AS prev_event
-  FROM ${events} AS e
-),
-resp AS (
-  SELECT coalesce(nullif(${d.jsonString('properties', ['stage'])}, ''), 'unassigned') AS stage,
-    coalesce(nullif(${d.jsonString('properties', ['touchpoint'])}, ''), prev_event, '(none)') AS touchpoint,
-    ${d.jsonString('properties', ['survey'])} AS survey,
-    ${d.jsonNumber('properties', ['score'])} AS score,
-    trim(${d.jsonString('properties', ['comment'])}) AS comment
-  FROM t WHERE event = '${SURVEY_EVENT}' AND timestamp >= ${q.time(scope.from)}
-)`;
-  };
-  const themeFlags = (q: QueryBuilder) =>
-    FEEDBACK_THEMES.map((t, i) => `CASE WHEN ${d.regexpMatches('lower(comment)', q.str(t.pattern))} THEN 1 ELSE 0 END AS m${i}`).join(', ');
-
-  const qa = new QueryBuilder(d);
-  const groupsSql = `${responses(qa)}
-SELECT stage, touchpoint, survey, score AS score_value, count(*) AS n, ${d.countIf(`comment <> ''`)} AS with_comment
-FROM resp GROUP BY stage, touchpoint, survey, score${d.querySuffix}`;
-
-  const qb = new QueryBuilder(d);
-  const commentsSql = `${responses(qb)}
-SELECT min(comment) AS text, lower(comment) AS comment_key, count(*) AS n,
-  ${d.countIf(`survey = 'NPS' AND score IS NOT NULL`)} AS nps_n, ${d.countIf(`survey = 'CSAT' AND score IS NOT NULL`)} AS csat_n,
-  ${FEEDBACK_THEMES.map((_, i) => `max(m${i}) AS theme${i}`).join(', ')}
-FROM (SELECT comment, survey, score, ${themeFlags(qb)} FROM resp WHERE comment <> '') AS c
-GROUP BY lower(comment) ORDER BY n DESC, comment_key LIMIT ${qb.num(maxComments)}${d.querySuffix}`;
-
-  const qc = new QueryBuilder(d);
-  const themeSql = `${responses(qc)}
-SELECT ${FEEDBACK_THEMES.map(
-    (_, i) => `${d.countIf(`m${i} = 1`)} AS n${i},
-  ${d.countIf(`m${i} = 1 AND survey = 'NPS' AND score IS NOT NULL`)} AS nps_n${i}, ${d.sumIf('score', `m${i} = 1 AND survey = 'NPS' AND score IS NOT NULL`)} AS nps_sum${i},
-  ${d.countIf(`m${i} = 1 AND survey = 'CSAT' AND score IS NOT NULL`)} AS csat_n${i}, ${d.sumIf('score', `m${i} = 1 AND survey = 'CSAT' AND score IS NOT NULL`)} AS csat_sum${i}`,
-  ).join(',\n  ')}
-FROM (SELECT survey, score, ${themeFlags(qc)} FROM resp WHERE comment <> '') AS c${d.querySuffix}`;
-
-  const groups = (await store.query(qa.build(groupsSql))).map((r) => ({
-    stage: String(r.stage),
-    touchpoint: String(r.touchpoint),
-    survey: String(r.survey ?? ''),
-    score: r.score_value === null || r.score_value === undefined ? null : Number(r.score_value),
-    n: Number(r.n),
-    withComment: Number(r.with_comment),
-  }));
-  const comments = (await store.query(qb.build(commentsSql))).map((r) => ({
-    text: String(r.text),
-    n: Number(r.n),
-    themes: FEEDBACK_THEMES.map((_, i) => Number(r[`theme${i}`]) === 1),
-  }));
-  const [totals = {}] = await store.query(qc.build(themeSql));
-
-  const sentimentOf = new Map(comments.map((c) => [c.text, commentSentiment(c.text)]));
-  const themes: FeedbackTheme[] = FEEDBACK_THEMES.map((t, i) => {
-    const num = (k: string) => Number((totals as Record<string, unknown>)[`${k}${i}`] ?? 0);
-    const matching = comments.filter((c) => c.themes[i]);
-    const weight = matching.reduce((a, c) => a + c.n, 0);
-    return {
-      theme: t.theme,
-      mentions: num('n'),
-      averageNps: num('nps_n') > 0 ? num('nps_sum') / num('nps_n') : null,
-      averageCsat: num('csat_n') > 0 ? num('csat_sum') / num('csat_n') : null,
-      sentiment: weight > 0 ? matching.reduce((a, c) => a + c.n * sentimentOf.get(c.text)!, 0) / weight : null,
-      examples: matching.slice(0, examples).map((c) => c.text),
-    };
-  }).sort((a, b) => b.mentions - a.mentions || a.theme.localeCompare(b.theme));
-
-  const grams = countNgrams(comments);
-  const byKey = <K extends 'stage' | 'touchpoint'>(key: K) => {
-    const keys = [...new Set(groups.map((g) => g[key]))];
-    return keys
-      .map((k) => ({ [key]: k, ...summarize(groups.filter((g) => g[key] === k)) }) as { [P in K]: string } & ScoreSummary)
+  const toGroups = (rows: SurveyResponse[]) => rows.map((r) => ({ survey: r.survey, score: r.score, n: 1 }));
+  const byKey = <K extends 'stage' | 'touchpoint'>(key: K, keyOf: (r: SurveyResponse) => string) => {
+    const m = new Map<string, SurveyResponse[]>();
+    for (const r of responses) m.set(keyOf(r), [...(m.get(keyOf(r)) ?? []), r]);
+    return [...m.entries()]
+      .map(([k, rows]) => ({ [key]: k, ...summarize(toGroups(rows)) }) as { [P in K]: string } & ScoreSummary)
       .sort((a, b) => b.responses - a.responses || a[key].localeCompare(b[key]));
   };
+
+  // Distinct comments, most frequent first, for phrases.
+  const counts = new Map<string, { text: string; n: number }>();
+  for (const r of responses) {
+    if (r.comment === '') continue;
+    const k = r.comment.toLowerCase();
+    const e = counts.get(k) ?? { text: r.comment, n: 0 };
+    e.n++;
+    counts.set(k, e);
+  }
+  const comments = [...counts.values()].sort((a, b) => b.n - a.n || a.text.localeCompare(b.text)).slice(0, maxComments);
+  const grams = countNgrams(comments);
+
+  const from = scope.from.getTime();
+  const span = scope.to.getTime() - from;
+  const slices = Math.max(1, Math.min(6, Math.floor(span / (7 * 86_400_000)) || 1));
+  const overTime: FeedbackReport['overTime'] = [];
+  for (let k = 0; k < slices; k++) {
+    const inSlice = responses.filter((r) => Math.min(slices - 1, Math.floor(((Date.parse(r.timestamp) - from) / span) * slices)) === k);
+    const sliceFrom = new Date(from + (span * k) / slices).toISOString();
+    for (const stage of [...stageIds, 'before journey']) {
+      const rows = inSlice.filter((r) => stageOf(r) === stage);
+      if (rows.length > 0) overTime.push({ from: sliceFrom, stage, ...summarize(toGroups(rows)) });
+    }
+  }
+
+  const { themes, ...voiceRest } = voice;
   return {
-    total: summarize(groups),
-    comments: groups.reduce((a, g) => a + g.withComment, 0),
-    byStage: byKey('stage'),
-    byTouchpoint: byKey('touchpoint'),
+    total: summarize(toGroups(responses)),
+    comments: voice.comments,
+    byStage: byKey('stage', stageOf),
+    byTouchpoint: byKey('touchpoint', (r) => r.touchpoint),
     themes,
     phrases: grams.filter((g) => g.words > 1).slice(0, topPhrases).map(({ phrase, count }) => ({ phrase, count })),
     keywords: grams.filter((g) => g.words === 1).slice(0, topPhrases).map(({ phrase, count }) => ({ phrase, count })),
+    journey: { id: journey.id, name: journey.name, stages: stageIds },
+    voice: voiceRest,
+    overTime,
   };
 }
 
@@ -192,52 +143,45 @@ export function summarize(groups: Array<{ survey: string; score: number | null; 
   const detractors = sum(nps, (x) => x.score <= 6);
   const satisfied = sum(csat, (x) => x.score >= 4);
   const mean = (xs: typeof distribution, n: number) => xs.reduce((a, x) => a + x.score * x.count, 0) / n;
+  const ces = of('CES');
+  const cesN = sum(ces);
+  const z = 1.959963984540054;
+  const npsInterval = (): [number, number] => {
+    const pp = promoters / npsN;
+    const pd = detractors / npsN;
+    const se = Math.sqrt(Math.max(0, pp + pd - (pp - pd) ** 2) / npsN) * 100;
+    const v = 100 * (pp - pd);
+    return [Math.max(-100, v - z * se), Math.min(100, v + z * se)];
+  };
+  const wilson = (x: number, n: number): [number, number] => {
+    const p = x / n;
+    const c = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+    const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+    return [c - h, c + h];
+  };
+  const meanInterval = (xs: typeof distribution, n: number): [number, number] => {
+    const m = mean(xs, n);
+    const v = n > 1 ? xs.reduce((a, x) => a + x.count * (x.score - m) ** 2, 0) / (n - 1) : 0;
+    const h = z * Math.sqrt(v / n);
+    return [m - h, m + h];
+  };
   return {
     responses: groups.reduce((a, g) => a + g.n, 0),
-    nps: npsN > 0 ? { responses: npsN, promoters, passives: npsN - promoters - detractors, detractors, score: (100 * (promoters - detractors)) / npsN, average: mean(nps, npsN) } : null,
-    csat: csatN > 0 ? { responses: csatN, satisfied, score: satisfied / csatN, average: mean(csat, csatN) } : null,
+    nps: npsN > 0 ? { responses: npsN, promoters, passives: npsN - promoters - detractors, detractors, score: (100 * (promoters - detractors)) / npsN, average: mean(nps, npsN), interval: npsInterval() } : null,
+    csat: csatN > 0 ? { responses: csatN, satisfied, score: satisfied / csatN, average: mean(csat, csatN), interval: wilson(satisfied, csatN) } : null,
+    ces: cesN > 0 ? { responses: cesN, average: mean(ces, cesN), interval: meanInterval(ces, cesN) } : null,
     distribution,
   };
 }
 
 // ------------------------------------------------------------------------------ text
 
-const POSITIVE = new Set(
-  'good great excellent easy easily fast quick quickly love loved lovely helpful friendly perfect amazing happy recommend smooth nice best awesome satisfied pleased ok okay fantastic wonderful beautiful reliable simple convenient'.split(' '),
-);
-const NEGATIVE = new Set(
-  'bad terrible awful poor late slow broken damaged failing failed fail fails wrong rude difficult confusing expensive worst disappointed disappointing missing lost delayed problem problems issue issues crash crashed error errors hate unhelpful long horrible useless annoying frustrating overpriced'.split(' '),
-);
-const NEGATORS = new Set(['not', 'no', 'never', 'without', 'hardly', 'nothing', 'nobody']);
-const NEGATIVE_PHRASES = ['never got back', 'took too long', 'too long', 'not as described', 'could not find', "couldn't find"];
 const STOP = new Set(
   "a an the and or but so to of in on at for with was were is are be been it its it's this that i my me we our you your they them he she his her as by from again also very really just too than then there here what which who will would could should can did do does had has have not no just about into over after before".split(' '),
 );
 
 function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
-}
-
-/** Lexicon sentiment of one comment in −1…1 (see the module comment). */
-export function commentSentiment(text: string): number {
-  let lower = ` ${words(text).join(' ')} `;
-  let negative = 0;
-  for (const p of NEGATIVE_PHRASES) {
-    while (lower.includes(` ${p} `)) {
-      negative++;
-      lower = lower.replace(` ${p} `, ' ');
-    }
-  }
-  let positive = 0;
-  const ws = lower.trim().split(' ').filter(Boolean);
-  ws.forEach((w, i) => {
-    const value = POSITIVE.has(w) ? 1 : NEGATIVE.has(w) ? -1 : 0;
-    if (value === 0) return;
-    const negated = [ws[i - 1], ws[i - 2]].some((x) => x !== undefined && (NEGATORS.has(x) || x.endsWith("n't")));
-    if ((value > 0) !== negated) positive++;
-    else negative++;
-  });
-  return positive + negative === 0 ? 0 : (positive - negative) / (positive + negative);
 }
 
 /** n-grams (1–3 words) of the distinct comments, each counted once per response. */
@@ -264,11 +208,19 @@ export function countNgrams(comments: Array<{ text: string; n: number }>): Array
 export const feedbackAnalysis = defineAnalysis({
   id: 'feedback',
   path: '/api/v1/feedback',
-  summary: 'Feedback by stage and touchpoint, themes and sentiment',
+  summary: 'Feedback by journey stage and touchpoint (NPS, CSAT, CES with intervals), discovered themes, sentiment, drop-off link and revenue at risk',
   access: 'read',
   input: z.object({
+    journeyId: z.string().min(1).optional(),
     examples: z.number().int().min(0).max(50).optional(),
     phrases: z.number().int().min(0).max(200).optional(),
   }),
-  run: ({ store, scope }, input) => computeFeedback(store, scope, input),
+  run: async ({ store, scope }, input) => {
+    try {
+      return await computeFeedback(store, scope, input);
+    } catch (error) {
+      if (error instanceof JourneyNotFoundError) throw new ScopeError(`journeyId: ${error.message}`);
+      throw error;
+    }
+  },
 });

@@ -14,18 +14,30 @@
  * - Time in stage: from entry to leaving (persons who left); time to next: entry of s to entry of
  *   s+1 when that came later.
  * - Revenue influenced: all Order Completed revenue in scope of the persons reached (not attributed).
- * - Feedback: Survey Responded given while in the stage. Score normalised to 0–1: NPS score/10,
- *   CSAT (and other 1–5 surveys) (score−1)/4. NPS = %promoters(9–10) − %detractors(0–6).
- *   A cell shows the feedback the persons reached gave in that stage.
- * - Sentiment of a comment: +1 when it matches the positive lexicon, −1 for the negative one
- *   (both: 0); a cheap word-list signal, not a language model.
- * - Leaks: cells ranked by drop-off × the average order value of the persons reached (the
- *   project's average when they placed no order).
+ * - Identified persons: those whose events carry a user id (or whose device was linked to one).
+ *   The rest are anonymous devices; a customer who used several devices without signing in on
+ *   them counts once per device, so each stage states how many of its persons are anonymous.
+ * - Designed vs actual: `skippedInto` = persons who entered a stage without having entered the
+ *   stage before it first; `wentBack` = persons who, after entering a later stage, did something
+ *   that defines this stage (and not the stage they were in). Catch-all stages (any event, any
+ *   channel) are not checked for going back.
+ * - Feedback: Survey Responded, attached to the stage the respondent was in when responding by
+ *   surveyStagesSql (src/journeys/stage-sql.ts), the same function the feedback report uses.
+ *   Score normalised to 0–1: NPS score/10, CSAT (and other 1–5 surveys) (score−1)/4.
+ *   NPS = %promoters(9–10) − %detractors(0–6). A cell shows the feedback the persons reached gave
+ *   in that stage. Sentiment and pain points come from src/voc (library sentiment, discovered themes).
+ * - Leaks: every person who left the journey (entered a stage and no later one) is counted once,
+ *   at the touchpoint of their last event in that stage. value = lost × downstream conversion of
+ *   the stage × average order value, where downstream conversion = the share of persons who
+ *   entered the stage that placed an order after entering it. Each lost person is worth at most
+ *   one average order, so the leaks sum to at most persons × AOV (`revenuePossible`).
  */
 import { z } from 'zod';
 import type { Journey } from '../journeys/definition.ts';
 import { resolveJourney } from '../journeys/journeys.ts';
-import { minNullable, stageEntriesSql, touchChannelSql, touchpointLabel } from '../journeys/stage-sql.ts';
+import { minNullable, ruleConditionSql, stageAtSql, stageEntriesSql, surveyStagesSql, touchChannelSql, touchpointLabel } from '../journeys/stage-sql.ts';
+import { loadResponses, normalisedScore, type SurveyResponse } from '../voc/responses.ts';
+import { analyseVoice, type VoiceReport } from '../voc/voice.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { type AnalysisScope, ORDER_EVENT, ScopeError, SURVEY_EVENT, scopeInputSchema, scopedEvents } from '../scope/scope.ts';
@@ -35,9 +47,6 @@ import { JourneyNotFoundError } from '../journeys/journeys.ts';
 export const journeyMapInputSchema = scopeInputSchema.extend({ journeyId: z.string().min(1).optional() });
 const journeyMapFields = z.object({ journeyId: z.string().min(1).optional() });
 
-export const POSITIVE_WORDS = ['easy', 'great', 'love', 'loved', 'helpful', 'fast', 'quick', 'excellent', 'amazing', 'perfect', 'happy', 'recommend', 'friendly', 'smooth', 'best'];
-export const NEGATIVE_WORDS = ['late', 'fail', 'failed', 'failing', 'damaged', 'broken', 'never', 'poor', 'bad', 'terrible', 'worst', 'slow', 'rude', 'wrong', 'missing', 'disappointed', 'too long', 'could not', 'cannot'];
-const wordsPattern = (words: string[]) => `\\b(${words.join('|')})\\b`;
 
 export interface FeedbackSummary {
   responses: number;
@@ -74,10 +83,30 @@ export interface JourneyMapStage {
   dropOff: number;
   lost: number;
   revenue: number;
+  /** Persons whose events carry a user id; the rest of `entered` are anonymous devices. */
+  identified: number;
+  anonymous: number;
+  /** Entered without having entered the previous stage first (designed order skipped). */
+  skippedInto: number;
+  /** After entering a later stage, did something that defines this one again. */
+  wentBack: number;
   /** Mean normalised feedback in the stage (0–1), null without responses. */
   emotionScore: number | null;
   feedback: FeedbackSummary;
-  painPoints: Array<{ comment: string; mentions: number }>;
+  /** Themes (discovered from comments) said negatively in the stage, most negative mentions first, with example comments. */
+  painPoints: ThemeMention[];
+  /** Themes said positively in the stage, with example comments. */
+  delights: ThemeMention[];
+}
+
+export interface ThemeMention {
+  theme: string;
+  /** An example comment (the most frequent one of the theme in the stage). */
+  comment: string;
+  /** Responses in the stage that mention the theme with this sign (negative for a pain point, positive for a delight). */
+  mentions: number;
+  sentiment: number;
+  examples: string[];
 }
 
 export interface JourneyMapFlow {
@@ -92,8 +121,13 @@ export interface JourneyMapFlow {
 export interface JourneyMapLeak {
   stage: string;
   touchpoint: string;
+  /** Persons whose last event before leaving the journey was this touchpoint (each person once). */
   lost: number;
   avgOrderValue: number;
+  /** Share of the persons who entered the stage that ordered after entering it. */
+  downstreamConversion: number;
+  /** downstreamConversion × avgOrderValue */
+  valuePerPerson: number;
   value: number;
 }
 
@@ -109,6 +143,18 @@ export interface JourneyMap {
   grid: JourneyMapCell[];
   flows: JourneyMapFlow[];
   leaks: JourneyMapLeak[];
+  /** Sum of every leak's value (not only the listed ones); never above revenuePossible. */
+  leakTotal: number;
+  /** persons × avgOrderValue: the revenue if every person had placed one average order. */
+  revenuePossible: number;
+  /** How a leak's value is computed, for display. */
+  formula: string;
+  /** Persons whose events carry a user id, and anonymous devices (see JourneyMapStage). */
+  identified: number;
+  anonymous: number;
+  anonymousNote: string;
+  /** Themes discovered from the comments in scope (src/voc). */
+  voice: VoiceReport;
 }
 
 export interface JourneyMapOptions {
@@ -150,25 +196,19 @@ function parts(store: Store, scope: AnalysisScope, journey: Journey): Parts {
   return { q, ev, ent, stageOf, exitOf };
 }
 
-/** Per-event survey columns: normalised score, NPS/CSAT parts and comment sentiment. */
+/** Per-response survey columns over surveyStagesSql rows: normalised score and NPS/CSAT parts. */
 function feedbackColumns(q: QueryBuilder, alias: string): string {
   const d = q.d;
-  const isSurvey = `${alias}event = '${SURVEY_EVENT}'`;
   const score = d.jsonNumber(`${alias}properties`, ['score']);
-  const survey = d.jsonString(`${alias}properties`, ['survey']);
-  const comment = `lower(${d.jsonString(`${alias}properties`, ['comment'])})`;
-  const pos = `CASE WHEN ${d.regexpMatches(comment, q.str(wordsPattern(POSITIVE_WORDS)))} THEN 1 ELSE 0 END`;
-  const neg = `CASE WHEN ${d.regexpMatches(comment, q.str(wordsPattern(NEGATIVE_WORDS)))} THEN 1 ELSE 0 END`;
+  const survey = d.jsonString(`${alias}properties`, ['survey'])
   return [
-    `CASE WHEN ${isSurvey} AND ${score} IS NOT NULL THEN (CASE WHEN ${survey} = 'NPS' THEN ${score} / 10.0 ELSE (${score} - 1) / 4.0 END) END AS fb_norm`,
-    `CASE WHEN ${isSurvey} AND ${survey} = 'NPS' AND ${score} IS NOT NULL THEN ${score} END AS nps_score`,
-    `CASE WHEN ${isSurvey} AND ${survey} = 'CSAT' AND ${score} IS NOT NULL THEN ${score} END AS csat_score`,
-    `CASE WHEN ${isSurvey} AND ${d.jsonString(`${alias}properties`, ['comment'])} <> '' THEN ${pos} - ${neg} END AS sentiment`,
-    `CASE WHEN ${isSurvey} THEN trim(${comment}) ELSE '' END AS comment_text`,
+    `CASE WHEN ${score} IS NOT NULL THEN (CASE WHEN ${survey} = 'NPS' THEN ${score} / 10.0 ELSE (${score} - 1) / 4.0 END) END AS fb_norm`,
+    `CASE WHEN ${survey} = 'NPS' AND ${score} IS NOT NULL THEN ${score} END AS nps_score`,
+    `CASE WHEN ${survey} = 'CSAT' AND ${score} IS NOT NULL THEN ${score} END AS csat_score`,
   ].join(', ');
 }
 
-/** Sums over feedback columns, named fb_*; `wrap` turns a column into the summed expression. */
+/** Sums over feedback columns, named fb_*. */
 const FEEDBACK_SUMS: Array<[string, (d: import('../store/dialect/dialect.ts').Dialect) => string]> = [
   ['fb_n', (d) => d.countIf('fb_norm IS NOT NULL')],
   ['fb_sum', () => 'coalesce(sum(fb_norm), 0)'],
@@ -177,20 +217,49 @@ const FEEDBACK_SUMS: Array<[string, (d: import('../store/dialect/dialect.ts').Di
   ['nps_det', (d) => d.countIf('nps_score <= 6')],
   ['csat_n', (d) => d.countIf('csat_score IS NOT NULL')],
   ['csat_sum', () => 'coalesce(sum(csat_score), 0)'],
-  ['sent_n', (d) => d.countIf('sentiment IS NOT NULL')],
-  ['sent_sum', () => 'coalesce(sum(sentiment), 0)'],
 ];
 
-function feedbackOf(r: Record<string, unknown>, prefix = ''): FeedbackSummary {
-  const g = (k: string) => num(r[prefix + k]);
+function feedbackOf(r: Record<string, unknown>, sentiment: { comments: number; score: number | null } = { comments: 0, score: null }): FeedbackSummary {
+  const g = (k: string) => num(r[k]);
   return {
     responses: g('fb_n'),
     score: ratio(g('fb_sum'), g('fb_n')),
     nps: { responses: g('nps_n'), promoters: g('nps_pro'), detractors: g('nps_det'), score: g('nps_n') > 0 ? (100 * (g('nps_pro') - g('nps_det'))) / g('nps_n') : null },
     csat: { responses: g('csat_n'), mean: ratio(g('csat_sum'), g('csat_n')) },
-    sentiment: { comments: g('sent_n'), score: ratio(g('sent_sum'), g('sent_n')) },
+    sentiment,
   };
 }
+
+/** The same summary from response rows (the stage level, where the rows are at hand). */
+export function summariseResponses(rows: SurveyResponse[], sentimentOf: (r: SurveyResponse) => number | null): FeedbackSummary {
+  const acc: Record<string, number> = { fb_n: 0, fb_sum: 0, nps_n: 0, nps_pro: 0, nps_det: 0, csat_n: 0, csat_sum: 0 };
+  let sentN = 0;
+  let sentSum = 0;
+  for (const r of rows) {
+    const norm = normalisedScore(r.survey, r.score);
+    if (norm !== null) {
+      acc.fb_n!++;
+      acc.fb_sum! += norm;
+    }
+    if (r.survey === 'NPS' && r.score !== null) {
+      acc.nps_n!++;
+      if (r.score >= 9) acc.nps_pro!++;
+      if (r.score <= 6) acc.nps_det!++;
+    }
+    if (r.survey === 'CSAT' && r.score !== null) {
+      acc.csat_n!++;
+      acc.csat_sum! += r.score;
+    }
+    const s = sentimentOf(r);
+    if (s !== null) {
+      sentN++;
+      sentSum += s;
+    }
+  }
+  return feedbackOf(acc, { comments: sentN, score: ratio(sentSum, sentN) });
+}
+
+export const LEAK_FORMULA = 'value = persons lost at the touchpoint × downstream conversion of the stage (share of its entrants who ordered after entering) × average order value; each person is lost once, at the last touchpoint before leaving';
 
 export async function computeJourneyMap(store: Store, scope: AnalysisScope, options: JourneyMapOptions = {}): Promise<JourneyMap> {
   const journey = options.journey ?? (await resolveJourney(store, scope.projectId, options.journeyId));
@@ -200,7 +269,19 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
 
   // ---- per stage, flows and totals: one row from the per-person entries
   const stagesRow = await (async () => {
-    const { q, ent, exitOf } = parts(store, scope, journey);
+    // Its own builder: parts() would register the parameters of entries this query does not use.
+    const q = new QueryBuilder(d);
+    const ev = scopedEvents(q, scope);
+    const { exitOf } = parts(store, scope, journey);
+    // Downstream conversion needs the first order after each stage's entry: the orders joined to the entries.
+    const ent = stageEntriesSql(q, journey, ev, {
+      extraAggregates: [
+        `${d.sumIf('coalesce(revenue, 0)', `event = '${ORDER_EVENT}'`)} AS person_revenue`,
+        `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`,
+        `max(CASE WHEN user_id <> '' OR person_id <> anonymous_id THEN 1 ELSE 0 END) AS person_identified`,
+        `max(CASE WHEN event = '${ORDER_EVENT}' THEN timestamp END) AS last_order_at`,
+      ],
+    });
     // Per person, once: the stages actually held (entered and not overtaken), then the first and the next one held.
     const held = (s: number) => `CASE WHEN p.entry_${s} IS NOT NULL AND (${exitOf(s, 'p')} IS NULL OR p.entry_${s} <= ${exitOf(s, 'p')}) THEN 1 ELSE 0 END`;
     const nextHeld = (s: number) => {
@@ -211,12 +292,16 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
     const withHeld = `SELECT p.*, ${stageIds.map((_, s) => `${held(s)} AS h_${s}`).join(', ')} FROM (${ent}) AS p`;
     const perPerson = `SELECT hp.*, CASE ${stageIds.map((_, s) => `WHEN h_${s} = 1 THEN ${s}`).join(' ')} ELSE -1 END AS first_held, ${stageIds.map((_, s) => `${nextHeld(s)} AS nh_${s}`).join(', ')}
 FROM (${withHeld}) AS hp`;
-    const cols: string[] = ['count(*) AS persons', `coalesce(sum(n.person_revenue), 0) AS revenue`, `coalesce(sum(n.person_orders), 0) AS orders`];
+    const cols: string[] = ['count(*) AS persons', `coalesce(sum(n.person_revenue), 0) AS revenue`, `coalesce(sum(n.person_orders), 0) AS orders`, `${d.countIf('n.person_identified = 1')} AS identified`];
     for (let s = 0; s < S; s++) {
       const entered = `n.entry_${s} IS NOT NULL`;
       cols.push(`${d.countIf(entered)} AS entered_${s}`);
+      cols.push(`${d.countIf(`${entered} AND n.person_identified = 1`)} AS identified_${s}`);
       cols.push(`${d.sumIf('n.person_revenue', entered)} AS revenue_${s}`);
       cols.push(`${d.countIf(`${entered} AND ${exitOf(s, 'n')} IS NULL`)} AS lost_${s}`);
+      // An order after entering: the person's last order came after the entry (strictly, so the order that is the entry does not count).
+      cols.push(`${d.countIf(`${entered} AND n.last_order_at > n.entry_${s}`)} AS ordered_after_${s}`);
+      if (s > 0) cols.push(`${d.countIf(`${entered} AND (n.entry_${s - 1} IS NULL OR n.entry_${s - 1} > n.entry_${s})`)} AS skipped_into_${s}`);
       if (s + 1 < S) {
         cols.push(`${d.countIf(`${entered} AND n.entry_${s + 1} IS NOT NULL`)} AS converted_${s}`);
         cols.push(`${d.quantile(`CASE WHEN ${entered} AND n.entry_${s + 1} >= n.entry_${s} THEN ${d.secondsBetween(`n.entry_${s}`, `n.entry_${s + 1}`)} END`, 0.5)} AS median_next_${s}`);
@@ -229,27 +314,24 @@ FROM (${withHeld}) AS hp`;
     return rows[0] ?? {};
   })();
 
-  // ---- survey feedback per stage, and the most mentioned negative comments, in one pass: surveys
-  // grouped by stage and pain comment ('' for the rest), totals per stage by a window over the groups.
-  const { stageFeedback, pains } = await (async () => {
-    const { q, ev, ent, stageOf } = parts(store, scope, journey);
-    const surveys = `SELECT ${stageOf('n')} AS stage_no, ${feedbackColumns(q, 'e.')}
-FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE e.event = '${SURVEY_EVENT}'`;
-    const painKey = `CASE WHEN comment_text <> '' AND (sentiment < 0 OR fb_norm <= 0.5) THEN comment_text ELSE '' END`;
-    const groups = `SELECT stage_no, ${painKey} AS pain_comment, count(*) AS mentions, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')}
-FROM (${surveys}) AS sv WHERE stage_no >= 0 GROUP BY stage_no, pain_comment`;
-    const painRank = `row_number() OVER (PARTITION BY stage_no, CASE WHEN pain_comment = '' THEN 0 ELSE 1 END ORDER BY mentions DESC, pain_comment)`;
-    const rows = await store.query(
-      q.build(`SELECT * FROM (
-  SELECT stage_no, pain_comment, mentions, ${painRank} AS pain_rank, ${FEEDBACK_SUMS.map(([name]) => `sum(${name}) OVER (PARTITION BY stage_no) AS stage_${name}`).join(', ')}
-  FROM (${groups}) AS g
-) AS ranked WHERE pain_comment = '' OR pain_rank <= 3 ORDER BY stage_no, pain_rank`),
-    );
-    const byStage = new Map<number, Record<string, unknown>>();
-    for (const r of rows) byStage.set(num(r.stage_no), Object.fromEntries(FEEDBACK_SUMS.map(([name]) => [name, r[`stage_${name}`]])));
-    const painRows = rows.filter((r) => r.pain_comment !== '').map((r) => ({ stage_no: num(r.stage_no), comment_text: String(r.pain_comment), mentions: num(r.mentions) }));
-    return { stageFeedback: byStage, pains: painRows };
+  // ---- going back: events that define an earlier stage, made while a later stage was held
+  const wentBackRow = await (async () => {
+    const checkable = journey.stages.map((st, s) => s + 1 < S && !st.rules.some((r) => r.anyEvent || r.anyChannel));
+    if (!checkable.some(Boolean)) return {} as Record<string, unknown>;
+    const { q, ev, ent } = parts(store, scope, journey);
+    const stageRule = (s: number) => journey.stages[s]!.rules.map((r) => `(${ruleConditionSql(q, { ...r, minOccurrence: 1, after: undefined }, 'e.')})`).join(' OR ');
+    const heldNow = stageAtSql(S, 'n', 'e.timestamp');
+    const perPerson = `SELECT e.person_id AS person_id, ${journey.stages
+      .map((_, s) => (checkable[s] ? `max(CASE WHEN cur > ${s} AND (${stageRule(s)}) AND NOT (CASE ${journey.stages.map((_, k) => `WHEN cur = ${k} THEN (${stageRule(k)})`).join(' ')} ELSE false END) THEN 1 ELSE 0 END) AS back_${s}` : `0 AS back_${s}`))
+      .join(', ')}
+FROM (SELECT e.*, ${heldNow} AS cur FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id) AS e GROUP BY e.person_id`;
+    const rows = await store.query(q.build(`SELECT ${stageIds.map((_, s) => `coalesce(sum(back_${s}), 0) AS back_${s}`).join(', ')} FROM (${perPerson}) AS b`));
+    return rows[0] ?? {};
   })();
+
+  // ---- survey responses with their stage (shared with the feedback report), and the voice of the customer
+  const responses = await loadResponses(store, scope, journey);
+  const { report: voice, sentimentOf } = await analyseVoice(store, scope, responses, { stageIds });
 
   // ---- the stage × touchpoint grid: touches joined with the entry times
   const grid = await (async () => {
@@ -265,12 +347,9 @@ FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${exc
     const touches = `SELECT person_id, tp_event, tp_channel, stage_no, ${conv} AS conv, ${stay} AS stay, p_revenue, p_orders FROM (${staged}) AS st WHERE stage_no >= 0`;
     const perPerson = `SELECT stage_no, tp_channel, tp_event, person_id, max(conv) AS p_conv, max(stay) AS p_stay, max(p_revenue) AS pp_revenue, max(p_orders) AS pp_orders
 FROM (${touches}) AS t GROUP BY stage_no, tp_channel, tp_event, person_id`;
-    // The feedback a person gave anywhere in the stage, spread to each touchpoint they reached in it:
-    // surveys are rare, so their sums per stage and person are joined on rather than windowed over every touch.
-    const evSurveys = scopedEvents(q, scope, { extraWhere: [`event = '${SURVEY_EVENT}'`] });
-    const entSurveys = stageEntriesSql(q, journey, scopedEvents(q, scope));
-    const surveys = `SELECT e.person_id AS fb_person, ${stageOf('n')} AS fb_stage, ${feedbackColumns(q, 'e.')}
-FROM ${evSurveys} AS e JOIN (${entSurveys}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
+    // The feedback a person gave anywhere in the stage (stage by the shared surveyStagesSql),
+    // spread to each touchpoint they reached in it.
+    const surveys = `SELECT sv.person_id AS fb_person, sv.stage_no AS fb_stage, ${feedbackColumns(q, 'sv.')} FROM (${surveyStagesSql(q, journey, scope)}) AS sv`;
     const feedback = `SELECT fb_stage, fb_person, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')} FROM (${surveys}) AS sv WHERE fb_stage >= 0 GROUP BY fb_stage, fb_person`;
     const spread = `SELECT pp.stage_no AS stage_no, pp.tp_channel AS tp_channel, pp.tp_event AS tp_event, pp.p_conv AS p_conv, pp.p_stay AS p_stay, pp.pp_revenue AS pp_revenue, pp.pp_orders AS pp_orders,
   ${FEEDBACK_SUMS.map(([name]) => `coalesce(f.${name}, 0) AS s_${name}`).join(', ')}
@@ -282,16 +361,45 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
     );
   })();
 
+  // ---- leaks: each lost person once, at the touchpoint of their last event in their final stage
+  const leakRows = await (async () => {
+    const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
+    const cfg = journey.touchpoints;
+    const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
+    const lostStage = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN n.entry_${s} IS NOT NULL AND ${exitOf(s, 'n')} IS NULL THEN ${s}`).join(' ')} ELSE -1 END`;
+    const touches = `SELECT e.person_id AS person_id, e.timestamp AS ts, e.message_id AS mid, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, e.event AS tp_event, ${stageOf('n')} AS stage_no, ${lostStage} AS lost_stage
+FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
+    const last = `SELECT person_id, lost_stage, ${d.argMax('tp_channel', 'ts')} AS tp_channel, ${d.argMax('tp_event', 'ts')} AS tp_event
+FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY person_id, lost_stage`;
+    return store.query(q.build(`SELECT lost_stage, tp_channel, tp_event, count(*) AS lost FROM (${last}) AS l GROUP BY lost_stage, tp_channel, tp_event`));
+  })();
+
   const persons = num(stagesRow.persons);
   const orders = num(stagesRow.orders);
   const revenue = num(stagesRow.revenue);
   const avgOrderValue = orders > 0 ? revenue / orders : 0;
   const entered = stageIds.map((_, s) => num(stagesRow[`entered_${s}`]));
+  const identified = num(stagesRow.identified);
 
   const stages: JourneyMapStage[] = journey.stages.map((st, s) => {
     const last = s + 1 >= S;
     const converted = last ? 0 : num(stagesRow[`converted_${s}`]);
-    const fb = feedbackOf(stageFeedback.get(s) ?? {});
+    const inStage = responses.filter((r) => r.stageNo === s);
+    const fb = summariseResponses(inStage, (r) => sentimentOf.get(r.messageId) ?? null);
+    const stageThemes = voice.themes
+      .map((t) => ({ t, st: t.stages.find((x) => x.stage === st.id) }))
+      .filter((x): x is { t: (typeof voice.themes)[number]; st: NonNullable<typeof x.st> } => x.st !== undefined && x.st.mentions > 0);
+    const mention = (x: (typeof stageThemes)[number], sign: 'negative' | 'positive'): ThemeMention => {
+      const examples = sign === 'negative' ? x.st.negativeExamples : x.st.positiveExamples;
+      return { theme: x.t.theme, comment: examples[0] ?? '', mentions: x.st[sign], sentiment: x.st.sentiment, examples };
+    };
+    const ranked = (sign: 'negative' | 'positive') =>
+      stageThemes
+        .filter((x) => x.st[sign] > 0)
+        .sort((a, b) => b.st[sign] - a.st[sign] || a.t.theme.localeCompare(b.t.theme))
+        .slice(0, 5)
+        .map((x) => mention(x, sign));
+    const identifiedS = num(stagesRow[`identified_${s}`]);
     return {
       id: st.id,
       name: st.name,
@@ -302,9 +410,14 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
       dropOff: last ? 0 : entered[s]! - converted,
       lost: last ? 0 : num(stagesRow[`lost_${s}`]),
       revenue: num(stagesRow[`revenue_${s}`]),
+      identified: identifiedS,
+      anonymous: entered[s]! - identifiedS,
+      skippedInto: s > 0 ? num(stagesRow[`skipped_into_${s}`]) : 0,
+      wentBack: num(wentBackRow[`back_${s}`]),
       emotionScore: fb.score,
       feedback: fb,
-      painPoints: pains.filter((p) => num(p.stage_no) === s).map((p) => ({ comment: p.comment_text, mentions: num(p.mentions) })),
+      painPoints: ranked('negative'),
+      delights: ranked('positive'),
     };
   });
 
@@ -344,14 +457,17 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
     };
   });
 
-  const leaks: JourneyMapLeak[] = cells
-    .filter((c) => c.dropOff > 0)
-    .map((c) => {
-      const aov = c.orders > 0 ? c.revenueInfluenced / c.orders : avgOrderValue;
-      return { stage: c.stage, touchpoint: c.touchpoint, lost: c.dropOff, avgOrderValue: aov, value: c.dropOff * aov };
-    })
+  const downstream = stageIds.map((_, s) => (entered[s]! > 0 ? num(stagesRow[`ordered_after_${s}`]) / entered[s]! : 0));
+  const allLeaks: JourneyMapLeak[] = leakRows.map((r) => {
+    const s = num(r.lost_stage);
+    const lost = num(r.lost);
+    const conv = downstream[s]!;
+    return { stage: stageIds[s]!, touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)), lost, avgOrderValue, downstreamConversion: conv, valuePerPerson: conv * avgOrderValue, value: lost * conv * avgOrderValue };
+  });
+  const leaks = [...allLeaks]
     .sort((a, b) => b.value - a.value || b.lost - a.lost || stageIds.indexOf(a.stage) - stageIds.indexOf(b.stage) || a.touchpoint.localeCompare(b.touchpoint))
     .slice(0, options.leakLimit ?? 20);
+  const anonymous = persons - identified;
 
   return {
     journey: { id: journey.id, name: journey.name, stages: journey.stages.map((s) => ({ id: s.id, name: s.name })) },
@@ -365,6 +481,13 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
     grid: cells,
     flows,
     leaks,
+    leakTotal: allLeaks.reduce((a, l) => a + l.value, 0),
+    revenuePossible: persons * avgOrderValue,
+    formula: LEAK_FORMULA,
+    identified,
+    anonymous,
+    anonymousNote: `${anonymous} of ${persons} persons are anonymous devices that never identified; a customer who used several such devices is counted once per device, so stage counts can exceed the number of customers by up to that many.`,
+    voice,
   };
 }
 

@@ -34,6 +34,8 @@ export const stageRuleSchema = z
     channels: z.array(z.string().min(1)).min(1).optional(),
     /** Any non-empty channel: a touch that came through some channel. */
     anyChannel: z.boolean().optional(),
+    /** Any event at all (page, track, identify…): any interaction with the brand. */
+    anyEvent: z.boolean().optional(),
     pathRegex: regexSchema.optional(),
     urlRegex: regexSchema.optional(),
     properties: z.array(propertyFilterSchema).min(1).optional(),
@@ -42,8 +44,8 @@ export const stageRuleSchema = z
     /** Only events at or after entering this earlier stage count (e.g. a call after a purchase). */
     after: z.string().min(1).optional(),
   })
-  .refine((r) => r.events || r.channels || r.anyChannel || r.pathRegex || r.urlRegex || r.properties, {
-    message: 'a rule needs at least one condition (events, channels, anyChannel, pathRegex, urlRegex or properties)',
+  .refine((r) => r.events || r.channels || r.anyChannel || r.anyEvent || r.pathRegex || r.urlRegex || r.properties, {
+    message: 'a rule needs at least one condition (events, channels, anyChannel, anyEvent, pathRegex, urlRegex or properties)',
   });
 export type StageRule = z.infer<typeof stageRuleSchema>;
 
@@ -96,41 +98,40 @@ export type Journey = z.infer<typeof journeySchema> & { id: string };
 export const DEFAULT_JOURNEY_ID = 'default-b2c';
 
 /**
- * The B2C template on the Segment e-commerce spec. Experience and the post-purchase events
- * count only after a purchase, so a pre-sale chat stays in consideration.
+ * The B2C retail template (online and in store) on the Segment e-commerce spec. Every stage is
+ * defined by behaviour only: a survey answer is feedback about a stage, never a way into one, so
+ * feedback can be read per stage without the stage being defined by it (a promoter score as a
+ * loyalty trigger would make loyalty's NPS rise by construction).
  */
 export const DEFAULT_JOURNEY: Journey = journeySchema.parse({
   id: DEFAULT_JOURNEY_ID,
-  name: 'B2C retail (default)',
-  description: 'Awareness → consideration → purchase → experience → loyalty on Segment e-commerce events.',
+  name: 'B2C retail with stores (default)',
+  description: 'Awareness → consideration → purchase → experience → loyalty, by behaviour: visits, product interest, orders, deliveries or pick-ups, repeat orders.',
   stages: [
     {
       id: 'awareness',
       name: 'Awareness',
-      description: 'Any page or screen view, or any touch through a channel (ad click, email, social, call).',
-      rules: [{ events: ['Page Viewed', 'Screen Viewed', 'Email Opened', 'Email Link Clicked'] }, { anyChannel: true }],
+      description: 'Any interaction with the brand: a visit, an email, an ad click, a call, a store visit.',
+      rules: [{ anyEvent: true }],
     },
     {
       id: 'consideration',
       name: 'Consideration',
-      description: 'Looks at or for products, or starts buying.',
-      rules: [{ events: ['Product Viewed', 'Products Searched', 'Product List Viewed', 'Product Added', 'Cart Viewed', 'Checkout Started'] }],
+      description: 'Looks at a product, online or in store, or starts buying one.',
+      rules: [{ events: ['Product Viewed', 'Product Added', 'Cart Viewed', 'Checkout Started', 'Product Tried In Store'] }],
     },
-    { id: 'purchase', name: 'Purchase', description: 'First completed order.', rules: [{ events: ['Order Completed'] }] },
+    { id: 'purchase', name: 'Purchase', description: 'First completed order, online or in store.', rules: [{ events: ['Order Completed'] }] },
     {
       id: 'experience',
       name: 'Experience',
-      description: 'Delivery, service contacts, surveys and refunds after a purchase.',
-      rules: [{ events: ['Order Delivered', 'Chat Started', 'Call Completed', 'Survey Responded', 'Order Refunded'], after: 'purchase' }],
+      description: 'Has the goods: an order delivered or picked up in store.',
+      rules: [{ events: ['Order Delivered', 'Order Picked Up'] }],
     },
     {
       id: 'loyalty',
       name: 'Loyalty',
-      description: 'A repeat order (second or later), or an NPS promoter score (9–10).',
-      rules: [
-        { events: ['Order Completed'], minOccurrence: 2 },
-        { events: ['Survey Responded'], properties: [{ key: 'survey', op: 'eq', value: 'NPS' }, { key: 'score', op: 'gte', value: 9 }] },
-      ],
+      description: 'A repeat order (the second or later).',
+      rules: [{ events: ['Order Completed'], minOccurrence: 2 }],
     },
   ],
   touchpoints: {

@@ -6,6 +6,7 @@
  */
 import type { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Journey, PropertyFilter, StageRule, TouchpointConfig } from './definition.ts';
+import { type AnalysisScope, SURVEY_EVENT, scopedEvents } from '../scope/scope.ts';
 
 /** The earlier of two nullable timestamps (NULL only when both are), the same on both engines. */
 export function minNullable(a: string, b: string): string {
@@ -40,6 +41,7 @@ export function ruleConditionSql(q: QueryBuilder, rule: StageRule, alias = ''): 
   if (rule.events) parts.push(d.inArray(`${alias}event`, q.list(rule.events)));
   if (rule.channels) parts.push(d.inArray(`${alias}channel`, q.list(rule.channels)));
   if (rule.anyChannel) parts.push(`${alias}channel <> ''`);
+  if (rule.anyEvent) parts.push('1 = 1');
   if (rule.pathRegex) parts.push(d.regexpMatches(`${alias}path`, q.str(rule.pathRegex)));
   if (rule.urlRegex) parts.push(d.regexpMatches(`${alias}url`, q.str(rule.urlRegex)));
   for (const f of rule.properties ?? []) parts.push(propertySql(q, f, alias));
@@ -123,4 +125,28 @@ export function stageEntriesSql(q: QueryBuilder, journey: Journey, events: strin
     return `${expr} AS entry_${s}`;
   });
   return `SELECT p.person_id AS person_id, ${[...entries, ...extraNames].join(', ')} FROM (${pass1}) AS p ${joins.join(' ')}`;
+}
+
+/**
+ * The stage a person is in at `ts`: the furthest stage (by the journey's order) entered at or
+ * before it, -1 before the first. `entries` is the alias of a stageEntriesSql row.
+ */
+export function stageAtSql(stageCount: number, entries: string, ts: string): string {
+  const whens: string[] = [];
+  for (let s = stageCount - 1; s >= 0; s--) whens.push(`WHEN ${entries}.entry_${s} <= ${ts} THEN ${s}`);
+  return `CASE ${whens.join(' ')} ELSE -1 END`;
+}
+
+/**
+ * Every survey response in scope with the stage its respondent was in when responding
+ * (`stage_no`, -1 before any stage): the one definition of "feedback in a stage", used by the
+ * journey map and the feedback report alike. Stage entries come from all of the scope's events,
+ * so the answer is the same wherever it is read. Columns: message_id, person_id, timestamp,
+ * properties, stage_no.
+ */
+export function surveyStagesSql(q: QueryBuilder, journey: Journey, scope: AnalysisScope): string {
+  const surveys = scopedEvents(q, scope, { extraWhere: [`event = '${SURVEY_EVENT}'`] });
+  const entries = stageEntriesSql(q, journey, scopedEvents(q, scope));
+  return `SELECT e.message_id AS message_id, e.person_id AS person_id, e.timestamp AS timestamp, e.properties AS properties, ${stageAtSql(journey.stages.length, 'n', 'e.timestamp')} AS stage_no
+FROM ${surveys} AS e JOIN (${entries}) AS n ON n.person_id = e.person_id`;
 }
