@@ -179,12 +179,28 @@ export interface UnitsSqlOptions {
   extraWhere?: string[];
 }
 
-/**
- * SQL selecting one row per unit that entered the funnel: unit_id, u_pid (person), u_reached
- * (furthest step), u_t1…u_tn (epoch ms of each step in the counted attempt, NULL when not
- * reached), u_start (timestamp of the attempt's first step) and u_bd (breakdown value).
- */
-export function funnelUnitsSql(q: QueryBuilder, scope: AnalysisScope, spec: FunnelSpec, options: UnitsSqlOptions = {}): string {
+/** What the attempt builders share: the step and exclusion conditions and the row sources. */
+interface UnitsContext {
+  q: QueryBuilder;
+  d: QueryBuilder['d'];
+  scope: AnalysisScope;
+  spec: FunnelSpec;
+  n: number;
+  exclusions: ResolvedExclusion[];
+  windowMs: string;
+  stepConds: string[];
+  exclConds: string[];
+  order: string;
+  following: string;
+  flag: (c: string) => string;
+  anyOf: (conds: string[]) => string;
+  baseOf: (rowFilter: string, withBreakdown?: boolean) => string;
+  allRows: () => string;
+  nextExclusion: (i: number) => string;
+  inWindow: (t: string) => string;
+}
+
+function unitsContext(q: QueryBuilder, scope: AnalysisScope, spec: FunnelSpec, options: UnitsSqlOptions): UnitsContext {
   const d = q.d;
   const n = spec.steps.length;
   const exclusions = resolveExclusions(spec);
@@ -214,77 +230,93 @@ FROM ${events} AS e ${withBreakdown ? (options.breakdownJoin ?? '') : ''}`;
   const following = `${order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING`;
   const nextExclusion = (i: number) => `min(CASE WHEN x${i + 1} = 1 THEN tms END) OVER (${following})`;
   const inWindow = (t: string) => `${t} <= tms + ${windowMs}`;
+  return { q, d, scope, spec, n, exclusions, windowMs, stepConds, exclConds, order, following, flag, anyOf, baseOf, allRows, nextExclusion, inWindow };
+}
 
-  let attempts: string;
-  if (spec.order === 'any') {
-    const current = `${order} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING`;
-    const nexts = spec.steps.map((_, j) => `min(CASE WHEN s${j + 1} = 1 THEN tms END) OVER (${current}) AS nx${j + 1}`);
-    const excl = exclusions.map((_, i) => `${nextExclusion(i)} AS xa${i + 1}`);
-    const scanned = `SELECT *, ${[...nexts, ...excl].join(', ')} FROM (${allRows()}) AS b`;
-    const v = spec.steps.map((_, j) => `CASE WHEN ${inWindow(`nx${j + 1}`)} THEN nx${j + 1} END AS v${j + 1}`);
-    const starts = `SELECT *, ${v.join(', ')} FROM (${scanned}) AS sc
+/** Attempts of an any-order funnel: from each step event, the k-th earliest distinct step within the window. */
+function anyOrderAttempts(c: UnitsContext): string {
+  const { q, scope, spec, exclusions, order, allRows, nextExclusion, inWindow } = c;
+  const current = `${order} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING`;
+  const nexts = spec.steps.map((_, j) => `min(CASE WHEN s${j + 1} = 1 THEN tms END) OVER (${current}) AS nx${j + 1}`);
+  const excl = exclusions.map((_, i) => `${nextExclusion(i)} AS xa${i + 1}`);
+  const scanned = `SELECT *, ${[...nexts, ...excl].join(', ')} FROM (${allRows()}) AS b`;
+  const v = spec.steps.map((_, j) => `CASE WHEN ${inWindow(`nx${j + 1}`)} THEN nx${j + 1} END AS v${j + 1}`);
+  const starts = `SELECT *, ${v.join(', ')} FROM (${scanned}) AS sc
 WHERE (${spec.steps.map((_, j) => `s${j + 1}`).join(' + ')}) > 0 AND ts >= ${q.time(scope.from)} AND ts < ${q.time(scope.to)}`;
-    const js = spec.steps.map((_, j) => j + 1);
-    // The k-th smallest in-window time: the value v_j with fewer than k values below it and at least k at or below it.
-    const kth = (k: number) =>
-      `coalesce(${js
-        .map((j) => {
-          const below = js.map((i) => `CASE WHEN v${i} < v${j} THEN 1 ELSE 0 END`).join(' + ');
-          const atOrBelow = js.map((i) => `CASE WHEN v${i} <= v${j} THEN 1 ELSE 0 END`).join(' + ');
-          return `CASE WHEN v${j} IS NOT NULL AND (${below}) < ${k} AND (${atOrBelow}) >= ${k} THEN v${j} END`;
-        })
-        .join(', ')})`;
-    const reached = js.map((j) => `CASE WHEN v${j} IS NOT NULL THEN 1 ELSE 0 END`).join(' + ');
-    const ranked = `SELECT unit_id, pid, ts, tms, bd, ${reached} AS reached, ${js.map((k) => `${kth(k)} AS c${k}`).join(', ')}${exclusions.map((_, i) => `, xa${i + 1}`).join('')} FROM (${starts}) AS st`;
-    attempts = ranked;
-  } else {
-    // Backward cascade: level k adds c{k}_{j} for j ≥ k (and carried exclusion times) to every row.
-    const carry = (col: string) => (spec.order === 'strict' ? d.leadOver(col, order) : `min(${col}) OVER (${following})`);
-    const levelCols = (k: number) => {
-      const cols = [`CASE WHEN s${k} = 1 THEN tms END AS c${k}_${k}`];
-      for (let j = k + 1; j <= n; j++) cols.push(`CASE WHEN s${k} = 1 THEN ${carry(`c${k + 1}_${j}`)} END AS c${k}_${j}`);
-      exclusions.forEach((x, i) => {
-        if (x.from === k) cols.push(`CASE WHEN s${k} = 1 THEN ${nextExclusion(i)} END AS x${i + 1}_${k}`);
-        else if (x.from > k) cols.push(`CASE WHEN s${k} = 1 THEN ${carry(`x${i + 1}_${k + 1}`)} END AS x${i + 1}_${k}`);
-      });
-      return cols;
-    };
-    let sql: string;
-    if (spec.order === 'strict') {
-      // "The very next event" needs every event in each pass.
-      sql = `SELECT *, CASE WHEN s${n} = 1 THEN tms END AS c${n}_${n} FROM (${allRows()}) AS b`;
-      for (let k = n - 1; k >= 1; k--) sql = `SELECT *, ${levelCols(k).join(', ')} FROM (${sql}) AS l${k}`;
-    } else {
-      // Level k reads only the step-k rows, the step-(k+1) rows carrying the chains level k+1 found,
-      // and the exclusions starting at step k; dropping the other rows leaves every "first following"
-      // unchanged, so the later levels run on the rarer later-step rows and only level 1 sees step 1.
-      const baseCols = ['unit_id', 'pid', 'ts', 'tms', 'mid', 'bd', 'ord', ...spec.steps.map((_, i) => `s${i + 1}`), ...exclusions.map((_, i) => `x${i + 1}`)];
-      const names = (cols: string[]) => cols.map((c) => c.split(' AS ').pop()!);
-      // Rows of other events never start an attempt, so they need no breakdown value.
-      const mayStart = (events: string[]) => events.includes(spec.steps[0]!.event);
-      sql = `SELECT ${baseCols.join(', ')}, tms AS c${n}_${n} FROM (${baseOf(stepConds[n - 1]!, mayStart([spec.steps[n - 1]!.event]))}) AS b${n}`;
-      let carried = [`c${n}_${n}`];
-      for (let k = n - 1; k >= 1; k--) {
-        const starting = exclusions.flatMap((x, i) => (x.from === k ? [i] : []));
-        const own = baseOf(
-          `(${anyOf([stepConds[k - 1]!, ...starting.map((i) => exclConds[i]!)])}) AND ${flag(stepConds[k]!)} = 0`,
-          mayStart([spec.steps[k - 1]!.event, ...starting.map((i) => exclusions[i]!.event)]),
-        );
-        const input = `SELECT ${[...baseCols, ...carried].join(', ')} FROM (${sql}) AS u${k} WHERE s${k + 1} = 1
-UNION ALL SELECT ${[...baseCols, ...carried.map((c) => `CASE WHEN 1 = 0 THEN tms END AS ${c}`)].join(', ')} FROM (${own}) AS o${k}`;
-        const cols = levelCols(k);
-        sql = `SELECT ${[...baseCols, ...cols].join(', ')} FROM (${input}) AS l${k}`;
-        carried = names(cols);
-      }
-    }
-    const reachedCase = `CASE ${Array.from({ length: n - 1 }, (_, i) => n - i)
-      .map((j) => `WHEN ${inWindow(`c1_${j}`)} THEN ${j}`)
-      .join(' ')} ELSE 1 END`;
-    const steps = Array.from({ length: n }, (_, i) => `c1_${i + 1} AS c${i + 1}`);
-    attempts = `SELECT unit_id, pid, ts, tms, bd, ${reachedCase} AS reached, ${steps.join(', ')}${exclusions.map((_, i) => `, x${i + 1}_1 AS xa${i + 1}`).join('')}
-FROM (${sql}) AS l WHERE s1 = 1 AND ts >= ${q.time(scope.from)} AND ts < ${q.time(scope.to)}`;
-  }
+  const js = spec.steps.map((_, j) => j + 1);
+  // The k-th smallest in-window time: the value v_j with fewer than k values below it and at least k at or below it.
+  const kth = (k: number) =>
+    `coalesce(${js
+      .map((j) => {
+        const below = js.map((i) => `CASE WHEN v${i} < v${j} THEN 1 ELSE 0 END`).join(' + ');
+        const atOrBelow = js.map((i) => `CASE WHEN v${i} <= v${j} THEN 1 ELSE 0 END`).join(' + ');
+        return `CASE WHEN v${j} IS NOT NULL AND (${below}) < ${k} AND (${atOrBelow}) >= ${k} THEN v${j} END`;
+      })
+      .join(', ')})`;
+  const reached = js.map((j) => `CASE WHEN v${j} IS NOT NULL THEN 1 ELSE 0 END`).join(' + ');
+  const ranked = `SELECT unit_id, pid, ts, tms, bd, ${reached} AS reached, ${js.map((k) => `${kth(k)} AS c${k}`).join(', ')}${exclusions.map((_, i) => `, xa${i + 1}`).join('')} FROM (${starts}) AS st`;
+  return ranked;
+}
 
+/** Attempts of an ordered or strict funnel: a backward cascade over the step levels. */
+function orderedAttempts(c: UnitsContext): string {
+  const { q, d, scope, spec, n, exclusions, stepConds, exclConds, order, following, flag, anyOf, baseOf, allRows, nextExclusion, inWindow } = c;
+  // Backward cascade: level k adds c{k}_{j} for j ≥ k (and carried exclusion times) to every row.
+  const carry = (col: string) => (spec.order === 'strict' ? d.leadOver(col, order) : `min(${col}) OVER (${following})`);
+  const levelCols = (k: number) => {
+    const cols = [`CASE WHEN s${k} = 1 THEN tms END AS c${k}_${k}`];
+    for (let j = k + 1; j <= n; j++) cols.push(`CASE WHEN s${k} = 1 THEN ${carry(`c${k + 1}_${j}`)} END AS c${k}_${j}`);
+    exclusions.forEach((x, i) => {
+      if (x.from === k) cols.push(`CASE WHEN s${k} = 1 THEN ${nextExclusion(i)} END AS x${i + 1}_${k}`);
+      else if (x.from > k) cols.push(`CASE WHEN s${k} = 1 THEN ${carry(`x${i + 1}_${k + 1}`)} END AS x${i + 1}_${k}`);
+    });
+    return cols;
+  };
+  let sql: string;
+  if (spec.order === 'strict') {
+    // "The very next event" needs every event in each pass.
+    sql = `SELECT *, CASE WHEN s${n} = 1 THEN tms END AS c${n}_${n} FROM (${allRows()}) AS b`;
+    for (let k = n - 1; k >= 1; k--) sql = `SELECT *, ${levelCols(k).join(', ')} FROM (${sql}) AS l${k}`;
+  } else {
+    // Level k reads only the step-k rows, the step-(k+1) rows carrying the chains level k+1 found,
+    // and the exclusions starting at step k; dropping the other rows leaves every "first following"
+    // unchanged, so the later levels run on the rarer later-step rows and only level 1 sees step 1.
+    const baseCols = ['unit_id', 'pid', 'ts', 'tms', 'mid', 'bd', 'ord', ...spec.steps.map((_, i) => `s${i + 1}`), ...exclusions.map((_, i) => `x${i + 1}`)];
+    const names = (cols: string[]) => cols.map((c) => c.split(' AS ').pop()!);
+    // Rows of other events never start an attempt, so they need no breakdown value.
+    const mayStart = (events: string[]) => events.includes(spec.steps[0]!.event);
+    sql = `SELECT ${baseCols.join(', ')}, tms AS c${n}_${n} FROM (${baseOf(stepConds[n - 1]!, mayStart([spec.steps[n - 1]!.event]))}) AS b${n}`;
+    let carried = [`c${n}_${n}`];
+    for (let k = n - 1; k >= 1; k--) {
+      const starting = exclusions.flatMap((x, i) => (x.from === k ? [i] : []));
+      const own = baseOf(
+        `(${anyOf([stepConds[k - 1]!, ...starting.map((i) => exclConds[i]!)])}) AND ${flag(stepConds[k]!)} = 0`,
+        mayStart([spec.steps[k - 1]!.event, ...starting.map((i) => exclusions[i]!.event)]),
+      );
+      const input = `SELECT ${[...baseCols, ...carried].join(', ')} FROM (${sql}) AS u${k} WHERE s${k + 1} = 1
+UNION ALL SELECT ${[...baseCols, ...carried.map((c) => `CASE WHEN 1 = 0 THEN tms END AS ${c}`)].join(', ')} FROM (${own}) AS o${k}`;
+      const cols = levelCols(k);
+      sql = `SELECT ${[...baseCols, ...cols].join(', ')} FROM (${input}) AS l${k}`;
+      carried = names(cols);
+    }
+  }
+  const reachedCase = `CASE ${Array.from({ length: n - 1 }, (_, i) => n - i)
+    .map((j) => `WHEN ${inWindow(`c1_${j}`)} THEN ${j}`)
+    .join(' ')} ELSE 1 END`;
+  const steps = Array.from({ length: n }, (_, i) => `c1_${i + 1} AS c${i + 1}`);
+  return `SELECT unit_id, pid, ts, tms, bd, ${reachedCase} AS reached, ${steps.join(', ')}${exclusions.map((_, i) => `, x${i + 1}_1 AS xa${i + 1}`).join('')}
+FROM (${sql}) AS l WHERE s1 = 1 AND ts >= ${q.time(scope.from)} AND ts < ${q.time(scope.to)}`;
+}
+
+/**
+ * SQL selecting one row per unit that entered the funnel: unit_id, u_pid (person), u_reached
+ * (furthest step), u_t1…u_tn (epoch ms of each step in the counted attempt, NULL when not
+ * reached), u_start (timestamp of the attempt's first step) and u_bd (breakdown value).
+ */
+export function funnelUnitsSql(q: QueryBuilder, scope: AnalysisScope, spec: FunnelSpec, options: UnitsSqlOptions = {}): string {
+  const c = unitsContext(q, scope, spec, options);
+  const { d, n, exclusions, windowMs } = c;
+  const attempts = spec.order === 'any' ? anyOrderAttempts(c) : orderedAttempts(c);
   const disqualified = exclusions.map(
     (x, i) => `(reached >= ${x.to} AND xa${i + 1} < c${x.to}) OR (reached >= ${x.from} AND reached < ${x.to} AND xa${i + 1} <= tms + ${windowMs})`,
   );
