@@ -4,3 +4,4 @@
  * registry (which members.ts reads) and members.ts never import each other at start-up.
  */
 import '../predictions/propensity-audience.ts';
+import '../personas/audience.ts';

@@ -14,6 +14,7 @@ import { retentionAnalysis } from '../analysis/retention.ts';
 import { attributionAnalysis, attributionCompareAnalysis, marginalAnalysis, roiAnalysis } from '../attribution/analyses.ts';
 import { clvAnalysis } from '../predictions/predict-customers.ts';
 import { propensityAnalysis } from '../predictions/propensity.ts';
+import { discoverPersonasAnalysis } from '../personas/discover.ts';
 import type { AnyAnalysis } from './define.ts';
 
 export const ANALYSES: readonly AnyAnalysis[] = [
@@ -31,6 +32,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   marginalAnalysis,
   clvAnalysis,
   propensityAnalysis,
+  discoverPersonasAnalysis,
 ];
 
 export function analysisById(id: string): AnyAnalysis | undefined {

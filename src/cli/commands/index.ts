@@ -21,6 +21,7 @@ import { registerPredictionCommands } from './predictions.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerUserCommands } from './users.ts';
 import { registerAudienceCommands } from './audiences.ts';
+import { registerPersonaCommands } from './personas.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -43,6 +44,7 @@ export function registerCommands(program: Command): void {
   registerStatusCommand(program);
   registerUserCommands(program);
   registerAudienceCommands(program);
+  registerPersonaCommands(program);
   // Registered analyses without a hand-written command above get one derived from their input.
   registerDerivedAnalysisCommands(program);
 }
