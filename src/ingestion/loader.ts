@@ -13,7 +13,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renam
 import { basename, join } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { EVENT_COLUMNS, EVENTS_STAGING } from '../store/schema.ts';
-import { mergeEventsSql, mergeIdentityLinksSql, mergeTraitsSql } from './load-sql.ts';
+import { mergeEventsSql, mergeIdentityLinksSql, mergeTraitsSql, stagedTwinsSql } from './load-sql.ts';
 import type { Spool } from './spool.ts';
 
 export interface LoadStats {
@@ -43,7 +43,9 @@ export async function loadEventFile(store: Store, path: string, sessionTimeoutMi
   // Identity first: a crash after it but before the events merge only re-adds nothing on replay.
   await store.exec(mergeIdentityLinksSql(store.dialect));
   await store.exec(mergeTraitsSql());
-  await store.exec(mergeEventsSql(store.dialect, sessionTimeoutMinutes * 60));
+  // Twins (the same message twice in one millisecond) need the wide merge to keep exactly one.
+  const [twins] = await store.query<{ n: number | string }>(stagedTwinsSql());
+  await store.exec(mergeEventsSql(store.dialect, sessionTimeoutMinutes * 60, Number(twins?.n ?? 0) === 0));
   await store.exec(store.dialect.truncate(EVENTS_STAGING.name));
 }
 

@@ -349,7 +349,46 @@ function titleCase(value: string): string {
  * the referrer does not fill them (a tagged newsletter link opened from webmail is still the
  * newsletter). A non-empty channelOverride replaces the GA4 channel, title-cased.
  */
-export function resolveTrafficSource(input: TrafficInput): TrafficSource {
+export function resolveTrafficSource(input: TrafficInput): Readonly<TrafficSource> {
+  const key = memoKey(input);
+  if (key === undefined) return resolveUncached(input);
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = Object.freeze(resolveUncached(input));
+    // Bounded like the device cache: unique click ids cannot grow memory, they only miss.
+    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+// Parsing two URLs was the largest cost of ingesting a message; pages, referrers and campaigns
+// repeat, so the resolution is memoised on its inputs (it is a pure function of them).
+const MEMO_LIMIT = 20_000;
+const memo = new Map<string, Readonly<TrafficSource>>();
+const CAMPAIGN_FIELDS = ['source', 'medium', 'name', 'id', 'term', 'content'] as const;
+
+/**
+ * The inputs as one string, each length-prefixed so no two different inputs share a key (a
+ * client controls every part); undefined when a campaign value is not a plain string (rare: not cached).
+ */
+function memoKey(input: TrafficInput): string | undefined {
+  const part = (v: string | undefined) => (v === undefined ? '-' : `${v.length}:${v}`);
+  let key = part(input.url) + part(input.referrer) + part(input.channelOverride);
+  const campaign = input.campaign;
+  if (campaign) {
+    key += 'c';
+    for (const f of CAMPAIGN_FIELDS) {
+      const v = campaign[f];
+      if (v === undefined || v === null) key += '-';
+      else if (typeof v === 'string') key += part(v);
+      else return undefined;
+    }
+  }
+  return key.length > 4096 ? undefined : key;
+}
+
+function resolveUncached(input: TrafficInput): TrafficSource {
   const campaignObj = input.campaign ?? {};
   const pageUrl = parseUrl(input.url);
 

@@ -74,6 +74,17 @@ function storedContext(context: Record<string, unknown>, props: Record<string, u
   return Object.keys(keptPage).length > 0 ? { ...rest, page: keptPage } : rest;
 }
 
+// Every message of a request shares one receivedAt: format it once per request, not per message.
+let lastReceivedAt: Date | undefined;
+let lastReceivedText = '';
+function receivedText(receivedAt: Date): string {
+  if (receivedAt !== lastReceivedAt) {
+    lastReceivedAt = receivedAt;
+    lastReceivedText = sqlTimestamp(receivedAt);
+  }
+  return lastReceivedText;
+}
+
 /** Enrich one validated message into its events_raw row: traffic source, channel, device. */
 export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date, receivedAt: Date): EventRow {
   const context = obj(m.context);
@@ -111,7 +122,7 @@ export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date
     anonymous_id: str(m.anonymousId),
     user_id: str(m.userId),
     timestamp: sqlTimestamp(timestamp),
-    received_at: sqlTimestamp(receivedAt),
+    received_at: receivedText(receivedAt),
     channel: traffic?.channel ?? '',
     source: traffic?.source ?? '',
     medium: traffic?.medium ?? '',
