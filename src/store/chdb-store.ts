@@ -13,6 +13,40 @@ function settingLiteral(v: string | number): string {
   return typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(v);
 }
 
+function literal(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A read's typed parameters as typed ClickHouse literals, in place of their `{name:Type}`
+ * placeholders. Values are still never built into SQL by a query's author: the QueryBuilder
+ * collects them typed, and only this function writes them, quoted and escaped (backslash and
+ * quote: ClickHouse's whole escape set for string literals) or as checked numbers.
+ */
+export function inlineParams(q: Query): string {
+  if (Object.keys(q.params).length === 0) return q.sql;
+  return q.sql.replace(/\{(\w+):(String|Float64|Int64|Array\(String\))\}/g, (whole, name: string, type: string) => {
+    const p = q.params[name];
+    if (!p) throw new Error(`query parameter ${name} is not bound`);
+    const v = p.value;
+    switch (type) {
+      case 'String':
+        return literal(String(v));
+      case 'Int64': {
+        const n = typeof v === 'bigint' ? v : BigInt(Number.isInteger(Number(v)) ? Number(v) : NaN);
+        return `toInt64(${n.toString()})`;
+      }
+      case 'Float64': {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new Error(`query parameter ${name} is not a finite number`);
+        return `toFloat64(${String(n)})`;
+      }
+      default:
+        return `CAST([${(v as unknown[]).map((x) => literal(String(x))).join(', ')}] AS Array(String))`;
+    }
+  });
+}
+
 /**
  * Connections of one kind (readers, users' SQL) to the shared data folder. A chdb connection runs
  * one query at a time, and each carries its own settings and current database, so queries that
@@ -117,15 +151,12 @@ export class ChdbStore implements Store {
   }
 
   /**
-   * Queries without parameters skip the binding's process-wide chain of parameterised queries
-   * (libchdb's parameter state is not per connection, so chdb runs those one at a time).
+   * Reads go without bound parameters: chdb's binding runs every parameterised query of the
+   * process one at a time (libchdb's parameter state is not per connection), so one slow
+   * analysis would hold up every other project's. See inlineParams.
    */
   private static async select(session: Session, q: Query): Promise<string> {
-    const params = paramValues(q);
-    const result = Object.keys(params).length
-      ? await session.queryBindAsync(q.sql, params, { format: 'JSONEachRow' })
-      : await session.queryAsync(q.sql, { format: 'JSONEachRow' });
-    return result.text();
+    return (await session.queryAsync(inlineParams(q), { format: 'JSONEachRow' })).text();
   }
 
   private static rows<T>(text: string): T[] {
