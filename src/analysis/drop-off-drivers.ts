@@ -29,7 +29,7 @@ import type { Store } from '../store/store.ts';
 import { funnelInputSchema, funnelUnitsSql, prepareFunnel } from './funnel.ts';
 import { type AnalysisScope, ScopeError, scopedEvents, SURVEY_EVENT } from '../scope/scope.ts';
 import { chiSquareSf, logFactorial } from '../stats/distributions.ts';
-import { benjaminiHochberg } from '../experiments/stats/corrections.ts';
+import { benjaminiHochberg } from '../stats/multiple-testing.ts';
 import { defineAnalysis } from '../registry/define.ts';
 
 export const dropOffInputSchema = z.object({

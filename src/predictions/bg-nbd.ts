@@ -11,7 +11,7 @@
  * or b + x + 1 (MBG) as the posterior Beta parameter of p.
  */
 import { logGamma } from '../stats/distributions.ts';
-import { minimize, standardErrors } from './optimize.ts';
+import { minimize, standardErrors } from '../stats/optimize.ts';
 
 export interface BgNbdParams {
   r: number;

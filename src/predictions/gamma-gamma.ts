@@ -7,7 +7,7 @@
  */
 import { logGamma } from '../stats/distributions.ts';
 import { conditionalExpectedPurchases, type BgNbdParams, type RfmRow } from './bg-nbd.ts';
-import { minimize, standardErrors } from './optimize.ts';
+import { minimize, standardErrors } from '../stats/optimize.ts';
 
 export interface GammaGammaParams {
   p: number;

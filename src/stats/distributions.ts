@@ -250,6 +250,12 @@ export function studentTQuantile(p: number, df: number): number {
 // ---------------------------------------------------------------- chi-square
 
 /** P(X > x) for X ~ χ²(df). */
+/** Two-sided p-value of a t statistic with df degrees of freedom. */
+export function twoSidedP(t: number, df: number): number {
+  if (!Number.isFinite(t)) return 0;
+  return 2 * studentTSf(Math.abs(t), df);
+}
+
 export function chiSquareSf(x: number, df: number): number {
   if (x <= 0) return 1;
   return regularizedGammaQ(df / 2, x / 2);

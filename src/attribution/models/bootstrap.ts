@@ -7,7 +7,7 @@
  * central `level` percentile interval of each channel's attributed conversions becomes the
  * row's low/high.
  */
-import { quantileSorted } from './common.ts';
+import { quantileSorted } from '../../stats/descriptive.ts';
 import { mulberry32, multinomial, type Rng } from '../../stats/random.ts';
 import type { AttributionResult, BootstrapOptions, PathAggregate } from './types.ts';
 

@@ -103,13 +103,3 @@ export function splitModel(
   if (empty > 0) notes.push(`${empty} conversions had no touchpoint and are credited to "${NO_TOUCH}"`);
   return buildResult(model, paths, credit, notes);
 }
-
-/** Percentile of a sorted sample with linear interpolation (type 7, as R's default). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { bayesianTestFromEffect, type GaussianPrior } from './bayesian.ts';
-import { adjustedCi, benjaminiHochberg, holmBonferroni } from './corrections.ts';
+import { benjaminiHochberg, holmBonferroni } from '../../stats/multiple-testing.ts';
+import { adjustedCi } from './corrections.ts';
 import { cupedEffect } from './cuped.ts';
 import { tTestFromEffect } from './frequentist.ts';
 import { armStats, effectFromArms } from './moments.ts';

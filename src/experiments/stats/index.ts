@@ -22,5 +22,6 @@ export {
 } from './bayesian.ts';
 export { checkSrm, type SrmResult } from './srm.ts';
 export { cupedEffect, cupedArm, pooledTheta, type CupedSummary, type CupedArm, type CupedEffect } from './cuped.ts';
-export { holmBonferroni, benjaminiHochberg, adjustedCi } from './corrections.ts';
+export { holmBonferroni, benjaminiHochberg } from '../../stats/multiple-testing.ts';
+export { adjustedCi } from './corrections.ts';
 export { runAb, runAbFromFile, abInputSchema, type AbInput, type AbReport, type AbResult } from './ab-input.ts';

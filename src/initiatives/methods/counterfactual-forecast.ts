@@ -3,7 +3,9 @@
 // unaffected covariates with AR(1) errors, forecast the post-period, and read the lift
 // as actual − forecast. Intervals come from joint simulation of parameters and errors,
 // so the cumulative interval carries the correlation of the daily forecast errors.
-import { cholesky, dayNumber, dayOfWeek, dot, mean, ols, quantile, relative, type Mat } from './stats.ts';
+import { mean, quantile } from '../../stats/descriptive.ts';
+import { cholesky, dot, ols, type Mat } from '../../stats/linear-algebra.ts';
+import { dayNumber, dayOfWeek, relative } from './stats.ts';
 import { normalQuantile } from '../../stats/distributions.ts';
 import { gammaDraw, mulberry32, normalSampler } from '../../stats/random.ts';
 import type { DailyPoint, LiftEstimate, LiftPoint } from './types.ts';

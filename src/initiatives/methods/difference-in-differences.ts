@@ -1,7 +1,9 @@
 // Difference-in-differences of treated vs control units around the ship date.
 // Estimated by two-way fixed effects (unit + day) OLS, solved by alternating
 // demeaning (Frisch–Waugh), so panels with thousands of unit-days stay cheap.
-import { ar1ContrastVariance, dateFromDayNumber, dayNumber, mean, relative, twoSidedP, prewhitenedLongRunSum, neweyWestLag, trendTest } from './stats.ts';
+import { mean } from '../../stats/descriptive.ts';
+import { twoSidedP } from '../../stats/distributions.ts';
+import { ar1ContrastVariance, dateFromDayNumber, dayNumber, relative, prewhitenedLongRunSum, neweyWestLag, trendTest } from './stats.ts';
 import { studentTQuantile } from '../../stats/distributions.ts';
 import type { LiftEstimate, LiftPoint, UnitSeries } from './types.ts';
 

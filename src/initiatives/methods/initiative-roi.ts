@@ -1,7 +1,8 @@
 // Turns a lift estimate on a KPI into business figures over the post-period:
 // incremental conversions, revenue and gross margin, ROI against the initiative's
 // cost, the payback date, and the actual-vs-counterfactual chart series.
-import { dayNumber, quantile, sum } from './stats.ts';
+import { quantile, sum } from '../../stats/descriptive.ts';
+import { dayNumber } from './stats.ts';
 import { normalQuantile } from '../../stats/distributions.ts';
 import { mulberry32, normalSampler } from '../../stats/random.ts';
 import type { IntervalEstimate, LiftEstimate } from './types.ts';

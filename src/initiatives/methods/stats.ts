@@ -1,7 +1,8 @@
-// Small numerical kernel shared by the lift methods: dates, dense linear algebra for small
-// systems, HAC variances. Kept dependency-free because the simulations call these in tight
-// loops. Seeded randomness and distribution functions live in src/stats/.
-import { studentTSf } from '../../stats/distributions.ts';
+// What the lift methods share beyond src/stats/ (distributions, quantiles, matrices): dates,
+// and the HAC and AR(1) variances of daily series.
+import { mean } from '../../stats/descriptive.ts';
+import { twoSidedP } from '../../stats/distributions.ts';
+import { dot } from '../../stats/linear-algebra.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -24,130 +25,6 @@ export function addDays(date: string, days: number): string {
 /** 0 = Sunday … 6 = Saturday. */
 export function dayOfWeek(date: string): number {
   return ((dayNumber(date) % 7) + 7 + 4) % 7; // 1970-01-01 was a Thursday
-}
-
-// ---------------------------------------------------------------- distributions
-
-/** Two-sided p-value of a t statistic. */
-export function twoSidedP(t: number, df: number): number {
-  if (!Number.isFinite(t)) return 0;
-  return 2 * studentTSf(Math.abs(t), df);
-}
-
-// ---------------------------------------------------------------- descriptive
-
-export function mean(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
-
-export function sum(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}
-
-/** Linear-interpolated quantile (type 7) of an unsorted sample. */
-export function quantile(xs: readonly number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = (s.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
-}
-
-// ---------------------------------------------------------------- linear algebra
-
-export type Mat = number[][];
-
-/** Lower Cholesky factor of a symmetric positive-definite matrix, or null if not SPD. */
-export function cholesky(a: Mat): Mat | null {
-  const n = a.length;
-  const l: Mat = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i]![j]!;
-      for (let k = 0; k < j; k++) s -= l[i]![k]! * l[j]![k]!;
-      if (i === j) {
-        if (!(s > 0)) return null;
-        l[i]![i] = Math.sqrt(s);
-      } else {
-        l[i]![j] = s / l[j]![j]!;
-      }
-    }
-  }
-  return l;
-}
-
-export function invertSpd(a: Mat): Mat {
-  const n = a.length;
-  const l = cholesky(a);
-  if (!l) throw new Error('design matrix is singular (collinear regressors or too few observations)');
-  const inv: Mat = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let col = 0; col < n; col++) {
-    // Solve L y = e_col, then Lᵀ x = y.
-    const y = new Array<number>(n).fill(0);
-    for (let i = 0; i < n; i++) {
-      let s = i === col ? 1 : 0;
-      for (let k = 0; k < i; k++) s -= l[i]![k]! * y[k]!;
-      y[i] = s / l[i]![i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = y[i]!;
-      for (let k = i + 1; k < n; k++) s -= l[k]![i]! * inv[k]![col]!;
-      inv[i]![col] = s / l[i]![i]!;
-    }
-  }
-  return inv;
-}
-
-export function matVec(a: Mat, v: readonly number[]): number[] {
-  return a.map((row) => {
-    let s = 0;
-    for (let j = 0; j < row.length; j++) s += row[j]! * v[j]!;
-    return s;
-  });
-}
-
-export function dot(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-export interface OlsFit {
-  beta: number[];
-  residuals: number[];
-  /** (XᵀX)⁻¹ */
-  xtxInv: Mat;
-  /** Residual variance, SSR / (n − k). */
-  sigma2: number;
-  df: number;
-}
-
-/** Ordinary least squares via the normal equations; callers keep columns well scaled. */
-export function ols(x: Mat, y: readonly number[]): OlsFit {
-  const n = x.length;
-  const k = x[0]?.length ?? 0;
-  if (n <= k) throw new Error(`need more observations (${n}) than regressors (${k})`);
-  const xtx: Mat = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const xty = new Array<number>(k).fill(0);
-  for (let r = 0; r < n; r++) {
-    const row = x[r]!;
-    const yr = y[r]!;
-    for (let i = 0; i < k; i++) {
-      const xi = row[i]!;
-      xty[i]! += xi * yr;
-      for (let j = 0; j <= i; j++) xtx[i]![j]! += xi * row[j]!;
-    }
-  }
-  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) xtx[j]![i] = xtx[i]![j]!;
-  const xtxInv = invertSpd(xtx);
-  const beta = matVec(xtxInv, xty);
-  const residuals = x.map((row, r) => y[r]! - dot(row, beta));
-  const ssr = dot(residuals, residuals);
-  return { beta, residuals, xtxInv, sigma2: ssr / (n - k), df: n - k };
 }
 
 // ---------------------------------------------------------------- HAC

@@ -1,7 +1,8 @@
 // Synthetic control (Abadie, Diamond & Hainmueller 2010): a convex combination of
 // untreated units that tracks the treated unit before the ship date stands in for it
 // afterwards. Inference by in-space placebos: each donor in turn plays the treated unit.
-import { dayNumber, mean, relative } from './stats.ts';
+import { mean } from '../../stats/descriptive.ts';
+import { dayNumber, relative } from './stats.ts';
 import { studentTQuantile } from '../../stats/distributions.ts';
 import type { LiftEstimate, LiftPoint, UnitSeries } from './types.ts';
 

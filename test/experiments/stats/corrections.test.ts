@@ -2,7 +2,8 @@
 // "adjusts CIs as we expect"), which is where GrowthBook applies these corrections.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adjustedCi, benjaminiHochberg, holmBonferroni } from '../../../src/experiments/stats/corrections.ts';
+import { adjustedCi } from '../../../src/experiments/stats/corrections.ts';
+import { benjaminiHochberg, holmBonferroni } from '../../../src/stats/multiple-testing.ts';
 import { round } from './round.ts';
 
 test('Holm–Bonferroni adjusts GrowthBook’s six p-values as published', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { differenceInDifferences } from '../../../src/initiatives/methods/difference-in-differences.ts';
-import { ols } from '../../../src/initiatives/methods/stats.ts';
+import { ols } from '../../../src/stats/linear-algebra.ts';
 import type { UnitSeries } from '../../../src/initiatives/methods/types.ts';
 import { ar1, gen, toPoints } from './simulate.ts';
 

@@ -1,6 +1,8 @@
+import { invert } from './linear-algebra.ts';
+
 /**
- * Derivative-free minimisation for the small maximum-likelihood fits of the customer models
- * (3–4 parameters): Nelder–Mead with the standard coefficients (Lagarias et al. 1998), restarted
+ * Derivative-free minimisation for small maximum-likelihood fits (the customer models'
+ * 3–4 parameters): Nelder–Mead with the standard coefficients (Lagarias et al. 1998), restarted
  * from its own optimum until a restart no longer improves, which guards against the simplex
  * collapsing early on the long curved valleys these likelihoods have in log-parameter space.
  */
@@ -122,24 +124,4 @@ export function standardErrors(f: (x: number[]) => number, x: number[], h = 1e-4
   }
   const inv = invert(H);
   return inv ? inv.map((row, i) => (row[i]! > 0 ? Math.sqrt(row[i]!) : NaN)) : new Array<number>(n).fill(NaN);
-}
-
-/** Gauss–Jordan inverse with partial pivoting; null when singular. */
-function invert(m: number[][]): number[][] | null {
-  const n = m.length;
-  const a = m.map((row, i) => [...row, ...row.map((_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    if (Math.abs(a[p]![c]!) < 1e-300) return null;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const pivot = a[c]![c]!;
-    for (let j = 0; j < 2 * n; j++) a[c]![j]! /= pivot;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const k = a[r]![c]!;
-      if (k !== 0) for (let j = 0; j < 2 * n; j++) a[r]![j]! -= k * a[c]![j]!;
-    }
-  }
-  return a.map((row) => row.slice(n));
 }
