@@ -15,6 +15,7 @@ import { attributionAnalysis, attributionCompareAnalysis, marginalAnalysis, roiA
 import { clvAnalysis } from '../predictions/predict-customers.ts';
 import { propensityAnalysis } from '../predictions/propensity.ts';
 import { discoverPersonasAnalysis } from '../personas/discover.ts';
+import { budgetAnalysis, mmmAnalysis, mmmControlsAnalysis, roiReconcileAnalysis } from '../mmm/analyses.ts';
 import type { AnyAnalysis } from './define.ts';
 
 export const ANALYSES: readonly AnyAnalysis[] = [
@@ -33,6 +34,10 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   clvAnalysis,
   propensityAnalysis,
   discoverPersonasAnalysis,
+  mmmAnalysis,
+  budgetAnalysis,
+  roiReconcileAnalysis,
+  mmmControlsAnalysis,
 ];
 
 export function analysisById(id: string): AnyAnalysis | undefined {
