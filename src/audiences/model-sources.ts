@@ -5,3 +5,4 @@
  */
 import '../predictions/propensity-audience.ts';
 import '../personas/audience.ts';
+import '../uplift/audience.ts';

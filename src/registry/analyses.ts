@@ -15,6 +15,7 @@ import { attributionAnalysis, attributionCompareAnalysis, marginalAnalysis, roiA
 import { clvAnalysis } from '../predictions/predict-customers.ts';
 import { propensityAnalysis } from '../predictions/propensity.ts';
 import { discoverPersonasAnalysis } from '../personas/discover.ts';
+import { upliftAnalysis } from '../uplift/uplift.ts';
 import { budgetAnalysis, mmmAnalysis, mmmControlsAnalysis, roiReconcileAnalysis } from '../mmm/analyses.ts';
 import type { AnyAnalysis } from './define.ts';
 
@@ -34,6 +35,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   clvAnalysis,
   propensityAnalysis,
   discoverPersonasAnalysis,
+  upliftAnalysis,
   mmmAnalysis,
   budgetAnalysis,
   roiReconcileAnalysis,
