@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, listValue, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, listValue, StatementType, type DuckDBValue } from '@duckdb/node-api';
 import { type ColumnSpec, type Query } from './dialect/dialect.ts';
 import { duckdbDialect } from './dialect/duckdb.ts';
 import { DEFAULT_QUERY_LIMITS, limitError, plainValue, type QueryLimits, type Row, type Store, StoreUnavailableError, type UntrustedQueryLimits } from './store.ts';
@@ -68,13 +68,16 @@ export class DuckDbStore implements Store {
    * spool files through it), so src/sql's allowlist is what keeps file and URL readers out.
    */
   async queryUntrusted(query: Query, limits: UntrustedQueryLimits): Promise<Row[]> {
-    const rows = await this.read(query, limits);
+    const rows = await this.read(query, limits, true);
     if (rows.length > limits.maxResultRows) throw limitError('rows', limits);
     return rows;
   }
 
-  /** DuckDB has no statement timeout setting: the connection is interrupted when time is up. */
-  private async read<T extends Row>(q: Query, limits: QueryLimits): Promise<T[]> {
+  /**
+   * DuckDB has no statement timeout setting: the connection is interrupted when time is up.
+   * `selectOnly`: the engine's own statement splitter and planner must see exactly one SELECT.
+   */
+  private async read<T extends Row>(q: Query, limits: QueryLimits, selectOnly = false): Promise<T[]> {
     const connection = await this.instance.connect();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -82,7 +85,17 @@ export class DuckDbStore implements Store {
       connection.interrupt();
     }, limits.timeoutMs);
     try {
-      const reader = await connection.runAndReadAll(q.sql, bindValues(q));
+      let reader;
+      if (selectOnly) {
+        const statements = await connection.extractStatements(q.sql);
+        if (statements.count !== 1) throw new Error('only one SELECT statement may run here');
+        const prepared = await statements.prepare(0);
+        if (prepared.statementType !== StatementType.SELECT) throw new Error('only a SELECT statement may run here');
+        prepared.bind(bindValues(q));
+        reader = await prepared.runAndReadAll();
+      } else {
+        reader = await connection.runAndReadAll(q.sql, bindValues(q));
+      }
       return reader.getRowObjectsJS().map((r) => plainValue(r) as T);
     } catch (error) {
       if (timedOut) throw limitError('time', limits);
