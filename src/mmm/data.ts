@@ -81,11 +81,13 @@ ORDER BY kind, channel, day${d.querySuffix}`;
   // First and last day with spend inside the scope bound the fitted days.
   let firstSpend = Infinity;
   let lastSpend = -Infinity;
+  let earliest = Infinity;
   const channelNames = new Set<string>();
   for (const r of rows) {
     if (r.kind !== 'spend') continue;
     const n = dayNumber(r.day);
     channelNames.add(r.channel);
+    earliest = Math.min(earliest, n);
     if (n >= firstDay && n <= lastDay && Number(r.value) > 0) {
       firstSpend = Math.min(firstSpend, n);
       lastSpend = Math.max(lastSpend, n);
@@ -96,7 +98,8 @@ ORDER BY kind, channel, day${d.querySuffix}`;
   if (firstSpend > firstDay || lastSpend < lastDay) notes.push(`fitted ${isoOf(firstSpend)}..${isoOf(lastSpend)}: the days with imported spend inside the range`);
   const start = firstSpend;
   const T = lastSpend - firstSpend + 1;
-  const W = Math.min(WARMUP_DAYS, start - (firstDay - WARMUP_DAYS));
+  // Warm-up: the imported spend days before the first fitted day, at most WARMUP_DAYS.
+  const W = Math.max(0, Math.min(WARMUP_DAYS, start - earliest));
   const y = new Float64Array(T);
   const names = [...channelNames].sort();
   const spend = new Map(names.map((n) => [n, new Float64Array(W + T)]));

@@ -80,7 +80,9 @@ export async function fittedModel(store: Store, project: Project, scope: Analysi
     throw error;
   }
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ p: project.id, k: input.kpi, first: series.firstDay, days: series.days, w: series.warmup, lifts: lifts.lifts, input: { ...input, interval: undefined, curves: undefined } }));
+  // Only the fields that change the fit: budget and reconciliation reuse the model mmm fitted.
+  const fitFields = Object.fromEntries(Object.keys(mmmFitFields).filter((k) => k !== 'interval').map((k) => [k, (input as Record<string, unknown>)[k]]));
+  hash.update(JSON.stringify({ p: project.id, first: series.firstDay, days: series.days, w: series.warmup, lifts: lifts.lifts, fitFields }));
   hash.update(new Uint8Array(series.y.buffer));
   for (const c of series.channels) {
     hash.update(c.name);
