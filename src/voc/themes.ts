@@ -11,9 +11,9 @@
  *    0 = independent); clusters merge while their average NPMI is at least `threshold`.
  * 4. A comment carries every theme one of whose core terms it contains (a comment can carry
  *    several); core terms are those whose mean NPMI with the rest of their cluster is at least
- *    the threshold.
- *    A theme whose comments are mostly (≥ `redundancy`) explained by other themes is dropped:
- *    that is a word said across themes ("order", "item"), not a theme.
+ *    the threshold. A cluster whose comments lie mostly (≥ `redundancy`) inside one larger
+ *    cluster is a fragment of it and is folded in; a one-term cluster whose comments mostly carry
+ *    other themes is a word said across themes ("order", "overall"), not a theme, and is dropped.
  * 5. A theme's label is its most said two-word phrase, else its two most said terms.
  *
  * Counts are weighted by how many responses carry each distinct comment.
@@ -133,22 +133,45 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
     });
     return { terms: ts, docs: ds };
   });
-  for (;;) {
+  const mentionsOf = (ds: number[]) => ds.reduce((a, i) => a + docs[i]!.n, 0);
+  // Fragments: a cluster whose comments lie mostly (≥ redundancy) inside ONE larger cluster is a
+  // part of it ("full / leave" inside "parking lot"): folded in, its terms added.
+  for (let changed = true; changed; ) {
+    changed = false;
+    const order = themes.map((t, k) => ({ k, w: mentionsOf(t.docs) })).sort((a, b) => a.w - b.w);
+    for (const { k, w } of order) {
+      const t = themes[k]!;
+      const own = new Set(t.docs);
+      let best = -1;
+      let bestShare = 0;
+      themes.forEach((o, j) => {
+        if (j === k || mentionsOf(o.docs) < w) return;
+        const inside = o.docs.reduce((a, i) => a + (own.has(i) ? docs[i]!.n : 0), 0);
+        if (inside / w > bestShare) {
+          bestShare = inside / w;
+          best = j;
+        }
+      });
+      if (best >= 0 && bestShare >= redundancy) {
+        const into = themes[best]!;
+        themes[best] = { terms: [...into.terms, ...t.terms], docs: [...new Set([...into.docs, ...t.docs])].sort((a, b) => a - b) };
+        themes = themes.filter((_, j) => j !== k);
+        changed = true;
+        break;
+      }
+    }
+  }
+  // Fillers: a one-term cluster said across themes ("order", "overall"): most of its comments carry
+  // other themes, none of which holds most of them. Not a theme of its own.
+  for (let changed = true; changed; ) {
+    changed = false;
     const carriers = new Map<number, number>();
     for (const t of themes) for (const i of t.docs) carriers.set(i, (carriers.get(i) ?? 0) + 1);
-    let worst = -1;
-    let worstShare = redundancy;
-    themes.forEach((t, k) => {
-      const w = t.docs.reduce((a, i) => a + docs[i]!.n, 0);
-      const shared = t.docs.reduce((a, i) => a + (carriers.get(i)! > 1 ? docs[i]!.n : 0), 0);
-      const share = w > 0 ? shared / w : 1;
-      if (share >= worstShare) {
-        worstShare = share;
-        worst = k;
-      }
-    });
-    if (worst < 0) break;
-    themes = themes.filter((_, k) => k !== worst);
+    const k = themes.findIndex((t) => t.terms.length === 1 && mentionsOf(t.docs.filter((i) => carriers.get(i)! > 1)) >= redundancy * mentionsOf(t.docs));
+    if (k >= 0) {
+      themes = themes.filter((_, j) => j !== k);
+      changed = true;
+    }
   }
 
   return themes

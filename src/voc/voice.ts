@@ -138,9 +138,15 @@ export async function analyseVoice(store: Store, scope: AnalysisScope, responses
     };
     const mean = (xs: SurveyResponse[]) => xs.reduce((a, r) => a + sentimentOf.get(r.messageId)!, 0) / xs.length;
     const topTexts = (xs: SurveyResponse[]) => {
-      const c = new Map<string, number>();
-      for (const r of xs) c.set(r.comment, (c.get(r.comment) ?? 0) + 1);
-      return [...c.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, examplesN).map(([text]) => text);
+      // The same comment in another case is the same comment; shown as first written.
+      const c = new Map<string, { text: string; n: number }>();
+      for (const r of xs) {
+        const k = r.comment.toLowerCase();
+        const e = c.get(k) ?? { text: r.comment, n: 0 };
+        e.n++;
+        c.set(k, e);
+      }
+      return [...c.values()].sort((a, b) => b.n - a.n || a.text.localeCompare(b.text)).slice(0, examplesN).map((e) => e.text);
     };
 
     const perSlice = new Array<number>(sliceCount).fill(0);

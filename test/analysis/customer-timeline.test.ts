@@ -35,7 +35,7 @@ describeEachStore('customer timeline', (ctx) => {
 
   it('marks the nth-occurrence loyalty entry on the repeat order, and keeps the latest events under a limit', async () => {
     const t = await getCustomerTimeline(ctx.store, 'tl', 'u-ann');
-    assert.deepEqual(t.events.map((e) => e.stage_entered ?? '-'), ['awareness', 'consideration', 'purchase', 'experience', 'loyalty', '-']);
+    assert.deepEqual(t.events.map((e) => e.stage_entered ?? '-'), ['awareness', 'consideration', 'purchase', 'experience', '-', 'loyalty']);
     const short = await getCustomerTimeline(ctx.store, 'tl', 'u-ann', { limit: 2 });
     assert.equal(short.truncated, true);
     assert.deepEqual(short.events.map((e) => e.event), ['Survey Responded', 'Order Completed']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { commentSentiment, computeFeedback, countNgrams } from '../../src/analysis/feedback.ts';
+import { computeFeedback, countNgrams } from '../../src/analysis/feedback.ts';
 import type { AnalysisScope } from '../../src/scope/scope.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
@@ -41,8 +41,15 @@ describeEachStore('feedback by stage', (ctx) => {
     assert.equal(r.total.responses, 7);
     assert.equal(r.comments, 6);
     // NPS 9, 3, 7, 10: two promoters, one passive, one detractor.
-    assert.deepEqual(r.total.nps, { responses: 4, promoters: 2, passives: 1, detractors: 1, score: 25, average: 29 / 4 });
-    assert.deepEqual(r.total.csat, { responses: 3, satisfied: 2, score: 2 / 3, average: 11 / 3 });
+    const { interval: npsInterval, ...nps } = r.total.nps!;
+    assert.deepEqual(nps, { responses: 4, promoters: 2, passives: 1, detractors: 1, score: 25, average: 29 / 4 });
+    // NPS interval: 25 ± 1.96 × 100 × sqrt((0.5 + 0.25 − 0.25²) / 4), clipped to −100…100.
+    const h = 1.959963984540054 * 100 * Math.sqrt((0.5 + 0.25 - 0.0625) / 4);
+    assert.ok(Math.abs(npsInterval[0] - (25 - h)) < 1e-9 && Math.abs(npsInterval[1] - Math.min(100, 25 + h)) < 1e-9);
+    const { interval: csatInterval, ...csat } = r.total.csat!;
+    assert.deepEqual(csat, { responses: 3, satisfied: 2, score: 2 / 3, average: 11 / 3 });
+    assert.ok(csatInterval[0] < 2 / 3 && csatInterval[1] > 2 / 3 && csatInterval[0] > 0 && csatInterval[1] < 1, 'Wilson interval inside 0…1');
+    assert.equal(r.total.ces, null);
     assert.deepEqual(r.total.distribution, [
       { survey: 'CSAT', score: 2, count: 1 },
       { survey: 'CSAT', score: 4, count: 1 },
@@ -54,17 +61,19 @@ describeEachStore('feedback by stage', (ctx) => {
     ]);
   });
 
-  it('groups by the stage property, unassigned when missing', async () => {
+  it('groups by the journey stage the respondent was in when responding (the journey map\'s own rule)', async () => {
+    // In range: u1 ordered, then answered (purchase); u4 had a delivery, then answered (experience);
+    // u3's delivery is before the range, so in range she, like u2, u5, u6 and u8, has only interacted (awareness).
     const r = await computeFeedback(ctx.store, scope);
     assert.deepEqual(
       r.byStage.map((s) => [s.stage, s.responses, s.nps?.score ?? null, s.csat?.score ?? null]),
       [
-        ['experience', 3, 0, 0],
-        ['purchase', 2, null, 1],
-        ['loyalty', 1, 100, null],
-        ['unassigned', 1, 0, null],
+        ['awareness', 5, (100 * 2) / 3, 0.5],
+        ['experience', 1, -100, null],
+        ['purchase', 1, null, 1],
       ],
     );
+    assert.deepEqual(r.journey.stages, ['awareness', 'consideration', 'purchase', 'experience', 'loyalty']);
   });
 
   it('groups by touchpoint: the property, else the latest preceding track event', async () => {
@@ -81,26 +90,17 @@ describeEachStore('feedback by stage', (ctx) => {
     );
   });
 
-  it('counts themes with average scores, sentiment and examples', async () => {
+  it('discovers the theme said in three comments and scores its sentiment with the library', async () => {
     const r = await computeFeedback(ctx.store, scope);
-    const t = Object.fromEntries(r.themes.map((x) => [x.theme, x]));
-    assert.deepEqual(r.themes.map((x) => [x.theme, x.mentions]), [
-      ['delivery', 3],
-      ['checkout', 1],
-      ['price', 1],
-      ['quality', 1],
-      ['returns', 1],
-      ['support', 1],
-      ['website', 0],
-    ]);
-    assert.equal(t.delivery!.averageNps, (9 + 3 + 7) / 3);
-    assert.equal(t.delivery!.averageCsat, null);
-    // 'Fast delivery, great quality' (+1, once) and 'delivery was late again, not good' (−1, twice).
-    assert.equal(t.delivery!.sentiment, -1 / 3);
-    assert.deepEqual(t.delivery!.examples, ['Delivery was late again, not good', 'Fast delivery, great quality']);
-    assert.deepEqual([t.support!.averageCsat, t.support!.sentiment], [2, -1]);
-    assert.deepEqual([t.price!.averageCsat, t.price!.sentiment, t.returns!.mentions], [4, 1, 1]);
-    assert.deepEqual([t.website!.averageNps, t.website!.sentiment, t.website!.examples], [null, null, []]);
+    assert.equal(r.themes.length, 1);
+    const t = r.themes[0]!;
+    assert.ok(t.terms.includes('delivery'), t.terms.join(','));
+    // 'Fast delivery, great quality' (u3), 'Delivery was late again, not good' (u4, u5).
+    assert.equal(t.mentions, 3);
+    assert.deepEqual(t.examples, ['Delivery was late again, not good', 'Fast delivery, great quality']);
+    assert.deepEqual(t.stages.map((s) => [s.stage, s.mentions]), [['awareness', 2], ['experience', 1]]);
+    assert.equal(t.negativeShare, 2 / 3);
+    assert.equal(r.voice.comments, 6);
   });
 
   it('finds repeated phrases and keywords', async () => {
@@ -115,17 +115,7 @@ describeEachStore('feedback by stage', (ctx) => {
   });
 });
 
-describe('comment sentiment', () => {
-  it('scores lexicon words, flips negated ones and counts negative phrases', () => {
-    assert.equal(commentSentiment('Great prices and quick shipping'), 1);
-    assert.equal(commentSentiment('Support was not helpful'), -1);
-    assert.equal(commentSentiment("The app isn't slow"), 1);
-    assert.equal(commentSentiment('Delivery took a bit long but OK'), 0);
-    assert.equal(commentSentiment('Refund took too long'), -1);
-    assert.equal(commentSentiment('Fast delivery but damaged box and late'), -1 / 3);
-    assert.equal(commentSentiment('It was fine'), 0);
-  });
-
+describe('phrases', () => {
   it('counts an n-gram once per response and drops stop-word edges', () => {
     const grams = countNgrams([{ text: 'the checkout the checkout failed', n: 2 }, { text: 'checkout failed', n: 1 }]);
     assert.deepEqual(grams.slice(0, 3), [

@@ -21,13 +21,22 @@ describeEachStore('journey map', (ctx) => {
     assert.equal(map.revenue, 290);
     assert.equal(map.avgOrderValue, 72.5);
     const rows = map.stages.map((s) => [s.id, s.entered, s.converted, s.conversionRate, s.medianTimeToNextSeconds, s.dropOff, s.lost, s.revenue]);
+    // Eve's server-side order is her first interaction: aware and buying at once, so she skips consideration.
     assert.deepEqual(rows, [
-      ['awareness', 4, 3, 0.75, 600, 1, 1, 210],
+      ['awareness', 5, 3, 0.6, 600, 2, 1, 290],
       ['consideration', 3, 2, 2 / 3, 4050, 1, 1, 210],
-      ['purchase', 3, 2, 2 / 3, 85800, 1, 1, 290],
-      ['experience', 2, 1, 0.5, 86400, 1, 1, 240],
+      ['purchase', 3, 1, 1 / 3, 171000, 2, 2, 290],
+      ['experience', 1, 1, 1, 259200, 0, 0, 160],
       ['loyalty', 1, 0, null, null, 0, 0, 160],
     ]);
+    assert.deepEqual(map.stages.map((s) => [s.id, s.identified, s.anonymous, s.skippedInto]), [
+      ['awareness', 4, 1, 0],
+      ['consideration', 3, 0, 0],
+      ['purchase', 3, 0, 1],
+      ['experience', 1, 0, 0],
+      ['loyalty', 1, 0, 0],
+    ]);
+    assert.equal(map.anonymous, 1);
   });
 
   it('assigns each touch to the stage the person was in and keeps pre-identify touches with the person', () => {
@@ -39,27 +48,33 @@ describeEachStore('journey map', (ctx) => {
       ['awareness', 'Web · Page Viewed', 1, 0, null, 1, 0],
       ['consideration', 'Web · Product Viewed', 3, 2, 4050, 1, 210],
       ['consideration', 'Web · Checkout Started', 1, 0, null, 1, 0],
-      ['purchase', 'Web · Order Completed', 3, 2, 85800, 1, 290],
-      ['experience', 'Web · Order Delivered', 1, 1, 86400, 0, 160],
-      ['experience', 'Web · Survey Responded', 1, 0, null, 1, 80],
+      ['purchase', 'Web · Order Completed', 3, 1, 171000, 2, 290],
+      ['purchase', 'Web · Survey Responded', 1, 0, null, 1, 80],
+      ['experience', 'Web · Order Delivered', 1, 1, 259200, 0, 160],
+      ['experience', 'Web · Survey Responded', 1, 1, 259200, 0, 160],
       ['loyalty', 'Web · Order Completed', 1, 0, null, 0, 160],
-      ['loyalty', 'Web · Survey Responded', 1, 0, null, 0, 160],
     ]);
     const pv = map.grid.find((c) => c.touchpoint === 'Web · Product Viewed')!;
     assert.equal(pv.shareOfStage, 1);
     assert.equal(map.grid.find((c) => c.touchpoint === 'Web · Checkout Started')!.shareOfStage, 1 / 3);
   });
 
-  it('normalises survey scores, splits NPS and CSAT and scores comment sentiment per stage and cell', () => {
+  it('attaches each survey to the stage its respondent was in, normalises scores and scores comment sentiment', () => {
+    // Eve's CSAT 2 comes right after her order: purchase. Ann's NPS 10 comes after delivery: experience.
+    const purchase = map.stages[2]!;
+    assert.equal(purchase.emotionScore, 0.25);
+    assert.deepEqual({ ...purchase.feedback, sentiment: undefined }, { responses: 1, score: 0.25, nps: { responses: 0, promoters: 0, detractors: 0, score: null }, csat: { responses: 1, mean: 2 }, sentiment: undefined });
+    assert.equal(purchase.feedback.sentiment.comments, 1);
+    assert.ok(purchase.feedback.sentiment.score! < 0, 'checkout kept failing reads negative');
     const exp = map.stages[3]!;
-    assert.equal(exp.emotionScore, 0.25);
-    assert.deepEqual(exp.feedback, { responses: 1, score: 0.25, nps: { responses: 0, promoters: 0, detractors: 0, score: null }, csat: { responses: 1, mean: 2 }, sentiment: { comments: 1, score: -1 } });
-    assert.deepEqual(exp.painPoints, [{ comment: 'checkout kept failing', mentions: 1 }]);
-    const loyal = map.stages[4]!;
-    assert.deepEqual(loyal.feedback, { responses: 1, score: 1, nps: { responses: 1, promoters: 1, detractors: 0, score: 100 }, csat: { responses: 0, mean: null }, sentiment: { comments: 1, score: 1 } });
-    // The promoter's survey is spread to every loyalty touchpoint she reached.
-    assert.equal(map.grid.find((c) => c.stage === 'loyalty' && c.interaction === 'Order Completed')!.feedback.score, 1);
-    assert.equal(map.grid.find((c) => c.stage === 'experience' && c.interaction === 'Order Delivered')!.feedback.responses, 0);
+    assert.deepEqual({ ...exp.feedback, sentiment: undefined }, { responses: 1, score: 1, nps: { responses: 1, promoters: 1, detractors: 0, score: 100 }, csat: { responses: 0, mean: null }, sentiment: undefined });
+    assert.ok(exp.feedback.sentiment.score! > 0, 'fast delivery, great quality reads positive');
+    assert.equal(map.stages[4]!.feedback.responses, 0);
+    // Two comments are below a theme's minimum support: no pain points are invented from single comments.
+    assert.deepEqual(map.stages.map((s) => s.painPoints.length + s.delights.length), [0, 0, 0, 0, 0]);
+    // The promoter's survey is spread to every experience touchpoint she reached.
+    assert.equal(map.grid.find((c) => c.stage === 'experience' && c.interaction === 'Order Delivered')!.feedback.score, 1);
+    assert.equal(map.grid.find((c) => c.stage === 'loyalty' && c.interaction === 'Order Completed')!.feedback.responses, 0);
   });
 
   it('counts stage-to-stage flows including a skip from start straight to purchase and exits', () => {
@@ -67,29 +82,33 @@ describeEachStore('journey map', (ctx) => {
     assert.deepEqual(flows, [
       'awareness>consideration:3:0',
       'awareness>exit:1:0',
+      'awareness>purchase:1:1',
       'consideration>exit:1:0',
       'consideration>purchase:2:0',
-      'experience>exit:1:0',
       'experience>loyalty:1:0',
       'loyalty>exit:1:0',
-      'purchase>exit:1:0',
-      'purchase>experience:2:0',
-      'start>awareness:4:0',
-      'start>purchase:1:2',
+      'purchase>exit:2:0',
+      'purchase>experience:1:0',
+      'start>awareness:5:0',
     ]);
   });
 
-  it('ranks leaks by lost persons × average order value of the persons reached', () => {
+  it('values each lost person once, at their last touchpoint, by the downstream conversion of their stage × AOV', () => {
+    // Lost: dan (awareness, page view), bob (consideration, checkout started), cat (purchase, her
+    // order), eve (purchase, her survey). Downstream conversion = entrants who ordered after entering:
+    // awareness 2/5 (ann, cat), consideration 2/3 (ann, cat), purchase 1/3 (ann's repeat).
     assert.deepEqual(
-      map.leaks.map((l) => [l.stage, l.touchpoint, l.lost, l.avgOrderValue, l.value]),
+      map.leaks.map((l) => [l.stage, l.touchpoint, l.lost, l.avgOrderValue, l.downstreamConversion, l.value]),
       [
-        ['experience', 'Web · Survey Responded', 1, 80, 80],
-        ['awareness', 'Web · Page Viewed', 1, 72.5, 72.5],
-        ['consideration', 'Web · Checkout Started', 1, 72.5, 72.5],
-        ['purchase', 'Web · Order Completed', 1, 72.5, 72.5],
-        ['consideration', 'Web · Product Viewed', 1, 70, 70],
+        ['consideration', 'Web · Checkout Started', 1, 72.5, 2 / 3, (2 / 3) * 72.5],
+        ['awareness', 'Web · Page Viewed', 1, 72.5, 2 / 5, (2 / 5) * 72.5],
+        ['purchase', 'Web · Order Completed', 1, 72.5, 1 / 3, (1 / 3) * 72.5],
+        ['purchase', 'Web · Survey Responded', 1, 72.5, 1 / 3, (1 / 3) * 72.5],
       ],
     );
+    assert.equal(map.leaks.reduce((a, l) => a + l.lost, 0), map.stages.reduce((a, s) => a + s.lost, 0));
+    assert.ok(map.leakTotal <= map.revenuePossible);
+    assert.equal(map.revenuePossible, 5 * 72.5);
   });
 
   it('applies path regex, property filters, nth occurrence after a stage, and the time range', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ZodError } from 'zod';
 import { DEFAULT_JOURNEY, parseJourney } from '../../src/journeys/definition.ts';
+import { JOURNEY_TEMPLATES } from '../../src/journeys/templates.ts';
 
 const stage = (id: string, rules: object[] = [{ events: ['Page Viewed'] }]) => ({ id, name: id, rules });
 
@@ -16,10 +17,19 @@ function issue(input: unknown): string {
 }
 
 describe('journey definitions', () => {
-  it('has a five-stage default with a repeat-order loyalty rule and post-purchase experience', () => {
+  it('has a five-stage default defined by behaviour: loyalty is a repeat order only, experience is having the goods', () => {
     assert.deepEqual(DEFAULT_JOURNEY.stages.map((s) => s.id), ['awareness', 'consideration', 'purchase', 'experience', 'loyalty']);
-    assert.equal(DEFAULT_JOURNEY.stages[4]!.rules[0]!.minOccurrence, 2);
-    assert.equal(DEFAULT_JOURNEY.stages[3]!.rules[0]!.after, 'purchase');
+    assert.deepEqual(DEFAULT_JOURNEY.stages[4]!.rules, [{ events: ['Order Completed'], minOccurrence: 2 }]);
+    assert.deepEqual(DEFAULT_JOURNEY.stages[3]!.rules, [{ events: ['Order Delivered', 'Order Picked Up'], minOccurrence: 1 }]);
+    assert.deepEqual(DEFAULT_JOURNEY.stages[0]!.rules, [{ anyEvent: true, minOccurrence: 1 }]);
+  });
+
+  it('offers retail with stores, e-commerce and subscription templates, none with a survey in a stage rule', () => {
+    assert.deepEqual(JOURNEY_TEMPLATES.map((t) => t.id), ['default-b2c', 'ecommerce', 'subscription']);
+    for (const t of JOURNEY_TEMPLATES) {
+      assert.deepEqual(parseJourney(t), t);
+      for (const st of t.stages) for (const r of st.rules) assert.ok(!(r.events ?? []).includes('Survey Responded'), `${t.id}.${st.id}`);
+    }
   });
 
   it('derives an id from the name and fills rule defaults', () => {
