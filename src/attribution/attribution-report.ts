@@ -54,8 +54,14 @@ export interface JourneyStats {
   conversionsWithoutTouch: number;
 }
 
+/** Shown on every attribution report: credit follows touches, which is not the same as causing sales. */
+export const INCREMENTALITY_NOTE =
+  'Attribution measures which touches preceded conversions, not incrementality (conversions that would not have happened without the channel). For incremental ROI see the marketing-mix model: waymark mmm, POST /api/v1/mmm, and waymark roi reconcile.';
+
 /** What every attribution report says about the journeys it credited. */
 export interface ReportHeader {
+  /** INCREMENTALITY_NOTE. */
+  note: string;
   granularity: Granularity;
   lookbackDays: number;
   conversionEvent: string;
@@ -123,6 +129,7 @@ function summarize(result: AttributionResult, firstOrders: AttributionResult): A
 
 function header(scope: AnalysisScope, r: Omit<AttributionRequest, 'model'>) {
   return {
+    note: INCREMENTALITY_NOTE,
     granularity: r.granularity ?? 'channel',
     lookbackDays: r.lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
     conversionEvent: r.conversionEvent ?? DEFAULT_CONVERSION_EVENT,
