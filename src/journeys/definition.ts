@@ -117,8 +117,10 @@ export const DEFAULT_JOURNEY: Journey = journeySchema.parse({
     {
       id: 'consideration',
       name: 'Consideration',
-      description: 'Looks at a product, online or in store, or starts buying one.',
-      rules: [{ events: ['Product Viewed', 'Product Added', 'Cart Viewed', 'Checkout Started', 'Product Tried In Store'] }],
+      // Looking at a product is the behaviour; a cart add without a product view on the same
+      // (resolved) person means the view happened on a device not linked to them.
+      description: 'Looks at a product, online or in store.',
+      rules: [{ events: ['Product Viewed', 'Product Tried In Store'] }],
     },
     { id: 'purchase', name: 'Purchase', description: 'First completed order, online or in store.', rules: [{ events: ['Order Completed'] }] },
     {
