@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: prints figures and ratios against baselines measured in the same run.
  * Options: --quick (1M instead of 10M events; 50k instead of 300k ingested), --only SUITE[,SUITE]
- * (ingest, analyses, models, limits), --case NAME[,NAME] (analysis cases: funnel, paths, retention,
+ * (ingest, analyses, models, limits, mmm), --case NAME[,NAME] (analysis cases: funnel, paths, retention,
  * journey_map, build_journeys), --store duckdb|chdb.
  */
 import { benchIngestion } from './ingestion.ts';
 import { benchAnalyses, benchModels } from './analyses.ts';
+import { benchMmm } from './mmm.ts';
 import { benchLimits } from './limits.ts';
 import { createBenchContext, formatFigure, type Figure } from './support.ts';
 import { ChdbStore } from '../src/store/chdb-store.ts';
@@ -25,6 +26,7 @@ const suites: Record<string, () => Promise<Figure[]>> = {
   analyses: async () => [...(await benchAnalyses(ctx, 'duckdb')), ...(await benchAnalyses(ctx, 'chdb'))],
   models: benchModels,
   limits: async () => [...(await benchLimits(ctx, 'duckdb')), ...(await benchLimits(ctx, 'chdb'))],
+  mmm: () => benchMmm(quick),
 };
 
 const all: Figure[] = [];
