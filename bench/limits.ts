@@ -49,6 +49,7 @@ export async function benchLimits(ctx: BenchContext, kind: 'duckdb' | 'chdb'): P
   await seed(ctx, store, b.project.id);
   const config = loadConfig({ dataDir: ctx.tempDir(), port: 0, logLevel: 'silent', sqlTimeoutMs: RUNAWAY_SECONDS * 1000 }, {});
   const server = await startServer(config, { store });
+  await server.ctx.projects.reload();
   const post = (key: string, sql: string) =>
     fetch(`${server.url}/api/v1/sql`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
 

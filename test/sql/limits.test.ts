@@ -36,6 +36,8 @@ describeEachStore('users\' SQL is bounded', (ctx) => {
   before(async () => {
     t = await startTestServer(ctx.kind, ctx.store);
     f = await seedTwoProjects(ctx.store, t.project.id);
+    // B was created behind the running server's back: make its key known now, not at the next reload.
+    await t.server.ctx.projects.reload();
     t.server.ctx.config.sqlTimeoutMs = 1500;
   });
   after(async () => t?.close());
