@@ -52,7 +52,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(cors, {
     delegator: (request, callback) => {
       const path = (request.url ?? '').split('?')[0] ?? '';
-      const collection = path.startsWith('/v1/') || path.startsWith('/beacon/') || path === '/sourceConfig';
+      const collection = path.startsWith('/v1/') || path.startsWith('/beacon/') || path === '/sourceConfig' || path === '/sourceConfig/';
       callback(null, collection ? { origin: true, credentials: false, methods: ['GET', 'POST', 'OPTIONS'] } : { origin: false });
     },
   });

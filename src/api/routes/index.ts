@@ -17,9 +17,12 @@ import { registerCustomerRoutes } from './customers.ts';
 import { registerPeopleRoutes } from './people.ts';
 import { registerProjectInfoRoutes } from './project-info.ts';
 import { registerAudienceRoutes } from './audiences.ts';
+import { registerJourneyEditorRoutes } from './journey-editor.ts';
+import { registerSourceConfigRoutes } from './source-config.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
+  registerSourceConfigRoutes(app, ctx);
   registerSqlRoutes(app, ctx);
   registerSpendRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
@@ -28,6 +31,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCallRoutes(app, ctx);
   registerInitiativeRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
+  registerJourneyEditorRoutes(app, ctx);
   registerJourneyRoutes(app, ctx);
   registerPersonaRoutes(app, ctx);
   // Every analysis of the registry (src/registry/analyses.ts).
