@@ -16,6 +16,7 @@ import { clvAnalysis } from '../predictions/predict-customers.ts';
 import { propensityAnalysis } from '../predictions/propensity.ts';
 import { discoverPersonasAnalysis } from '../personas/discover.ts';
 import { upliftAnalysis } from '../uplift/uplift.ts';
+import { anomaliesAnalysis } from '../anomalies/anomalies.ts';
 import { budgetAnalysis, mmmAnalysis, mmmControlsAnalysis, roiReconcileAnalysis } from '../mmm/analyses.ts';
 import type { AnyAnalysis } from './define.ts';
 
@@ -36,6 +37,7 @@ export const ANALYSES: readonly AnyAnalysis[] = [
   propensityAnalysis,
   discoverPersonasAnalysis,
   upliftAnalysis,
+  anomaliesAnalysis,
   mmmAnalysis,
   budgetAnalysis,
   roiReconcileAnalysis,

@@ -19,6 +19,7 @@ import { registerProjectInfoRoutes } from './project-info.ts';
 import { registerAudienceRoutes } from './audiences.ts';
 import { registerJourneyEditorRoutes } from './journey-editor.ts';
 import { registerSourceConfigRoutes } from './source-config.ts';
+import { registerAnomalyRoutes } from './anomalies.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -40,4 +41,5 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerPeopleRoutes(app, ctx);
   registerProjectInfoRoutes(app, ctx);
   registerAudienceRoutes(app, ctx);
+  registerAnomalyRoutes(app, ctx);
 }
