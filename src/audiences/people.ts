@@ -103,7 +103,7 @@ export async function listPeople(store: Store, projectId: string, source: Audien
         lastSeen: r.last_seen == null ? null : String(r.last_seen),
         orders: Number(r.n_orders),
         revenue: Number(r.sum_revenue),
-        timeline: `/customer?id=${encodeURIComponent(personId)}`,
+        timeline: `/customer?person=${encodeURIComponent(personId)}`,
       };
     }),
   };

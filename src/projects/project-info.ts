@@ -1,10 +1,17 @@
 /** A project's data at a glance: its range, channels and event names (the dashboard's filters). */
+import { defaultRange } from '../scope/defaults.ts';
+import { projectDataRange } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 
 export interface ProjectInfo {
   /** First and last day with (non-bot) events, UTC; null without events. */
   dataRange: { first: string; last: string; events: number } | null;
+  /**
+   * The period a request without from/to covers ('recent', scope/defaults.ts), as the days the
+   * dashboard's date inputs show (both inclusive), so screen, API and CLI start on the same numbers.
+   */
+  defaultPeriod: { from: string; to: string } | null;
   /** Channels busiest first. */
   channels: string[];
 }
@@ -20,7 +27,10 @@ WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel${d.queryS
   const firsts = rows.map((r) => r.first_ts).filter((t): t is string => !!t).map((t) => Date.parse(t));
   const lasts = rows.map((r) => r.last_ts).filter((t): t is string => !!t).map((t) => Date.parse(t));
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const data = await projectDataRange(store, projectId);
+  const period = data ? defaultRange('recent', data) : null;
   return {
+    defaultPeriod: period ? { from: day(period.from.getTime()), to: day(period.to.getTime() - 1) } : null,
     dataRange: events > 0 && firsts.length ? { first: day(Math.min(...firsts)), last: day(Math.max(...lasts)), events } : null,
     channels: rows
       .filter((r) => r.channel !== '')

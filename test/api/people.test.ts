@@ -102,7 +102,7 @@ describeEachStore('drill-down lists', (ctx) => {
     assert.equal(lines[0], 'person_id,email,name,stage,first_seen,last_seen,orders,revenue');
     assert.equal(lines.length - 1, k.overall.buyers.value);
     const page = await t.api('POST', '/api/v1/people', { source, limit: 3 });
-    assert.ok(page.body.people.every((p: { orders: number; timeline: string }) => p.orders > 0 && p.timeline.startsWith('/customer?id=')));
+    assert.ok(page.body.people.every((p: { orders: number; timeline: string }) => p.orders > 0 && p.timeline.startsWith('/customer?person=')));
     const saved = await t.api('POST', '/api/v1/people/cohort', { name: 'Buyers last 30 days', source });
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     assert.equal(saved.body.id, 'buyers-last-30-days');

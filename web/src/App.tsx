@@ -1,12 +1,18 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Select, Stack, Text, Title, Card } from '@mantine/core';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useIsFetching } from '@tanstack/react-query';
+import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Progress, Select, Stack, Text, Title, Card } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { ApiError, get, post, setProject, setUnauthorizedHandler, sql, type ProjectSummary, type User } from './api.ts';
+import { get, post, setProject, setUnauthorizedHandler, type ProjectSummary, type User } from './api.ts';
+import type { ProjectInfo } from '../../src/projects/project-info.ts';
+import type { Persona } from '../../src/journeys/personas.ts';
 import { SessionContext, useData, type Session } from './data.ts';
+
+type ProjectInfoData = Pick<Session, 'dataRange' | 'defaultPeriod' | 'channels' | 'personas'>;
 import { navigate, setParams, useLocation } from './url-state.ts';
 import { Login } from './views/Login.tsx';
 import { Snippet } from './components/Snippet.tsx';
 import { VIEWS } from './views/index.tsx';
+import { queryClient } from './query.ts';
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -27,31 +33,13 @@ export function App() {
   return <SignedIn user={user} onSignOut={() => setUser(null)} />;
 }
 
-interface ProjectInfo {
-  dataRange?: Session['dataRange'];
-  channels: string[];
-  personas: Session['personas'];
-}
-
-async function loadProjectInfo(signal: AbortSignal): Promise<ProjectInfo> {
-  const [range] = await sql<{ first_day: string | null; last_day: string | null; n: number }>(
-    `SELECT substr(CAST(min(timestamp) AS VARCHAR), 1, 10) AS first_day, substr(CAST(max(timestamp) AS VARCHAR), 1, 10) AS last_day, count(*) AS n FROM events WHERE is_bot = 0`,
-    signal,
-  );
-  const channels = await sql<{ channel: string }>(`SELECT channel, count(*) AS n FROM events WHERE channel <> '' GROUP BY channel ORDER BY n DESC`, signal);
-  let personas: Session['personas'] = [];
-  try {
-    const r = await get<unknown>('/api/v1/personas', signal);
-    const list = (Array.isArray(r) ? r : ((r as { personas?: unknown[] })?.personas ?? [])) as Array<{ id: string; name?: string }>;
-    personas = list.map((p) => ({ id: p.id, name: p.name ?? p.id }));
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-  }
-  const n = Number(range?.n ?? 0);
+async function loadProjectInfo(signal: AbortSignal): Promise<ProjectInfoData> {
+  const [info, personas] = await Promise.all([get<ProjectInfo>('/api/v1/project/info', signal), get<{ personas: Persona[] }>('/api/v1/personas', signal)]);
   return {
-    dataRange: n > 0 && range?.first_day && range.last_day ? { first: range.first_day, last: range.last_day, events: n } : undefined,
-    channels: channels.map((c) => c.channel),
-    personas,
+    dataRange: info.dataRange ?? undefined,
+    defaultPeriod: info.defaultPeriod ?? undefined,
+    channels: info.channels,
+    personas: personas.personas.map((p) => ({ id: p.id, name: p.name ?? p.id })),
   };
 }
 
@@ -64,7 +52,10 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const project = projects.data?.find((p) => p.id === wanted) ?? projects.data?.[0];
   if (project) setProject(project.id);
   const info = useData(project ? `info:${project.id}:${version}` : null, loadProjectInfo);
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  const refresh = useCallback(() => {
+    void queryClient.invalidateQueries();
+    setVersion((v) => v + 1);
+  }, []);
 
   const session = useMemo<Session | null>(
     () => (project && info.data ? { user, projects: projects.data!, project, ...info.data, refresh } : null),
@@ -91,11 +82,23 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     );
   else if (!view) content = <Text>No page at {path}.</Text>;
   else if (!session.dataRange && !view.withoutData) content = <NoData session={session} />;
-  else content = <view.component key={`${view.id}:${project?.id}`} />;
+  else
+    content = (
+      <Suspense
+        fallback={
+          <Center p="xl">
+            <Loader />
+          </Center>
+        }
+      >
+        <view.component key={`${view.id}:${project?.id}`} />
+      </Suspense>
+    );
 
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
+        <FetchProgress />
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
@@ -132,6 +135,7 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
               href={`/${v.id}${window.location.search}`}
               label={v.title}
               active={view?.id === v.id}
+              onMouseEnter={() => void v.preload()}
               onClick={(e) => {
                 e.preventDefault();
                 window.__waymarkNavStart = performance.now();
@@ -148,6 +152,16 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         </SessionContext.Provider>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** A thin bar under the header while any request is on its way (a changed filter shows at once). */
+function FetchProgress() {
+  const fetching = useIsFetching();
+  return (
+    <div className="wm-fetch-progress" aria-hidden={fetching === 0} role="progressbar" aria-label="Loading" data-active={fetching > 0 ? '1' : undefined}>
+      {fetching > 0 && <Progress value={100} animated striped size={3} radius={0} />}
+    </div>
   );
 }
 

@@ -20,6 +20,9 @@ let onUnauthorized: () => void = () => {};
 export function setProject(id: string): void {
   projectId = id;
 }
+export function currentProject(): string {
+  return projectId;
+}
 export function setUnauthorizedHandler(f: () => void): void {
   onUnauthorized = f;
 }
@@ -45,11 +48,6 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);
 export const post = <T>(path: string, body: unknown, signal?: AbortSignal) => api<T>('POST', path, body, signal);
-
-/** Rows of a read-only SQL query over the project's data (events, persons, ad_spend). */
-export async function sql<T = Record<string, unknown>>(text: string, signal?: AbortSignal): Promise<T[]> {
-  return (await post<{ rows: T[] }>('/api/v1/sql', { sql: text }, signal)).rows;
-}
 
 /** Uploads a file with progress (fetch has no upload progress). */
 export function upload(path: string, file: Blob | string, contentType: string, onProgress: (fraction: number) => void): Promise<unknown> {

@@ -1,33 +1,16 @@
-/** Loading data for a view: one hook that refetches when its key changes and aborts stale requests. */
-import { createContext, useContext, useEffect, useState } from 'react';
+/** What views share: the session, the filters in the URL, and the query hook (query.ts). */
+import { createContext, useContext } from 'react';
 import type { ProjectSummary, User } from './api.ts';
 import { addDays } from './format.ts';
 import { useLocation } from './url-state.ts';
 
-export interface Loaded<T> {
-  data?: T;
-  error?: unknown;
-  loading: boolean;
-}
+import { get } from './api.ts';
+import { useData } from './query.ts';
+export { useData, type Loaded } from './query.ts';
 
-export function useData<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Loaded<T> & { reload: () => void } {
-  const [state, setState] = useState<Loaded<T>>({ loading: key !== null });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (key === null) {
-      setState({ loading: false });
-      return;
-    }
-    const ac = new AbortController();
-    setState((s) => ({ data: s.data, loading: true }));
-    load(ac.signal).then(
-      (data) => !ac.signal.aborted && setState({ data, loading: false }),
-      (error) => !ac.signal.aborted && setState({ error, loading: false }),
-    );
-    return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, tick]);
-  return { ...state, reload: () => setTick((t) => t + 1) };
+/** The project's track event names, busiest first (GET /api/v1/events/names). */
+export function useEventNames() {
+  return useData('event-names', (s) => get<{ events: Array<{ name: string; count: number }> }>('/api/v1/events/names', s).then((r) => r.events.map((e) => e.name)));
 }
 
 /** What every view knows: who is signed in, the project, its data range, channels and personas. */
@@ -37,6 +20,8 @@ export interface Session {
   project: ProjectSummary;
   /** first and last day with events (UTC), undefined when the project has none */
   dataRange?: { first: string; last: string; events: number };
+  /** The default period of requests without from/to (scope/defaults.ts), as inclusive days. */
+  defaultPeriod?: { from: string; to: string };
   channels: string[];
   personas: Array<{ id: string; name: string }>;
   refresh: () => void;
@@ -57,13 +42,13 @@ export interface Filters {
   channels: string[];
 }
 
-/** The filters from the URL, defaulting to the last 30 days that have data. */
+/** The filters from the URL, defaulting to the shared default period (the last 30 days of data, as API and CLI). */
 export function useFilters(): Filters {
   const { params } = useLocation();
-  const { dataRange } = useSession();
-  const last = dataRange?.last ?? new Date().toISOString().slice(0, 10);
+  const { dataRange, defaultPeriod } = useSession();
+  const last = defaultPeriod?.to ?? dataRange?.last ?? new Date().toISOString().slice(0, 10);
   const to = params.get('to') ?? last;
-  const from = params.get('from') ?? addDays(to, -29);
+  const from = params.get('from') ?? (params.get('to') ? addDays(to, -29) : (defaultPeriod?.from ?? addDays(to, -29)));
   return {
     from,
     to,

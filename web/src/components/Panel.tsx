@@ -10,6 +10,8 @@ export interface PanelProps<T> {
   /** file name stem for exports */
   name: string;
   loading?: boolean;
+  /** The content shown belongs to the previous filters: dimmed until the new answer arrives. */
+  stale?: boolean;
   error?: unknown;
   empty?: ReactNode | false;
   rows?: T[];
@@ -19,7 +21,7 @@ export interface PanelProps<T> {
   children?: ReactNode;
 }
 
-export function Panel<T>({ title, name, loading, error, empty, rows, columns, chart, actions, children }: PanelProps<T>) {
+export function Panel<T>({ title, name, loading, stale, error, empty, rows, columns, chart, actions, children }: PanelProps<T>) {
   const body = error ? (
     <ErrorNote error={error} />
   ) : loading ? (
@@ -37,11 +39,21 @@ export function Panel<T>({ title, name, loading, error, empty, rows, columns, ch
     children
   );
   return (
-    <Card withBorder radius="md" p="md" component="section" aria-label={title}>
+    <Card withBorder radius="md" p="md" component="section" aria-label={title} aria-busy={loading || stale} className="wm-panel" data-stale={stale && !loading ? '1' : undefined}>
       <Group justify="space-between" mb="xs" wrap="wrap" gap="xs">
-        <Title order={3} size="h5">
-          {title}
-        </Title>
+        <Group gap={8}>
+          <Title order={3} size="h5">
+            {title}
+          </Title>
+          {stale && !loading && (
+            <Group gap={4} aria-live="polite" data-testid="stale-note">
+              <Loader size={12} />
+              <Text size="xs" c="dimmed">
+                Updating for the new filters…
+              </Text>
+            </Group>
+          )}
+        </Group>
         <Group gap={6}>
           {actions}
           {rows && columns && !loading && !error && (
@@ -64,7 +76,9 @@ export function Panel<T>({ title, name, loading, error, empty, rows, columns, ch
           )}
         </Group>
       </Group>
-      <Stack gap="xs">{body}</Stack>
+      <Stack gap="xs" className="wm-panel-body">
+        {body}
+      </Stack>
     </Card>
   );
 }

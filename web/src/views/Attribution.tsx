@@ -114,11 +114,11 @@ export function Attribution() {
         />
         <Select label="Model for ROI" size="xs" data={MODELS.map((m) => ({ value: m, label: LABEL[m]! }))} value={model} onChange={(v) => v && setParams({ model: v })} w={180} allowDeselect={false} />
       </Group>
-      <Panel title="Conversions credited by each model" name="attribution-models" loading={compare.loading && !compare.data} error={compare.error} empty={results.length === 0 && compare.data && 'No conversions with touchpoints in this range.'} rows={cmpRows} columns={cmpCols} chart={cmpRef}>
+      <Panel title="Conversions credited by each model" name="attribution-models" loading={compare.loading && !compare.data} stale={compare.stale} error={compare.error} empty={results.length === 0 && compare.data && 'No conversions with touchpoints in this range.'} rows={cmpRows} columns={cmpCols} chart={cmpRef}>
         <Chart ref={cmpRef} option={cmpOption} height={320} label="Conversions per touchpoint under each attribution model" />
         {compare.data?.skipped.length ? <Text size="xs" c="dimmed">Skipped: {compare.data.skipped.map((s) => `${s.model} (${s.reason})`).join('; ')}</Text> : null}
       </Panel>
-      <Panel title={`ROI by ${granularity.replace('_', ' / ')} (${LABEL[model]})`} name="roi" loading={roi.loading && !roi.data} error={roi.error} rows={rows} columns={roiCols} empty={rows.length === 0 && roi.data && 'No conversions or spend in this range. Upload spend in Settings.'}>
+      <Panel title={`ROI by ${granularity.replace('_', ' / ')} (${LABEL[model]})`} name="roi" loading={roi.loading && !roi.data} stale={roi.stale} error={roi.error} rows={rows} columns={roiCols} empty={rows.length === 0 && roi.data && 'No conversions or spend in this range. Upload spend in Settings.'}>
         <DataTable rows={rows} columns={roiCols} caption="roi" />
         {table && (
           <Text size="sm" data-testid="roi-totals">
@@ -132,13 +132,13 @@ export function Attribution() {
         ))}
       </Panel>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Spend vs attributed revenue" name="spend-vs-return" loading={roi.loading && !roi.data} error={roi.error} rows={paid} columns={roiCols.slice(0, 4)} chart={svrRef} empty={paid.length === 0 && roi.data && 'No spend in this range.'}>
+        <Panel title="Spend vs attributed revenue" name="spend-vs-return" loading={roi.loading && !roi.data} stale={roi.stale} error={roi.error} rows={paid} columns={roiCols.slice(0, 4)} chart={svrRef} empty={paid.length === 0 && roi.data && 'No spend in this range.'}>
           <Chart ref={svrRef} option={svrOption} height={300} label="Spend against attributed revenue per touchpoint" />
         </Panel>
         <Panel
           title="Marginal return curves"
           name="marginal-return"
-          loading={marginal.loading && !marginal.data}
+          loading={marginal.loading && !marginal.data} stale={marginal.stale}
           error={marginal.error}
           rows={marginal.data?.channels}
           columns={[

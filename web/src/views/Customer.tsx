@@ -75,7 +75,7 @@ export function Customer() {
         </Group>
       </form>
       {!person && (
-        <Panel title={q ? `People matching “${q}”` : 'Recently seen people'} name="customers" loading={results.loading} error={results.error} rows={results.data} columns={resultCols} empty={results.data?.length === 0 && 'Nobody matches: try part of an email address or a user id.'}>
+        <Panel title={q ? `People matching “${q}”` : 'Recently seen people'} name="customers" loading={results.loading} stale={results.stale} error={results.error} rows={results.data} columns={resultCols} empty={results.data?.length === 0 && 'Nobody matches: try part of an email address or a user id.'}>
           <DataTable rows={results.data ?? []} columns={resultCols} caption="customers" onRowClick={(r) => setParams({ person: r.personId })} />
           <Text size="xs" c="dimmed">
             Choose a row to open the timeline.
@@ -125,7 +125,7 @@ export function Customer() {
               </Card>
             </SimpleGrid>
           )}
-          <Panel title={t ? `Journey: ${t.journey.name}` : 'Journey'} name="customer-stages" loading={timeline.loading} error={timeline.error}>
+          <Panel title={t ? `Journey: ${t.journey.name}` : 'Journey'} name="customer-stages" loading={timeline.loading} stale={timeline.stale} error={timeline.error}>
             {t && (
               <Group gap="xs" wrap="wrap" aria-label="Stages reached">
                 {t.stages.map((s, i) => (
@@ -137,7 +137,7 @@ export function Customer() {
               </Group>
             )}
           </Panel>
-          <Panel title="Cross-channel timeline" name="customer-timeline" loading={timeline.loading} error={timeline.error} rows={t?.events} columns={cols} chart={ref}>
+          <Panel title="Cross-channel timeline" name="customer-timeline" loading={timeline.loading} stale={timeline.stale} error={timeline.error} rows={t?.events} columns={cols} chart={ref}>
             <Chart ref={ref} option={option} height={Math.max(220, channels.length * 36 + 80)} label="Events of this person per touchpoint over time, stage entries dashed" />
             <DataTable rows={[...(t?.events ?? [])].reverse()} columns={cols} caption="timeline" maxRows={300} />
           </Panel>

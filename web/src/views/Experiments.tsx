@@ -63,7 +63,7 @@ export function Experiments() {
     <Stack gap="md">
       <Title order={2}>Experiments</Title>
       {!id && (
-        <Panel title="Experiments seen in the data" name="experiments" loading={found.loading} error={found.error} rows={found.data} columns={cols} empty={found.data?.length === 0 && 'No "Experiment Viewed" events yet. Send one per exposure with experiment_id and variation_id.'}>
+        <Panel title="Experiments seen in the data" name="experiments" loading={found.loading} stale={found.stale} error={found.error} rows={found.data} columns={cols} empty={found.data?.length === 0 && 'No "Experiment Viewed" events yet. Send one per exposure with experiment_id and variation_id.'}>
           <DataTable rows={found.data ?? []} columns={cols} caption="experiments" />
           {msg && <Alert color="red">{msg}</Alert>}
         </Panel>
@@ -134,7 +134,7 @@ function ExperimentReportView({ id }: { id: string }) {
           {r.exposures.variations.map((v) => `${v.name || v.id}: ${fmtInt(v.persons)} (${fmtPct(v.observedShare)} vs ${fmtPct(v.expectedShare)} planned)`).join(' · ')} · SRM p = {fmtNum(r.srm.pValue, 4)}
         </Alert>
       )}
-      <Panel title="Uplift against control" name="experiment-report" loading={report.loading} error={report.error} rows={rows} columns={cols} chart={ref}>
+      <Panel title="Uplift against control" name="experiment-report" loading={report.loading} stale={report.stale} error={report.error} rows={rows} columns={cols} chart={ref}>
         <Chart ref={ref} option={option} height={Math.max(160, rows.length * 40 + 50)} label="Uplift of each variation on each metric with its interval" />
         <DataTable rows={rows} columns={cols} caption="experiment results" />
       </Panel>

@@ -1,12 +1,12 @@
 /** Funnels: builder (steps, window, order, exclusions, breakdown), conversion with drop-off, time to convert, drivers, trend. */
 import { useMemo, useRef, useState } from 'react';
 import { Button, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Text, Title } from '@mantine/core';
-import { post, sql } from '../api.ts';
+import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
+import { filtersKey, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { FunnelResult, FunnelStepResult } from '../../../src/analysis/funnel.ts';
@@ -50,7 +50,7 @@ export function Funnels() {
   const f = useFilters();
   const { params } = useLocation();
   const req = funnelRequest(params);
-  const events = useData('event-names', (s) => sql<{ event: string }>(`SELECT event, count(*) AS n FROM events WHERE type = 'track' GROUP BY event ORDER BY n DESC LIMIT 200`, s).then((r) => r.map((x) => x.event)));
+  const events = useEventNames();
   const key = filtersKey(f) + JSON.stringify(req);
   const funnel = useData(key, (s) => post<FunnelResult>('/api/v1/funnels', { ...scopeBody(f), ...req }, s));
   const [driverStep, setDriverStep] = useState<number | null>(null);
@@ -155,7 +155,7 @@ export function Funnels() {
       <Panel
         title={`Conversion ${funnel.data ? fmtPct(funnel.data.conversion_rate, 2) : ''}`}
         name="funnel"
-        loading={funnel.loading && !funnel.data}
+        loading={funnel.loading && !funnel.data} stale={funnel.stale}
         error={funnel.error}
         empty={steps.length > 0 && steps[0]!.count === 0 && 'Nobody did the first step in this range: pick another first step or widen the dates.'}
         rows={steps}
@@ -190,14 +190,14 @@ export function Funnels() {
         </Panel>
       )}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Time to convert" name="time-to-convert" loading={funnel.loading && !funnel.data} error={funnel.error} rows={funnel.data?.time_to_convert} columns={[
+        <Panel title="Time to convert" name="time-to-convert" loading={funnel.loading && !funnel.data} stale={funnel.stale} error={funnel.error} rows={funnel.data?.time_to_convert} columns={[
           { key: 'from_seconds', label: 'From (s)', value: (b) => b.from_seconds },
           { key: 'to_seconds', label: 'To (s)', value: (b) => b.to_seconds },
           { key: 'count', label: 'Converted', value: (b) => b.count },
         ]} chart={ttcRef} empty={(funnel.data?.time_to_convert.length ?? 1) === 0 && 'Nobody converted in this range.'}>
           <Chart ref={ttcRef} option={ttc} height={240} label="Distribution of time from first to last step" />
         </Panel>
-        <Panel title="Conversion per week" name="funnel-trend" loading={funnel.loading && !funnel.data} error={funnel.error} rows={funnel.data?.trend} columns={[
+        <Panel title="Conversion per week" name="funnel-trend" loading={funnel.loading && !funnel.data} stale={funnel.stale} error={funnel.error} rows={funnel.data?.trend} columns={[
           { key: 'period', label: 'Week', value: (t) => t.period },
           { key: 'started', label: 'Started', value: (t) => t.started },
           { key: 'converted', label: 'Converted', value: (t) => t.converted },
@@ -209,7 +209,7 @@ export function Funnels() {
       <Panel
         title={drivers.data ? `Drop-off drivers: ${drivers.data.from_step} → ${drivers.data.to_step}` : 'Drop-off drivers'}
         name="drop-off-drivers"
-        loading={drivers.loading}
+        loading={drivers.loading} stale={drivers.stale}
         error={drivers.error}
         rows={drivers.data?.factors}
         columns={driverCols}

@@ -30,7 +30,7 @@ export function Initiatives() {
     <Stack gap="md">
       <Title order={2}>Initiatives</Title>
       {!id && (
-        <Panel title="What changed, and when" name="initiatives" loading={list.loading} error={list.error} rows={list.data} columns={cols} empty={list.data?.length === 0 && 'No initiatives yet. Record one with `waymark initiatives add` or POST /api/v1/initiatives; its ship date then marks every time chart.'}>
+        <Panel title="What changed, and when" name="initiatives" loading={list.loading} stale={list.stale} error={list.error} rows={list.data} columns={cols} empty={list.data?.length === 0 && 'No initiatives yet. Record one with `waymark initiatives add` or POST /api/v1/initiatives; its ship date then marks every time chart.'}>
           <DataTable rows={list.data ?? []} columns={cols} caption="initiatives" onRowClick={(i) => setParams({ initiative: i.id })} />
           <Text size="xs" c="dimmed">
             Choose a row for its report.
@@ -110,7 +110,7 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
           </Card>
         </SimpleGrid>
       )}
-      <Panel title="Actual against counterfactual" name="initiative-report" loading={report.loading} error={report.error} rows={r?.chart} columns={[
+      <Panel title="Actual against counterfactual" name="initiative-report" loading={report.loading} stale={report.stale} error={report.error} rows={r?.chart} columns={[
         { key: 'date', label: 'Date', value: (p) => p.date },
         { key: 'actual', label: 'Actual', value: (p) => p.actual },
         { key: 'counterfactual', label: 'Counterfactual', value: (p) => p.counterfactual },

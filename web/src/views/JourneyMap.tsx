@@ -158,7 +158,7 @@ export function JourneyMap() {
         </ScrollArea>
       )}
       <FilterBar persona={false} compare={false} />
-      <Panel title="How customers feel along the journey" name="emotion-curve" loading={(map.loading || journeys.loading) && !m} error={map.error ?? journeys.error} chart={emotionRef} rows={m?.stages} columns={[
+      <Panel title="How customers feel along the journey" name="emotion-curve" loading={(map.loading || journeys.loading) && !m} stale={map.stale} error={map.error ?? journeys.error} chart={emotionRef} rows={m?.stages} columns={[
         { key: 'name', label: 'Stage', value: (x) => x.name },
         { key: 'entered', label: 'Entered', value: (x) => x.entered },
         { key: 'conversionRate', label: 'Conversion to next', value: (x) => x.conversionRate },

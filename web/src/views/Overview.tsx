@@ -185,7 +185,7 @@ export function Overview() {
       <Panel
         title="Visitors and revenue over time"
         name="daily-trend"
-        loading={series.loading && !series.data}
+        loading={series.loading && !series.data} stale={series.stale}
         error={series.error}
         empty={series.data && days.length === 0 && 'No events in this range: widen the dates.'}
         rows={days}
@@ -203,7 +203,7 @@ export function Overview() {
           </Text>
         )}
       </Panel>
-      <Panel title="Traffic by channel" name="channels" loading={kpis.loading && !kpis.data} error={kpis.error} empty={channels.length === 0 && 'No channel traffic in this range.'} rows={channels} columns={columns} chart={channelRef}>
+      <Panel title="Traffic by channel" name="channels" loading={kpis.loading && !kpis.data} stale={kpis.stale} error={kpis.error} empty={channels.length === 0 && 'No channel traffic in this range.'} rows={channels} columns={columns} chart={channelRef}>
         <Chart ref={channelRef} option={channelChart} height={Math.max(200, channels.length * 34 + 50)} label="Visitors by channel" />
         <DataTable rows={channels} columns={columns} caption="channels" />
       </Panel>

@@ -1,12 +1,12 @@
 /** Paths: Sankey of the steps after, before, or between events; cleaning rules; top paths. */
 import { useMemo, useRef } from 'react';
 import { Group, NumberInput, Select, Stack, Switch, Textarea, Title } from '@mantine/core';
-import { post, sql } from '../api.ts';
+import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
+import { filtersKey, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
 import { fmtInt, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { PathsResult } from '../../../src/analysis/paths.ts';
@@ -30,7 +30,7 @@ export function Paths() {
   const steps = Number(params.get('n') ?? 4);
   const rulesText = params.get('clean') ?? '';
   const byEvent = params.get('pages') !== '1';
-  const events = useData('event-names', (s) => sql<{ event: string }>(`SELECT event, count(*) AS n FROM events WHERE type = 'track' GROUP BY event ORDER BY n DESC LIMIT 200`, s).then((r) => r.map((x) => x.event)));
+  const events = useEventNames();
   const req = {
     ...(mode === 'forward' ? { start: anchor } : mode === 'backward' ? { end: anchor, direction: 'backward' } : { start: anchor, end }),
     steps,
@@ -104,7 +104,7 @@ export function Paths() {
       <Panel
         title={data.data ? `Paths of ${fmtInt(data.data.persons)} people` : 'Paths'}
         name="paths"
-        loading={data.loading && !data.data}
+        loading={data.loading && !data.data} stale={data.stale}
         error={data.error}
         empty={data.data?.nodes.length === 0 && 'No paths from this event in the range: choose another event or widen the dates.'}
         rows={data.data?.links}
@@ -118,7 +118,7 @@ export function Paths() {
       >
         <Chart ref={ref} option={option} height={460} label="Sankey diagram of paths" />
       </Panel>
-      <Panel title="Top paths" name="top-paths" loading={data.loading && !data.data} error={data.error} rows={data.data?.topPaths} columns={cols}>
+      <Panel title="Top paths" name="top-paths" loading={data.loading && !data.data} stale={data.stale} error={data.error} rows={data.data?.topPaths} columns={cols}>
         <DataTable rows={data.data?.topPaths ?? []} columns={cols} caption="top paths" />
       </Panel>
     </Stack>

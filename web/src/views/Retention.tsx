@@ -1,11 +1,11 @@
 /** Retention: cohort heatmap, recurring or unbounded, people or revenue. */
 import { useMemo, useRef } from 'react';
 import { Group, NumberInput, Select, Stack, Text, Title } from '@mantine/core';
-import { post, sql } from '../api.ts';
+import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
+import { filtersKey, scopeBody, useData, useFilters, useSession, useEventNames } from '../data.ts';
 import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { RetentionCohort as Cohort, RetentionResult } from '../../../src/analysis/retention.ts';
@@ -21,7 +21,7 @@ export function Retention() {
   const mode = params.get('rmode') ?? 'recurring';
   const metric = params.get('metric') ?? 'persons';
   const periods = Number(params.get('periods') ?? 8);
-  const events = useData('event-names', (s) => sql<{ event: string }>(`SELECT event, count(*) AS n FROM events WHERE type = 'track' GROUP BY event ORDER BY n DESC LIMIT 200`, s).then((r) => r.map((x) => x.event)));
+  const events = useEventNames();
   const req = { cohortEvent, returnEvent, interval, mode, metric, periods };
   const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s));
   const ref = useRef<ChartHandle>(null);
@@ -64,7 +64,7 @@ export function Retention() {
       <Panel
         title={revenue ? 'Revenue per cohort member' : 'Share of each cohort that came back'}
         name="retention"
-        loading={data.loading && !data.data}
+        loading={data.loading && !data.data} stale={data.stale}
         error={data.error}
         empty={cohorts.length === 0 && `Nobody did "${cohortEvent}" in this range: pick another cohort event or widen the dates.`}
         rows={cohorts}
