@@ -112,7 +112,7 @@ for (const kind of STORE_KINDS) {
         .map(([path]) => path.replace(/\{[^}]+\}/g, t.project.id));
       assert.ok(gets.length >= 10, `${gets.length} GET routes`);
       for (const path of gets) {
-        for (const headers of [{ cookie }, { authorization: `Bearer ${t.secretKey}` }]) {
+        for (const headers of [{ cookie }, { authorization: `Bearer ${t.secretKey}` }] as Record<string, string>[]) {
           const text = await (await fetch(t.url + path, { headers })).text();
           assert.ok(!text.includes(token), `${path} leaks the admin token`);
         }
@@ -126,7 +126,7 @@ for (const kind of STORE_KINDS) {
           ? [`SELECT * FROM read_text('${file}')`, `SELECT * FROM read_csv('${file}', header = false)`, `SELECT * FROM glob('${file}')`, `SELECT content FROM read_text('${file}') t, events e LIMIT 1`]
           : [`SELECT * FROM file('${file}', 'LineAsString')`, `SELECT * FROM file('${file}', 'TSV', 'line String')`, `SELECT line FROM (SELECT 1) t, file('${file}', 'LineAsString', 'line String')`];
       for (const sql of attempts) {
-        for (const headers of [{ cookie }, { authorization: `Bearer ${t.secretKey}` }]) {
+        for (const headers of [{ cookie }, { authorization: `Bearer ${t.secretKey}` }] as Record<string, string>[]) {
           const r = await fetch(t.url + '/api/v1/sql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ sql }) });
           const text = await r.text();
           assert.ok(!text.includes(token), `${sql} leaks the admin token`);
