@@ -11,6 +11,8 @@ export interface TrafficInput {
   referrer?: string;
   /** `properties.channel` for non-web touchpoints, e.g. 'Phone', 'Customer Service', 'In-store'. */
   channelOverride?: string;
+  /** The project's own domains (settings.domains): a referrer on one of them, or a subdomain of one, is internal navigation. */
+  ownDomains?: readonly string[];
 }
 
 export interface TrafficSource {
@@ -324,6 +326,17 @@ function parseUrl(raw: string | undefined): URL | null {
   return URL.canParse(withScheme) ? new URL(withScheme) : null;
 }
 
+const DIRECT_REFERRERS = new Set(['$direct', '(direct)', 'direct']);
+
+function isOwnDomain(host: string, own: readonly string[] | undefined): boolean {
+  if (!own) return false;
+  for (const raw of own) {
+    const d = normalizeHost(raw.trim().toLowerCase().replace(/^https?:\/\//, '').split('/')[0]!);
+    if (d && (host === d || host.endsWith(`.${d}`))) return true;
+  }
+  return false;
+}
+
 function hostOf(url: URL | null): string {
   if (!url) return '';
   // Non-http referrers such as android-app://com.google.android.gm keep their package as host.
@@ -343,8 +356,10 @@ function titleCase(value: string): string {
  * Resolves source, medium, campaign, click id and referrer host of a touch, and its channel.
  *
  * Precedence: UTM values (context.campaign, field by field, else the URL query) → ad click id
- * → referrer host (search engine → organic, social/video → canonical name, same host as the
- * page → ignored) → (direct) / (none). When any UTM value is present the touch counts as
+ * → referrer host (search engine → organic, social/video → canonical name) → (direct) / (none).
+ * A referrer on the page's own host or on one of the project's own domains (or their subdomains)
+ * is internal navigation: source, medium and channel stay '' so the session keeps its source
+ * (GA convention). RudderStack's '$direct' referrer means no referrer. When any UTM value is present the touch counts as
  * tagged: missing source/medium come from a click id if there is one, else '(not set)', and
  * the referrer does not fill them (a tagged newsletter link opened from webmail is still the
  * newsletter). A non-empty channelOverride replaces the GA4 channel, title-cased.
@@ -374,7 +389,7 @@ const CAMPAIGN_FIELDS = ['source', 'medium', 'name', 'id', 'term', 'content'] as
  */
 function memoKey(input: TrafficInput): string | undefined {
   const part = (v: string | undefined) => (v === undefined ? '-' : `${v.length}:${v}`);
-  let key = part(input.url) + part(input.referrer) + part(input.channelOverride);
+  let key = part(input.url) + part(input.referrer) + part(input.channelOverride) + part(input.ownDomains?.join(' '));
   const campaign = input.campaign;
   if (campaign) {
     key += 'c';
@@ -425,11 +440,14 @@ function resolveUncached(input: TrafficInput): TrafficSource {
   const tagged = Boolean(source || medium || campaign || term || content);
 
   let referrerHost = '';
-  const referrerUrl = parseUrl(input.referrer);
+  let internal = false;
+  // RudderStack's SDK sends '$direct' when the browser gave no referrer.
+  const referrerUrl = DIRECT_REFERRERS.has((input.referrer ?? '').trim().toLowerCase()) ? null : parseUrl(input.referrer);
   if (referrerUrl) {
     const host = hostOf(referrerUrl);
-    // Same host as the page: internal navigation, not an acquisition source.
-    if (host && host !== hostOf(pageUrl)) referrerHost = host;
+    // Same host as the page, or one of the project's own domains: internal navigation, not an acquisition source.
+    if (host && (host === hostOf(pageUrl) || isOwnDomain(host, input.ownDomains))) internal = true;
+    else if (host) referrerHost = host;
   }
 
   const click = clickParam ? CLICK_IDS.get(clickParam) : undefined;
@@ -441,13 +459,18 @@ function resolveUncached(input: TrafficInput): TrafficSource {
     medium ||= '(not set)';
   } else if (referrerHost) {
     ({ source, medium } = classifyReferrerHost(referrerHost));
+  } else if (internal) {
+    // No source of its own: the session continues with the source it has (GA convention), and
+    // the event is not a channel touch. An internal page view is not a direct visit.
+    source = '';
+    medium = '';
   } else {
     source = '(direct)';
     medium = '(none)';
   }
 
   const override = typeof input.channelOverride === 'string' ? input.channelOverride.trim() : '';
-  const channel = override ? titleCase(override) : ga4DefaultChannel(source, medium, campaign);
+  const channel = override ? titleCase(override) : source === '' ? '' : ga4DefaultChannel(source, medium, campaign);
 
   return { source, medium, campaign, term, content, referrerHost, clickId, channel };
 }

@@ -22,9 +22,24 @@ const CASES: Case[] = [
   { name: 'no url, no referrer, no campaign is direct', input: {}, want: { source: '(direct)', medium: '(none)', channel: 'Direct' } },
   { name: 'untagged landing page without referrer is direct', input: { url: `${SITE}/pricing` }, want: { source: '(direct)', medium: '(none)', channel: 'Direct' } },
   {
-    name: 'referrer on the same host (www stripped on both sides) is internal navigation: direct, empty referrer',
+    name: 'referrer on the same host (www stripped on both sides) is internal navigation: no source of its own, so the session keeps its source',
     input: { url: `${SITE}/checkout`, referrer: 'https://waymark-shop.com/cart' },
+    want: { source: '', medium: '', channel: '' },
+  },
+  {
+    name: 'a landing URL with UTM as the referrer of the next page is internal navigation, not Direct',
+    input: { url: `${SITE}/product/1`, referrer: `${SITE}/?utm_source=google&utm_medium=cpc` },
+    want: { source: '', medium: '', channel: '' },
+  },
+  {
+    name: "RudderStack's $direct referrer means no referrer",
+    input: { url: `${SITE}/`, referrer: '$direct' },
     want: { source: '(direct)', medium: '(none)', channel: 'Direct' },
+  },
+  {
+    name: "a referrer on one of the project's own domains (or a subdomain of one) is internal",
+    input: { url: `${SITE}/`, referrer: 'https://checkout.waymark-pay.com/done', ownDomains: ['waymark-pay.com'] },
+    want: { source: '', medium: '', channel: '' },
   },
   {
     name: 'unparseable referrer is ignored',
@@ -177,7 +192,7 @@ const CASES: Case[] = [
     want: { source: 'analytics-weekly.org', medium: 'referral', referrerHost: 'analytics-weekly.org', channel: 'Referral' },
   },
   {
-    name: 'a sibling subdomain is a referral, not internal (hosts must match exactly)',
+    name: "a sibling subdomain is a referral, not internal, unless the project's domains name it",
     input: { url: `${SITE}/`, referrer: 'https://blog.waymark-shop.com/post' },
     want: { source: 'blog.waymark-shop.com', medium: 'referral', referrerHost: 'blog.waymark-shop.com', channel: 'Referral' },
   },
