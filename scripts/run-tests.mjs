@@ -28,11 +28,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WAYMARK_TEST: '1' } },
-);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, WAYMARK_TEST: '1' },
+});
 let buffer = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);

@@ -12,7 +12,9 @@ import semver from 'semver';
 const ROOT = new URL('..', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
-const locked = Object.entries(lock.packages as Record<string, LockEntry>).filter(([path]) => path.startsWith('node_modules/') || path.includes('/node_modules/'));
+const locked = Object.entries(lock.packages as Record<string, LockEntry>).filter(
+  ([path]) => path.startsWith('node_modules/') || path.includes('/node_modules/'),
+);
 
 interface LockEntry {
   version?: string;
@@ -47,7 +49,8 @@ describe('dependency engines', () => {
       const range = nodeRange(path, entry);
       if (range === undefined || !installable(entry)) continue;
       checked++;
-      if (!semver.subset(promised, range)) mismatches.push(`${path}@${entry.version} needs node "${range}", package.json promises "${promised}"`);
+      if (!semver.subset(promised, range))
+        mismatches.push(`${path}@${entry.version} needs node "${range}", package.json promises "${promised}"`);
       else if (!semver.satisfies(process.version, range)) mismatches.push(`${path}@${entry.version} rejects ${process.version}`);
     }
     assert.deepEqual(mismatches, []);
@@ -64,10 +67,17 @@ describe('package-lock.json', () => {
   const names = new Set(locked.map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)));
 
   it('lists the native packages of other platforms, which npm ci requires', () => {
-    const missing = locked.flatMap(([path, entry]) => Object.keys(entry.optionalDependencies ?? {}).filter((n) => !names.has(n)).map((n) => `${n} (optional for ${path})`));
+    const missing = locked.flatMap(([path, entry]) =>
+      Object.keys(entry.optionalDependencies ?? {})
+        .filter((n) => !names.has(n))
+        .map((n) => `${n} (optional for ${path})`),
+    );
     assert.deepEqual(missing, [], 'regenerate with node scripts/update-lock.mjs');
     const duckdb = Object.keys(lock.packages['node_modules/@duckdb/node-bindings']?.optionalDependencies ?? {});
-    assert.ok(duckdb.some((p) => p.includes('darwin')) && duckdb.some((p) => p.includes('win32')), 'DuckDB lists its macOS and Windows bindings');
+    assert.ok(
+      duckdb.some((p) => p.includes('darwin')) && duckdb.some((p) => p.includes('win32')),
+      'DuckDB lists its macOS and Windows bindings',
+    );
   });
 
   it('is resolved from the current package.json', () => {

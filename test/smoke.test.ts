@@ -17,7 +17,8 @@ describe('waymark CLI', () => {
     const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const commands = [...r.stdout.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]);
-    for (const c of ['start', 'demo', 'import', 'projects', 'sql', 'funnel', 'paths', 'status']) assert.ok(commands.includes(c), `--help lists ${c}: ${commands.join(', ')}`);
+    for (const c of ['start', 'demo', 'import', 'projects', 'sql', 'funnel', 'paths', 'status'])
+      assert.ok(commands.includes(c), `--help lists ${c}: ${commands.join(', ')}`);
   });
 
   it('an unknown command exits non-zero', () => {

@@ -22,5 +22,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Type-7 quantile of an unsorted sample (sorts a copy). */
 export function quantile(xs: readonly number[], p: number): number {
-  return quantileSorted([...xs].sort((a, b) => a - b), p);
+  return quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    p,
+  );
 }

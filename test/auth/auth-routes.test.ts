@@ -27,7 +27,11 @@ function browser(t: TestServer) {
         cookie = value ? `waymark_session=${value}` : '';
       }
       const text = await r.text();
-      return { status: r.status, headers: r.headers, body: (text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
+      return {
+        status: r.status,
+        headers: r.headers,
+        body: (text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T,
+      };
     },
   };
 }
@@ -85,7 +89,10 @@ describe('dashboard sign-in', () => {
     const b = browser(t);
     await b.call('POST', '/api/v1/auth/login', { email: 'owner@example.com', password: 'correct horse' });
     const projects = await b.call('GET', '/api/v1/projects');
-    assert.deepEqual(projects.body.projects.map((p: { name: string }) => p.name), ['Test', 'Second shop']);
+    assert.deepEqual(
+      projects.body.projects.map((p: { name: string }) => p.name),
+      ['Test', 'Second shop'],
+    );
     assert.equal((await b.call('GET', '/api/v1/project')).body.id, t.project.id); // oldest by default
     assert.equal((await b.call('GET', '/api/v1/project', undefined, { 'x-waymark-project': other.project.id })).body.id, other.project.id);
     assert.equal((await b.call('GET', `/api/v1/project?project=${other.project.id}`)).body.name, 'Second shop');
@@ -119,7 +126,10 @@ describe('dashboard sign-in', () => {
     assert.equal(added.body.user.role, 'member');
     assert.equal((await b.call('POST', '/api/v1/auth/users', { email: 'MEMBER@example.com', password: 'member pass' })).status, 400);
     const list = await b.call('GET', '/api/v1/auth/users');
-    assert.deepEqual(list.body.users.map((u: { email: string }) => u.email), ['owner@example.com', 'viewer@example.com', 'member@example.com']);
+    assert.deepEqual(
+      list.body.users.map((u: { email: string }) => u.email),
+      ['owner@example.com', 'viewer@example.com', 'member@example.com'],
+    );
     const m = browser(t);
     assert.equal((await m.call('POST', '/api/v1/auth/login', { email: 'member@example.com', password: 'member pass' })).status, 200);
     assert.equal((await m.call('PATCH', '/api/v1/project/settings', { margin: 0.35 })).status, 200);
@@ -174,7 +184,11 @@ describe('login rate limit', () => {
     try {
       await createUser(t.store, { email: 'a@example.com', password: 'right password', role: 'owner' });
       const login = (password: string) =>
-        fetch(t.url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@example.com', password }) });
+        fetch(t.url + '/api/v1/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'a@example.com', password }),
+        });
       for (let i = 0; i < 10; i++) assert.equal((await login('wrong')).status, 401);
       const limited = await login('right password');
       assert.equal(limited.status, 429);
@@ -205,9 +219,16 @@ describe('owner account on first start', () => {
     const t = await startTestServer('duckdb');
     try {
       const lines = await ensureOwner(t.store, {});
-      const password = lines.find((l) => l.includes('password:'))!.split('password: ')[1]!.split(' ')[0]!;
+      const password = lines
+        .find((l) => l.includes('password:'))!
+        .split('password: ')[1]!
+        .split(' ')[0]!;
       assert.equal(password.length, 16);
-      const r = await fetch(t.url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@waymark.local', password }) });
+      const r = await fetch(t.url + '/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'owner@waymark.local', password }),
+      });
       assert.equal(r.status, 200);
     } finally {
       await t.close();

@@ -46,7 +46,11 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 const signIn = (url: string, email: string, password: string) =>
-  fetch(url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  fetch(url + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
 
 describe('first-start credentials', () => {
   let dir: string;
@@ -129,7 +133,11 @@ describe('first-start credentials', () => {
     const r = cli(dir, '--server', serverUrl, 'users', 'reset-password', 'nobody@example.com');
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /404.*nobody@example\.com/);
-    const anonymous = await fetch(serverUrl + '/api/v1/admin/users/reset-password', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@waymark.local' }) });
+    const anonymous = await fetch(serverUrl + '/api/v1/admin/users/reset-password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@waymark.local' }),
+    });
     assert.equal(anonymous.status, 401);
   });
 });

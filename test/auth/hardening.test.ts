@@ -11,7 +11,11 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 
 async function signIn(t: TestServer, email: string, password: string): Promise<string> {
-  const r = await fetch(t.url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const r = await fetch(t.url + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   assert.equal(r.status, 200);
   return /^(waymark_session=[^;]*)/.exec(r.headers.get('set-cookie') ?? '')![1]!;
 }
@@ -26,7 +30,11 @@ describe('sign-in rate limit under parallel guessing', () => {
 
   it('lets exactly 10 of 100 parallel wrong passwords be checked, refuses 90 with 429, and then the right one too', async () => {
     const login = (password: string) =>
-      fetch(t.url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'target@example.com', password }) });
+      fetch(t.url + '/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'target@example.com', password }),
+      });
     const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => login(`guess ${i}`).then((r) => r.status)));
     assert.equal(statuses.filter((s) => s === 401).length, 10);
     assert.equal(statuses.filter((s) => s === 429).length, 90);
@@ -62,14 +70,25 @@ describe('cross-site requests with the dashboard cookie', () => {
     assert.equal((await formPost('/api/v1/auth/users', newUser('r@example.com'), { referer: 'https://evil.example/page' })).status, 403);
     assert.equal((await formPost('/api/v1/auth/users', newUser('n@example.com'), { origin: 'null' })).status, 403);
     assert.equal((await formPost('/api/v1/projects', { name: 'Planted' }, { 'sec-fetch-site': 'cross-site' })).status, 403);
-    assert.equal((await formPost('/api/v1/auth/users', newUser('p@example.com'), { origin: `http://evil.example:${new URL(t.url).port}` })).status, 403);
+    assert.equal(
+      (await formPost('/api/v1/auth/users', newUser('p@example.com'), { origin: `http://evil.example:${new URL(t.url).port}` })).status,
+      403,
+    );
     for (const email of ['r@example.com', 'n@example.com', 'p@example.com']) assert.equal(await findUserByEmail(t.store, email), undefined);
-    const patch = await fetch(t.url + '/api/v1/project/settings', { method: 'PATCH', headers: { 'content-type': 'text/plain', cookie, origin: 'https://evil.example' }, body: JSON.stringify({ margin: 0.01 }) });
+    const patch = await fetch(t.url + '/api/v1/project/settings', {
+      method: 'PATCH',
+      headers: { 'content-type': 'text/plain', cookie, origin: 'https://evil.example' },
+      body: JSON.stringify({ margin: 0.01 }),
+    });
     assert.equal(patch.status, 403, 'routes of every module are guarded');
   });
 
   it('refuses a forged sign-in from another site', async () => {
-    const r = await fetch(t.url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'https://evil.example' }, body: JSON.stringify({ email: 'owner@example.com', password: 'owner password' }) });
+    const r = await fetch(t.url + '/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'https://evil.example' },
+      body: JSON.stringify({ email: 'owner@example.com', password: 'owner password' }),
+    });
     assert.equal(r.status, 403);
     assert.equal(r.headers.get('set-cookie'), null);
   });
@@ -85,7 +104,11 @@ describe('cross-site requests with the dashboard cookie', () => {
   });
 
   it('does not apply to secret-key requests or to reads', async () => {
-    const keyed = await fetch(t.url + '/api/v1/sql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.secretKey}`, origin: 'https://elsewhere.example' }, body: JSON.stringify({ sql: 'SELECT 41 + 1 AS n' }) });
+    const keyed = await fetch(t.url + '/api/v1/sql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.secretKey}`, origin: 'https://elsewhere.example' },
+      body: JSON.stringify({ sql: 'SELECT 41 + 1 AS n' }),
+    });
     assert.equal(keyed.status, 200);
     const read = await fetch(t.url + '/api/v1/auth/me', { headers: { cookie, origin: 'https://evil.example' } });
     assert.equal(read.status, 200);
@@ -123,11 +146,24 @@ for (const kind of STORE_KINDS) {
       const file = join(t.server.ctx.config.dataDir, 'admin-token');
       const attempts =
         kind === 'duckdb'
-          ? [`SELECT * FROM read_text('${file}')`, `SELECT * FROM read_csv('${file}', header = false)`, `SELECT * FROM glob('${file}')`, `SELECT content FROM read_text('${file}') t, events e LIMIT 1`]
-          : [`SELECT * FROM file('${file}', 'LineAsString')`, `SELECT * FROM file('${file}', 'TSV', 'line String')`, `SELECT line FROM (SELECT 1) t, file('${file}', 'LineAsString', 'line String')`];
+          ? [
+              `SELECT * FROM read_text('${file}')`,
+              `SELECT * FROM read_csv('${file}', header = false)`,
+              `SELECT * FROM glob('${file}')`,
+              `SELECT content FROM read_text('${file}') t, events e LIMIT 1`,
+            ]
+          : [
+              `SELECT * FROM file('${file}', 'LineAsString')`,
+              `SELECT * FROM file('${file}', 'TSV', 'line String')`,
+              `SELECT line FROM (SELECT 1) t, file('${file}', 'LineAsString', 'line String')`,
+            ];
       for (const sql of attempts) {
         for (const headers of [{ cookie }, { authorization: `Bearer ${t.secretKey}` }] as Record<string, string>[]) {
-          const r = await fetch(t.url + '/api/v1/sql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ sql }) });
+          const r = await fetch(t.url + '/api/v1/sql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ sql }),
+          });
           const text = await r.text();
           assert.ok(!text.includes(token), `${sql} leaks the admin token`);
           assert.ok(r.status >= 400 && r.status < 500, `${sql} answered ${r.status}: ${text.slice(0, 200)}`);

@@ -20,8 +20,21 @@ describe('linear algebra', () => {
       [-8, 5, 3],
     ]);
     // An upper triangle that is off by rounding (as an inverse's is) gives the same factor.
-    assert.deepEqual(cholesky([[4, 12.000000001, -16], [12, 37, -43], [-16, -43, 98]]), cholesky(a));
-    assert.equal(cholesky([[1, 2], [2, 1]]), null);
+    assert.deepEqual(
+      cholesky([
+        [4, 12.000000001, -16],
+        [12, 37, -43],
+        [-16, -43, 98],
+      ]),
+      cholesky(a),
+    );
+    assert.equal(
+      cholesky([
+        [1, 2],
+        [2, 1],
+      ]),
+      null,
+    );
   });
 
   it('inverts SPD and general matrices, and answers null for a singular one', () => {
@@ -30,23 +43,57 @@ describe('linear algebra', () => {
       [1, 3],
     ];
     const inv = invertSpd(spd);
-    [[0.6, -0.2], [-0.2, 0.4]].forEach((row, i) => row.forEach((v, j) => close(inv[i]![j]!, v)));
+    [
+      [0.6, -0.2],
+      [-0.2, 0.4],
+    ].forEach((row, i) => row.forEach((v, j) => close(inv[i]![j]!, v)));
     const g = invert([
       [0, 2],
       [1, 1],
     ])!;
-    [[-0.5, 1], [0.5, 0]].forEach((row, i) => row.forEach((v, j) => close(g[i]![j]!, v)));
-    assert.equal(invert([[1, 2], [2, 4]]), null);
-    assert.throws(() => invertSpd([[1, 1], [1, 1]]), /singular/);
-    assert.deepEqual(matVec([[1, 2], [3, 4]], [1, 1]), [3, 7]);
+    [
+      [-0.5, 1],
+      [0.5, 0],
+    ].forEach((row, i) => row.forEach((v, j) => close(g[i]![j]!, v)));
+    assert.equal(
+      invert([
+        [1, 2],
+        [2, 4],
+      ]),
+      null,
+    );
+    assert.throws(
+      () =>
+        invertSpd([
+          [1, 1],
+          [1, 1],
+        ]),
+      /singular/,
+    );
+    assert.deepEqual(
+      matVec(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [1, 1],
+      ),
+      [3, 7],
+    );
   });
 
   it('fits OLS: y = 1 + 2x exactly, and the textbook residual variance of a noisy line', () => {
-    const exact = ols([0, 1, 2, 3].map((x) => [1, x]), [1, 3, 5, 7]);
+    const exact = ols(
+      [0, 1, 2, 3].map((x) => [1, x]),
+      [1, 3, 5, 7],
+    );
     close(exact.beta[0]!, 1);
     close(exact.beta[1]!, 2);
     close(exact.sigma2, 0);
-    const fit = ols([1, 2, 3, 4, 5].map((x) => [1, x]), [2, 4, 5, 4, 5]);
+    const fit = ols(
+      [1, 2, 3, 4, 5].map((x) => [1, x]),
+      [2, 4, 5, 4, 5],
+    );
     close(fit.beta[0]!, 2.2);
     close(fit.beta[1]!, 0.6);
     close(fit.sigma2, 2.4 / 3); // SSR 2.4 on 3 degrees of freedom

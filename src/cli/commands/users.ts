@@ -48,7 +48,11 @@ export function registerUserCommands(program: Command): void {
       const opts = globalOptions(command);
       const result = await reset(opts, email, o.password);
       print(opts, result, (r) =>
-        [`New password for ${r.user.email} (${r.user.role})`, `  password: ${r.password}  (shown once; keep it)`, `  sessions signed out: ${r.sessionsEnded}`].join('\n'),
+        [
+          `New password for ${r.user.email} (${r.user.role})`,
+          `  password: ${r.password}  (shown once; keep it)`,
+          `  sessions signed out: ${r.sessionsEnded}`,
+        ].join('\n'),
       );
     });
 }
