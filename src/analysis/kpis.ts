@@ -16,7 +16,10 @@
  *   overall figure: one person can visit through several channels.
  * - conversion rate: buyers (persons with ≥1 Order Completed) / visitors; session conversion rate:
  *   visits containing an Order Completed / visits.
- * - average order value: revenue / orders (revenue of Order Completed events).
+ * - revenue: net of refunds — Order Completed revenue minus Order Refunded amounts (Segment's
+ *   e-commerce spec; the refund's revenue, else total) dated by the refund; grossRevenue (orders
+ *   only) and refunds beside it.
+ * - average order value: gross revenue / orders (revenue of Order Completed events).
  * - repeat purchase rate: among the period's buyers, the share with ≥2 orders ever up to the end
  *   of that period (earlier history included).
  * - customer retention rate: buyers of the preceding period of equal length (any channel) who
@@ -58,6 +61,9 @@ export const KPI_NAMES = [
   'buyers',
   'orders',
   'revenue',
+  'grossRevenue',
+  'refunds',
+  'refundedOrders',
   'conversionRate',
   'sessionConversionRate',
   'averageOrderValue',
@@ -90,6 +96,8 @@ interface KpiCounts {
   buyers: number;
   orders: number;
   revenue_sum: number;
+  refund_sum: number;
+  refunds: number;
   repeat_buyers: number;
   retained_buyers: number;
   base_buyers: number;
@@ -115,6 +123,8 @@ export function firstChannelExpr(d: Dialect): string {
 export const TOUCH_COND = `(type IN ('page', 'screen') OR channel <> '')`;
 export const VIEW_COND = `type IN ('page', 'screen')`;
 export const ORDER_COND = `event = '${ORDER_EVENT}'`;
+export const REFUND_EVENT = 'Order Refunded';
+export const REFUND_COND = `event = '${REFUND_EVENT}'`;
 
 /**
  * CTEs `sess_c` (one row per session: visit flag, channel, start, duration, views, orders, page
@@ -188,19 +198,20 @@ src AS (
 ${sessionChannelCtes(d, ['is_cur'])},
 pe AS (
   SELECT person_id AS pe_person, is_cur AS pe_cur, ev_channel AS pe_channel,
-    ${d.countIf(ORDER_COND)} AS p_orders, ${d.sumIf('coalesce(revenue, 0)', ORDER_COND)} AS p_revenue
+    ${d.countIf(ORDER_COND)} AS p_orders, ${d.sumIf('coalesce(revenue, 0)', ORDER_COND)} AS p_revenue,
+    ${d.countIf(REFUND_COND)} AS p_refunds, ${d.sumIf('coalesce(revenue, 0)', REFUND_COND)} AS p_refund_sum
   FROM evc GROUP BY person_id, is_cur, ev_channel
 ),
 pc AS (
-  SELECT pe_person AS c_person, pe_cur AS c_cur, pe_channel AS c_channel, p_orders AS c_orders, p_revenue AS c_revenue FROM pe
+  SELECT pe_person AS c_person, pe_cur AS c_cur, pe_channel AS c_channel, p_orders AS c_orders, p_revenue AS c_revenue, p_refunds AS c_refunds, p_refund_sum AS c_refund_sum FROM pe
   UNION ALL
-  SELECT pe_person, pe_cur, '' AS all_channels, sum(p_orders) AS all_orders, sum(p_revenue) AS all_revenue FROM pe GROUP BY pe_person, pe_cur
+  SELECT pe_person, pe_cur, '' AS all_channels, sum(p_orders) AS all_orders, sum(p_revenue) AS all_revenue, sum(p_refunds) AS all_refunds, sum(p_refund_sum) AS all_refund_sum FROM pe GROUP BY pe_person, pe_cur
 ),
 pagg AS (
   SELECT pc.c_channel AS ch_key, pc.c_cur AS cur_key, count(*) AS visitors,
     ${d.countIf(`h.first_seen < CASE WHEN pc.c_cur = 1 THEN ${F} ELSE ${PF} END`)} AS returning_visitors,
     ${d.countIf('pc.c_orders > 0')} AS buyers,
-    sum(pc.c_orders) AS orders, sum(pc.c_revenue) AS revenue_sum,
+    sum(pc.c_orders) AS orders, sum(pc.c_revenue) AS revenue_sum, sum(pc.c_refunds) AS refunds, sum(pc.c_refund_sum) AS refund_sum,
     ${d.countIf('pc.c_orders > 0 AND CASE WHEN pc.c_cur = 1 THEN h.orders_to_cur_end ELSE h.orders_to_prev_end END >= 2')} AS repeat_buyers,
     ${d.countIf('pc.c_orders > 0 AND CASE WHEN pc.c_cur = 1 THEN h.orders_prev ELSE h.orders_pp END > 0')} AS retained_buyers
   FROM pc JOIN hist AS h ON h.h_person = pc.c_person
@@ -241,7 +252,7 @@ export async function computeKpis(store: Store, scope: AnalysisScope): Promise<K
   const prevFrom = new Date(scope.from.getTime() - length);
   const sql = `WITH ${kpiCtesSql(q, scope)}
 SELECT p.ch_key AS channel, p.cur_key AS is_cur, p.visitors AS visitors, p.returning_visitors AS returning_visitors,
-  p.buyers AS buyers, p.orders AS orders, p.revenue_sum AS revenue_sum, p.repeat_buyers AS repeat_buyers, p.retained_buyers AS retained_buyers,
+  p.buyers AS buyers, p.orders AS orders, p.revenue_sum AS revenue_sum, p.refunds AS refunds, p.refund_sum AS refund_sum, p.repeat_buyers AS repeat_buyers, p.retained_buyers AS retained_buyers,
   CASE WHEN p.cur_key = 1 THEN b.prev_buyers ELSE b.pp_buyers END AS base_buyers,
   coalesce(s.sessions, 0) AS sessions, coalesce(s.converted_sessions, 0) AS converted_sessions, coalesce(s.engaged_sessions, 0) AS engaged_sessions,
   coalesce(s.engagement_seconds, 0) AS engagement_seconds, coalesce(s.page_seconds_sum, 0) AS page_seconds, coalesce(s.timed_pages_sum, 0) AS timed_pages,
@@ -279,7 +290,7 @@ CROSS JOIN base AS b${d.querySuffix}`;
 }
 
 const ZERO_COUNTS = Object.fromEntries(
-  ['visitors', 'returning_visitors', 'buyers', 'orders', 'revenue_sum', 'repeat_buyers', 'retained_buyers', 'base_buyers', 'sessions', 'converted_sessions', 'engaged_sessions', 'engagement_seconds', 'page_seconds', 'timed_pages', 'csat_responses', 'csat_satisfied', 'nps_responses', 'promoters', 'detractors'].map((k) => [k, 0]),
+  ['visitors', 'returning_visitors', 'buyers', 'orders', 'revenue_sum', 'refund_sum', 'refunds', 'repeat_buyers', 'retained_buyers', 'base_buyers', 'sessions', 'converted_sessions', 'engaged_sessions', 'engagement_seconds', 'page_seconds', 'timed_pages', 'csat_responses', 'csat_satisfied', 'nps_responses', 'promoters', 'detractors'].map((k) => [k, 0]),
 ) as unknown as KpiCounts;
 
 function ratio(a: number, b: number): number | null {
@@ -297,7 +308,10 @@ export function kpiValues(c: KpiCounts | undefined): Record<KpiName, number | nu
     sessions: n('sessions'),
     buyers: n('buyers'),
     orders: n('orders'),
-    revenue: n('revenue_sum'),
+    revenue: n('revenue_sum') - n('refund_sum'),
+    grossRevenue: n('revenue_sum'),
+    refunds: n('refund_sum'),
+    refundedOrders: n('refunds'),
     conversionRate: ratio(n('buyers'), n('visitors')),
     sessionConversionRate: ratio(n('converted_sessions'), n('sessions')),
     averageOrderValue: ratio(n('revenue_sum'), n('orders')),
