@@ -9,6 +9,8 @@ import type { NormalPrior } from './model.ts';
 export interface Holiday {
   name: string;
   date: string;
+  /** Days before the date over which the effect ramps in linearly (shopping before the day). */
+  leadDays?: number;
 }
 
 export interface ControlSeries {
@@ -34,10 +36,17 @@ function nthWeekday(year: number, month: number, weekday: number, n: number): nu
 }
 
 /**
- * Retail holidays of the years a range covers: Black Friday, Cyber Monday, Christmas Eve and
- * Day, Boxing Day, New Year's Day, Valentine's Day, Mother's Day (US), Prime-day-like mid-July
- * sales are not fixed and are left to the user's list.
+ * Retail holidays of the years a range covers, with the days of shopping before them: Black
+ * Friday, Cyber Monday, Christmas (the shopping weeks up to Christmas Eve), Christmas Day,
+ * Boxing Day, New Year's Day, Valentine's Day, Mother's Day and Memorial Day (US). A retailer's
+ * own sale days are not fixed and are left to the user's list.
  */
+function lastMonday(year: number, month: number): number {
+  const last = Date.UTC(year, month + 1, 0) / DAY;
+  const dow = new Date(last * DAY).getUTCDay();
+  return last - ((dow - 1 + 7) % 7);
+}
+
 export function defaultHolidays(firstDay: string, lastDay: string): Holiday[] {
   const out: Holiday[] = [];
   const y0 = Number(firstDay.slice(0, 4));
@@ -45,17 +54,18 @@ export function defaultHolidays(firstDay: string, lastDay: string): Holiday[] {
   for (let y = y0; y <= y1; y++) {
     const thanksgiving = nthWeekday(y, 10, 4, 4);
     out.push(
-      { name: 'Black Friday', date: isoDay(thanksgiving + 1) },
+      { name: 'Black Friday', date: isoDay(thanksgiving + 1), leadDays: 3 },
       { name: 'Cyber Monday', date: isoDay(thanksgiving + 4) },
-      { name: 'Christmas Eve', date: `${y}-12-24` },
+      { name: 'Christmas shopping', date: `${y}-12-24`, leadDays: 14 },
       { name: 'Christmas Day', date: `${y}-12-25` },
       { name: 'Boxing Day', date: `${y}-12-26` },
       { name: "New Year's Day", date: `${y}-01-01` },
-      { name: "Valentine's Day", date: `${y}-02-14` },
-      { name: "Mother's Day", date: isoDay(nthWeekday(y, 4, 0, 2)) },
+      { name: "Valentine's Day", date: `${y}-02-14`, leadDays: 3 },
+      { name: "Mother's Day", date: isoDay(nthWeekday(y, 4, 0, 2)), leadDays: 5 },
+      { name: 'Memorial Day', date: isoDay(lastMonday(y, 4)), leadDays: 2 },
     );
   }
-  return out.filter((h) => h.date >= firstDay && h.date <= lastDay);
+  return out.filter((h) => isoDay(dayNumber(h.date) - (h.leadDays ?? 0)) <= lastDay && h.date >= firstDay);
 }
 
 /** The baseline design over consecutive days starting at `firstDay`. */
@@ -80,15 +90,20 @@ export function baselineDesign(firstDay: string, days: number, holidays: Holiday
       col(`yearly cos ${k}`, { mean: 0, sd: 0.5 }, (_t, d) => Math.cos((2 * Math.PI * k * d) / 365.25));
     }
   }
-  const byName = new Map<string, Set<number>>();
+  // One column per holiday name: 1 on the day, ramping in linearly over its lead days.
+  const byName = new Map<string, Map<number, number>>();
   for (const h of holidays) {
     const n = dayNumber(h.date) - start;
-    if (n < 0 || n >= days) continue;
-    const set = byName.get(h.name) ?? new Set<number>();
-    set.add(n);
-    byName.set(h.name, set);
+    const lead = Math.max(0, Math.round(h.leadDays ?? 0));
+    const weights = byName.get(h.name) ?? new Map<number, number>();
+    for (let b = 0; b <= lead; b++) {
+      const t = n - b;
+      if (t < 0 || t >= days) continue;
+      weights.set(t, Math.max(weights.get(t) ?? 0, 1 - b / (lead + 1)));
+    }
+    if (weights.size > 0) byName.set(h.name, weights);
   }
-  for (const [name, set] of byName) col(`holiday ${name}`, { mean: 0, sd: 1 }, (t) => (set.has(t) ? 1 : 0));
+  for (const [name, weights] of byName) col(`holiday ${name}`, { mean: 0, sd: 1 }, (t) => weights.get(t) ?? 0);
   for (const c of controls) {
     const byDay = new Map(c.values.map((v) => [dayNumber(v.date) - start, v.value]));
     const present = [...byDay.entries()].filter(([t, v]) => t >= 0 && t < days && Number.isFinite(v)).map(([, v]) => v);

@@ -28,7 +28,7 @@ export const mmmFitFields = {
   /** Days between spend and its first effect, per channel (delayed adstock). */
   delays: z.record(z.string(), z.number().int().min(0).max(28)).optional(),
   /** Holidays of the baseline instead of the default retail list. */
-  holidays: z.array(z.object({ name: z.string().min(1), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })).optional(),
+  holidays: z.array(z.object({ name: z.string().min(1), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), leadDays: z.number().int().min(0).max(60).optional() })).optional(),
   /** Stored control series to use (default: all stored for the project). */
   controls: z.array(z.string()).optional(),
   /** Control series given inline. */
