@@ -13,6 +13,7 @@ import type { SegmentMessage } from './segment-message.ts';
 import { simulateCustomer } from './journey.ts';
 import { makeSchedule, type Schedule } from './schedule.ts';
 import { newTally, type Tally } from './tally.ts';
+export { newTally, mergeTally, type Tally } from './tally.ts';
 import { costUsd, spendRowsFrom } from './spend.ts';
 import type { SpendRow } from '../import/spend.ts';
 import { buildGroundTruth, groundTruthJson, type GroundTruth } from './ground-truth.ts';
@@ -54,8 +55,29 @@ function truthFrom(s: Schedule, tally: Tally): GroundTruth {
   return buildGroundTruth(s, tally, spend);
 }
 
-function* customerBatches(s: Schedule, tally: Tally): Generator<SegmentMessage[]> {
-  for (let i = 0; i < s.customers; i++) yield simulateCustomer(s, i, tally);
+function* customerBatches(s: Schedule, tally: Tally, from = 0, to = s.customers): Generator<SegmentMessage[]> {
+  for (let i = from; i < to; i++) yield simulateCustomer(s, i, tally);
+}
+
+/**
+ * Customers [from, to) of a run, one message array each, counted into `tally`: lets several
+ * workers generate one run's customers in parallel; mergeTally joins their counts in range order.
+ */
+export function* customerRange(options: DemoOptions, from: number, to: number, tally: Tally): Generator<SegmentMessage[]> {
+  yield* customerBatches(makeSchedule(options), tally, from, to);
+}
+
+/** Spend and ground truth of a run from counts gathered elsewhere (customerRange + mergeTally). */
+export function demoFromTally(options: DemoOptions, tally: Tally): { spendRows(): Generator<SpendRow>; groundTruth(): GroundTruth } {
+  const schedule = makeSchedule(options);
+  let truth: GroundTruth | undefined;
+  return {
+    spendRows: () => spendRowsFrom(schedule, tally),
+    groundTruth() {
+      truth ??= truthFrom(schedule, tally);
+      return truth;
+    },
+  };
 }
 
 export function generateDemo(options: DemoOptions): DemoRun {

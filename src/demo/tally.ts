@@ -76,3 +76,47 @@ export function newTally(days: number): Tally {
 export function typeKey(type: string, event: string | undefined): string {
   return type === 'track' ? `track:${event}` : type;
 }
+
+/** Adds `from` (the customers after `into`'s, e.g. another worker's range) into `into`. */
+export function mergeTally(into: Tally, from: Tally): Tally {
+  into.customers += from.customers;
+  into.bots += from.bots;
+  into.vanished += from.vanished;
+  into.messages += from.messages;
+  for (const [k, n] of from.byType) into.byType.set(k, (into.byType.get(k) ?? 0) + n);
+  for (let k = 0; k < 5; k++) {
+    into.stages[k]! += from.stages[k]!;
+    into.identifiedStages[k]! += from.identifiedStages[k]!;
+    into.anonymousStages[k]! += from.anonymousStages[k]!;
+  }
+  for (const [key, days] of from.paid) {
+    const target = into.paid.get(key)!;
+    for (let d = 0; d < days.length; d++) target[d]! += days[d]!;
+  }
+  for (const [ch, c] of from.channels) {
+    const t = into.channels.get(ch)!;
+    t.touched += c.touched;
+    t.incremental += c.incremental;
+    t.incrementalRevenue += c.incrementalRevenue;
+    t.lastTouch += c.lastTouch;
+  }
+  into.orders += from.orders;
+  into.firstOrders += from.firstOrders;
+  into.revenue += from.revenue;
+  into.refunds += from.refunds;
+  for (let w = 0; w < 2; w++)
+    for (let p = 0; p < 3; p++)
+      for (let k = 0; k < 2; k++) into.checkout[w]![p]![k]! += from.checkout[w]![p]![k]!;
+  into.shipIncrementalOrders += from.shipIncrementalOrders;
+  into.shipIncrementalRevenue += from.shipIncrementalRevenue;
+  for (let a = 0; a < 2; a++) {
+    into.experiment.exposed[a]! += from.experiment.exposed[a]!;
+    into.experiment.converted[a]! += from.experiment.converted[a]!;
+    into.offer.exposed[a]! += from.offer.exposed[a]!;
+    into.offer.converted[a]! += from.offer.converted[a]!;
+  }
+  into.experiment.potentialControl += from.experiment.potentialControl;
+  into.experiment.potentialTreatment += from.experiment.potentialTreatment;
+  for (const p of from.persons) into.persons.push(p);
+  return into;
+}

@@ -8,16 +8,18 @@
  * loader's own statements from ingestion/load-sql.ts), not once per file. Spend and ground truth
  * come from the counts of that same pass.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.ts';
-import { DEFAULT_DEMO, generateDemo, groundTruthJson, type DemoRun } from '../demo/generator.ts';
+import { DEFAULT_DEMO, demoFromTally, groundTruthJson, mergeTally, type DemoOptions, type GroundTruth, type SpendRow } from '../demo/generator.ts';
 import { mergeEventsSql, mergeIdentityLinksSql, mergeTraitsSql } from '../ingestion/load-sql.ts';
-import { processMessages } from '../ingestion/pipeline.ts';
 import { createProject, findProjectByName, updateProjectSettings } from '../projects/projects.ts';
 import { EVENT_COLUMNS, EVENTS_STAGING } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { phaseBar, timedPhase } from '../cli/progress.ts';
+import { writeEventFiles, type EventFilesResult, type EventFilesTask } from './demo-event-files.ts';
 import { importSpendRows } from './spend.ts';
 
 export const DEMO_PROJECT = 'Demo Retailer';
@@ -41,63 +43,55 @@ export interface DemoLoadOptions {
   showProgress?: boolean;
   /** Rows per staged file: small enough that loading overlaps generation, large enough to bulk-load well. */
   fileRows?: number;
+  /** Generator threads (default: up to 2, one per core); 1 generates in process. */
+  threads?: number;
 }
 
 export interface DemoLoadResult {
   messages: number;
   accepted: number;
   rejected: number;
+  /** Spend rows and ground truth of the generated run. */
+  truth: { spendRows(): Generator<SpendRow>; groundTruth(): GroundTruth };
 }
 
 // Measured on 2 cores (DuckDB, 1M demo rows into an empty project): the merge statements' rate,
 // used only for the merge bar's ETA.
 const MERGE_ROWS_PER_SECOND = { identity: 2_000_000, traits: 4_000_000, events: 250_000 };
 
-function writeAsync(stream: WriteStream, data: string): Promise<void> {
-  if (stream.write(data)) return Promise.resolve();
+/** One slice of the customers, generated in a worker thread. */
+function runSlice(task: EventFilesTask, onFile: (path: string) => void, onProgress: (done: number) => void): Promise<EventFilesResult> {
   return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.once('drain', () => {
-      stream.off('error', reject);
-      resolve();
+    const worker = new Worker(new URL('./demo-worker-boot.mjs', import.meta.url), { workerData: task });
+    let result: EventFilesResult | undefined;
+    worker.on('message', (m: { kind: 'file'; path: string } | { kind: 'progress'; done: number } | { kind: 'done'; result: EventFilesResult }) => {
+      if (m.kind === 'file') onFile(m.path);
+      else if (m.kind === 'progress') onProgress(m.done);
+      else result = m.result;
     });
-  });
-}
-
-function endAsync(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
+    worker.once('error', reject);
+    worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`demo generator thread exited with code ${code}`))));
   });
 }
 
 /**
  * Generates the demo's messages straight into the bulk path and merges them once. Rows are
  * exactly what importMessages (and live collection) would store: same validation, enrichment,
- * receive time per import, dedup and sessionization.
+ * receive time per import, dedup and sessionization. The customers are split into contiguous
+ * slices generated in parallel threads (the JavaScript work is most of the load's CPU); their
+ * counts are joined in slice order, so spend and ground truth are those of one pass.
  */
-export async function loadDemoEvents(store: Store, projectId: string, demo: DemoRun, o: DemoLoadOptions): Promise<DemoLoadResult> {
+export async function loadDemoEvents(store: Store, projectId: string, options: DemoOptions, o: DemoLoadOptions): Promise<DemoLoadResult> {
   const show = o.showProgress ?? false;
-  const fileRows = o.fileRows ?? 200_000;
+  const threads = Math.max(1, Math.min(o.threads ?? Math.min(2, availableParallelism()), options.customers || 1));
   mkdirSync(o.workDir, { recursive: true });
   await store.exec(store.dialect.truncate(EVENTS_STAGING.name));
 
-  const result: DemoLoadResult = { messages: 0, accepted: 0, rejected: 0 };
-  const receivedAt = new Date();
-  let fileIndex = 0;
-  let file = '';
-  let out: WriteStream | undefined;
-  let rowsInFile = 0;
   let filesSealed = 0;
   let filesStaged = 0;
   // Staging loads run in the database's threads, one after another, while generation goes on.
   let staging: Promise<void> = Promise.resolve();
-
-  const seal = async () => {
-    if (!out) return;
-    await endAsync(out);
-    out = undefined;
-    const path = file;
+  const onFile = (path: string) => {
     filesSealed++;
     staging = staging.then(async () => {
       await store.loadNdjson(EVENTS_STAGING.name, EVENT_COLUMNS, path);
@@ -106,42 +100,32 @@ export async function loadDemoEvents(store: Store, projectId: string, demo: Demo
     });
     // Failures surface where staging is awaited; this only keeps the chain from counting as unhandled.
     staging.catch(() => {});
-    rowsInFile = 0;
-  };
-
-  let pending: unknown[] = [];
-  const processPending = async () => {
-    const outcome = processMessages(projectId, pending, 'batch', undefined, receivedAt, 64 * 1024);
-    pending = [];
-    result.rejected += outcome.rejected.length;
-    result.accepted += outcome.rows.length;
-    if (outcome.rows.length === 0) return;
-    if (!out) {
-      file = join(o.workDir, `demo-${process.pid}-${fileIndex++}.ndjson`);
-      out = createWriteStream(file);
-    }
-    let text = '';
-    for (const r of outcome.rows) text += JSON.stringify(r) + '\n';
-    await writeAsync(out, text);
-    rowsInFile += outcome.rows.length;
-    if (rowsInFile >= fileRows) await seal();
   };
 
   try {
-    const gen = phaseBar('generating', demo.customers, 'customers', show);
-    let customersDone = 0;
-    for (const batch of demo.customerMessages()) {
-      for (const m of batch) pending.push(m);
-      result.messages += batch.length;
-      customersDone++;
-      if (pending.length >= 10_000) {
-        await processPending();
-        gen.update(customersDone);
-      }
+    const gen = phaseBar('generating', options.customers, 'customers', show);
+    const receivedAt = new Date().toISOString();
+    const bounds = Array.from({ length: threads + 1 }, (_, k) => Math.round((k * options.customers) / threads));
+    const done = new Array<number>(threads).fill(0);
+    const slices = await Promise.all(
+      bounds.slice(0, -1).map((from, k) => {
+        const task: EventFilesTask = { options, from, to: bounds[k + 1]!, projectId, workDir: o.workDir, receivedAt, fileRows: o.fileRows ?? 200_000, slice: k };
+        const progress = (n: number) => {
+          done[k] = n;
+          gen.update(done.reduce((a, b) => a + b, 0));
+        };
+        return threads === 1 ? writeEventFiles(task, onFile, progress) : runSlice(task, onFile, progress);
+      }),
+    );
+    const tally = slices[0]!.tally;
+    for (const slice of slices.slice(1)) mergeTally(tally, slice.tally);
+    const result: DemoLoadResult = { messages: 0, accepted: 0, rejected: 0, truth: demoFromTally(options, tally) };
+    for (const slice of slices) {
+      result.messages += slice.messages;
+      result.accepted += slice.accepted;
+      result.rejected += slice.rejected;
     }
-    await processPending();
-    await seal();
-    gen.stop(`${demo.customers.toLocaleString('en-US')} customers, ${result.accepted.toLocaleString('en-US')} events`);
+    gen.stop(`${options.customers.toLocaleString('en-US')} customers, ${result.accepted.toLocaleString('en-US')} events`);
 
     const stage = phaseBar('staging', filesSealed, 'files', show);
     const ticker = setInterval(() => stage.update(filesStaged), 200);
@@ -160,12 +144,11 @@ export async function loadDemoEvents(store: Store, projectId: string, demo: Demo
     await timedPhase('traits', (1000 * rows) / MERGE_ROWS_PER_SECOND.traits, show, () => store.exec(mergeTraitsSql()));
     await timedPhase('sessions', (1000 * rows) / MERGE_ROWS_PER_SECOND.events, show, () => store.exec(mergeEventsSql(d, timeout)), 'dedup, sessionize, merge');
     await store.exec(d.truncate(EVENTS_STAGING.name));
+    return result;
   } finally {
-    if (out) await endAsync(out).catch(() => {});
     await staging.catch(() => {});
     rmSync(o.workDir, { recursive: true, force: true });
   }
-  return result;
 }
 
 /** Returns the lines to print: where the demo is and its keys. */
@@ -189,16 +172,15 @@ export async function loadDemo(store: Store, config: Config, o: DemoCommandOptio
   writeFileSync(keysFile, JSON.stringify(keys, null, 2), { mode: 0o600 });
 
   const started = Date.now();
-  const demo = generateDemo(options);
-  const result = await loadDemoEvents(store, project.id, demo, {
+  const result = await loadDemoEvents(store, project.id, options, {
     workDir: join(config.dataDir, 'tmp', `demo-${process.pid}`),
     sessionTimeoutMinutes: config.sessionTimeoutMinutes,
     showProgress,
   });
   // Counted during the pass above: no second simulation.
-  const truth = demo.groundTruth();
+  const truth = result.truth.groundTruth();
   const settings = await updateProjectSettings(store, project.id, { reportingCurrency: 'USD', currencyRates: { ...truth.fx_to_usd }, margin: 0.4 });
-  const spend = await importSpendRows(store, project.id, settings.settings, demo.spendRows(), 'demo');
+  const spend = await importSpendRows(store, project.id, settings.settings, result.truth.spendRows(), 'demo');
   writeFileSync(join(config.dataDir, 'ground-truth.json'), groundTruthJson(truth));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   return banner(keys, config, `${result.accepted} events and ${spend.rows} spend rows loaded in ${seconds} s; ground truth in ${join(config.dataDir, 'ground-truth.json')}`);

@@ -25,10 +25,13 @@ async function countRows(store: Store, table: string, projectId: string): Promis
 }
 
 describeEachStore('the demo bulk load', (ctx) => {
-  it('stores exactly the rows, sessions, identity links and traits that importing the same messages chunk by chunk stores', async () => {
+  it('stores exactly the rows, sessions, identity links, traits and ground truth that importing the same messages chunk by chunk gives', async () => {
     // Small chunks and files, so both paths cross several chunk boundaries with sessions open across them.
     await importMessages(ctx.store, 'chunked', generateDemo(options).messages(), { workDir: join(tempDir(), 'a'), chunkRows: 6_000 });
-    const result = await loadDemoEvents(ctx.store, 'bulk', generateDemo(options), { workDir: join(tempDir(), 'b'), fileRows: 5_000 });
+    // Two generator threads: their slices' rows and counts must add up to one pass.
+    const result = await loadDemoEvents(ctx.store, 'bulk', options, { workDir: join(tempDir(), 'b'), fileRows: 5_000, threads: 2 });
+    assert.deepEqual(result.truth.groundTruth(), generateDemo(options).groundTruth());
+    assert.deepEqual([...result.truth.spendRows()], [...generateDemo(options).spendRows()]);
     const chunked = await rowsOf(ctx.store, 'chunked');
     const bulk = await rowsOf(ctx.store, 'bulk');
     assert.equal(result.accepted, chunked.length);
@@ -44,7 +47,7 @@ describeEachStore('the demo bulk load', (ctx) => {
 
   it('loads nothing twice when run again for the same project (the merge skips stored message ids)', async () => {
     const before = (await rowsOf(ctx.store, 'bulk')).length;
-    await loadDemoEvents(ctx.store, 'bulk', generateDemo(options), { workDir: join(tempDir(), 'c') });
+    await loadDemoEvents(ctx.store, 'bulk', options, { workDir: join(tempDir(), 'c'), threads: 1 });
     assert.equal((await rowsOf(ctx.store, 'bulk')).length, before);
   });
 });
