@@ -20,6 +20,7 @@ import { registerAudienceRoutes } from './audiences.ts';
 import { registerJourneyEditorRoutes } from './journey-editor.ts';
 import { registerSourceConfigRoutes } from './source-config.ts';
 import { registerAnomalyRoutes } from './anomalies.ts';
+import { registerCollaborationRoutes } from './collaboration.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerCollectRoutes(app, ctx);
@@ -42,4 +43,5 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerProjectInfoRoutes(app, ctx);
   registerAudienceRoutes(app, ctx);
   registerAnomalyRoutes(app, ctx);
+  registerCollaborationRoutes(app, ctx);
 }
