@@ -11,6 +11,7 @@ type ProjectInfoData = Pick<Session, 'dataRange' | 'defaultPeriod' | 'channels' 
 import { navigate, setParams, useLocation } from './url-state.ts';
 import { Login } from './views/Login.tsx';
 import { Snippet } from './components/Snippet.tsx';
+import { DrillProvider } from './components/PeopleDrawer.tsx';
 import { VIEWS } from './views/index.tsx';
 import { queryClient } from './query.ts';
 
@@ -148,7 +149,9 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
       </AppShell.Navbar>
       <AppShell.Main>
         <SessionContext.Provider value={session}>
-          <div key={version}>{content}</div>
+          <DrillProvider>
+            <div key={version}>{content}</div>
+          </DrillProvider>
         </SessionContext.Provider>
       </AppShell.Main>
     </AppShell>

@@ -6,7 +6,8 @@ import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.t
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
+import { useDrill } from '../components/PeopleDrawer.tsx';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { FunnelResult, FunnelStepResult } from '../../../src/analysis/funnel.ts';
@@ -22,6 +23,11 @@ const BREAKDOWNS = [
   { value: 'browser', label: 'Browser' },
   { value: 'campaign', label: 'Campaign' },
 ];
+
+/** A change of a rate in percentage points. */
+function fmtPP(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pp`;
+}
 
 function duration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '–';
@@ -53,6 +59,19 @@ export function Funnels() {
   const events = useEventNames();
   const key = filtersKey(f) + JSON.stringify(req);
   const funnel = useData(key, (s) => post<FunnelResult>('/api/v1/funnels', { ...scopeBody(f), ...req }, s));
+  // The same funnel over the previous period of equal length, for the comparison switch.
+  const prevScope = scopeBody({ ...f, ...previousRange(f) });
+  const previous = useData(f.compare ? `prev:${key}` : null, (s) => post<FunnelResult>('/api/v1/funnels', { ...prevScope, ...req }, s));
+  const drill = useDrill();
+  const stepPeople = (i: number, outcome: 'reached' | 'dropped') => {
+    const st = funnel.data?.steps[i];
+    if (!st || (outcome === 'dropped' && i === 0)) return;
+    drill({
+      title: outcome === 'reached' ? `Reached step ${i + 1}: ${st.name}` : `Dropped before step ${i + 1}: ${st.name}`,
+      source: { kind: 'analysis', analysis: 'funnel', input: { ...scopeBody(f), ...req }, selection: { step: i + 1, outcome } },
+      count: outcome === 'reached' ? st.count : st.dropped,
+    });
+  };
   const [driverStep, setDriverStep] = useState<number | null>(null);
   const lastDropStep = useMemo(() => {
     const st = funnel.data?.steps ?? [];
@@ -95,14 +114,20 @@ export function Funnels() {
   }, [funnel.data]);
   const trend = useMemo<ChartOption>(() => {
     const t = funnel.data?.trend ?? [];
+    const p = previous.data?.trend ?? [];
     return {
-      tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? fmtPct(v, 1) : '–') },
+      legend: { top: 0, show: f.compare },
+      grid: { left: 48, right: 16, top: f.compare ? 28 : 16, bottom: 28 },
       xAxis: { type: 'category', data: t.map((x) => x.period) },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
-      series: [{ type: 'line', name: 'Conversion', data: t.map((x) => x.conversion_rate), showSymbol: true }],
+      series: [
+        { type: 'line', name: 'This period', data: t.map((x) => x.conversion_rate), showSymbol: true },
+        // Week for week: the k-th week of the previous period under the k-th week of this one.
+        ...(f.compare ? [{ type: 'line', name: 'Previous period', data: t.map((_, i) => p[i]?.conversion_rate ?? null), showSymbol: false, lineStyle: { type: 'dashed' }, itemStyle: { color: '#adb5bd' } }] : []),
+      ],
     };
-  }, [funnel.data]);
+  }, [funnel.data, previous.data, f.compare]);
 
   const stepCols: DisplayColumn<FunnelStepResult>[] = [
     { key: 'name', label: 'Step', value: (s) => s.name },
@@ -153,7 +178,7 @@ export function Funnels() {
         <Select label="Breakdown" size="xs" data={BREAKDOWNS} value={params.get('bd') ?? ''} onChange={(v) => setParams({ bd: v || undefined })} w={170} allowDeselect={false} />
       </Group>
       <Panel
-        title={`Conversion ${funnel.data ? fmtPct(funnel.data.conversion_rate, 2) : ''}`}
+        title={`Conversion ${funnel.data ? fmtPct(funnel.data.conversion_rate, 2) : ''}${f.compare && previous.data ? ` (previous period ${fmtPct(previous.data.conversion_rate, 2)}, ${fmtPP(funnel.data ? funnel.data.conversion_rate - previous.data.conversion_rate : null)})` : ''}`}
         name="funnel"
         loading={funnel.loading && !funnel.data} stale={funnel.stale}
         error={funnel.error}
@@ -162,8 +187,14 @@ export function Funnels() {
         columns={stepCols}
         chart={barRef}
       >
-        <Chart ref={barRef} option={bar} height={300} label="Funnel steps: reached and dropped" onClick={(p) => p.dataIndex > 0 && setDriverStep(p.dataIndex + 1)} />
-        <DataTable rows={steps} columns={stepCols} caption="funnel steps" />
+        <Chart ref={barRef} option={bar} height={300} label="Funnel steps: reached and dropped" onClick={(p) => {
+            if (p.dataIndex > 0) setDriverStep(p.dataIndex + 1);
+            stepPeople(p.dataIndex, p.seriesIndex === 1 ? 'dropped' : 'reached');
+          }} />
+        <DataTable rows={steps} columns={stepCols} caption="funnel steps" onRowClick={(r) => stepPeople(steps.indexOf(r), 'reached')} />
+        <Text size="xs" c="dimmed">
+          Click a bar or a row for the people who reached the step; the pink part of a bar for those who dropped before it.
+        </Text>
       </Panel>
       {breakdownRows.length > 0 && (
         <Panel

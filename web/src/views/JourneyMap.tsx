@@ -5,7 +5,7 @@
  * best-rated touchpoints. A cell opens what is behind it.
  */
 import { useMemo, useRef, useState } from 'react';
-import { Badge, Button, Card, Drawer, Group, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Drawer, Group, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core';
 import { get, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -14,6 +14,7 @@ import { Panel } from '../components/Panel.tsx';
 import { download, toCsv } from '../csv.ts';
 import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
+import { useDrill } from '../components/PeopleDrawer.tsx';
 import { navigate, setParams, useLocation } from '../url-state.ts';
 import type { JourneyMap as JourneyMapResult, JourneyMapCell as Cell, JourneyMapStage as StageResult } from '../../../src/analysis/journey-map.ts';
 
@@ -57,6 +58,10 @@ export function JourneyMap() {
   const journeys = useData('journeys', (sig) => get<{ default: string; journeys: Array<{ id: string; name: string }> }>('/api/v1/journeys', sig));
   const journeyId = params.get('journey') ?? journeys.data?.default ?? '';
   const map = useData(journeys.data ? filtersKey(f) + journeyId : null, (sig) => post<JourneyMapResult>('/api/v1/journeys/map', { ...scopeBody(f), journeyId }, sig));
+  const drill = useDrill();
+  const input = { ...scopeBody(f), journeyId };
+  const stagePeople = (st: JourneyMapResult['stages'][number]) =>
+    drill({ title: `Entered ${st.name}`, source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: st.id, outcome: 'entered' } }, count: st.entered });
   const [showAll, setShowAll] = useState(false);
   const [open, setOpen] = useState<Cell | null>(null);
   const emotionRef = useRef<ChartHandle>(null);
@@ -191,7 +196,10 @@ export function JourneyMap() {
                     <Table.Th key={st.id} style={{ textAlign: 'center' }} data-stage={st.id}>
                       <div style={{ fontSize: 13 }}>{st.name}</div>
                       <div style={{ fontWeight: 400 }} data-testid={`stage-${st.id}`}>
-                        <span data-testid={`stage-${st.id}-entered`}>{fmtInt(st.entered)}</span> in · {fmtPct(st.conversionRate)} on
+                        <Anchor component="button" type="button" size="xs" onClick={() => stagePeople(st)} aria-label={`People who entered ${st.name}`}>
+                          <span data-testid={`stage-${st.id}-entered`}>{fmtInt(st.entered)}</span>
+                        </Anchor>{' '}
+                        in · {fmtPct(st.conversionRate)} on
                       </div>
                     </Table.Th>
                   ))}
@@ -247,7 +255,15 @@ export function JourneyMap() {
       )}
       {m && m.persons > 0 && (
         <Panel title="Largest leaks" name="journey-leaks" rows={m.leaks} columns={leakCols}>
-          <DataTable rows={m.leaks} columns={leakCols} caption="leaks" />
+          <DataTable
+            rows={m.leaks}
+            columns={leakCols}
+            caption="leaks"
+            onRowClick={(l) => {
+              const c = m.grid.find((x) => x.stage === l.stage && x.touchpoint === l.touchpoint);
+              if (c) drill({ title: `Left ${m.stages.find((x) => x.id === l.stage)?.name} after ${l.touchpoint}`, source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: c.stage, channel: c.channel, interaction: c.interaction, outcome: 'dropped' } }, count: l.lost });
+            }}
+          />
         </Panel>
       )}
       {m && m.persons > 0 && (
@@ -260,13 +276,23 @@ export function JourneyMap() {
         </Panel>
       )}
       <Drawer opened={open !== null} onClose={() => setOpen(null)} position="right" size="md" title={open ? `${open.touchpoint} · ${m?.stages.find((x) => x.id === open.stage)?.name}` : ''}>
-        {open && m && <CellDetail cell={open} map={m} onClose={() => setOpen(null)} />}
+        {open && m && (
+          <CellDetail
+            cell={open}
+            map={m}
+            onClose={() => setOpen(null)}
+            onPeople={(outcome, title, count) => {
+              setOpen(null);
+              drill({ title, source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: open.stage, channel: open.channel, interaction: open.interaction, outcome } }, count });
+            }}
+          />
+        )}
       </Drawer>
     </Stack>
   );
 }
 
-function CellDetail({ cell, map, onClose }: { cell: Cell; map: JourneyMapResult; onClose: () => void }) {
+function CellDetail({ cell, map, onClose, onPeople }: { cell: Cell; map: JourneyMapResult; onClose: () => void; onPeople: (outcome: 'reached' | 'converted' | 'dropped', title: string, count: number) => void }) {
   const { project } = useSession();
   const i = map.stages.findIndex((x) => x.id === cell.stage);
   const stage = map.stages[i]!;
@@ -290,7 +316,8 @@ function CellDetail({ cell, map, onClose }: { cell: Cell; map: JourneyMapResult;
     ['Feedback responses', fmtInt(cell.feedback.responses)],
     ['Feedback score', cell.feedback.score === null ? '–' : fmtPct(cell.feedback.score)],
     ['NPS', cell.feedback.nps.score === null ? '–' : fmtNum(cell.feedback.nps.score, 0)],
-    ['CSAT mean', cell.feedback.csat.mean === null ? '–' : fmtNum(cell.feedback.csat.mean)],
+    // CSAT is shown one way everywhere (share of 4–5 of 5, on the Overview and Feedback pages); the map carries only responses here.
+    ['CSAT responses', fmtInt(cell.feedback.csat.responses)],
   ];
   return (
     <Stack gap="sm">
@@ -316,6 +343,21 @@ function CellDetail({ cell, map, onClose }: { cell: Cell; map: JourneyMapResult;
           ))}
         </div>
       )}
+      <Group gap="xs">
+        <Button size="xs" variant="default" onClick={() => onPeople('reached', `Reached ${cell.touchpoint} in ${stage.name}`, cell.reached)} data-testid="cell-people-reached">
+          {fmtInt(cell.reached)} people reached
+        </Button>
+        {next && (
+          <Button size="xs" variant="default" onClick={() => onPeople('converted', `Went on to ${next.name} after ${cell.touchpoint}`, cell.converted)}>
+            {fmtInt(cell.converted)} went on
+          </Button>
+        )}
+        {next && (
+          <Button size="xs" variant="default" onClick={() => onPeople('dropped', `Left ${stage.name} after ${cell.touchpoint}`, cell.dropOff)}>
+            {fmtInt(cell.dropOff)} dropped
+          </Button>
+        )}
+      </Group>
       <Group gap="xs">
         {cell.interaction !== 'Order Completed' && (
           <Button size="xs" variant="light" onClick={() => go('/funnels', { steps: `${cell.interaction}|Order Completed` })}>

@@ -1,15 +1,18 @@
 /** Overview: KPI cards with sparklines and change vs the previous period, traffic by channel, daily trend with initiatives. */
 import { useMemo, useRef } from 'react';
-import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useDrill } from '../components/PeopleDrawer.tsx';
+import type { AudienceSource } from '../../../src/audiences/definition.ts';
 import { get, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel, ErrorNote } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters, useSession, type Filters } from '../data.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useSession, type Filters } from '../data.ts';
 import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
-import type { KpiName, KpiReport, KpiSet } from '../../../src/analysis/kpis.ts';
+import type { KpiName, KpiReport, KpiSelection, KpiSet } from '../../../src/analysis/kpis.ts';
 import type { DailyPoint as Point } from '../../../src/initiatives/methods/types.ts';
+import type { Annotation } from '../../../src/initiatives/initiatives.ts';
 
 type SeriesSet = Record<string, Point[]>;
 
@@ -25,51 +28,46 @@ async function loadSeries(f: Filters, signal: AbortSignal): Promise<SeriesSet> {
   return Object.fromEntries(entries);
 }
 
-export interface Annotation {
-  id?: string;
-  label?: string;
-  name?: string;
-  title?: string;
-  start?: string;
-  end?: string | null;
-  date?: string;
-  from?: string;
-  to?: string;
-}
+export type { Annotation };
 
-
+/** Initiatives as annotations for time charts (GET /api/v1/annotations). */
 export async function loadAnnotations(signal: AbortSignal): Promise<Annotation[]> {
-  for (const path of ['/api/v1/annotations', '/api/v1/initiatives']) {
-    try {
-      const r = await get<unknown>(path, signal);
-      const list = Array.isArray(r) ? r : ((r as Record<string, unknown>).annotations ?? (r as Record<string, unknown>).initiatives ?? []);
-      return list as Annotation[];
-    } catch {
-      /* not available */
-    }
-  }
-  return [];
+  return (await get<{ annotations: Annotation[] }>('/api/v1/annotations', signal)).annotations;
 }
 
-export function annotationMarks(list: Annotation[]): { markLine?: unknown; markArea?: unknown } {
-  const items = list
-    .map((a) => ({ name: a.label ?? a.name ?? a.title ?? 'Initiative', start: (a.date ?? a.start ?? a.from ?? '').slice(0, 10) }))
-    .filter((a) => a.start);
-  if (!items.length) return {};
+export function annotationMarks(list: Annotation[]): { markLine?: unknown } {
+  if (!list.length) return {};
   return {
-    markLine: { symbol: 'none', silent: true, animation: false, lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', color: '#c2410c', fontSize: 10 }, data: items.map((a) => ({ name: a.name, xAxis: a.start })) },
+    markLine: { symbol: 'none', silent: true, animation: false, lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', color: '#c2410c', fontSize: 10 }, data: list.map((a) => ({ name: a.label, xAxis: a.date.slice(0, 10) })) },
   };
 }
 
-const CARDS: Array<{ key: KpiName; label: string; fmt: (v: number | null) => string }> = [
-  { key: 'visitors', label: 'Visitors', fmt: fmtInt },
-  { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2) },
+type PersonMetric = KpiSelection['metric'];
+const CARDS: Array<{ key: KpiName; label: string; fmt: (v: number | null) => string; people?: { metric: PersonMetric; label: string } }> = [
+  { key: 'visitors', label: 'Visitors', fmt: fmtInt, people: { metric: 'visitors', label: 'Visitors' } },
+  { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2), people: { metric: 'buyers', label: 'Buyers' } },
   { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v) },
   { key: 'averageOrderValue', label: 'Average order value', fmt: (v) => fmtMoney(v) },
   { key: 'repeatPurchaseRate', label: 'Repeat purchase rate', fmt: (v) => fmtPct(v) },
   { key: 'nps', label: 'NPS', fmt: (v) => fmtNum(v, 1) },
-  { key: 'csat', label: 'CSAT', fmt: (v) => fmtPct(v) },
+  { key: 'csat', label: 'CSAT (share 4–5 of 5)', fmt: (v) => fmtPct(v) },
 ];
+
+/** Engagement as GA4 defines it (src/analysis/kpis.ts): a session is engaged when it lasts over 10 s, has 2+ page views or a conversion. */
+const ENGAGEMENT: Array<{ key: KpiName; label: string; fmt: (v: number | null) => string; people?: { metric: PersonMetric; label: string } }> = [
+  { key: 'sessions', label: 'Sessions', fmt: fmtInt },
+  { key: 'interactionRate', label: 'Engaged sessions', fmt: (v) => fmtPct(v) },
+  { key: 'bounceRate', label: 'Bounce rate', fmt: (v) => fmtPct(v) },
+  { key: 'averageEngagementSeconds', label: 'Engagement per session', fmt: (v) => fmtSeconds(v) },
+  { key: 'averageTimeOnPageSeconds', label: 'Time on page', fmt: (v) => fmtSeconds(v) },
+  { key: 'newVisitors', label: 'New visitors', fmt: fmtInt, people: { metric: 'newVisitors', label: 'New visitors' } },
+  { key: 'returningVisitors', label: 'Returning visitors', fmt: fmtInt, people: { metric: 'returningVisitors', label: 'Returning visitors' } },
+];
+
+function fmtSeconds(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  return v < 60 ? `${Math.round(v)} s` : `${Math.floor(v / 60)} min ${String(Math.round(v % 60)).padStart(2, '0')} s`;
+}
 
 function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
   const option = useMemo<ChartOption>(
@@ -97,7 +95,13 @@ export function Overview() {
     const rev = new Map((series.data?.revenue ?? []).map((p) => [p.date, p.value]));
     return v.map((p) => ({ day: p.date, visitors: p.value, revenue: rev.get(p.date) ?? 0 }));
   }, [series.data]);
+  const prev = previousRange(f);
+  const prevSeries = useData(f.compare ? `prev:${key}` : null, (sig) => {
+    const days = (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1;
+    return post<{ points: Point[] }>('/api/v1/kpis/series', { ...scopeBody({ ...f, ...prev }), metric: 'visitors', interval: days > 120 ? 'week' : 'day' }, sig).then((r) => r.points);
+  });
   const notes = useData('annotations', loadAnnotations);
+  const drill = useDrill();
   const trendRef = useRef<ChartHandle>(null);
   const channelRef = useRef<ChartHandle>(null);
 
@@ -114,10 +118,12 @@ export function Overview() {
       ],
       series: [
         { name: 'Visitors', type: 'line', data: d.map((x) => x.visitors), showSymbol: false, ...annotationMarks(notes.data ?? []) },
+        // The previous period of equal length, day for day (its dates are in the tooltip's series name).
+        ...(f.compare && prevSeries.data ? [{ name: 'Visitors, previous period', type: 'line', data: d.map((_, i) => prevSeries.data![i]?.value ?? null), showSymbol: false, lineStyle: { type: 'dashed', color: '#adb5bd' }, itemStyle: { color: '#adb5bd' } }] : []),
         { name: 'Revenue', type: 'bar', yAxisIndex: 1, data: d.map((x) => Math.round(x.revenue * 100) / 100), itemStyle: { color: 'rgba(18,184,134,0.55)' } },
       ],
     };
-  }, [days, notes.data, cur]);
+  }, [days, notes.data, cur, f.compare, prevSeries.data]);
 
   const channels = useMemo(
     () => (kpis.data?.byChannel ?? []).map((c) => ({ channel: c.channel, ...Object.fromEntries(Object.entries(c.kpis).map(([k, v]) => [k, v])) }) as { channel: string } & KpiSet).sort((a, b) => (b.visitors?.value ?? 0) - (a.visitors?.value ?? 0)),
@@ -157,30 +163,13 @@ export function Overview() {
       {kpis.error ? (
         <ErrorNote error={kpis.error} />
       ) : (
-        <SimpleGrid cols={{ base: 2, sm: 3, lg: 7 }} spacing="sm" aria-busy={kpis.loading}>
-          {CARDS.map((c) => {
-            const v = kpis.data?.overall[c.key];
-            return (
-              <Card key={c.key} withBorder p="sm" radius="md" data-testid={`kpi-${c.key}`}>
-                <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-                  {c.label}
-                </Text>
-                <Text size="xl" fw={700} data-testid={`kpi-${c.key}-value`}>
-                  {kpis.loading && !kpis.data ? '…' : c.fmt(v?.value ?? null)}
-                </Text>
-                {f.compare && (
-                  <Group gap={4}>
-                    <Change v={v?.changeRelative ?? null} />
-                    <Text size="xs" c="dimmed">
-                      vs {c.fmt(v?.previous ?? null)}
-                    </Text>
-                  </Group>
-                )}
-                {(series.data?.[c.key]?.length ?? 0) > 1 && <Sparkline values={series.data![c.key]!.map((p) => p.value)} label={`${c.label} over the range`} />}
-              </Card>
-            );
-          })}
-        </SimpleGrid>
+        <>
+          <KpiCards cards={CARDS} report={kpis.data} stale={kpis.stale} loading={kpis.loading} compare={f.compare} series={series.data} onPeople={(c) => drill({ title: `${c.label}, ${f.from} – ${f.to}`, source: kpiSource(f, { metric: c.metric }), count: kpiCount(kpis.data, c.metric) })} />
+          <Title order={3} size="h5" mt="xs">
+            Engagement
+          </Title>
+          <KpiCards cards={ENGAGEMENT} report={kpis.data} stale={kpis.stale} loading={kpis.loading} compare={f.compare} onPeople={(c) => drill({ title: `${c.label}, ${f.from} – ${f.to}`, source: kpiSource(f, { metric: c.metric }), count: kpiCount(kpis.data, c.metric) })} />
+        </>
       )}
       <Panel
         title="Visitors and revenue over time"
@@ -205,9 +194,71 @@ export function Overview() {
       </Panel>
       <Panel title="Traffic by channel" name="channels" loading={kpis.loading && !kpis.data} stale={kpis.stale} error={kpis.error} empty={channels.length === 0 && 'No channel traffic in this range.'} rows={channels} columns={columns} chart={channelRef}>
         <Chart ref={channelRef} option={channelChart} height={Math.max(200, channels.length * 34 + 50)} label="Visitors by channel" />
-        <DataTable rows={channels} columns={columns} caption="channels" />
+        <DataTable rows={channels} columns={columns} caption="channels" onRowClick={(r) => drill({ title: `Visitors through ${r.channel}, ${f.from} – ${f.to}`, source: kpiSource(f, { metric: 'visitors', channel: r.channel }), count: r.visitors?.value ?? undefined })} />
+        <Text size="xs" c="dimmed" data-testid="channel-note">
+          {kpis.data
+            ? `The rows add up to ${fmtInt(channels.reduce((a, c) => a + (c.visitors?.value ?? 0), 0))} against ${fmtInt(kpis.data.overall.visitors.value)} visitors: a person reached through several channels counts once in each. The channel filter keeps everyone ever reached through the chosen channels, with all their activity. Click a row for its people.`
+            : ''}
+        </Text>
       </Panel>
     </Stack>
+  );
+}
+
+function kpiSource(f: Filters, selection: { metric: PersonMetric; channel?: string }): AudienceSource {
+  return { kind: 'analysis', analysis: 'kpis', input: scopeBody(f), selection };
+}
+function kpiCount(r: KpiReport | undefined, metric: PersonMetric): number | undefined {
+  return r?.overall[metric].value ?? undefined;
+}
+
+function KpiCards({
+  cards,
+  report,
+  loading,
+  stale,
+  compare,
+  series,
+  onPeople,
+}: {
+  cards: typeof CARDS;
+  report?: KpiReport;
+  loading: boolean;
+  stale: boolean;
+  compare: boolean;
+  series?: SeriesSet;
+  onPeople: (c: { metric: PersonMetric; label: string }) => void;
+}) {
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 3, lg: 7 }} spacing="sm" aria-busy={loading || stale} className="wm-panel" data-stale={stale ? '1' : undefined}>
+      {cards.map((c) => {
+        const v = report?.overall[c.key];
+        return (
+          <Card key={c.key} withBorder p="sm" radius="md" data-testid={`kpi-${c.key}`} className="wm-panel-body">
+            <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+              {c.label}
+            </Text>
+            <Text size="xl" fw={700} data-testid={`kpi-${c.key}-value`}>
+              {loading && !report ? '…' : c.fmt(v?.value ?? null)}
+            </Text>
+            {compare && (
+              <Group gap={4}>
+                <Change v={v?.changeRelative ?? null} />
+                <Text size="xs" c="dimmed">
+                  vs {c.fmt(v?.previous ?? null)}
+                </Text>
+              </Group>
+            )}
+            {(series?.[c.key]?.length ?? 0) > 1 && <Sparkline values={series![c.key]!.map((p) => p.value)} label={`${c.label} over the range`} />}
+            {c.people && report && (
+              <Anchor component="button" type="button" size="xs" onClick={() => onPeople(c.people!)} data-testid={`kpi-${c.key}-people`}>
+                {c.people.metric === 'buyers' ? `${fmtInt(report.overall.buyers.value)} buyers` : 'See people'} →
+              </Anchor>
+            )}
+          </Card>
+        );
+      })}
+    </SimpleGrid>
   );
 }
 

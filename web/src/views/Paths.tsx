@@ -1,6 +1,6 @@
 /** Paths: Sankey of the steps after, before, or between events; cleaning rules; top paths. */
 import { useMemo, useRef } from 'react';
-import { Group, NumberInput, Select, Stack, Switch, Textarea, Title } from '@mantine/core';
+import { Group, NumberInput, Select, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
 import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -11,6 +11,7 @@ import { fmtInt, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { PathsResult } from '../../../src/analysis/paths.ts';
 import { SegmentedField } from '../components/SegmentedField.tsx';
+import { useDrill } from '../components/PeopleDrawer.tsx';
 
 /** "pattern => label" per line. */
 function parseRules(text: string): Array<{ pattern: string; label: string }> {
@@ -42,10 +43,17 @@ export function Paths() {
     topPaths: 15,
   };
   const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<PathsResult>('/api/v1/paths', { ...scopeBody(f), ...req }, s));
+  // How many of those who did the first event a Between view covers: the forward paths' count of the same anchor.
+  const anchored = useData(mode === 'between' ? filtersKey(f) + 'anchored:' + anchor : null, (s) =>
+    post<PathsResult>('/api/v1/paths', { ...scopeBody(f), start: anchor, steps: 1, stepType: req.stepType, unit: 'person', topPaths: 0 }, s),
+  );
+  const drill = useDrill();
   const ref = useRef<ChartHandle>(null);
   const option = useMemo<ChartOption>(() => {
     const d = data.data;
     if (!d) return {};
+    // ECharts lays Sankey columns out from 0: backward paths (depths −N … 0) are shifted so the anchor is the rightmost column.
+    const minDepth = Math.min(0, ...d.nodes.map((n) => n.depth));
     return {
       tooltip: { trigger: 'item' },
       series: [
@@ -57,7 +65,7 @@ export function Paths() {
           bottom: 10,
           nodeGap: 10,
           emphasis: { focus: 'adjacency' },
-          data: d.nodes.map((n) => ({ name: n.id, value: n.persons, depth: n.depth, label: { formatter: `${n.label} (${fmtInt(n.persons)})` } })),
+          data: d.nodes.map((n) => ({ name: n.id, value: n.persons, depth: n.depth - minDepth, label: { formatter: `${n.label} (${fmtInt(n.persons)})` } })),
           links: d.links.map((l) => ({ source: l.source, target: l.target, value: l.persons })),
           lineStyle: { color: 'gradient', opacity: 0.35 },
           label: { fontSize: 11 },
@@ -116,7 +124,25 @@ export function Paths() {
         ]}
         chart={ref}
       >
-        <Chart ref={ref} option={option} height={460} label="Sankey diagram of paths" />
+        <Chart
+          ref={ref}
+          option={option}
+          height={460}
+          label="Sankey diagram of paths"
+          onClick={(p) => {
+            const node = data.data?.nodes.find((n) => n.id === (p.data as { name?: string } | undefined)?.name);
+            if (!node || node.label === 'Other' || p.dataType !== 'node') return;
+            drill({ title: `${node.label} at step ${node.depth}`, source: { kind: 'analysis', analysis: 'paths', input: { ...scopeBody(f), ...req }, selection: { depth: node.depth, label: node.label } }, count: node.persons });
+          }}
+        />
+        {mode === 'between' && data.data && anchored.data && (
+          <Text size="sm" data-testid="between-coverage">
+            These paths cover {fmtInt(data.data.persons)} of the {fmtInt(anchored.data.persons)} people who did {anchor} ({fmtPct(anchored.data.persons ? data.data.persons / anchored.data.persons : null)}): the others did not reach {end} within {steps} steps.
+          </Text>
+        )}
+        <Text size="xs" c="dimmed">
+          Click a step for its people.
+        </Text>
       </Panel>
       <Panel title="Top paths" name="top-paths" loading={data.loading && !data.data} stale={data.stale} error={data.error} rows={data.data?.topPaths} columns={cols}>
         <DataTable rows={data.data?.topPaths ?? []} columns={cols} caption="top paths" />

@@ -10,6 +10,7 @@ import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { RetentionCohort as Cohort, RetentionResult } from '../../../src/analysis/retention.ts';
 import { SegmentedField } from '../components/SegmentedField.tsx';
+import { useDrill } from '../components/PeopleDrawer.tsx';
 
 export function Retention() {
   const f = useFilters();
@@ -25,7 +26,12 @@ export function Retention() {
   const req = { cohortEvent, returnEvent, interval, mode, metric, periods };
   const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s));
   const ref = useRef<ChartHandle>(null);
-  const cohorts = data.data?.cohorts ?? [];
+  // A cohort whose interval began before the range saw only part of its interval: left out, and said so.
+  const all = data.data?.cohorts ?? [];
+  const cohorts = all.filter((c) => c.start >= f.from);
+  const partial = all.filter((c) => c.start < f.from);
+  const cur = project.settings.reportingCurrency;
+  const drill = useDrill();
   const revenue = metric === 'revenue';
   const cellValue = (c: Cohort, p: number) => (revenue ? (c.perPerson?.[p] ?? null) : c.percentages[p]!);
   const option = useMemo<ChartOption>(() => {
@@ -34,16 +40,27 @@ export function Retention() {
       const v = cellValue(c, p);
       if (v !== null && v !== undefined) cells.push([p, y, Math.round(v * 100) / 100]);
     }));
-    const max = Math.max(1, ...cells.filter((c) => c[0] > 0 || revenue).map((c) => c[2]));
+    // A robust scale: the 95th percentile of cells of cohorts with at least 5 members, so one tiny cohort cannot wash out the rest.
+    const scaleCells = cells.filter((c) => (c[0] > 0 || revenue) && (cohorts[c[1]]?.size ?? 0) >= 5).map((c) => c[2]).sort((a, b) => a - b);
+    const max = Math.max(revenue ? 0.01 : 1, scaleCells.length ? scaleCells[Math.min(scaleCells.length - 1, Math.floor(scaleCells.length * 0.95))]! : 1);
     return {
-      tooltip: { formatter: (p: { value: [number, number, number] }) => `${cohorts[p.value[1]]?.start} · period ${p.value[0]}: ${revenue ? fmtMoney(p.value[2], project.settings.reportingCurrency) : `${fmtNum(p.value[2], 1)}%`}` },
+      tooltip: { formatter: (p: { value: [number, number, number] }) => `${cohorts[p.value[1]]?.start} · period ${p.value[0]}: ${revenue ? `${fmtMoney(p.value[2], cur)} per member` : `${fmtNum(p.value[2], 1)}% (${fmtInt(cohorts[p.value[1]]?.values[p.value[0]] ?? 0)} people)`}` },
       grid: { left: 130, right: 16, top: 10, bottom: 70 },
       xAxis: { type: 'category', name: `${interval}s after`, nameLocation: 'middle', nameGap: 28, data: Array.from({ length: periods }, (_, i) => String(i)) },
       yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${c.start} (${fmtInt(c.size)})`) },
       visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 200, inRange: { color: ['#f1f3f5', '#91a7ff', '#364fc7'] }, text: [revenue ? 'more revenue' : 'more retained', 'less'] },
-      series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10, formatter: (p: { value: [number, number, number] }) => (revenue ? fmtNum(p.value[2], 0) : `${fmtNum(p.value[2], 0)}%`) } }],
+      series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10, formatter: (p: { value: [number, number, number] }) => (revenue ? fmtMoney(p.value[2], cur) : `${fmtNum(p.value[2], 0)}%`) } }],
     };
-  }, [cohorts, interval, periods, revenue, project.settings.reportingCurrency]);
+  }, [cohorts, interval, periods, revenue, cur]);
+  const cellPeople = (period: number, y: number) => {
+    const c = cohorts[y];
+    if (!c || revenue) return;
+    drill({
+      title: period === 0 ? `Cohort of ${c.start}` : `Cohort of ${c.start}, back in ${interval} ${period}`,
+      source: { kind: 'analysis', analysis: 'retention', input: { ...scopeBody(f), ...req }, selection: period === 0 ? { cohort: c.start } : { cohort: c.start, period } },
+      count: period === 0 ? c.size : (c.values[period] ?? undefined),
+    });
+  };
   const csvCols = [
     { key: 'start', label: 'Cohort', value: (c: Cohort) => c.start },
     { key: 'size', label: 'Size', value: (c: Cohort) => c.size },
@@ -71,10 +88,20 @@ export function Retention() {
         columns={csvCols}
         chart={ref}
       >
-        <Chart ref={ref} option={option} height={Math.max(260, cohorts.length * 28 + 100)} label="Cohort retention heatmap" />
+        <Chart ref={ref} option={option} height={Math.max(260, cohorts.length * 28 + 100)} label="Cohort retention heatmap" onClick={(p) => cellPeople((p.value as number[])[0]!, (p.value as number[])[1]!)} />
+        {partial.length > 0 && (
+          <Text size="xs" c="dimmed" data-testid="retention-partial">
+            Left out: the cohort of {partial.map((c) => c.start).join(', ')} ({fmtInt(partial.reduce((a, c) => a + c.size, 0))} people), whose {interval} began before the range, so only part of it was seen.
+          </Text>
+        )}
+        {!revenue && (
+          <Text size="xs" c="dimmed">
+            Click a cell for its people. Colours run up to the 95th percentile of cohorts with 5 or more members.
+          </Text>
+        )}
         {data.data && (
           <Text size="sm" data-testid="retention-average">
-            Average: {data.data.average.map((a, i) => `P${i} ${a === null ? '–' : revenue ? fmtNum(a) : `${fmtNum(a, 1)}%`}`).join(' · ')}
+            Average: {data.data.average.map((a, i) => `P${i} ${a === null ? '–' : revenue ? fmtMoney(a, cur) : `${fmtNum(a, 1)}%`}`).join(' · ')}
           </Text>
         )}
       </Panel>
