@@ -152,9 +152,19 @@ FROM events_raw AS e
 LEFT JOIN person_map AS pm ON pm.project_id = e.project_id AND pm.id = (CASE WHEN e.user_id <> '' THEN e.user_id ELSE e.anonymous_id END)`;
 }
 
+/**
+ * persons: one row per identified user with their traits merged per key — each key's latest value
+ * (by the identify's time), so a later identify updates the keys it sends and keeps the rest.
+ */
 function personsView(d: Dialect): string {
-  return `SELECT t.project_id AS project_id, coalesce(m.person_id, t.user_id) AS person_id, t.user_id AS user_id, t.latest_traits AS traits, t.last_updated_at AS updated_at
-FROM (SELECT project_id, user_id, ${d.argMax('traits', 'updated_at')} AS latest_traits, max(updated_at) AS last_updated_at FROM person_traits GROUP BY project_id, user_id) AS t
+  const e = d.jsonEntries('person_traits', 'pt', 'traits');
+  const entries = `SELECT pt.project_id AS project_id, pt.user_id AS user_id, pt.updated_at AS updated_at, ${e.key} AS trait_key, ${e.value} AS trait_value FROM ${e.from} WHERE pt.traits LIKE '{%'`;
+  const latest = `SELECT project_id, user_id, trait_key, ${d.argMax('trait_value', 'updated_at')} AS trait_value FROM (${entries}) AS en GROUP BY project_id, user_id, trait_key`;
+  const merged = `SELECT project_id AS g_project, user_id AS g_user, ${d.jsonObjectAgg('trait_key', 'trait_value')} AS merged_traits FROM (${latest}) AS lt GROUP BY project_id, user_id`;
+  return `SELECT t.project_id AS project_id, coalesce(m.person_id, t.user_id) AS person_id, t.user_id AS user_id,
+  CASE WHEN g.merged_traits IS NULL OR g.merged_traits = '' THEN '{}' ELSE g.merged_traits END AS traits, t.last_updated_at AS updated_at
+FROM (SELECT project_id, user_id, max(updated_at) AS last_updated_at FROM person_traits GROUP BY project_id, user_id) AS t
+LEFT JOIN (${merged}) AS g ON g.g_project = t.project_id AND g.g_user = t.user_id
 LEFT JOIN person_map AS m ON m.project_id = t.project_id AND m.id = t.user_id`;
 }
 
@@ -188,6 +198,11 @@ export const MIGRATIONS: Migration[] = [
     statements: (d) => [d.createView('events', eventsView())],
   },
   { version: 4, name: 'audience membership history and webhook deliveries', statements: (d) => [AUDIENCE_CHANGES, WEBHOOK_DELIVERIES].map((t) => d.createTable(t)) },
+  {
+    version: 5,
+    name: 'persons merge traits per key: a later identify updates the keys it sends and keeps the rest',
+    statements: (d) => [d.createView('persons', personsView(d)), d.createView('persons_unscoped', 'SELECT * FROM persons')],
+  },
 ];
 
 /** Tables and views a user's read-only SQL may name; everything else is refused. */

@@ -60,6 +60,8 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     toDate: (ts) => `toDate(${ts})`,
     formatDate: (ts) => `formatDateTime(${ts}, '%Y-%m-%d')`,
     jsonString: (col, path) => `JSONExtractString(${col}, ${path.map(quote).join(', ')})`,
+    jsonEntries: (relation, alias, column) => ({ from: `${relation} AS ${alias} ARRAY JOIN JSONExtractKeysAndValuesRaw(${alias}.${column}) AS je`, key: 'je.1', value: 'je.2' }),
+    jsonObjectAgg: (key, value) => `concat('{', arrayStringConcat(groupArray(concat(toJSONString(${key}), ':', ${value})), ','), '}')`,
     // JSONExtractString gives '' for a number; the raw text of a number is its digits.
     jsonScalar: (col, path) => {
       const at = path.map(quote).join(', ');

@@ -50,6 +50,13 @@ export interface Dialect {
   jsonScalar(column: string, path: string[]): string;
   /** Read a numeric field at a dotted path of a JSON string column (NULL when missing). */
   jsonNumber(column: string, path: string[]): string;
+  /**
+   * One row per top-level key of a JSON object column: `from` replaces `FROM relation AS alias`,
+   * `key` and `value` (the value as raw JSON text) are the expressions to select.
+   */
+  jsonEntries(relation: string, alias: string, column: string): { from: string; key: string; value: string };
+  /** Aggregate (key, raw JSON value) pairs into one JSON object string. */
+  jsonObjectAgg(key: string, rawValue: string): string;
   /** value of `expr` on the row where `by` is smallest / largest. */
   argMin(expr: string, by: string): string;
   argMax(expr: string, by: string): string;
