@@ -49,6 +49,10 @@ export function spearman(a: number[], b: number[]): number {
   return num / Math.sqrt(da * db);
 }
 
+// The generator's totals cover its whole period; without --from/--to a command shows the last 30 days
+// of data (the default shared with the dashboard), so these checks name a range around all of it.
+const WHOLE_RANGE = ['--from', '2000-01-01', '--to', '2100-01-01'];
+
 describe('attribution commands on demo data with known ground truth', () => {
   const data = tempDir('waymark-attr-demo-');
   let truth: any;
@@ -68,7 +72,7 @@ describe('attribution commands on demo data with known ground truth', () => {
   });
 
   it('finds every order, first order and dollar of revenue the generator produced', async () => {
-    const r = await waymark('--data', data, 'attribution', '--model', 'markov', '--json');
+    const r = await waymark('--data', data, 'attribution', '--model', 'markov', ...WHOLE_RANGE, '--json');
     assert.equal(r.model, 'markov');
     assert.equal(r.journeys.conversions, truth.totals.orders);
     assert.equal(r.journeys.firstOrders, truth.totals.first_orders);
@@ -78,7 +82,7 @@ describe('attribution commands on demo data with known ground truth', () => {
   });
 
   it('joins all of the generator\'s spend in the ROI table', async () => {
-    const r = await waymark('--data', data, 'roi', '--model', 'markov', '--by', 'campaign', '--json');
+    const r = await waymark('--data', data, 'roi', '--model', 'markov', '--by', 'campaign', ...WHOLE_RANGE, '--json');
     const totals = r.tables[0].totals;
     assert.ok(Math.abs(totals.spend - truth.totals.spend_usd) < 0.05, `${totals.spend} vs ${truth.totals.spend_usd}`);
     assert.equal(r.margin, 0.4);
@@ -88,7 +92,7 @@ describe('attribution commands on demo data with known ground truth', () => {
   it('ranks channels by first-order credit: data-driven models against last touch, on true incremental conversions', async () => {
     const channels: string[] = truth.channels.map((c: { channel: string }) => c.channel);
     const incremental: number[] = truth.channels.map((c: { true_incremental_conversions: number }) => c.true_incremental_conversions);
-    const r = await waymark('--data', data, 'attribution', '--compare', '--json');
+    const r = await waymark('--data', data, 'attribution', '--compare', ...WHOLE_RANGE, '--json');
     const rho: Record<string, number> = {};
     for (const model of ['last_touch', 'markov', 'shapley']) {
       const result = r.results.find((x: { model: string }) => x.model === model);
