@@ -96,16 +96,42 @@ export function stagedTwinsSql(): string {
 ) AS twins`;
 }
 
-/** identify, alias and any message carrying both ids link an anonymous id (or old user id) to a user. */
+/**
+ * Identity keys an identify's traits carry, as the ids other sources use for the same person:
+ * a phone number becomes "phone:" + SHA-256 hex of "+" and its digits (how src/calls names a
+ * caller), an email "email:" + SHA-256 hex of it trimmed and lower-cased; the hashed forms
+ * (phone_sha256, email_sha256) are taken as they are. A call, chat or order sent with such an id
+ * joins the person who identified with the key, before or after (links resolve at query time).
+ */
+export function identityKeyIdsSql(d: Dialect, alias = ''): string[] {
+  const trait = (k: string) => d.jsonScalar(`${alias}properties`, [k]);
+  const phoneDigits = d.regexpReplace(trait('phone'), "'[^0-9]'", "''");
+  return [
+    `CASE WHEN ${phoneDigits} <> '' THEN concat('phone:', ${d.sha256Hex(`concat('+', ${phoneDigits})`)}) ELSE '' END`,
+    `CASE WHEN ${trait('phone_sha256')} <> '' THEN concat('phone:', lower(trim(${trait('phone_sha256')}))) ELSE '' END`,
+    `CASE WHEN trim(${trait('email')}) <> '' THEN concat('email:', ${d.sha256Hex(`lower(trim(${trait('email')}))`)}) ELSE '' END`,
+    `CASE WHEN ${trait('email_sha256')} <> '' THEN concat('email:', lower(trim(${trait('email_sha256')}))) ELSE '' END`,
+  ];
+}
+
+/**
+ * identify, alias and any message carrying both ids link an anonymous id (or old user id) to a
+ * user; an identify's identity keys (identityKeyIdsSql) link those ids to the user too.
+ */
 export function mergeIdentityLinksSql(d: Dialect): string {
   const from = `CASE WHEN type = 'alias' THEN ${d.jsonString('properties', ['previous_id'])} ELSE anonymous_id END`;
+  const keyed = identityKeyIdsSql(d).map((id) => `SELECT project_id, ${id} AS from_id, user_id, timestamp, message_id FROM events_staging WHERE type = 'identify' AND user_id <> ''`);
   return `INSERT INTO identity_links (project_id, from_id, user_id, linked_at, message_id)
 SELECT c.project_id, c.from_id, c.user_id, c.linked_at, c.message_id
 FROM (
-  SELECT project_id, ${from} AS from_id, user_id, min(timestamp) AS linked_at, min(message_id) AS message_id
-  FROM events_staging
-  WHERE user_id <> '' AND ${from} <> '' AND ${from} <> user_id
-  GROUP BY project_id, ${from}, user_id
+  SELECT project_id, from_id, user_id, min(timestamp) AS linked_at, min(message_id) AS message_id
+  FROM (
+    SELECT project_id, ${from} AS from_id, user_id, timestamp, message_id FROM events_staging
+    UNION ALL
+    ${keyed.join(' UNION ALL ')}
+  ) AS candidates
+  WHERE user_id <> '' AND from_id <> '' AND from_id <> user_id
+  GROUP BY project_id, from_id, user_id
 ) AS c
 LEFT JOIN (SELECT DISTINCT project_id, from_id, user_id FROM identity_links) AS l
   ON l.project_id = c.project_id AND l.from_id = c.from_id AND l.user_id = c.user_id

@@ -95,6 +95,7 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     regexpReplace: (e, p, r) => `replaceRegexpAll(${e}, ${p}, ${r})`,
     hash01: (e) => `(toFloat64(cityHash64(${e}) % 1000000007) / 1000000007.0)`,
     hash64: (e) => `cityHash64(${e})`,
+    sha256Hex: (e) => `lower(hex(SHA256(${e})))`,
     toFloat: (e) => `toFloat64(${e})`,
     toStr: (e) => `toString(${e})`,
     timestampValue: (date) => sqlTimestamp(date),

@@ -93,6 +93,8 @@ export interface Dialect {
   hash01(expr: string): string;
   /** A 64-bit hash of a value (UInt64), for equality tests and cheap sort keys; differs between engines. */
   hash64(expr: string): string;
+  /** Lower-case hex SHA-256 of a string, the same on every engine (identity keys hash like src/calls). */
+  sha256Hex(expr: string): string;
   toFloat(expr: string): string;
   toStr(expr: string): string;
   /** SQL literal of a timestamp parameter value as the engine expects it bound. */

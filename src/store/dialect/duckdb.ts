@@ -107,6 +107,7 @@ export const duckdbDialect: Dialect = {
   regexpReplace: (e, p, r) => `regexp_replace(${e}, ${p}, ${r}, 'g')`,
   hash01: (e) => `(CAST(hash(${e}) % 1000000007 AS DOUBLE) / 1000000007.0)`,
   hash64: (e) => `hash(${e})`,
+  sha256Hex: (e) => `sha256(${e})`,
   toFloat: (e) => `CAST(${e} AS DOUBLE)`,
   toStr: (e) => `CAST(${e} AS VARCHAR)`,
   timestampValue: (date) => sqlTimestamp(date),
