@@ -7,7 +7,7 @@ import { ingest } from '../support/ingest.ts';
 import { openTestStore } from '../support/stores.ts';
 
 /**
- * A year of generated demo orders (12,000 customers; only the Order Completed messages are loaded,
+ * A year of generated demo orders (about 12,000 customers; only the Order Completed messages are loaded,
  * which is all the models read): calibrate on January–July, check the August–October holdout.
  */
 describe('CLV predictions on demo data', () => {
@@ -15,7 +15,8 @@ describe('CLV predictions on demo data', () => {
   const projectId = 'demo-clv';
   before(async () => {
     store = await openTestStore('duckdb');
-    const demo = generateDemo({ seed: 5, customers: 12_000, days: 365, endDate: '2026-10-31' });
+    // 16,000 would-be customers: about 12,000 arrive (the media plan does not buy every prospect).
+    const demo = generateDemo({ seed: 5, customers: 16_000, days: 365, endDate: '2026-10-31' });
     const orders = [...(demo.messages() as Iterable<{ type: string; event?: string }>)].filter((m) => m.type === 'track' && m.event === 'Order Completed');
     await ingest(store, projectId, orders);
   });
