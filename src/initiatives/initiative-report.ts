@@ -55,6 +55,8 @@ export interface InitiativeReport {
   grossMargin: number;
   roi: IntervalEstimate | null;
   paybackDate: string | null;
+  /** The payback date is projected beyond the observed post-period. */
+  paybackProjected: boolean;
   chart: ChartPoint[];
   placebo: {
     fakeShipDate: string;
@@ -231,6 +233,7 @@ export async function initiativeReport(store: Store, projectId: string, initiati
     grossMargin: options.grossMargin,
     roi: roi ? roi.roi : null,
     paybackDate: roi ? roi.paybackDate : null,
+    paybackProjected: roi ? roi.paybackProjected : false,
     chart: estimate.series.map((p) => ({ date: p.date, actual: p.actual, counterfactual: p.counterfactual, low: p.low, high: p.high })),
     placebo,
     details,

@@ -2,7 +2,7 @@
 // incremental conversions, revenue and gross margin, ROI against the initiative's
 // cost, the payback date, and the actual-vs-counterfactual chart series.
 import { quantile, sum } from '../../stats/descriptive.ts';
-import { dayNumber } from './stats.ts';
+import { addDays, dayNumber } from './stats.ts';
 import { normalQuantile } from '../../stats/distributions.ts';
 import { mulberry32, normalSampler } from '../../stats/random.ts';
 import type { IntervalEstimate, LiftEstimate } from './types.ts';
@@ -56,8 +56,15 @@ export interface RoiResult {
   monthsElapsed: number;
   /** (incremental gross margin − cost) / cost */
   roi: IntervalEstimate;
-  /** First post day on which cumulative incremental gross margin ≥ cumulative cost, else null. */
+  /**
+   * First post day on which cumulative incremental gross margin ≥ cumulative cost; when the
+   * post-period ends before that, the projected day: the post-period's average daily margin
+   * continues against the one-off cost and the daily share of the monthly cost. null when the
+   * average daily margin does not exceed the daily cost (it never pays back).
+   */
   paybackDate: string | null;
+  /** The payback date lies beyond the observed post-period (projected, not observed). */
+  paybackProjected: boolean;
   intervalMethod: 'simulation' | 'delta';
   chart: ChartPoint[];
   assumptions: string[];
@@ -159,6 +166,18 @@ export function initiativeRoi(input: RoiInput): RoiResult {
       break;
     }
   }
+  let paybackProjected = false;
+  if (paybackDate === null) {
+    const dailyMargin = cumMargin / post.length;
+    const dailyCost = (cost.perMonth ?? 0) / DAYS_PER_MONTH;
+    if (dailyMargin > dailyCost) {
+      // Days d from the ship date with d × (margin − cost per day) ≥ one-off cost.
+      const days = Math.ceil(cost.oneOff / (dailyMargin - dailyCost) - 1e-9);
+      paybackDate = addDays(estimate.shipDate, Math.max(days, 1) - 1);
+      paybackProjected = true;
+      assumptions.push('Payback date projected: the post-period\'s average daily incremental margin continues at the same rate.');
+    }
+  }
   if (roi.low < 0 && roi.high > 0) warnings.push('The ROI interval spans 0: the initiative may not have paid for itself.');
   if (estimate.warnings.length) warnings.push(...estimate.warnings.map((w) => `Lift estimate: ${w}`));
 
@@ -171,6 +190,7 @@ export function initiativeRoi(input: RoiInput): RoiResult {
     monthsElapsed,
     roi,
     paybackDate,
+    paybackProjected,
     intervalMethod,
     chart: estimate.series.map((p) => ({ date: p.date, actual: p.actual, counterfactual: p.counterfactual, low: p.low, high: p.high })),
     assumptions: [...assumptions, ...estimate.assumptions.map((a) => `Lift estimate: ${a}`)],

@@ -50,6 +50,7 @@ test('100 incremental conversions × AOV 50 × margin 0.4 = 2000 gross margin; c
   assert.equal(r.intervalMethod, 'delta');
   // 200 margin a day reaches the 1000 one-off cost at the end of day 5.
   assert.equal(r.paybackDate, '2026-03-05');
+  assert.equal(r.paybackProjected, false);
   assert.equal(r.chart.length, 11);
   assert.deepEqual(r.chart[1], { date: SHIP, actual: 110, counterfactual: 100, low: 95, high: 105 });
 });
@@ -64,11 +65,22 @@ test('a rate lift of 0.01 on 1000 visitors a day for 10 days is 100 conversions,
   assert.equal(r.paybackDate, '2026-03-06');
 });
 
-test('payback is null when the margin never covers the cost', () => {
+test('payback beyond the post-period is projected from the average daily margin and the costs', () => {
+  // 20 margin a day against a 1000 one-off cost: 50 days from the ship date, day 50 = 04-19.
   const r = initiativeRoi({ estimate: estimate(1), kpi: 'count', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000 } });
   assert.equal(r.incrementalGrossMargin.estimate, 200);
   assert.equal(r.roi.estimate, -0.8);
+  assert.equal(r.paybackDate, '2026-04-19');
+  assert.equal(r.paybackProjected, true);
+  // With 5/day of monthly cost (152.1875/month): 1000 / (20 − 5) = 66.7 → day 67 = 05-06.
+  const monthly = initiativeRoi({ estimate: estimate(1), kpi: 'count', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000, perMonth: 152.1875 } });
+  assert.equal(monthly.paybackDate, '2026-05-06');
+});
+
+test('payback is null when the daily margin never exceeds the daily cost', () => {
+  const r = initiativeRoi({ estimate: estimate(1), kpi: 'count', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000, perMonth: 20 * 30.4375 } });
   assert.equal(r.paybackDate, null);
+  assert.equal(r.paybackProjected, false);
 });
 
 test('a revenue KPI is valued directly, without conversions', () => {
