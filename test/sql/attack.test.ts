@@ -123,6 +123,18 @@ function attacks(e: Env): string[] {
     'SELECT {p:String} AS p',
     'SELECT * FROM events AT (VERSION => 1)',
     'SELECT * FROM events; SELECT * FROM events_raw',
+    // More spellings of a name.
+    'SELECT * FROM `events_raw`',
+    'SELECT * FROM "main"."events_raw"',
+    'SELECT * FROM memory.main.events_raw',
+    'FROM documents SELECT *',
+    'SELECT * FROM (FROM events_raw)',
+    'TABLE documents',
+    'SELECT * FROM events_raw FINAL',
+    `WITH "${token}" AS (SELECT 1 AS a) SELECT * FROM "${token}"`,
+    'WITH x AS (SELECT * FROM events_raw) SELECT count(*) AS n FROM events',
+    'SELECT * FROM events e ANY LEFT JOIN documents d ON 1 = 1',
+    'SELECT * FROM events WHERE event GLOBAL IN (SELECT event FROM events)',
   ];
 }
 
