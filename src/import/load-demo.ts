@@ -2,8 +2,9 @@
  * `waymark demo`: the demo retailer's events, spend and ground truth, loaded once into the data
  * folder through the same validate → enrich steps and the same merge SQL as any user's data.
  *
- * One simulation pass feeds everything: messages are enriched into event rows and written to
- * NDJSON files that DuckDB bulk-loads into the staging table while the next file is generated;
+ * One simulation pass feeds everything: customers are generated in slices on parallel threads,
+ * their messages enriched into event rows and written to NDJSON files that the store bulk-loads
+ * into the staging table while the next file is generated;
  * dedup, identity links and sessionization then run once over the whole staged set (the
  * loader's own statements from ingestion/load-sql.ts), not once per file. Spend and ground truth
  * come from the counts of that same pass.
