@@ -13,7 +13,7 @@
  * Why not a library: no MSTL/STL/ETS package is served for Node here (the one WASM time-series
  * package, `arima`, fits SARIMA with a single seasonal period and no holiday regressors).
  */
-import { Matrix, solve } from 'ml-matrix';
+import { invertSpd, matVec } from '../stats/linear-algebra.ts';
 import { normalSf } from '../stats/distributions.ts';
 
 export interface SeriesPoint {
@@ -69,20 +69,17 @@ export function holidaysOf(year: number): Array<{ date: string; name: string }> 
 
 function leastSquares(x: number[][], y: number[], w: number[]): number[] {
   const p = x[0]!.length;
-  const a = Matrix.zeros(p, p);
+  const a: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   const b = new Array<number>(p).fill(0);
   for (let i = 0; i < x.length; i++) {
     const row = x[i]!;
     for (let j = 0; j < p; j++) {
       b[j]! += w[i]! * row[j]! * y[i]!;
-      for (let k = j; k < p; k++) a.set(j, k, a.get(j, k) + w[i]! * row[j]! * row[k]!);
+      for (let k = 0; k <= j; k++) a[j]![k]! += w[i]! * row[j]! * row[k]!;
     }
   }
-  for (let j = 0; j < p; j++) {
-    for (let k = 0; k < j; k++) a.set(j, k, a.get(k, j));
-    a.set(j, j, a.get(j, j) + 1e-6); // keeps an absent holiday or an empty weekday solvable
-  }
-  return solve(a, Matrix.columnVector(b)).to1DArray();
+  for (let j = 0; j < p; j++) a[j]![j]! += 1e-6; // keeps an absent holiday or an empty weekday solvable
+  return matVec(invertSpd(a), b);
 }
 
 function mad(values: number[]): number {
@@ -117,10 +114,10 @@ function robustFit(x: number[][], y: number[]): { beta: number[]; resid: number[
 function bestShift(x: number[][], w: number[], resid: number[], scale: number, minSegment: number): { at: number; z: number } | null {
   const n = x.length;
   const p = x[0]!.length;
-  const a = Matrix.zeros(p, p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) a.set(j, k, a.get(j, k) + w[i]! * x[i]![j]! * x[i]![k]!);
-  for (let j = 0; j < p; j++) a.set(j, j, a.get(j, j) + 1e-6);
-  const inv = solve(a, Matrix.eye(p, p));
+  const a: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) for (let k = 0; k <= j; k++) a[j]![k]! += w[i]! * x[i]![j]! * x[i]![k]!;
+  for (let j = 0; j < p; j++) a[j]![j]! += 1e-6;
+  const inv = invertSpd(a);
   let sw = 0;
   let swr = 0;
   const v = new Array<number>(p).fill(0);
@@ -131,7 +128,7 @@ function bestShift(x: number[][], w: number[], resid: number[], scale: number, m
     for (let j = 0; j < p; j++) v[j]! += w[k]! * x[k]![j]!;
     if (n - k < minSegment) continue;
     let quad = 0;
-    for (let j = 0; j < p; j++) for (let l = 0; l < p; l++) quad += v[j]! * inv.get(j, l) * v[l]!;
+    for (let j = 0; j < p; j++) for (let l = 0; l < p; l++) quad += v[j]! * inv[j]![l]! * v[l]!;
     const denom = sw - quad;
     if (denom <= 1e-9) continue;
     const z = swr / (scale * Math.sqrt(denom));

@@ -1,14 +1,15 @@
 /**
  * L2-regularised logistic regression fitted by iteratively reweighted least squares (Newton's
- * method) on standardised features, with ml-matrix for the linear algebra.
+ * method) on standardised features.
  *
  * Why not a packaged model: ml-logistic-regression (the maintained JS option) runs a fixed 50,000
  * steps of plain gradient descent without an intercept, regularisation or convergence test, and
  * trains a binary problem twice (one-vs-all); the gradient-boosting packages for Node are
  * unmaintained WASM builds. Newton/IRLS reaches the exact penalised maximum in a handful of
- * iterations on the compact per-person table the database returns.
+ * iterations on the compact per-person table the database returns (the shared Cholesky inverse of
+ * src/stats/linear-algebra.ts solves each Newton step).
  */
-import { Matrix, solve } from 'ml-matrix';
+import { invertSpd, matVec } from '../stats/linear-algebra.ts';
 import type { LinearModel } from './propensity-features.ts';
 
 export interface FitOptions {
@@ -44,7 +45,7 @@ export function fitLogistic(x: number[][], y: number[], features: string[], opti
   let converged = false;
   let iterations = 0;
   for (; iterations < (options.maxIterations ?? 50) && !converged; iterations++) {
-    const h = Matrix.zeros(p + 1, p + 1);
+    const h: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(p + 1).fill(0));
     const g = new Array<number>(p + 1).fill(0);
     for (let i = 0; i < n; i++) {
       const zi = z[i]!;
@@ -56,15 +57,15 @@ export function fitLogistic(x: number[][], y: number[], features: string[], opti
       for (let j = 0; j <= p; j++) {
         g[j]! += r * zi[j]!;
         const wz = w * zi[j]!;
-        for (let k = j; k <= p; k++) h.set(j, k, h.get(j, k) + wz * zi[k]!);
+        for (let k = j; k <= p; k++) h[j]![k]! += wz * zi[k]!;
       }
     }
-    for (let j = 0; j <= p; j++) for (let k = 0; k < j; k++) h.set(j, k, h.get(k, j));
+    for (let j = 0; j <= p; j++) for (let k = 0; k < j; k++) h[j]![k] = h[k]![j]!;
     for (let j = 1; j <= p; j++) {
-      h.set(j, j, h.get(j, j) + lambda);
+      h[j]![j]! += lambda;
       g[j]! -= lambda * beta[j]!;
     }
-    const step = solve(h, Matrix.columnVector(g)).to1DArray();
+    const step = matVec(invertSpd(h), g);
     let maxStep = 0;
     for (let j = 0; j <= p; j++) {
       beta[j]! += step[j]!;

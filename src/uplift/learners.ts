@@ -10,7 +10,7 @@
  *   for τ(x) even where the outcome models are wrong, and cross-fitting keeps their overfitting out.
  * Second stages are ridge regressions (linear in x), so effects by segment (indicators) are exact.
  */
-import { Matrix, solve } from 'ml-matrix';
+import { invertSpd, matVec } from '../stats/linear-algebra.ts';
 import { fitLogistic, predictLogistic } from '../predictions/logistic.ts';
 import type { LinearModel } from '../predictions/propensity-features.ts';
 
@@ -23,17 +23,17 @@ export interface RidgeModel {
 
 export function fitRidge(x: number[][], y: number[], lambda = 1): RidgeModel {
   const p = x[0]?.length ?? 0;
-  const xtx = Matrix.zeros(p + 1, p + 1);
+  const xtx: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(p + 1).fill(0));
   const xty = new Array<number>(p + 1).fill(0);
   for (let i = 0; i < x.length; i++) {
     const row = [1, ...x[i]!];
     for (let j = 0; j <= p; j++) {
       xty[j]! += row[j]! * y[i]!;
-      for (let k = 0; k <= p; k++) xtx.set(j, k, xtx.get(j, k) + row[j]! * row[k]!);
+      for (let k = 0; k <= p; k++) xtx[j]![k]! += row[j]! * row[k]!;
     }
   }
-  for (let j = 1; j <= p; j++) xtx.set(j, j, xtx.get(j, j) + lambda);
-  const beta = solve(xtx, Matrix.columnVector(xty)).to1DArray();
+  for (let j = 1; j <= p; j++) xtx[j]![j]! += lambda;
+  const beta = matVec(invertSpd(xtx), xty);
   return { intercept: beta[0]!, weights: beta.slice(1) };
 }
 
