@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { adminToken } from '../../src/api/admin.ts';
+import { createUser } from '../../src/auth/users.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { describeEachStore, tempDir } from '../support/stores.ts';
@@ -194,6 +195,24 @@ describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
     assert.equal(existsSync(join(env.outDir, 'out.txt')), false);
     assert.equal(existsSync(join(env.outDir, 'x.db')), false);
     assert.equal(hits, 0);
+  });
+
+  it('gives a viewer\'s session cookie the same refusals as a secret key', async () => {
+    await createUser(ctx.store, { email: 'viewer@example.com', password: 'viewer pass', role: 'viewer' });
+    const headers = { 'content-type': 'application/json', origin: t.url };
+    const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: 'viewer@example.com', password: 'viewer pass' }) });
+    assert.equal(login.status, 200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const asViewer = async (sql: string) => {
+      const r = await fetch(`${t.url}/api/v1/sql`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify({ sql }) });
+      return { status: r.status, text: await r.text() };
+    };
+    assert.equal((await asViewer('SELECT count(*) AS n FROM events')).status, 200);
+    for (const sql of ['SELECT * FROM documents', 'SELECT * FROM (SELECT 1) t, events_raw r', `SELECT * FROM read_text('${join(env.dataDir, 'admin-token')}')`, "INSERT INTO events_raw (project_id) VALUES ('x')"]) {
+      const r = await asViewer(sql);
+      assert.ok(r.status >= 400 && r.status < 500, `${r.status} for ${sql}`);
+      assert.ok(!r.text.includes(CANARY) && !r.text.includes(env.token), `leak by ${sql}`);
+    }
   });
 
   it('answers engine errors with a 400 in the engine\'s words, without the SQL it ran', async () => {
