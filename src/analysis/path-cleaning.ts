@@ -48,3 +48,22 @@ export function parseCleaningRule(text: string): CleaningRule {
   if (at <= 0) throw new ScopeError(`cleaning rule "${text}": expected PATTERN=LABEL`);
   return { pattern: text.slice(0, at), label: text.slice(at + 1) };
 }
+
+/**
+ * Steps that say nothing on their own and split otherwise equal paths: with events as steps, every
+ * page call is a "Page Viewed" (every screen call a "Screen Viewed"), so "Product Viewed → Page
+ * Viewed → Product Viewed" crowds out what people did. Paths leave them out unless asked to show
+ * them, or unless the path is anchored on one.
+ */
+export const NOISE_STEPS: readonly string[] = ['Page Viewed', 'Screen Viewed'];
+
+/** The noise labels that still count as steps: those a path is anchored on. */
+export function noiseSteps(anchors: Array<string | undefined>): string[] {
+  return NOISE_STEPS.filter((n) => !anchors.includes(n));
+}
+
+/** SQL true for a step that is noise (a bound list; none when every noise label is an anchor). */
+export function noiseConditionSql(q: QueryBuilder, labelExpr: string, anchors: Array<string | undefined>): string | null {
+  const noise = noiseSteps(anchors);
+  return noise.length ? q.d.inArray(labelExpr, q.list(noise)) : null;
+}

@@ -26,7 +26,7 @@
 import { z } from 'zod';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { cleanLabelSql, cleaningRuleSchema, validateCleaningRules } from './path-cleaning.ts';
+import { cleanLabelSql, cleaningRuleSchema, noiseConditionSql, validateCleaningRules } from './path-cleaning.ts';
 import { type AnalysisScope, ScopeError, scopedEvents } from '../scope/scope.ts';
 import { defineAnalysis } from '../registry/define.ts';
 
@@ -46,6 +46,8 @@ export const pathsInputSchema = z.object({
   includeChannel: z.boolean().default(false),
   unit: z.enum(['session', 'person']).default('session'),
   collapseRepeats: z.boolean().default(false),
+  /** Keep generic page/screen views ("Page Viewed") as steps; by default they are left out (path-cleaning.ts). */
+  showNoise: z.boolean().default(false),
   cleaning: z.array(cleaningRuleSchema).max(50).default([]),
   /** Keep only paths whose first / last step has this label. */
   startsWith: z.string().min(1).optional(),
@@ -131,8 +133,9 @@ function personPathsSql(q: QueryBuilder, scope: AnalysisScope, o: PathsOptions, 
   // prefixes hide the base label: then its flag is looked ahead too.
   const endFlags = mode === 'between' && o.includeChannel;
 
+  const noise = o.showNoise ? null : noiseConditionSql(q, base, [o.start, o.end]);
   const labeled = `SELECT person_id AS pid, session_id AS sid, timestamp AS ts, message_id AS mid, channel AS ch, ${base} AS base
-FROM ${scopedEvents(q, scope)} AS e WHERE ${types}`;
+FROM ${scopedEvents(q, scope)} AS e WHERE ${types}${noise ? ` AND NOT (${noise})` : ''}`;
   let steps = `SELECT pid, sid, ts, mid, base, ${label} AS lbl FROM (${labeled}) AS l`;
   if (o.collapseRepeats) {
     // A repeat is a step with the same label as the step just before it (same person).

@@ -11,6 +11,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, chromiumAvailable, CHROMIUM, signIn, startDashboard, VIEWER, type DashboardFixture } from './browser.ts';
 
+declare global {
+  interface Window {
+    __waymarkNavStart?: number;
+    __waymarkFirstChart?: Record<string, number>;
+  }
+}
+
 const fmtInt = (v: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(v);
 const fmtPct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
 const addDay = (day: string) => new Date(Date.parse(day + 'T00:00:00Z') + 86_400_000).toISOString().slice(0, 10);
@@ -109,7 +116,7 @@ describe('dashboard in Chromium', { timeout: 170_000 }, () => {
     const busiest = [...map.grid].sort((a: any, b: any) => b.reached - a.reached)[0];
     await page.getByTestId(`cell-${busiest.stage}-${busiest.touchpoint}`).click();
     const drawer = page.getByRole('dialog');
-    await drawer.getByText('People reached').waitFor();
+    await drawer.getByText('People reached', { exact: true }).waitFor();
     assert.match(await drawer.innerText(), new RegExp(`People reached\\s+${fmtInt(busiest.reached)}`));
     await shot('journey-cell');
     await page.keyboard.press('Escape');
@@ -195,5 +202,115 @@ describe('dashboard in Chromium', { timeout: 170_000 }, () => {
     await phone.page.getByTestId('journey-grid').waitFor({ timeout: 30_000 });
     await phone.page.screenshot({ path: join(ARTIFACTS, 'journey-390.png'), fullPage: true });
     await phone.context.close();
+  });
+
+  it('opens the people behind the numbers: as many as the number on the overview, funnels and journey map', { timeout: 180_000 }, async () => {
+    const drawerTotal = async () => {
+      const total = page.getByTestId('people-total');
+      await total.filter({ hasNotText: 'Counting' }).waitFor({ timeout: 30_000 });
+      return (await total.innerText()).replace(/ (people|person)$/, '');
+    };
+    const closeDrawer = async () => {
+      await page.keyboard.press('Escape');
+      await page.getByTestId('people-total').waitFor({ state: 'detached' });
+    };
+    await open('Overview', '[data-testid="kpi-visitors-people"]');
+    for (const metric of ['visitors', 'returningVisitors'] as const) {
+      const shown = await page.getByTestId(`kpi-${metric}-value`).innerText();
+      await page.getByTestId(`kpi-${metric}-people`).click();
+      assert.equal(await drawerTotal(), shown, metric);
+      if (metric === 'visitors') await shot('people-visitors');
+      await closeDrawer();
+    }
+    await open('Funnels');
+    const cells = page.getByTestId('table-funnel steps').locator('td[data-col="count"]');
+    for (const i of [0, 2]) {
+      const shown = await cells.nth(i).innerText();
+      await cells.nth(i).click();
+      assert.equal(await drawerTotal(), shown, `funnel step ${i + 1}`);
+      await closeDrawer();
+    }
+    await open('Journey map', '[data-testid="journey-grid"]');
+    const map = await api('POST', '/api/v1/journeys/map', scope());
+    const st = map.stages[1];
+    await page.getByRole('button', { name: `People who entered ${st.name}` }).click();
+    assert.equal(await drawerTotal(), fmtInt(st.entered));
+    await closeDrawer();
+  });
+
+  it('dims the stale panels and shows progress while a changed filter loads, and cancels the request no longer wanted', { timeout: 120_000 }, async () => {
+    await open('Overview');
+    const aborted: string[] = [];
+    page.on('requestfailed', (r) => r.url().endsWith('/api/v1/kpis') && aborted.push(r.failure()?.errorText ?? ''));
+    // Slow answers, so the in-between state can be seen.
+    await page.route('**/api/v1/kpis', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue().catch(() => undefined);
+    });
+    await page.getByRole('button', { name: '90d', exact: true }).click();
+    await page.locator('[data-stale="1"]').first().waitFor({ timeout: 1000 });
+    await page.getByRole('progressbar', { name: 'Loading' }).locator('div').first().waitFor({ timeout: 1000 });
+    await shot('overview-stale');
+    // A second change before the first answer: the first request is no longer wanted.
+    await page.getByRole('button', { name: '30d', exact: true }).click();
+    await page.locator('[data-stale="1"]').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.unroute('**/api/v1/kpis');
+    assert.ok(aborted.length >= 1, 'the superseded request was cancelled');
+  });
+
+  it('every view: time to first chart, cold and warm, at 1440×900 and 390×844, with screenshots', { timeout: 600_000 }, async () => {
+    const VIEWS: Array<{ path: string; title: string; ready: string }> = [
+      { path: 'overview', title: 'Overview', ready: '[data-rendered="1"]' },
+      { path: 'journey', title: 'Journey map', ready: '[data-rendered="1"]' },
+      { path: 'funnels', title: 'Funnels', ready: '[data-rendered="1"]' },
+      { path: 'paths', title: 'Paths', ready: '[data-rendered="1"]' },
+      { path: 'retention', title: 'Retention', ready: '[data-rendered="1"]' },
+      { path: 'attribution', title: 'Attribution & ROI', ready: '[data-rendered="1"]' },
+      { path: 'feedback', title: 'Feedback', ready: '[data-rendered="1"], .mantine-Alert-root' },
+      { path: 'predictions', title: 'Predictions', ready: '[data-rendered="1"], .mantine-Alert-root' },
+      { path: 'budget', title: 'Budget', ready: '[data-rendered="1"], .mantine-Alert-root' },
+      { path: 'customer', title: 'Customer', ready: '[data-testid="table-customers"] tbody tr' },
+      { path: 'initiatives', title: 'Initiatives', ready: 'section[aria-label="What changed, and when"]' },
+      { path: 'experiments', title: 'Experiments', ready: 'section[aria-label="Experiments seen in the data"]' },
+      { path: 'settings', title: 'Settings', ready: 'section[aria-label="Team members"]' },
+    ];
+    const signedIn = await signIn(f.browser, f.url, undefined, { width: 1440, height: 900 });
+    const state = await signedIn.context.storageState();
+    await signedIn.context.close();
+    const rows: string[] = [];
+    const table: Record<string, Record<string, number | null>> = {};
+    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+      const tag = String(viewport.width);
+      for (const v of VIEWS) {
+        // Cold: a fresh browser context (empty HTTP and query caches) opening the view's address.
+        const context = await f.browser.newContext({ viewport, storageState: state });
+        const p = await context.newPage();
+        await p.goto(`${f.url}/${v.path}`);
+        await p.locator(v.ready).first().waitFor({ timeout: 60_000 });
+        const cold = await p.evaluate((path) => window.__waymarkFirstChart?.[path] ?? performance.now(), `/${v.path}`);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        await p.waitForTimeout(200);
+        await p.screenshot({ path: join(ARTIFACTS, `${v.path}-${tag}.png`), fullPage: true });
+        // Warm: away through the navigation and back (the query cache holds the answers).
+        const nav = async (title: string) => {
+          if (viewport.width < 768) await p.getByRole('button', { name: 'Toggle navigation' }).click();
+          await p.evaluate(() => {
+            window.__waymarkFirstChart = {};
+          });
+          await p.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: title, exact: true }).click();
+        };
+        await nav(v.path === 'settings' ? 'Overview' : 'Settings');
+        await p.waitForTimeout(300);
+        await nav(v.title);
+        await p.locator(v.ready).first().waitFor({ timeout: 60_000 });
+        const warm = await p.evaluate((path) => window.__waymarkFirstChart?.[path] ?? (window.__waymarkNavStart !== undefined ? performance.now() - window.__waymarkNavStart : null), `/${v.path}`);
+        table[`${v.path} ${tag}`] = { cold: Math.round(cold), warm: warm === null ? null : Math.round(warm), overflow };
+        rows.push(`| ${v.title} | ${viewport.width}×${viewport.height} | ${Math.round(cold)} ms | ${warm === null ? '–' : `${Math.round(warm)} ms`} | ${overflow > 0 ? `${overflow}px wider` : 'fits'} |`);
+        await context.close();
+      }
+    }
+    console.log(['', '| view | screen | first chart, cold | warm | width |', '|---|---|---|---|---|', ...rows].join('\n'));
+    writeFileSync(join(ARTIFACTS, 'view-timings.json'), JSON.stringify(table, null, 2));
+    for (const [k, t] of Object.entries(table)) if (k.endsWith(' 390')) assert.ok((t.overflow ?? 0) <= 0, `${k}: the page is ${t.overflow}px wider than the phone`);
   });
 });

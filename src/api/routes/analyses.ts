@@ -11,6 +11,7 @@ import type { Project } from '../../projects/projects.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
+import { AnalysisCache } from '../analysis-cache.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,9 +29,13 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: AppContext): v
   const resolveProject = async (request: FastifyRequest) => {
     request.project = await requireProject(request, ctx);
   };
+  // Read analyses answer from the cache while the project's data is unchanged (analysis-cache.ts).
+  const cache = new AnalysisCache(ctx.store);
   for (const analysis of ANALYSES) {
-    app.post(analysis.path, { ...doc(analysis.summary, analysisBodySchema(analysis)), preHandler: resolveProject }, async (request) =>
-      runAnalysisRequest(ctx.store, projectOf(request), analysis, request.body),
-    );
+    app.post(analysis.path, { ...doc(analysis.summary, analysisBodySchema(analysis)), preHandler: resolveProject }, async (request) => {
+      const project = projectOf(request);
+      const run = () => runAnalysisRequest(ctx.store, project, analysis, request.body);
+      return analysis.access === 'read' ? cache.get(project.id, analysis.id, request.body, run) : run();
+    });
   }
 }

@@ -31,6 +31,7 @@ export function Paths() {
   const steps = Number(params.get('n') ?? 4);
   const rulesText = params.get('clean') ?? '';
   const byEvent = params.get('pages') !== '1';
+  const showNoise = params.get('noise') === '1';
   const events = useEventNames();
   const req = {
     ...(mode === 'forward' ? { start: anchor } : mode === 'backward' ? { end: anchor, direction: 'backward' } : { start: anchor, end }),
@@ -38,6 +39,7 @@ export function Paths() {
     stepType: byEvent ? 'event' : 'event_and_page',
     unit: 'person',
     collapseRepeats: true,
+    showNoise,
     cleaning: parseRules(rulesText),
     maxNodesPerStep: 8,
     topPaths: 15,
@@ -98,6 +100,7 @@ export function Paths() {
         {mode === 'between' && <Select label="Ending at" size="xs" searchable data={events.data ?? [end]} value={end} onChange={(v) => v && setParams({ end: v })} w={200} allowDeselect={false} />}
         <NumberInput label="Steps" size="xs" min={1} max={10} value={steps} onChange={(v) => setParams({ n: String(v || 4) })} w={80} />
         <Switch size="xs" label="Include page paths" checked={!byEvent} onChange={(e) => setParams({ pages: e.currentTarget.checked ? '1' : undefined })} />
+        <Switch size="xs" label="Show generic page views" description="Hidden by default: they split equal paths" checked={showNoise} onChange={(e) => setParams({ noise: e.currentTarget.checked ? '1' : undefined })} />
       </Group>
       <Textarea
         label="Cleaning rules"
