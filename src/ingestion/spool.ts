@@ -10,7 +10,7 @@
  * write, ENOSPC or a failed sync cuts the segment back to its last synced length, so no torn or
  * unacknowledged line is ever loaded, and every request of the group gets SpoolWriteError (503).
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -64,7 +64,10 @@ export class Spool {
       this.backlogBytes += end;
       renameSync(full, full.replace(/\.open$/, '.ndjson'));
     }
-    const numbers = readdirSync(dir)
+    // Quarantined segments (loader.ts) keep their names: never reuse one.
+    const quarantine = join(dir, 'quarantine');
+    const names = [...readdirSync(dir), ...(existsSync(quarantine) ? readdirSync(quarantine) : [])];
+    const numbers = names
       .map((n) => Number(n.split('.')[0]))
       .filter(Number.isFinite);
     this.sequence = numbers.length ? Math.max(...numbers) + 1 : 0;
