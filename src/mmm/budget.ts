@@ -101,6 +101,9 @@ function polish(value: Array<(b: number) => number>, bounds: Bounds[], alloc: nu
 }
 
 export class BudgetError extends Error {}
+
+/** Prior weight (posterior ÷ prior variance of ROI) above which a channel's budget is held. */
+export const PRIOR_DOMINATED = 0.8;
 const round = (x: number) => Math.round(x * 100) / 100;
 
 export interface BudgetRequest {
@@ -153,14 +156,25 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
     for (const k of ks) s += dailyResponse(fit, c, k, B / N);
     return (N * s) / ks.length;
   };
+  // A channel whose ROI the data hardly inform (its posterior is mostly its prior) keeps its current
+  // budget (within the user's bounds): moving money on a prior is a bet, not a finding; it is the
+  // channel to test instead.
+  const priorBound = new Set(fit.priors.filter((p) => p.weight > PRIOR_DOMINATED).map((p) => p.channel));
   const boundsFor = (total: number): Bounds[] =>
     fit.channels.map((cd, c) => {
       const current = shares[c]! * total;
       const b = request.bounds?.[cd.name] ?? Object.entries(request.bounds ?? {}).find(([k]) => k.toLowerCase() === cd.name.toLowerCase())?.[1];
+      if (priorBound.has(cd.name)) {
+        const held = Math.min(Math.max(current, b?.min ?? -Infinity), b?.max ?? Infinity);
+        return { min: held, max: held };
+      }
       const min = b?.min ?? 0.5 * current;
       const max = b?.max ?? Math.max(1.5 * current, min);
       return { min, max };
     });
+  for (const name of priorBound) {
+    notes.push(`${name}: its ROI is mostly the prior (prior weight > ${PRIOR_DOMINATED}), so its budget stays at the current level; a lift test would tell.`);
+  }
   const valueFns = fit.channels.map((_, c) => expectedValue(c, draws));
   const bestAt = (total: number) => {
     const bounds = boundsFor(total);
