@@ -22,6 +22,7 @@ import { registerStatusCommand } from './status.ts';
 import { registerUserCommands } from './users.ts';
 import { registerAudienceCommands } from './audiences.ts';
 import { registerPersonaCommands } from './personas.ts';
+import { registerPredictActCommands } from './predict-act.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -45,6 +46,7 @@ export function registerCommands(program: Command): void {
   registerUserCommands(program);
   registerAudienceCommands(program);
   registerPersonaCommands(program);
+  registerPredictActCommands(program);
   // Registered analyses without a hand-written command above get one derived from their input.
   registerDerivedAnalysisCommands(program);
 }
