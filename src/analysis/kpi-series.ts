@@ -16,9 +16,9 @@
  *
  * Units: `channel` is the attributed channel of each event (kpis.ts: a visit's first channel; other
  * events take the person's latest earlier visit; else 'Unassigned'); a session's unit is its own
- * channel. `region` is the person's `region` trait, else the latest non-empty
- * `context.location.region` or `properties.region` of their events, else 'Unknown'. The demo data
- * sets the `region` trait on identify.
+ * channel. `region` is the person's region by the one rule of src/analysis/region.ts: the latest
+ * event `context.location.region`, else event `properties.region`, else the `region` trait, else
+ * 'Unknown'.
  */
 import type { DailyPoint } from '../initiatives/methods/types.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
@@ -27,6 +27,7 @@ import { ORDER_COND, TOUCH_COND, UNASSIGNED_CHANNEL, firstChannelExpr, sessionCh
 import { ORDER_EVENT, SURVEY_EVENT, ScopeError, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 import { defineAnalysis } from '../registry/define.ts';
 import { z } from 'zod';
+import { personRegionSql, UNKNOWN_REGION } from './region.ts';
 
 export const KPI_SERIES_METRICS = [
   'visitors',
@@ -137,20 +138,11 @@ async function seriesRows(store: Store, scope: AnalysisScope, metric: KpiSeriesM
     ctes.push(sessionChannelCtes(d, ['type', 'channel', 'message_id']));
     ctes.push(`ev AS (SELECT evc.*, ev_channel AS unit FROM evc)`);
   } else if (by === 'region') {
-    const eventRegion = `coalesce(nullif(${d.jsonString('context', ['location', 'region'])}, ''), ${d.jsonString('properties', ['region'])})`;
-    // A person's region may have been sent before the range: look at their whole history.
-    const history = scopedEvents(q, scope, { ignoreTimeRange: true, extraWhere: [`timestamp < ${T()}`] });
-    ctes.push(`ereg AS (
-  SELECT person_id AS r_person, ${d.argMax('ev_region', 'timestamp')} AS latest_region
-  FROM (SELECT person_id, timestamp, ${eventRegion} AS ev_region FROM ${history} AS h) AS x WHERE ev_region <> '' GROUP BY person_id
-)`);
-    ctes.push(`treg AS (
-  SELECT person_id AS t_person, ${d.argMax(d.jsonString('traits', ['region']), 'updated_at')} AS trait_region
-  FROM persons WHERE project_id = ${q.str(scope.projectId)} AND ${d.jsonString('traits', ['region'])} <> '' GROUP BY person_id
-)`);
+    // The one region rule (src/analysis/region.ts), over the person's whole history up to the range end.
+    ctes.push(`preg AS (${personRegionSql(q, q.str(scope.projectId), scope.to)})`);
     ctes.push(`ev AS (
-  SELECT s.*, coalesce(t.trait_region, r.latest_region, 'Unknown') AS unit
-  FROM src AS s LEFT JOIN treg AS t ON t.t_person = s.person_id LEFT JOIN ereg AS r ON r.r_person = s.person_id
+  SELECT s.*, coalesce(r.region, '${UNKNOWN_REGION}') AS unit
+  FROM src AS s LEFT JOIN preg AS r ON r.person_id = s.person_id
 )`);
   } else {
     ctes.push(`ev AS (SELECT src.*, '' AS unit FROM src)`);

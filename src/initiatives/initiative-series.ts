@@ -2,6 +2,7 @@
  * Daily KPI series of an initiative, per day and unit (treated group, control group or each
  * untreated donor): numerator and denominator, aggregated in the database.
  */
+import { personRegionSql, UNKNOWN_REGION } from '../analysis/region.ts';
 import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, segmentPersonsSql, type Segment } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
@@ -53,9 +54,12 @@ function unitMapSql(q: QueryBuilder, projectId: string, g: Exclude<UnitGrouping,
     return `SELECT person_id, CASE WHEN (${segmentPersonsSql(q, projectId, dim.segment)}) THEN '${CONTROL}' ELSE '${TREATED}' END AS unit
 FROM (SELECT DISTINCT person_id FROM events WHERE project_id = ${p}) AS ap`;
   }
-  // Region and other traits: the latest non-empty value sent with identify.
+  // Region: the one region rule (src/analysis/region.ts: event context, properties, trait); other
+  // traits: the latest non-empty value sent with identify.
   const values =
-    dim.kind === 'trait'
+    dim.kind === 'trait' && dim.trait === 'region'
+      ? `SELECT person_id, region AS unit_value FROM (${personRegionSql(q, p)}) AS rg WHERE region <> '${UNKNOWN_REGION}'`
+      : dim.kind === 'trait'
       ? `SELECT person_id, ${d.argMax('tv', 'timestamp')} AS unit_value
 FROM (SELECT person_id, ${d.jsonScalar('properties', [dim.trait])} AS tv, timestamp FROM events WHERE project_id = ${p} AND type = 'identify') AS tr
 WHERE tv <> '' GROUP BY person_id`

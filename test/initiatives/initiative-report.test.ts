@@ -73,7 +73,7 @@ describeEachStore('initiative report', (ctx) => {
     await assert.rejects(initiativeReport(ctx.store, 'ini-auto', sc, { grossMargin: 0.4 }), /at least two untreated donor units/);
     const fc = await createInitiative(ctx.store, 'ini-auto', { ...ROLLOUT_INITIATIVE, control: undefined });
     // Six pre-period days are too few for the forecast's regression: the message names the method chosen.
-    await assert.rejects(initiativeReport(ctx.store, 'ini-auto', fc, { grossMargin: 0.4 }), /^Error: forecast: counterfactual forecast needs at least/);
+    await assert.rejects(initiativeReport(ctx.store, 'ini-auto', fc, { grossMargin: 0.4 }), /^(Scope)?Error: forecast: counterfactual forecast needs at least/);
   });
 
   it('computes conversion rate, revenue per visitor, AOV, repeat rate and CSAT per day', async () => {
