@@ -3,6 +3,8 @@ import { parseCleaningRule } from '../../analysis/path-cleaning.ts';
 import { type PathsResult } from '../../analysis/paths.ts';
 import { addScopeOptions, optionalScopeFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { globalOptions } from '../target.ts';
+import { fmtInt, fmtPct } from '../../format/numbers.ts';
+import { renderTable } from '../../format/table.ts';
 
 
 interface PathsCommandOptions extends ScopeOptions {
@@ -19,15 +21,33 @@ interface PathsCommandOptions extends ScopeOptions {
   endsWith?: string;
   maxNodes?: string;
   top: string;
+  all?: boolean;
+  showNoise?: boolean;
 }
 
-function render(r: PathsResult): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1).padStart(5)}%`;
-  const lines = [`${r.mode} paths${r.anchor ? ` from "${r.anchor}"` : ''}${r.end ? ` to "${r.end}"` : ''}: ${r.persons} persons`, '', 'top paths:'];
-  for (const p of r.topPaths) lines.push(`  ${String(p.persons).padStart(8)} ${pct(p.share)}  ${p.steps.join(' → ')}`);
-  lines.push('', 'steps (depth, persons, drop-off, label):');
-  for (const n of r.nodes) lines.push(`  ${String(n.depth).padStart(3)} ${String(n.persons).padStart(8)} ${String(n.dropOff).padStart(8)}  ${n.label}`);
-  return lines.join('\n');
+/** A bounded summary: the top paths, then the busiest steps of each depth (--all: every step). */
+function renderer(all: boolean) {
+  return (r: PathsResult): string => {
+    const head = `${r.mode} paths${r.anchor ? ` from "${r.anchor}"` : ''}${r.end ? ` to "${r.end}"` : ''}: ${fmtInt(r.persons)} people`;
+    const top = renderTable(
+      [{ header: 'people', align: 'right' }, { header: 'share', align: 'right' }, { header: 'path' }],
+      r.topPaths.map((p) => [fmtInt(p.persons), fmtPct(p.share), p.steps.join(' → ')]),
+    );
+    const perDepth = 5;
+    const shown: typeof r.nodes = [];
+    let hidden = 0;
+    for (const depth of [...new Set(r.nodes.map((n) => n.depth))]) {
+      const at = r.nodes.filter((n) => n.depth === depth);
+      shown.push(...(all ? at : at.slice(0, perDepth)));
+      hidden += all ? 0 : Math.max(0, at.length - perDepth);
+    }
+    const steps = renderTable(
+      [{ header: 'depth', align: 'right' }, { header: 'step' }, { header: 'people', align: 'right' }, { header: 'share', align: 'right' }, { header: 'stop here', align: 'right' }],
+      shown.map((n) => [String(n.depth), n.label, fmtInt(n.persons), fmtPct(n.share), fmtInt(n.dropOff)]),
+    );
+    const more = hidden > 0 ? `\n(${fmtInt(hidden)} less common steps left out: --all lists every step, --json gives links too)` : '';
+    return `${head}\n\nTop paths\n${top}\n\nBusiest steps per depth\n${steps}${more}`;
+  };
 }
 
 export function registerPathsCommands(program: Command): void {
@@ -47,7 +67,9 @@ export function registerPathsCommands(program: Command): void {
       .option('--starts-with <label>', 'keep paths whose first step is this label')
       .option('--ends-with <label>', 'keep paths whose last step is this label')
       .option('--max-nodes <n>', 'busiest labels per depth; the rest are grouped as Other')
-      .option('--top <n>', 'number of top paths', '10'),
+      .option('--top <n>', 'number of top paths', '10')
+      .option('--all', 'list every step of every depth (default: the 5 busiest per depth)')
+      .option('--show-noise', 'keep generic page and screen views ("Page Viewed") as steps'),
   ).action(async (o: PathsCommandOptions, command: Command) => {
     const body = {
       ...optionalScopeFields(o),
@@ -64,7 +86,8 @@ export function registerPathsCommands(program: Command): void {
       endsWith: o.endsWith,
       maxNodesPerStep: o.maxNodes === undefined ? undefined : Number(o.maxNodes),
       topPaths: Number(o.top),
+      showNoise: Boolean(o.showNoise),
     };
-    await runScopedAnalysis(globalOptions(command), o, '/api/v1/paths', () => body, render);
+    await runScopedAnalysis(globalOptions(command), o, '/api/v1/paths', () => body, renderer(Boolean(o.all)));
   });
 }

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { type RetentionResult } from '../../analysis/retention.ts';
 import { addScopeOptions, optionalScopeFields, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions } from '../target.ts';
+import { fmtInt, fmtMoney, fmtPct } from '../../format/numbers.ts';
+import { renderTable, TABLE_WIDTH, type TextColumn } from '../../format/table.ts';
 
 
 interface RetentionCommandOptions extends ScopeOptions {
@@ -14,13 +16,29 @@ interface RetentionCommandOptions extends ScopeOptions {
   cohortBy: string;
 }
 
+/** The matrix as a table with headers, as many periods as fit in 100 columns, rates and money as on the dashboard. */
 function render(r: RetentionResult): string {
-  const cell = (v: number | null, p: number | null) =>
-    (v === null ? '' : r.metric === 'revenue' ? v.toFixed(2) : `${v} (${(p ?? 0).toFixed(0)}%)`).padStart(14);
-  const lines = [`${r.mode} retention of "${r.cohortEvent}" → "${r.returnEvent}" by ${r.interval} (${r.metric})`];
-  for (const c of r.cohorts) lines.push(`${c.start}${c.key ? ` ${c.key}` : ''}  ${String(c.size).padStart(7)}  ${c.values.map((v, i) => cell(v, c.percentages[i] ?? null)).join('')}`);
-  lines.push(`average${' '.repeat(12)}${r.average.map((a) => (a === null ? '' : r.metric === 'revenue' ? a.toFixed(2) : `${a.toFixed(1)}%`).padStart(14)).join('')}`);
-  return lines.join('\n');
+  const revenue = r.metric === 'revenue';
+  const keyed = r.cohorts.some((c) => c.key);
+  const fixed = 10 + 2 + 7 + (keyed ? 2 + 14 : 0);
+  const cellWidth = revenue ? 9 : 6;
+  const periods = Math.max(1, Math.min(r.average.length, Math.floor((TABLE_WIDTH - fixed) / (cellWidth + 2))));
+  const cell = (c: (typeof r.cohorts)[number], p: number) => {
+    const v = c.values[p];
+    if (v === null || v === undefined) return '';
+    return revenue ? fmtMoney(c.perPerson?.[p] ?? null) : fmtPct(c.percentages[p] === null ? null : c.percentages[p]! / 100, 0);
+  };
+  const columns: TextColumn[] = [
+    { header: 'cohort' },
+    ...(keyed ? [{ header: r.cohorts.some((c) => c.key) ? 'group' : '' }] : []),
+    { header: 'people', align: 'right' as const },
+    ...Array.from({ length: periods }, (_, p) => ({ header: `${r.interval[0]}${p}`, align: 'right' as const })),
+  ];
+  const rows = r.cohorts.map((c) => [c.start, ...(keyed ? [c.key ?? ''] : []), fmtInt(c.size), ...Array.from({ length: periods }, (_, p) => cell(c, p))]);
+  rows.push(['average', ...(keyed ? [''] : []), '', ...r.average.slice(0, periods).map((a) => (a === null ? '' : revenue ? fmtMoney(a) : fmtPct(a / 100, 0)))]);
+  const title = `${r.mode} retention of "${r.cohortEvent}" → "${r.returnEvent}" by ${r.interval}: ${revenue ? 'revenue per cohort member' : 'share of the cohort that came back'}`;
+  const more = periods < r.average.length ? `\n(${r.average.length - periods} later periods left out to fit 100 columns; --json has them all)` : '';
+  return `${title}\n\n${renderTable(columns, rows)}${more}`;
 }
 
 export function registerRetentionCommands(program: Command): void {
