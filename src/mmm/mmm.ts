@@ -130,6 +130,8 @@ export interface MmmReport {
   to: string;
   channels: Array<ChannelReport & { prior: { mean: number; sd: number; source: string; weight: number; lifts: Array<{ source: string; label: string; roi: number; se: number }> } }>;
   baseline: Interval;
+  /** The baseline's design columns (intercept, trend, Fourier terms, holidays, controls). */
+  baselineColumns: string[];
   fit: { r2: number; mape: number };
   curves: ResponseCurve[];
   diagnostics: Omit<Diagnostics, 'parameters'> & { parameters: Diagnostics['parameters'] };
@@ -152,6 +154,7 @@ export async function computeMmm(store: Store, project: Project, scope: Analysis
     to: m.to,
     channels,
     baseline: summarize(fit.baselineTotal, level),
+    baselineColumns: fit.data.columns,
     fit: fitQuality(fit),
     curves: input.curves ? responseCurves(fit, level) : [],
     diagnostics: fit.diagnostics,

@@ -102,6 +102,18 @@ describeEachStore('marketing-mix model on stored events and spend', (ctx) => {
     assert.match(JSON.stringify(none.body), /spend/);
   });
 
+  it('uses a stored control series in the baseline', async () => {
+    const values = Array.from({ length: series.days }, (_, t) => ({ date: iso(t), value: 100 + Math.sin(t / 5) }));
+    const stored = await server.api('POST', '/api/v1/mmm/controls', { name: 'price_index', values });
+    assert.equal(stored.status, 200, JSON.stringify(stored.body));
+    const res = await server.api('POST', '/api/v1/mmm', { kpi: 'revenue', curves: false, ...sampler, draws: 100, warmup: 100 });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.ok(res.body.baselineColumns.includes('control price_index'));
+    assert.ok(res.body.baselineColumns.includes('trend'));
+    const unknown = await server.api('POST', '/api/v1/mmm', { kpi: 'revenue', controls: ['nope'], ...sampler });
+    assert.equal(unknown.status, 400);
+  });
+
   it('reconciles attribution, MMM ROI and a hand-entered lift per channel', async () => {
     const res = await server.api('POST', '/api/v1/roi/reconcile', { kpi: 'revenue', model: 'last_touch', lifts: [{ channel: 'Display', roi: 50, se: 1 }], ...sampler });
     assert.equal(res.status, 200, JSON.stringify(res.body));
