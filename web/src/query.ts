@@ -33,7 +33,8 @@ export interface Loaded<T> {
 /** Loads `key` (null: nothing to load) for the current project; keeps the previous answer while a new key loads. */
 export function useData<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Loaded<T> {
   const q = useQuery({
-    queryKey: [currentProject(), key],
+    // The loader's text tells apart two loads a view keys alike (a report and its series over the same filters).
+    queryKey: [currentProject(), key, load.toString()],
     queryFn: ({ signal }) => load(signal),
     enabled: key !== null,
     placeholderData: keepPreviousData,
