@@ -13,7 +13,8 @@
  *   stages, touchpoints, link to drop-off and revenue at risk (src/voc/voice.ts).
  * - phrases: word n-grams (2–3 words, not starting or ending with a stop word) and keywords (single
  *   non-stop words), counted once per response over the distinct comments.
- * - overTime: the same scores per equal slice of the range (up to 6) and stage.
+ * - overTime / overTimeByTouchpoint: the same scores per equal slice of the range (up to 6) and
+ *   stage or touchpoint.
  */
 import type { Store } from '../store/store.ts';
 import { type AnalysisScope, ScopeError } from '../scope/scope.ts';
@@ -61,6 +62,8 @@ export interface FeedbackReport {
   /** Sentiment overall, the theme method and comments carrying no theme. */
   voice: Omit<VoiceReport, 'themes'>;
   overTime: Array<{ from: string; stage: string } & ScoreSummary>;
+  /** The same per slice and touchpoint. */
+  overTimeByTouchpoint: Array<{ from: string; touchpoint: string } & ScoreSummary>;
 }
 
 export async function computeFeedback(store: Store, scope: AnalysisScope, options: FeedbackOptions = {}): Promise<FeedbackReport> {
@@ -98,12 +101,18 @@ export async function computeFeedback(store: Store, scope: AnalysisScope, option
   const span = scope.to.getTime() - from;
   const slices = Math.max(1, Math.min(6, Math.floor(span / (7 * 86_400_000)) || 1));
   const overTime: FeedbackReport['overTime'] = [];
+  const overTimeByTouchpoint: FeedbackReport['overTimeByTouchpoint'] = [];
+  const touchpoints = [...new Set(responses.map((r) => r.touchpoint))].sort();
   for (let k = 0; k < slices; k++) {
     const inSlice = responses.filter((r) => Math.min(slices - 1, Math.floor(((Date.parse(r.timestamp) - from) / span) * slices)) === k);
     const sliceFrom = new Date(from + (span * k) / slices).toISOString();
     for (const stage of [...stageIds, 'before journey']) {
       const rows = inSlice.filter((r) => stageOf(r) === stage);
       if (rows.length > 0) overTime.push({ from: sliceFrom, stage, ...summarize(toGroups(rows)) });
+    }
+    for (const touchpoint of touchpoints) {
+      const rows = inSlice.filter((r) => r.touchpoint === touchpoint);
+      if (rows.length > 0) overTimeByTouchpoint.push({ from: sliceFrom, touchpoint, ...summarize(toGroups(rows)) });
     }
   }
 
@@ -119,6 +128,7 @@ export async function computeFeedback(store: Store, scope: AnalysisScope, option
     journey: { id: journey.id, name: journey.name, stages: stageIds },
     voice: voiceRest,
     overTime,
+    overTimeByTouchpoint,
   };
 }
 

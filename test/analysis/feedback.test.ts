@@ -74,6 +74,9 @@ describeEachStore('feedback by stage', (ctx) => {
       ],
     );
     assert.deepEqual(r.journey.stages, ['awareness', 'consideration', 'purchase', 'experience', 'loyalty']);
+    // One slice for a two-day range: over time equals the totals per stage and touchpoint.
+    assert.deepEqual(r.overTime.map((s) => [s.stage, s.responses]).sort(), [['awareness', 5], ['experience', 1], ['purchase', 1]]);
+    assert.equal(r.overTimeByTouchpoint.reduce((a, s) => a + s.responses, 0), 7);
   });
 
   it('groups by touchpoint: the property, else the latest preceding track event', async () => {
