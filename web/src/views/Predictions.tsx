@@ -38,7 +38,7 @@ export function Predictions() {
     { key: 'clv', label: `CLV (${cur}, ${r?.horizonDays ?? 365} days)`, numeric: true, value: (p) => p.clv, render: (p) => fmtMoney(p.clv, cur) },
     { key: 'churn', label: 'Churn risk', numeric: true, value: (p) => p.churnRisk, render: (p) => fmtPct(p.churnRisk, 0) },
     { key: 'orders', label: 'Repeat purchases', numeric: true, value: (p) => p.frequency, render: (p) => fmtInt(p.frequency) },
-    { key: 'value', label: 'Average order', numeric: true, value: (p) => p.monetaryValue, render: (p) => fmtMoney(p.monetaryValue, cur) },
+    { key: 'value', label: 'Average repeat order', numeric: true, value: (p) => p.monetaryValue, render: (p) => (p.frequency > 0 ? fmtMoney(p.monetaryValue, cur) : '–') },
     { key: 'expected', label: 'Expected purchases', numeric: true, value: (p) => p.expectedPurchases, render: (p) => fmtNum(p.expectedPurchases, 1) },
   ];
   return (
