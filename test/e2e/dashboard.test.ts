@@ -290,7 +290,7 @@ describe('dashboard in Chromium', { timeout: 1_500_000 }, () => {
         const cold = ready ? await p.evaluate((path) => window.__waymarkFirstChart?.[path] ?? performance.now(), `/${v.path}`) : NaN;
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         await p.waitForTimeout(200);
-        await p.screenshot({ path: join(ARTIFACTS, `${v.path}-${tag}.png`), fullPage: true });
+        await p.screenshot({ path: join(ARTIFACTS, `${v.path}-${tag}.png`), fullPage: true, timeout: 10_000 }).catch(() => p.screenshot({ path: join(ARTIFACTS, `${v.path}-${tag}.png`), timeout: 10_000 }).catch(() => undefined));
         // Warm: away through the navigation and back (the query cache holds the answers).
         const nav = async (title: string) => {
           if (viewport.width < 768) await p.getByRole('button', { name: 'Toggle navigation' }).click();
@@ -306,6 +306,7 @@ describe('dashboard in Chromium', { timeout: 1_500_000 }, () => {
         const warm = await p.evaluate((path) => window.__waymarkFirstChart?.[path] ?? (window.__waymarkNavStart !== undefined ? performance.now() - window.__waymarkNavStart : null), `/${v.path}`);
         table[`${v.path} ${tag}`] = { cold: Math.round(cold), warm: warm === null ? null : Math.round(warm), overflow };
         rows.push(`| ${v.title} | ${viewport.width}×${viewport.height} | ${Math.round(cold)} ms | ${warm === null ? '–' : `${Math.round(warm)} ms`} | ${overflow > 0 ? `${overflow}px wider` : 'fits'} |`);
+        console.log(rows[rows.length - 1]);
         await context.close();
       }
     }
