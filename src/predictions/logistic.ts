@@ -22,6 +22,19 @@ export interface FitOptions {
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
+function penalisedLogLik(z: number[][], y: number[], w: number[], beta: number[], lambda: number): number {
+  let ll = 0;
+  for (let i = 0; i < z.length; i++) {
+    let eta = 0;
+    for (let j = 0; j < beta.length; j++) eta += beta[j]! * z[i]![j]!;
+    // log(1 + e^eta) computed stably
+    const softplus = eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta));
+    ll += w[i]! * (y[i]! * eta - softplus);
+  }
+  for (let j = 1; j < beta.length; j++) ll -= (lambda / 2) * beta[j]! ** 2;
+  return ll;
+}
+
 export function fitLogistic(x: number[][], y: number[], features: string[], options: FitOptions = {}): LinearModel & { iterations: number; converged: boolean } {
   const n = x.length;
   const p = features.length;
@@ -66,10 +79,19 @@ export function fitLogistic(x: number[][], y: number[], features: string[], opti
       g[j]! -= lambda * beta[j]!;
     }
     const step = matVec(invertSpd(h), g);
+    // Step-halving: a full Newton step can overshoot when events are rare (a few dozen positives
+    // among tens of thousands); halve it until the penalised likelihood does not fall.
+    const before = penalisedLogLik(z, y, obsW, beta, lambda);
+    let scale = 1;
+    let next = beta.map((b, j) => b + step[j]!);
+    for (let k = 0; k < 30 && penalisedLogLik(z, y, obsW, next, lambda) < before - 1e-9; k++) {
+      scale /= 2;
+      next = beta.map((b, j) => b + scale * step[j]!);
+    }
     let maxStep = 0;
     for (let j = 0; j <= p; j++) {
-      beta[j]! += step[j]!;
-      maxStep = Math.max(maxStep, Math.abs(step[j]!));
+      maxStep = Math.max(maxStep, Math.abs(next[j]! - beta[j]!));
+      beta[j] = next[j]!;
     }
     converged = maxStep < 1e-6;
   }

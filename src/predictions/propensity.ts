@@ -105,13 +105,20 @@ export function scoredPersonsSql(q: QueryBuilder, projectId: string, event: stri
 }
 
 /** Fits and evaluates one model (target × horizon); refuses below the minimum data. */
-export async function fitPropensity(store: Store, projectId: string, options: { event: string; days: number; target: PropensityTarget; asOf?: Date; top?: number; maxPersons?: number }): Promise<PropensityModelResult & { channels: string[]; scoredAt: Date }> {
+export async function fitPropensity(
+  store: Store,
+  projectId: string,
+  /** `minExamples` lowers the refusal threshold for offline checks only; requests always use the default. */
+  options: { event: string; days: number; target: PropensityTarget; asOf?: Date; top?: number; maxPersons?: number; minExamples?: number },
+): Promise<PropensityModelResult & { channels: string[]; scoredAt: Date }> {
   const { event, days, target } = options;
   const range = await projectDataRange(store, projectId, { excludeBots: true });
   const end = options.asOf ?? range?.to ?? new Date();
   const holdoutCutoff = new Date(end.getTime() - days * DAY_MS);
   const trainCutoff = new Date(end.getTime() - 2 * days * DAY_MS);
-  const minimum = { positives: MIN_POSITIVES, negatives: MIN_NEGATIVES, ga4: GA4_MIN_EXAMPLES, meetsGa4: false };
+  const minPos = options.minExamples ?? MIN_POSITIVES;
+  const minNeg = options.minExamples ?? MIN_NEGATIVES;
+  const minimum = { positives: minPos, negatives: minNeg, ga4: GA4_MIN_EXAMPLES, meetsGa4: false };
   const base = {
     target,
     days,
@@ -139,8 +146,8 @@ export async function fitPropensity(store: Store, projectId: string, options: { 
   const training = { persons: train.y.length, positives: trainPos };
   const short: string[] = [];
   for (const [name, rows, pos] of [['training', train, trainPos], ['holdout', hold, holdPos]] as const) {
-    if (pos < MIN_POSITIVES) short.push(`${name} window has ${pos} ${target === 'purchase' ? 'purchasers' : 'churned persons'} (minimum ${MIN_POSITIVES})`);
-    if (rows.y.length - pos < MIN_NEGATIVES) short.push(`${name} window has ${rows.y.length - pos} negatives (minimum ${MIN_NEGATIVES})`);
+    if (pos < minPos) short.push(`${name} window has ${pos} ${target === 'purchase' ? 'purchasers' : 'churned persons'} (minimum ${minPos})`);
+    if (rows.y.length - pos < minNeg) short.push(`${name} window has ${rows.y.length - pos} negatives (minimum ${minNeg})`);
   }
   minimum.meetsGa4 = Math.min(trainPos, holdPos) >= GA4_MIN_EXAMPLES && Math.min(train.y.length - trainPos, hold.y.length - holdPos) >= GA4_MIN_EXAMPLES;
   if (short.length) return refuse(`not enough data for a ${days}-day ${target} model: ${short.join('; ')}`, training);
