@@ -24,8 +24,14 @@ export async function projectInfo(store: Store, projectId: string): Promise<Proj
 WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel${d.querySuffix}`),
   );
   const events = rows.reduce((s, r) => s + Number(r.n), 0);
-  const firsts = rows.map((r) => r.first_ts).filter((t): t is string => !!t).map((t) => Date.parse(t));
-  const lasts = rows.map((r) => r.last_ts).filter((t): t is string => !!t).map((t) => Date.parse(t));
+  const firsts = rows
+    .map((r) => r.first_ts)
+    .filter((t): t is string => !!t)
+    .map((t) => Date.parse(t));
+  const lasts = rows
+    .map((r) => r.last_ts)
+    .filter((t): t is string => !!t)
+    .map((t) => Date.parse(t));
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const data = await projectDataRange(store, projectId);
   const period = data ? defaultRange('recent', data) : null;
@@ -43,7 +49,9 @@ WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel${d.queryS
 export async function eventNames(store: Store, projectId: string): Promise<Array<{ name: string; count: number }>> {
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<{ name: string; n: number }>(
-    q.build(`SELECT event AS name, count(*) AS n FROM events_raw WHERE project_id = ${q.str(projectId)} AND type = 'track' AND event <> '' GROUP BY event ORDER BY n DESC, name LIMIT 500`),
+    q.build(
+      `SELECT event AS name, count(*) AS n FROM events_raw WHERE project_id = ${q.str(projectId)} AND type = 'track' AND event <> '' GROUP BY event ORDER BY n DESC, name LIMIT 500`,
+    ),
   );
   return rows.map((r) => ({ name: r.name, count: Number(r.n) }));
 }

@@ -13,18 +13,34 @@ import { describeEachStore } from '../support/stores.ts';
 const T0 = '2026-04-10T09:00:00.000Z';
 const sec = (s: number) => minutesAfter(T0, s / 60);
 let n = 0;
-const page = (a: string, s: number, path = '/') => ({ type: 'page', messageId: `g${n++}`, anonymousId: a, timestamp: sec(s), context: { page: { url: `https://shop.example${path}`, path } } });
-const track = (a: string, s: number, event: string, properties: object = {}) => ({ type: 'track', messageId: `g${n++}`, anonymousId: a, timestamp: sec(s), event, properties });
+const page = (a: string, s: number, path = '/') => ({
+  type: 'page',
+  messageId: `g${n++}`,
+  anonymousId: a,
+  timestamp: sec(s),
+  context: { page: { url: `https://shop.example${path}`, path } },
+});
+const track = (a: string, s: number, event: string, properties: object = {}) => ({
+  type: 'track',
+  messageId: `g${n++}`,
+  anonymousId: a,
+  timestamp: sec(s),
+  event,
+  properties,
+});
 
 const SESSIONS = [
   // s1: one page view and nothing else: a bounce.
   page('s1', 0),
   // s2: one page view, an event 20 s later: engaged by duration (> 10 s); time on page 20 s.
-  page('s2', 0), track('s2', 20, 'Product Viewed'),
+  page('s2', 0),
+  track('s2', 20, 'Product Viewed'),
   // s3: two page views 3 s apart: engaged by views; time on page 3 s (the last view has no end).
-  page('s3', 0, '/a'), page('s3', 3, '/b'),
+  page('s3', 0, '/a'),
+  page('s3', 3, '/b'),
   // s4: one page view and an order 2 s later: engaged by the conversion; time on page 2 s.
-  page('s4', 0), track('s4', 2, 'Order Completed', { order_id: 'o4', revenue: 10 }),
+  page('s4', 0),
+  track('s4', 2, 'Order Completed', { order_id: 'o4', revenue: 10 }),
 ];
 const scope = (projectId: string) => ({ projectId, from: new Date('2026-04-10T00:00:00Z'), to: new Date('2026-04-11T00:00:00Z') });
 

@@ -68,7 +68,10 @@ describeEachStore('drill-down lists', (ctx) => {
     }
     const leak = m.leaks[0];
     const cell = m.grid.find((c: { stage: string; touchpoint: string }) => c.stage === leak.stage && c.touchpoint === leak.touchpoint);
-    assert.equal(await people('journey-map', {}, { stage: cell.stage, channel: cell.channel, interaction: cell.interaction, outcome: 'dropped' }), leak.lost);
+    assert.equal(
+      await people('journey-map', {}, { stage: cell.stage, channel: cell.channel, interaction: cell.interaction, outcome: 'dropped' }),
+      leak.lost,
+    );
   });
 
   it('lists the members of a retention cohort and of its cells', async () => {
@@ -76,7 +79,9 @@ describeEachStore('drill-down lists', (ctx) => {
     const r = await run('/api/v1/retention', input);
     for (const c of r.cohorts.slice(0, 3)) {
       assert.equal(await people('retention', input, { cohort: c.start }), c.size, c.start);
-      for (const p of [1, 2]) if (c.values[p] !== null) assert.equal(await people('retention', input, { cohort: c.start, period: p }), c.values[p], `${c.start} +${p}`);
+      for (const p of [1, 2])
+        if (c.values[p] !== null)
+          assert.equal(await people('retention', input, { cohort: c.start, period: p }), c.values[p], `${c.start} +${p}`);
     }
     const unbounded = { ...input, mode: 'unbounded' };
     const u = await run('/api/v1/retention', unbounded);
@@ -85,24 +90,34 @@ describeEachStore('drill-down lists', (ctx) => {
   });
 
   it('lists the persons at path nodes, forward and backward', async () => {
-    for (const input of [{ start: 'Product Viewed', steps: 3 }, { end: 'Order Completed', steps: 3, direction: 'backward' }]) {
+    for (const input of [
+      { start: 'Product Viewed', steps: 3 },
+      { end: 'Order Completed', steps: 3, direction: 'backward' },
+    ]) {
       const p = await run('/api/v1/paths', input);
       assert.ok(p.nodes.length > 0);
-      for (const n of p.nodes.slice(0, 5)) assert.equal(await people('paths', input, { depth: n.depth, label: n.label }), n.persons, `${n.id}`);
+      for (const n of p.nodes.slice(0, 5))
+        assert.equal(await people('paths', input, { depth: n.depth, label: n.label }), n.persons, `${n.id}`);
     }
   });
 
   it('exports the list as CSV and saves it as a cohort', async () => {
     const source = { kind: 'analysis', analysis: 'kpis', input: {}, selection: { metric: 'buyers' } };
     const k = await run('/api/v1/kpis', {});
-    const csv = await fetch(`${t.url}/api/v1/people/export`, { method: 'POST', headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ source }) });
+    const csv = await fetch(`${t.url}/api/v1/people/export`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ source }),
+    });
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
     assert.equal(lines[0], 'person_id,email,name,stage,first_seen,last_seen,orders,revenue');
     assert.equal(lines.length - 1, k.overall.buyers.value);
     const page = await t.api('POST', '/api/v1/people', { source, limit: 3 });
-    assert.ok(page.body.people.every((p: { orders: number; timeline: string }) => p.orders > 0 && p.timeline.startsWith('/customer?person=')));
+    assert.ok(
+      page.body.people.every((p: { orders: number; timeline: string }) => p.orders > 0 && p.timeline.startsWith('/customer?person=')),
+    );
     const saved = await t.api('POST', '/api/v1/people/cohort', { name: 'Buyers last 30 days', source });
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     assert.equal(saved.body.id, 'buyers-last-30-days');
@@ -110,7 +125,9 @@ describeEachStore('drill-down lists', (ctx) => {
   });
 
   it('answers 400 naming the field for an analysis without drill-down or a bad selection', async () => {
-    const r = await t.api('POST', '/api/v1/people', { source: { kind: 'analysis', analysis: 'funnel', input: { steps: ['Product Viewed', 'Order Completed'] }, selection: { step: 9 } } });
+    const r = await t.api('POST', '/api/v1/people', {
+      source: { kind: 'analysis', analysis: 'funnel', input: { steps: ['Product Viewed', 'Order Completed'] }, selection: { step: 9 } },
+    });
     assert.equal(r.status, 400);
     assert.match(r.body.error, /selection\.step/);
   });

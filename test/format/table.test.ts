@@ -15,7 +15,10 @@ it('prints a header and a rule, right-aligns numbers and fits 100 columns by sho
   const lines = out.split('\n');
   assert.equal(lines[0], 'people  share  path');
   assert.match(lines[1]!, /^─{6}  ─{5}  ─+$/);
-  assert.ok(lines.every((l) => l.length <= 100), lines.map((l) => l.length).join(','));
+  assert.ok(
+    lines.every((l) => l.length <= 100),
+    lines.map((l) => l.length).join(','),
+  );
   assert.ok(lines[2]!.startsWith(' 1,234  12.5%  Product Viewed →') && lines[2]!.endsWith('…'));
   assert.equal(lines[3], '     7  50.0%  Product Viewed');
 });

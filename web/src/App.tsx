@@ -35,7 +35,10 @@ export function App() {
 }
 
 async function loadProjectInfo(signal: AbortSignal): Promise<ProjectInfoData> {
-  const [info, personas] = await Promise.all([get<ProjectInfo>('/api/v1/project/info', signal), get<{ personas: Persona[] }>('/api/v1/personas', signal)]);
+  const [info, personas] = await Promise.all([
+    get<ProjectInfo>('/api/v1/project/info', signal),
+    get<{ personas: Persona[] }>('/api/v1/personas', signal),
+  ]);
   return {
     dataRange: info.dataRange ?? undefined,
     defaultPeriod: info.defaultPeriod ?? undefined,
@@ -162,7 +165,13 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
 function FetchProgress() {
   const fetching = useIsFetching();
   return (
-    <div className="wm-fetch-progress" aria-hidden={fetching === 0} role="progressbar" aria-label="Loading" data-active={fetching > 0 ? '1' : undefined}>
+    <div
+      className="wm-fetch-progress"
+      aria-hidden={fetching === 0}
+      role="progressbar"
+      aria-label="Loading"
+      data-active={fetching > 0 ? '1' : undefined}
+    >
       {fetching > 0 && <Progress value={100} animated striped size={3} radius={0} />}
     </div>
   );
@@ -173,8 +182,8 @@ function NoData({ session }: { session: Session }) {
     <Stack maw={760}>
       <Title order={2}>No events yet</Title>
       <Text>
-        Project <b>{session.project.name}</b> has received no events. Send some with the write key and snippet below; they appear here within seconds. To explore first,
-        run <code>npm run demo</code>, which loads a demo retailer.
+        Project <b>{session.project.name}</b> has received no events. Send some with the write key and snippet below; they appear here
+        within seconds. To explore first, run <code>npm run demo</code>, which loads a demo retailer.
       </Text>
       <Card withBorder>
         <Snippet writeKey={session.project.writeKey} />
@@ -187,4 +196,3 @@ function NoData({ session }: { session: Session }) {
     </Stack>
   );
 }
-

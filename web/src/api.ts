@@ -31,7 +31,13 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const headers: Record<string, string> = {};
   if (projectId) headers['x-waymark-project'] = projectId;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
+  const r = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+    signal,
+  });
   const text = await r.text();
   let data: unknown = undefined;
   try {

@@ -10,7 +10,9 @@ export { useData, type Loaded } from './query.ts';
 
 /** The project's track event names, busiest first (GET /api/v1/events/names). */
 export function useEventNames() {
-  return useData('event-names', (s) => get<{ events: Array<{ name: string; count: number }> }>('/api/v1/events/names', s).then((r) => r.events.map((e) => e.name)));
+  return useData('event-names', (s) =>
+    get<{ events: Array<{ name: string; count: number }> }>('/api/v1/events/names', s).then((r) => r.events.map((e) => e.name)),
+  );
 }
 
 /** What every view knows: who is signed in, the project, its data range, channels and personas. */

@@ -8,7 +8,11 @@ import { App } from './App.tsx';
 import { queryClient } from './query.ts';
 
 // Indigo primary at shade 7 keeps white button text above WCAG AA contrast.
-const theme = createTheme({ primaryColor: 'indigo', primaryShade: 7, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: 7,
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+});
 // A full page load counts from navigation start (performance.now() is measured from it).
 window.__waymarkNavStart = 0;
 

@@ -6,7 +6,6 @@ import { globalOptions } from '../target.ts';
 import { fmtInt, fmtPct } from '../../format/numbers.ts';
 import { renderTable } from '../../format/table.ts';
 
-
 interface PathsCommandOptions extends ScopeOptions {
   start?: string;
   end?: string;
@@ -42,7 +41,13 @@ function renderer(all: boolean) {
       hidden += all ? 0 : Math.max(0, at.length - perDepth);
     }
     const steps = renderTable(
-      [{ header: 'depth', align: 'right' }, { header: 'step' }, { header: 'people', align: 'right' }, { header: 'share', align: 'right' }, { header: 'stop here', align: 'right' }],
+      [
+        { header: 'depth', align: 'right' },
+        { header: 'step' },
+        { header: 'people', align: 'right' },
+        { header: 'share', align: 'right' },
+        { header: 'stop here', align: 'right' },
+      ],
       shown.map((n) => [String(n.depth), n.label, fmtInt(n.persons), fmtPct(n.share), fmtInt(n.dropOff)]),
     );
     const more = hidden > 0 ? `\n(${fmtInt(hidden)} less common steps left out: --all lists every step, --json gives links too)` : '';
@@ -62,7 +67,12 @@ export function registerPathsCommands(program: Command): void {
       .option('--step-type <type>', 'event, page or event_and_page', 'event_and_page')
       .option('--unit <unit>', 'session (paths end with the session) or person', 'session')
       .option('--collapse', 'collapse consecutive repeats of a step')
-      .option('--clean <pattern=label>', 'path cleaning rule, repeatable, applied in order', (v: string, all: string[]) => [...all, v], [] as string[])
+      .option(
+        '--clean <pattern=label>',
+        'path cleaning rule, repeatable, applied in order',
+        (v: string, all: string[]) => [...all, v],
+        [] as string[],
+      )
       .option('--with-channel', 'label steps as "channel · step"')
       .option('--starts-with <label>', 'keep paths whose first step is this label')
       .option('--ends-with <label>', 'keep paths whose last step is this label')

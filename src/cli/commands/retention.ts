@@ -5,7 +5,6 @@ import { CliError, globalOptions } from '../target.ts';
 import { fmtInt, fmtMoney, fmtPct } from '../../format/numbers.ts';
 import { renderTable, TABLE_WIDTH, type TextColumn } from '../../format/table.ts';
 
-
 interface RetentionCommandOptions extends ScopeOptions {
   cohortEvent?: string;
   returnEvent?: string;
@@ -34,10 +33,21 @@ function render(r: RetentionResult): string {
     { header: 'people', align: 'right' as const },
     ...Array.from({ length: periods }, (_, p) => ({ header: `${r.interval[0]}${p}`, align: 'right' as const })),
   ];
-  const rows = r.cohorts.map((c) => [c.start, ...(keyed ? [c.key ?? ''] : []), fmtInt(c.size), ...Array.from({ length: periods }, (_, p) => cell(c, p))]);
-  rows.push(['average', ...(keyed ? [''] : []), '', ...r.average.slice(0, periods).map((a) => (a === null ? '' : revenue ? fmtMoney(a) : fmtPct(a / 100, 0)))]);
+  const rows = r.cohorts.map((c) => [
+    c.start,
+    ...(keyed ? [c.key ?? ''] : []),
+    fmtInt(c.size),
+    ...Array.from({ length: periods }, (_, p) => cell(c, p)),
+  ]);
+  rows.push([
+    'average',
+    ...(keyed ? [''] : []),
+    '',
+    ...r.average.slice(0, periods).map((a) => (a === null ? '' : revenue ? fmtMoney(a) : fmtPct(a / 100, 0))),
+  ]);
   const title = `${r.mode} retention of "${r.cohortEvent}" → "${r.returnEvent}" by ${r.interval}: ${revenue ? 'revenue per cohort member' : 'share of the cohort that came back'}`;
-  const more = periods < r.average.length ? `\n(${r.average.length - periods} later periods left out to fit 100 columns; --json has them all)` : '';
+  const more =
+    periods < r.average.length ? `\n(${r.average.length - periods} later periods left out to fit 100 columns; --json has them all)` : '';
   return `${title}\n\n${renderTable(columns, rows)}${more}`;
 }
 

@@ -39,7 +39,16 @@ export function Panel<T>({ title, name, loading, stale, error, empty, rows, colu
     children
   );
   return (
-    <Card withBorder radius="md" p="md" component="section" aria-label={title} aria-busy={loading || stale} className="wm-panel" data-stale={stale && !loading ? '1' : undefined}>
+    <Card
+      withBorder
+      radius="md"
+      p="md"
+      component="section"
+      aria-label={title}
+      aria-busy={loading || stale}
+      className="wm-panel"
+      data-stale={stale && !loading ? '1' : undefined}
+    >
       <Group justify="space-between" mb="xs" wrap="wrap" gap="xs">
         <Group gap={8}>
           <Title order={3} size="h5">
@@ -57,7 +66,12 @@ export function Panel<T>({ title, name, loading, stale, error, empty, rows, colu
         <Group gap={6}>
           {actions}
           {rows && columns && !loading && !error && (
-            <Button size="compact-xs" variant="default" onClick={() => download(`${name}.csv`, toCsv(rows, columns))} aria-label={`Export ${title} as CSV`}>
+            <Button
+              size="compact-xs"
+              variant="default"
+              onClick={() => download(`${name}.csv`, toCsv(rows, columns))}
+              aria-label={`Export ${title} as CSV`}
+            >
               CSV
             </Button>
           )}

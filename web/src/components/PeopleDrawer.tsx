@@ -33,7 +33,14 @@ export function DrillProvider({ children }: { children: ReactNode }) {
   return (
     <DrillContext.Provider value={setDrill}>
       {children}
-      <Drawer opened={drill !== null} onClose={() => setDrill(null)} position="right" size="xl" title={drill?.title ?? ''} aria-label="People behind this number">
+      <Drawer
+        opened={drill !== null}
+        onClose={() => setDrill(null)}
+        position="right"
+        size="xl"
+        title={drill?.title ?? ''}
+        aria-label="People behind this number"
+      >
         {drill && <PeopleList drill={drill} onNavigate={() => setDrill(null)} />}
       </Drawer>
     </DrillContext.Provider>
@@ -48,7 +55,9 @@ function PeopleList({ drill, onNavigate }: { drill: Drill; onNavigate: () => voi
   const [saved, setSaved] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
   const key = JSON.stringify(drill.source);
-  const list = useData(`people:${key}:${page}`, (s) => post<PeoplePage>('/api/v1/people', { source: drill.source, offset: (page - 1) * PAGE, limit: PAGE }, s));
+  const list = useData(`people:${key}:${page}`, (s) =>
+    post<PeoplePage>('/api/v1/people', { source: drill.source, offset: (page - 1) * PAGE, limit: PAGE }, s),
+  );
   const total = list.data?.total;
   const open = (p: PersonRow) => {
     onNavigate();
@@ -82,7 +91,12 @@ function PeopleList({ drill, onNavigate }: { drill: Drill; onNavigate: () => voi
     { key: 'revenue', label: `Revenue (${cur})`, numeric: true, value: (p) => p.revenue, render: (p) => fmtMoney(p.revenue, cur) },
   ];
   const exportCsv = async () => {
-    const r = await fetch('/api/v1/people/export', { method: 'POST', headers: { 'content-type': 'application/json', 'x-waymark-project': project.id }, body: JSON.stringify({ source: drill.source }), credentials: 'same-origin' });
+    const r = await fetch('/api/v1/people/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-waymark-project': project.id },
+      body: JSON.stringify({ source: drill.source }),
+      credentials: 'same-origin',
+    });
     const blob = await r.blob();
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
@@ -109,8 +123,14 @@ function PeopleList({ drill, onNavigate }: { drill: Drill; onNavigate: () => voi
           The number counts {fmtInt(drill.count)} units (sessions or attempts); these are the distinct people behind them.
         </Text>
       )}
-      {list.error ? <ErrorNote error={list.error} /> : <DataTable rows={list.data?.people ?? []} columns={cols} caption="people" maxRows={PAGE} />}
-      {total !== undefined && total > PAGE && <Pagination size="sm" total={Math.ceil(total / PAGE)} value={page} onChange={setPage} aria-label="Pages" />}
+      {list.error ? (
+        <ErrorNote error={list.error} />
+      ) : (
+        <DataTable rows={list.data?.people ?? []} columns={cols} caption="people" maxRows={PAGE} />
+      )}
+      {total !== undefined && total > PAGE && (
+        <Pagination size="sm" total={Math.ceil(total / PAGE)} value={page} onChange={setPage} aria-label="Pages" />
+      )}
       <Group gap="xs" align="flex-end" wrap="wrap">
         <Button size="xs" variant="default" onClick={() => void exportCsv()} disabled={!total}>
           Export CSV

@@ -15,7 +15,16 @@ import type { MarginalReport } from '../../../src/attribution/marginal.ts';
 import { SegmentedField } from '../components/SegmentedField.tsx';
 
 const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'];
-const LABEL: Record<string, string> = { first_touch: 'First touch', last_touch: 'Last touch', last_non_direct: 'Last non-direct', linear: 'Linear', time_decay: 'Time decay', position_based: 'Position-based', markov: 'Markov', shapley: 'Shapley' };
+const LABEL: Record<string, string> = {
+  first_touch: 'First touch',
+  last_touch: 'Last touch',
+  last_non_direct: 'Last non-direct',
+  linear: 'Linear',
+  time_decay: 'Time decay',
+  position_based: 'Position-based',
+  markov: 'Markov',
+  shapley: 'Shapley',
+};
 const COLORS = ['#4c6ef5', '#12b886', '#fab005', '#fa5252', '#7950f2', '#15aabf', '#e64980', '#82c91e', '#868e96', '#fd7e14'];
 
 export function Attribution() {
@@ -26,7 +35,9 @@ export function Attribution() {
   const granularity = params.get('gran') ?? 'channel';
   const model = params.get('model') ?? 'markov';
   const key = filtersKey(f) + granularity;
-  const compare = useData(key, (s) => post<CompareReport>('/api/v1/attribution/compare', { ...scopeBody(f), granularity, models: MODELS }, s));
+  const compare = useData(key, (s) =>
+    post<CompareReport>('/api/v1/attribution/compare', { ...scopeBody(f), granularity, models: MODELS }, s),
+  );
   const roi = useData(key + model, (s) => post<RoiReport>('/api/v1/roi', { ...scopeBody(f), granularity, model }, s));
   const marginal = useData(filtersKey(f) + model, (s) => post<MarginalReport>('/api/v1/roi/marginal', { ...scopeBody(f), model }, s));
   const cmpRef = useRef<ChartHandle>(null);
@@ -37,7 +48,10 @@ export function Attribution() {
   const touchpoints = useMemo(() => {
     const total = new Map<string, number>();
     for (const r of results) for (const t of r.touchpoints) total.set(t.touchpoint, (total.get(t.touchpoint) ?? 0) + t.conversions);
-    return [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([t]) => t);
+    return [...total.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([t]) => t);
   }, [results]);
   const cmpOption = useMemo<ChartOption>(
     () => ({
@@ -46,17 +60,39 @@ export function Attribution() {
       grid: { left: 48, right: 16, top: 36, bottom: 60 },
       xAxis: { type: 'category', data: touchpoints, axisLabel: { interval: 0, rotate: touchpoints.length > 6 ? 30 : 0, fontSize: 10 } },
       yAxis: { type: 'value', name: 'Conversions' },
-      series: results.map((r, i) => ({ name: LABEL[r.model] ?? r.model, type: 'bar', color: COLORS[i % COLORS.length], data: touchpoints.map((t) => Math.round((r.touchpoints.find((x) => x.touchpoint === t)?.conversions ?? 0) * 10) / 10) })),
+      series: results.map((r, i) => ({
+        name: LABEL[r.model] ?? r.model,
+        type: 'bar',
+        color: COLORS[i % COLORS.length],
+        data: touchpoints.map((t) => Math.round((r.touchpoints.find((x) => x.touchpoint === t)?.conversions ?? 0) * 10) / 10),
+      })),
     }),
     [results, touchpoints],
   );
-  const cmpRows = touchpoints.map((t) => ({ touchpoint: t, ...Object.fromEntries(results.map((r) => [r.model, r.touchpoints.find((x) => x.touchpoint === t)?.conversions ?? 0])) })) as Array<Record<string, string | number>>;
-  const cmpCols = [{ key: 'touchpoint', label: 'Touchpoint', value: (r: Record<string, string | number>) => r.touchpoint }, ...results.map((r) => ({ key: r.model, label: LABEL[r.model] ?? r.model, value: (x: Record<string, string | number>) => x[r.model] }))];
+  const cmpRows = touchpoints.map((t) => ({
+    touchpoint: t,
+    ...Object.fromEntries(results.map((r) => [r.model, r.touchpoints.find((x) => x.touchpoint === t)?.conversions ?? 0])),
+  })) as Array<Record<string, string | number>>;
+  const cmpCols = [
+    { key: 'touchpoint', label: 'Touchpoint', value: (r: Record<string, string | number>) => r.touchpoint },
+    ...results.map((r) => ({ key: r.model, label: LABEL[r.model] ?? r.model, value: (x: Record<string, string | number>) => x[r.model] })),
+  ];
 
   const table = roi.data?.tables[0];
   const rows = (table?.rows ?? []).slice().sort((a, b) => b.spend - a.spend || b.revenue - a.revenue);
   const roiCols: DisplayColumn<RoiRow>[] = [
-    { key: 'touchpoint', label: granularity === 'channel' ? 'Channel' : granularity === 'campaign' ? 'Campaign' : granularity === 'keyword' ? 'Keyword' : 'Source / medium', value: (r) => r.touchpoint },
+    {
+      key: 'touchpoint',
+      label:
+        granularity === 'channel'
+          ? 'Channel'
+          : granularity === 'campaign'
+            ? 'Campaign'
+            : granularity === 'keyword'
+              ? 'Keyword'
+              : 'Source / medium',
+      value: (r) => r.touchpoint,
+    },
     { key: 'spend', label: `Spend (${cur})`, numeric: true, value: (r) => r.spend, render: (r) => fmtMoney(r.spend, cur) },
     { key: 'conversions', label: 'Conversions', numeric: true, value: (r) => r.conversions, render: (r) => fmtNum(r.conversions, 1) },
     { key: 'revenue', label: `Revenue (${cur})`, numeric: true, value: (r) => r.revenue, render: (r) => fmtMoney(r.revenue, cur) },
@@ -68,13 +104,31 @@ export function Attribution() {
   const paid = rows.filter((r) => r.spend > 0);
   const svrOption = useMemo<ChartOption>(
     () => ({
-      tooltip: { trigger: 'item', formatter: (p: { data: { name: string; value: [number, number] } }) => `${p.data.name}<br/>spend ${fmtMoney(p.data.value[0], cur)} · revenue ${fmtMoney(p.data.value[1], cur)}` },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { data: { name: string; value: [number, number] } }) =>
+          `${p.data.name}<br/>spend ${fmtMoney(p.data.value[0], cur)} · revenue ${fmtMoney(p.data.value[1], cur)}`,
+      },
       grid: { left: 64, right: 24, top: 16, bottom: 40 },
       xAxis: { type: 'value', name: 'Spend', nameLocation: 'middle', nameGap: 26 },
       yAxis: { type: 'value', name: 'Attributed revenue' },
       series: [
-        { type: 'scatter', symbolSize: 14, data: paid.map((r) => ({ name: r.touchpoint, value: [r.spend, r.revenue] })), label: { show: true, position: 'right', formatter: '{b}', fontSize: 10 } },
-        { type: 'line', name: 'Break-even (ROAS 1)', showSymbol: false, lineStyle: { type: 'dashed', color: '#adb5bd' }, data: [[0, 0], [Math.max(1, ...paid.map((r) => r.spend)), Math.max(1, ...paid.map((r) => r.spend))]] },
+        {
+          type: 'scatter',
+          symbolSize: 14,
+          data: paid.map((r) => ({ name: r.touchpoint, value: [r.spend, r.revenue] })),
+          label: { show: true, position: 'right', formatter: '{b}', fontSize: 10 },
+        },
+        {
+          type: 'line',
+          name: 'Break-even (ROAS 1)',
+          showSymbol: false,
+          lineStyle: { type: 'dashed', color: '#adb5bd' },
+          data: [
+            [0, 0],
+            [Math.max(1, ...paid.map((r) => r.spend)), Math.max(1, ...paid.map((r) => r.spend))],
+          ],
+        },
       ],
     }),
     [paid, cur],
@@ -90,8 +144,21 @@ export function Attribution() {
       xAxis: { type: 'value', name: 'Daily spend', nameLocation: 'middle', nameGap: 26 },
       yAxis: { type: 'value', name: 'Daily revenue' },
       series: curves.flatMap((c, i) => [
-        { name: c.channel, type: 'line', showSymbol: false, color: COLORS[i % COLORS.length], data: xs.map((x) => [Math.round(x * 100) / 100, Math.round(c.fit!.a * (1 - Math.exp(-x / c.fit!.b)) * 100) / 100]) },
-        { name: c.channel, type: 'scatter', symbolSize: 4, color: COLORS[i % COLORS.length], itemStyle: { opacity: 0.35 }, data: c.points.map((p) => [p.spend, p.revenue]) },
+        {
+          name: c.channel,
+          type: 'line',
+          showSymbol: false,
+          color: COLORS[i % COLORS.length],
+          data: xs.map((x) => [Math.round(x * 100) / 100, Math.round(c.fit!.a * (1 - Math.exp(-x / c.fit!.b)) * 100) / 100]),
+        },
+        {
+          name: c.channel,
+          type: 'scatter',
+          symbolSize: 4,
+          color: COLORS[i % COLORS.length],
+          itemStyle: { opacity: 0.35 },
+          data: c.points.map((p) => [p.spend, p.revenue]),
+        },
       ]),
     };
   }, [curves]);
@@ -112,17 +179,49 @@ export function Attribution() {
             { value: 'keyword', label: 'Keyword' },
           ]}
         />
-        <Select label="Model for ROI" size="xs" data={MODELS.map((m) => ({ value: m, label: LABEL[m]! }))} value={model} onChange={(v) => v && setParams({ model: v })} w={180} allowDeselect={false} />
+        <Select
+          label="Model for ROI"
+          size="xs"
+          data={MODELS.map((m) => ({ value: m, label: LABEL[m]! }))}
+          value={model}
+          onChange={(v) => v && setParams({ model: v })}
+          w={180}
+          allowDeselect={false}
+        />
       </Group>
-      <Panel title="Conversions credited by each model" name="attribution-models" loading={compare.loading && !compare.data} stale={compare.stale} error={compare.error} empty={results.length === 0 && compare.data && 'No conversions with touchpoints in this range.'} rows={cmpRows} columns={cmpCols} chart={cmpRef}>
+      <Panel
+        title="Conversions credited by each model"
+        name="attribution-models"
+        loading={compare.loading && !compare.data}
+        stale={compare.stale}
+        error={compare.error}
+        empty={results.length === 0 && compare.data && 'No conversions with touchpoints in this range.'}
+        rows={cmpRows}
+        columns={cmpCols}
+        chart={cmpRef}
+      >
         <Chart ref={cmpRef} option={cmpOption} height={320} label="Conversions per touchpoint under each attribution model" />
-        {compare.data?.skipped.length ? <Text size="xs" c="dimmed">Skipped: {compare.data.skipped.map((s) => `${s.model} (${s.reason})`).join('; ')}</Text> : null}
+        {compare.data?.skipped.length ? (
+          <Text size="xs" c="dimmed">
+            Skipped: {compare.data.skipped.map((s) => `${s.model} (${s.reason})`).join('; ')}
+          </Text>
+        ) : null}
       </Panel>
-      <Panel title={`ROI by ${granularity.replace('_', ' / ')} (${LABEL[model]})`} name="roi" loading={roi.loading && !roi.data} stale={roi.stale} error={roi.error} rows={rows} columns={roiCols} empty={rows.length === 0 && roi.data && 'No conversions or spend in this range. Upload spend in Settings.'}>
+      <Panel
+        title={`ROI by ${granularity.replace('_', ' / ')} (${LABEL[model]})`}
+        name="roi"
+        loading={roi.loading && !roi.data}
+        stale={roi.stale}
+        error={roi.error}
+        rows={rows}
+        columns={roiCols}
+        empty={rows.length === 0 && roi.data && 'No conversions or spend in this range. Upload spend in Settings.'}
+      >
         <DataTable rows={rows} columns={roiCols} caption="roi" />
         {table && (
           <Text size="sm" data-testid="roi-totals">
-            Total: spend {fmtMoney(table.totals.spend, cur)}, revenue {fmtMoney(table.totals.revenue, cur)}, ROAS {table.totals.roas === null ? '–' : fmtNum(table.totals.roas)}×, {fmtInt(table.totals.newCustomers)} new customers
+            Total: spend {fmtMoney(table.totals.spend, cur)}, revenue {fmtMoney(table.totals.revenue, cur)}, ROAS{' '}
+            {table.totals.roas === null ? '–' : fmtNum(table.totals.roas)}×, {fmtInt(table.totals.newCustomers)} new customers
           </Text>
         )}
         {roi.data?.notes.map((n) => (
@@ -132,13 +231,24 @@ export function Attribution() {
         ))}
       </Panel>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Spend vs attributed revenue" name="spend-vs-return" loading={roi.loading && !roi.data} stale={roi.stale} error={roi.error} rows={paid} columns={roiCols.slice(0, 4)} chart={svrRef} empty={paid.length === 0 && roi.data && 'No spend in this range.'}>
+        <Panel
+          title="Spend vs attributed revenue"
+          name="spend-vs-return"
+          loading={roi.loading && !roi.data}
+          stale={roi.stale}
+          error={roi.error}
+          rows={paid}
+          columns={roiCols.slice(0, 4)}
+          chart={svrRef}
+          empty={paid.length === 0 && roi.data && 'No spend in this range.'}
+        >
           <Chart ref={svrRef} option={svrOption} height={300} label="Spend against attributed revenue per touchpoint" />
         </Panel>
         <Panel
           title="Marginal return curves"
           name="marginal-return"
-          loading={marginal.loading && !marginal.data} stale={marginal.stale}
+          loading={marginal.loading && !marginal.data}
+          stale={marginal.stale}
           error={marginal.error}
           rows={marginal.data?.channels}
           columns={[
@@ -153,7 +263,8 @@ export function Attribution() {
         >
           <Chart ref={curveRef} option={curveOption} height={300} label="Fitted revenue response to daily spend per channel" />
           <Text size="xs" c="dimmed">
-            Marginal return at mean daily spend: {curves.map((c) => `${c.channel} ${c.marginalReturn === null ? '–' : fmtNum(c.marginalReturn)}`).join(' · ')}
+            Marginal return at mean daily spend:{' '}
+            {curves.map((c) => `${c.channel} ${c.marginalReturn === null ? '–' : fmtNum(c.marginalReturn)}`).join(' · ')}
           </Text>
         </Panel>
       </SimpleGrid>

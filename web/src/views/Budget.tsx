@@ -39,7 +39,9 @@ export function Budget() {
   const [total, setTotal] = useState<number>(50_000);
   const [days, setDays] = useState<number>(30);
   const mmm = useData('mmm:revenue', (s) => post<MmmReport>('/api/v1/mmm', { kpi: 'revenue' }, s));
-  const plan = useData(mmm.data ? `budget:${total}:${days}` : null, (s) => post<BudgetPlan>('/api/v1/budget', { kpi: 'revenue', total, days }, s));
+  const plan = useData(mmm.data ? `budget:${total}:${days}` : null, (s) =>
+    post<BudgetPlan>('/api/v1/budget', { kpi: 'revenue', total, days }, s),
+  );
   const roiRef = useRef<ChartHandle>(null);
   const allocRef = useRef<ChartHandle>(null);
   const channels = mmm.data?.channels ?? [];
@@ -53,7 +55,19 @@ export function Budget() {
       yAxis: { type: 'category', inverse: true, data: names },
       xAxis: { type: 'value', name: 'revenue per 1 spent' },
       series: [
-        { name: 'ROI', type: 'bar', data: channels.map((c) => round(c.roi.mean)), itemStyle: { color: '#4c6ef5' }, markLine: { symbol: 'none', silent: true, data: [{ xAxis: 1 }], lineStyle: { color: '#e03131', type: 'dashed' }, label: { formatter: 'break-even' } } },
+        {
+          name: 'ROI',
+          type: 'bar',
+          data: channels.map((c) => round(c.roi.mean)),
+          itemStyle: { color: '#4c6ef5' },
+          markLine: {
+            symbol: 'none',
+            silent: true,
+            data: [{ xAxis: 1 }],
+            lineStyle: { color: '#e03131', type: 'dashed' },
+            label: { formatter: 'break-even' },
+          },
+        },
         { name: 'Marginal ROI', type: 'bar', data: channels.map((c) => round(c.mroi.mean)), itemStyle: { color: '#91a7ff' } },
         // 90% intervals of ROI as whiskers.
         {
@@ -62,7 +76,16 @@ export function Budget() {
           renderItem: (_: unknown, api: { value: (i: number) => number; coord: (v: [number, number]) => [number, number] }) => {
             const lo = api.coord([api.value(1), api.value(0)]);
             const hi = api.coord([api.value(2), api.value(0)]);
-            return { type: 'group', children: [{ type: 'line', shape: { x1: lo[0], y1: lo[1] - 6, x2: hi[0], y2: hi[1] - 6 }, style: { stroke: '#212529', lineWidth: 1.5 } }] };
+            return {
+              type: 'group',
+              children: [
+                {
+                  type: 'line',
+                  shape: { x1: lo[0], y1: lo[1] - 6, x2: hi[0], y2: hi[1] - 6 },
+                  style: { stroke: '#212529', lineWidth: 1.5 },
+                },
+              ],
+            };
           },
           data: channels.map((c, i) => [i, round(c.roi.lo), round(c.roi.hi)]),
           encode: { y: 0, x: [1, 2] },
@@ -90,8 +113,20 @@ export function Budget() {
   const cols: DisplayColumn<MmmReport['channels'][number]>[] = [
     { key: 'channel', label: 'Channel', value: (c) => c.channel },
     { key: 'spend', label: `Spend (${cur})`, numeric: true, value: (c) => c.spend, render: (c) => fmtMoney(c.spend, cur) },
-    { key: 'contribution', label: 'Incremental revenue (90% CI)', numeric: true, value: (c) => c.contribution.mean, render: (c) => `${fmtMoney(c.contribution.mean, cur)} (${fmtMoney(c.contribution.lo, cur)} – ${fmtMoney(c.contribution.hi, cur)})` },
-    { key: 'roi', label: 'ROI (90% CI)', numeric: true, value: (c) => c.roi.mean, render: (c) => `${fmtNum(c.roi.mean, 2)} (${fmtNum(c.roi.lo, 2)} – ${fmtNum(c.roi.hi, 2)})` },
+    {
+      key: 'contribution',
+      label: 'Incremental revenue (90% CI)',
+      numeric: true,
+      value: (c) => c.contribution.mean,
+      render: (c) => `${fmtMoney(c.contribution.mean, cur)} (${fmtMoney(c.contribution.lo, cur)} – ${fmtMoney(c.contribution.hi, cur)})`,
+    },
+    {
+      key: 'roi',
+      label: 'ROI (90% CI)',
+      numeric: true,
+      value: (c) => c.roi.mean,
+      render: (c) => `${fmtNum(c.roi.mean, 2)} (${fmtNum(c.roi.lo, 2)} – ${fmtNum(c.roi.hi, 2)})`,
+    },
     { key: 'mroi', label: 'Marginal ROI', numeric: true, value: (c) => c.mroi.mean, render: (c) => fmtNum(c.mroi.mean, 2) },
   ];
 
@@ -100,8 +135,9 @@ export function Budget() {
       <Stack gap="md">
         <Title order={2}>Budget</Title>
         <Alert color="gray" title="The marketing-mix model is not on this server yet">
-          The Budget view shows each paid channel's incremental ROI with its interval, the response to more or less spend, and a recommended split of a budget. It appears here once this server answers
-          POST /api/v1/mmm and /api/v1/budget. Until then, Attribution & ROI shows who was touched, not who was persuaded.
+          The Budget view shows each paid channel's incremental ROI with its interval, the response to more or less spend, and a recommended
+          split of a budget. It appears here once this server answers POST /api/v1/mmm and /api/v1/budget. Until then, Attribution & ROI
+          shows who was touched, not who was persuaded.
         </Alert>
       </Stack>
     );
@@ -111,11 +147,27 @@ export function Budget() {
     <Stack gap="md">
       <Title order={2}>Budget</Title>
       <Text size="sm" c="dimmed">
-        From the marketing-mix model: what each channel's spend adds to revenue beyond what would have happened anyway, with 90% intervals. A channel whose interval crosses the break-even line may not pay back.
+        From the marketing-mix model: what each channel's spend adds to revenue beyond what would have happened anyway, with 90% intervals.
+        A channel whose interval crosses the break-even line may not pay back.
       </Text>
       {mmm.error ? <ErrorNote error={mmm.error} /> : null}
-      <Panel title="Incremental ROI per channel" name="mmm-roi" loading={mmm.loading} stale={mmm.stale} error={mmm.error} chart={roiRef} rows={channels} columns={cols} empty={mmm.data && channels.length === 0 && 'No spend imported: upload spend in Settings.'}>
-        <Chart ref={roiRef} option={roiOption} height={Math.max(200, channels.length * 44 + 60)} label="ROI and marginal ROI per channel with 90% intervals" />
+      <Panel
+        title="Incremental ROI per channel"
+        name="mmm-roi"
+        loading={mmm.loading}
+        stale={mmm.stale}
+        error={mmm.error}
+        chart={roiRef}
+        rows={channels}
+        columns={cols}
+        empty={mmm.data && channels.length === 0 && 'No spend imported: upload spend in Settings.'}
+      >
+        <Chart
+          ref={roiRef}
+          option={roiOption}
+          height={Math.max(200, channels.length * 44 + 60)}
+          label="ROI and marginal ROI per channel with 90% intervals"
+        />
         <DataTable rows={channels} columns={cols} caption="mmm channels" />
         {mmm.data && (
           <Text size="xs" c="dimmed">
@@ -124,7 +176,16 @@ export function Budget() {
         )}
       </Panel>
       <Group gap="sm" align="flex-end" role="group" aria-label="Budget to plan">
-        <NumberInput label={`Budget (${cur})`} size="xs" min={0} step={1000} thousandSeparator="," value={total} onChange={(v) => setTotal(Number(v) || 0)} w={160} />
+        <NumberInput
+          label={`Budget (${cur})`}
+          size="xs"
+          min={0}
+          step={1000}
+          thousandSeparator=","
+          value={total}
+          onChange={(v) => setTotal(Number(v) || 0)}
+          w={160}
+        />
         <NumberInput label="Over days" size="xs" min={1} max={365} value={days} onChange={(v) => setDays(Number(v) || 30)} w={100} />
       </Group>
       {plan.data && gain !== null && (
@@ -142,12 +203,26 @@ export function Budget() {
           </Card>
         </SimpleGrid>
       )}
-      <Panel title="Current vs recommended allocation" name="budget-allocation" loading={plan.loading} stale={plan.stale} error={plan.error} chart={allocRef} rows={plan.data?.allocation} columns={[
-        { key: 'channel', label: 'Channel', value: (a: BudgetPlan['allocation'][number]) => a.channel },
-        { key: 'current', label: 'Current', value: (a: BudgetPlan['allocation'][number]) => a.current },
-        { key: 'recommended', label: 'Recommended', value: (a: BudgetPlan['allocation'][number]) => a.recommended },
-      ]}>
-        <Chart ref={allocRef} option={allocOption} height={Math.max(200, (plan.data?.allocation.length ?? 4) * 44 + 60)} label="Current and recommended spend per channel" />
+      <Panel
+        title="Current vs recommended allocation"
+        name="budget-allocation"
+        loading={plan.loading}
+        stale={plan.stale}
+        error={plan.error}
+        chart={allocRef}
+        rows={plan.data?.allocation}
+        columns={[
+          { key: 'channel', label: 'Channel', value: (a: BudgetPlan['allocation'][number]) => a.channel },
+          { key: 'current', label: 'Current', value: (a: BudgetPlan['allocation'][number]) => a.current },
+          { key: 'recommended', label: 'Recommended', value: (a: BudgetPlan['allocation'][number]) => a.recommended },
+        ]}
+      >
+        <Chart
+          ref={allocRef}
+          option={allocOption}
+          height={Math.max(200, (plan.data?.allocation.length ?? 4) * 44 + 60)}
+          label="Current and recommended spend per channel"
+        />
       </Panel>
     </Stack>
   );

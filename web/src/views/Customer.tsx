@@ -20,8 +20,12 @@ export function Customer() {
   const person = params.get('person') ?? '';
   const [text, setText] = useState(q);
   // With no search yet, list the most recently seen customers who bought something.
-  const results = useData(`search:${q}`, (s) => get<{ customers: SearchResult[] }>(`/api/v1/customers?q=${encodeURIComponent(q || '@')}&limit=20`, s).then((r) => r.customers));
-  const timeline = useData(person ? `tl:${person}` : null, (s) => get<CustomerTimeline>(`/api/v1/customers/${encodeURIComponent(person)}/timeline?limit=500`, s));
+  const results = useData(`search:${q}`, (s) =>
+    get<{ customers: SearchResult[] }>(`/api/v1/customers?q=${encodeURIComponent(q || '@')}&limit=20`, s).then((r) => r.customers),
+  );
+  const timeline = useData(person ? `tl:${person}` : null, (s) =>
+    get<CustomerTimeline>(`/api/v1/customers/${encodeURIComponent(person)}/timeline?limit=500`, s),
+  );
   const ref = useRef<ChartHandle>(null);
   const t = timeline.data;
   const channels = useMemo(() => [...new Set((t?.events ?? []).map((e) => e.touchpoint || e.channel || 'Web'))], [t]);
@@ -29,7 +33,11 @@ export function Customer() {
     if (!t) return {};
     const stageMarks = t.stages.filter((s) => s.enteredAt).map((s) => ({ name: s.name, xAxis: s.enteredAt }));
     return {
-      tooltip: { trigger: 'item', formatter: (p: { data: { ev: TimelineEvent } }) => `${p.data.ev.timestamp.slice(0, 16).replace('T', ' ')}<br/>${p.data.ev.event}${p.data.ev.revenue ? ` · ${fmtMoney(p.data.ev.revenue, cur)}` : ''}` },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { data: { ev: TimelineEvent } }) =>
+          `${p.data.ev.timestamp.slice(0, 16).replace('T', ' ')}<br/>${p.data.ev.event}${p.data.ev.revenue ? ` · ${fmtMoney(p.data.ev.revenue, cur)}` : ''}`,
+      },
       grid: { left: 130, right: 24, top: 40, bottom: 40 },
       xAxis: { type: 'time' },
       yAxis: { type: 'category', data: channels },
@@ -37,8 +45,17 @@ export function Customer() {
         {
           type: 'scatter',
           symbolSize: (v: unknown, p: { data: { ev: TimelineEvent } }) => (p.data.ev.revenue ? 16 : 9),
-          data: t.events.map((e) => ({ value: [e.timestamp, e.touchpoint || e.channel || 'Web'], ev: e, itemStyle: { color: e.revenue ? '#12b886' : COLORS[channels.indexOf(e.touchpoint || e.channel || 'Web') % COLORS.length] } })),
-          markLine: { symbol: 'none', lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', fontSize: 10, color: '#c2410c' }, data: stageMarks },
+          data: t.events.map((e) => ({
+            value: [e.timestamp, e.touchpoint || e.channel || 'Web'],
+            ev: e,
+            itemStyle: { color: e.revenue ? '#12b886' : COLORS[channels.indexOf(e.touchpoint || e.channel || 'Web') % COLORS.length] },
+          })),
+          markLine: {
+            symbol: 'none',
+            lineStyle: { color: '#e8590c', type: 'dashed' },
+            label: { formatter: '{b}', fontSize: 10, color: '#c2410c' },
+            data: stageMarks,
+          },
         },
       ],
     };
@@ -48,7 +65,13 @@ export function Customer() {
     { key: 'touchpoint', label: 'Touchpoint', value: (e) => e.touchpoint || e.channel },
     { key: 'event', label: 'Event', value: (e) => e.event },
     { key: 'path', label: 'Page', value: (e) => e.path },
-    { key: 'revenue', label: 'Revenue', numeric: true, value: (e) => e.revenue, render: (e) => (e.revenue ? fmtMoney(e.revenue, cur) : '') },
+    {
+      key: 'revenue',
+      label: 'Revenue',
+      numeric: true,
+      value: (e) => e.revenue,
+      render: (e) => (e.revenue ? fmtMoney(e.revenue, cur) : ''),
+    },
     { key: 'stage', label: 'Stage', value: (e) => e.stage ?? '' },
   ];
   const resultCols: DisplayColumn<SearchResult>[] = [
@@ -68,15 +91,37 @@ export function Customer() {
         }}
       >
         <Group align="flex-end">
-          <TextInput label="Find a person" description="Id prefix, email or name" size="xs" value={text} onChange={(e) => setText(e.currentTarget.value)} w={320} maw="100%" />
+          <TextInput
+            label="Find a person"
+            description="Id prefix, email or name"
+            size="xs"
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            w={320}
+            maw="100%"
+          />
           <Button type="submit" size="xs">
             Search
           </Button>
         </Group>
       </form>
       {!person && (
-        <Panel title={q ? `People matching “${q}”` : 'Recently seen people'} name="customers" loading={results.loading} stale={results.stale} error={results.error} rows={results.data} columns={resultCols} empty={results.data?.length === 0 && 'Nobody matches: try part of an email address or a user id.'}>
-          <DataTable rows={results.data ?? []} columns={resultCols} caption="customers" onRowClick={(r) => setParams({ person: r.personId })} />
+        <Panel
+          title={q ? `People matching “${q}”` : 'Recently seen people'}
+          name="customers"
+          loading={results.loading}
+          stale={results.stale}
+          error={results.error}
+          rows={results.data}
+          columns={resultCols}
+          empty={results.data?.length === 0 && 'Nobody matches: try part of an email address or a user id.'}
+        >
+          <DataTable
+            rows={results.data ?? []}
+            columns={resultCols}
+            caption="customers"
+            onRowClick={(r) => setParams({ person: r.personId })}
+          />
           <Text size="xs" c="dimmed">
             Choose a row to open the timeline.
           </Text>
@@ -125,7 +170,13 @@ export function Customer() {
               </Card>
             </SimpleGrid>
           )}
-          <Panel title={t ? `Journey: ${t.journey.name}` : 'Journey'} name="customer-stages" loading={timeline.loading} stale={timeline.stale} error={timeline.error}>
+          <Panel
+            title={t ? `Journey: ${t.journey.name}` : 'Journey'}
+            name="customer-stages"
+            loading={timeline.loading}
+            stale={timeline.stale}
+            error={timeline.error}
+          >
             {t && (
               <Group gap="xs" wrap="wrap" aria-label="Stages reached">
                 {t.stages.map((s, i) => (
@@ -137,8 +188,22 @@ export function Customer() {
               </Group>
             )}
           </Panel>
-          <Panel title="Cross-channel timeline" name="customer-timeline" loading={timeline.loading} stale={timeline.stale} error={timeline.error} rows={t?.events} columns={cols} chart={ref}>
-            <Chart ref={ref} option={option} height={Math.max(220, channels.length * 36 + 80)} label="Events of this person per touchpoint over time, stage entries dashed" />
+          <Panel
+            title="Cross-channel timeline"
+            name="customer-timeline"
+            loading={timeline.loading}
+            stale={timeline.stale}
+            error={timeline.error}
+            rows={t?.events}
+            columns={cols}
+            chart={ref}
+          >
+            <Chart
+              ref={ref}
+              option={option}
+              height={Math.max(220, channels.length * 36 + 80)}
+              label="Events of this person per touchpoint over time, stage entries dashed"
+            />
             <DataTable rows={[...(t?.events ?? [])].reverse()} columns={cols} caption="timeline" maxRows={300} />
           </Panel>
         </>
@@ -146,4 +211,3 @@ export function Customer() {
     </Stack>
   );
 }
-

@@ -18,7 +18,9 @@ export function Experiments() {
   const { params } = useLocation();
   const s = useSession();
   const id = params.get('experiment');
-  const found = useData('discovered', (sig) => get<{ experiments: Discovered[] }>('/api/v1/experiments/discovered', sig).then((r) => r.experiments));
+  const found = useData('discovered', (sig) =>
+    get<{ experiments: Discovered[] }>('/api/v1/experiments/discovered', sig).then((r) => r.experiments),
+  );
   const [msg, setMsg] = useState('');
   const setUp = async (d: Discovered) => {
     try {
@@ -63,7 +65,18 @@ export function Experiments() {
     <Stack gap="md">
       <Title order={2}>Experiments</Title>
       {!id && (
-        <Panel title="Experiments seen in the data" name="experiments" loading={found.loading} stale={found.stale} error={found.error} rows={found.data} columns={cols} empty={found.data?.length === 0 && 'No "Experiment Viewed" events yet. Send one per exposure with experiment_id and variation_id.'}>
+        <Panel
+          title="Experiments seen in the data"
+          name="experiments"
+          loading={found.loading}
+          stale={found.stale}
+          error={found.error}
+          rows={found.data}
+          columns={cols}
+          empty={
+            found.data?.length === 0 && 'No "Experiment Viewed" events yet. Send one per exposure with experiment_id and variation_id.'
+          }
+        >
           <DataTable rows={found.data ?? []} columns={cols} caption="experiments" />
           {msg && <Alert color="red">{msg}</Alert>}
         </Panel>
@@ -77,12 +90,26 @@ function ExperimentReportView({ id }: { id: string }) {
   const report = useData(`experiment:${id}`, (s) => get<ExperimentReport>(`/api/v1/experiments/${encodeURIComponent(id)}/report`, s));
   const ref = useRef<ChartHandle>(null);
   const r = report.data;
-  const rows = useMemo(() => (r ? r.metrics.flatMap((m) => m.report.results.map((x) => ({ metric: m.name, guardrail: m.guardrail, relative: m.report.relative, ...x }))) : []), [r]);
+  const rows = useMemo(
+    () =>
+      r
+        ? r.metrics.flatMap((m) =>
+            m.report.results.map((x) => ({ metric: m.name, guardrail: m.guardrail, relative: m.report.relative, ...x })),
+          )
+        : [],
+    [r],
+  );
   type Row = (typeof rows)[number];
   const option = useMemo<ChartOption>(() => {
     const labels = rows.map((x) => `${x.metric} · ${x.name}`);
     return {
-      tooltip: { trigger: 'item', formatter: (p: { dataIndex: number }) => { const x = rows[p.dataIndex]!; return `${labels[p.dataIndex]}<br/>uplift ${fmtPct(x.uplift.mean)} (${fmtPct(x.ci[0])} to ${fmtPct(x.ci[1])})`; } },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { dataIndex: number }) => {
+          const x = rows[p.dataIndex]!;
+          return `${labels[p.dataIndex]}<br/>uplift ${fmtPct(x.uplift.mean)} (${fmtPct(x.ci[0])} to ${fmtPct(x.ci[1])})`;
+        },
+      },
       grid: { left: 160, right: 24, top: 16, bottom: 32 },
       xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
       yAxis: { type: 'category', data: labels, inverse: true },
@@ -111,13 +138,52 @@ function ExperimentReportView({ id }: { id: string }) {
     };
   }, [rows]);
   const cols: DisplayColumn<Row>[] = [
-    { key: 'metric', label: 'Metric', value: (x) => x.metric, render: (x) => <>{x.metric} {x.guardrail && <Badge size="xs">guardrail</Badge>}</> },
+    {
+      key: 'metric',
+      label: 'Metric',
+      value: (x) => x.metric,
+      render: (x) => (
+        <>
+          {x.metric} {x.guardrail && <Badge size="xs">guardrail</Badge>}
+        </>
+      ),
+    },
     { key: 'name', label: 'Variation', value: (x) => x.name },
-    { key: 'uplift', label: 'Uplift', numeric: true, value: (x) => x.uplift.mean, render: (x) => (x.relative ? fmtPct(x.uplift.mean) : fmtNum(x.uplift.mean)) },
-    { key: 'ci_low', label: 'CI low', numeric: true, value: (x) => x.ci[0], render: (x) => (x.relative ? fmtPct(x.ci[0]) : fmtNum(x.ci[0])) },
-    { key: 'ci_high', label: 'CI high', numeric: true, value: (x) => x.ci[1], render: (x) => (x.relative ? fmtPct(x.ci[1]) : fmtNum(x.ci[1])) },
-    { key: 'p', label: 'p (adjusted)', numeric: true, value: (x) => x.p_value_adjusted ?? x.p_value ?? null, render: (x) => fmtNum(x.p_value_adjusted ?? x.p_value ?? null, 3) },
-    { key: 'chance_to_win', label: 'Chance to win', numeric: true, value: (x) => x.chance_to_win ?? null, render: (x) => fmtPct(x.chance_to_win ?? null) },
+    {
+      key: 'uplift',
+      label: 'Uplift',
+      numeric: true,
+      value: (x) => x.uplift.mean,
+      render: (x) => (x.relative ? fmtPct(x.uplift.mean) : fmtNum(x.uplift.mean)),
+    },
+    {
+      key: 'ci_low',
+      label: 'CI low',
+      numeric: true,
+      value: (x) => x.ci[0],
+      render: (x) => (x.relative ? fmtPct(x.ci[0]) : fmtNum(x.ci[0])),
+    },
+    {
+      key: 'ci_high',
+      label: 'CI high',
+      numeric: true,
+      value: (x) => x.ci[1],
+      render: (x) => (x.relative ? fmtPct(x.ci[1]) : fmtNum(x.ci[1])),
+    },
+    {
+      key: 'p',
+      label: 'p (adjusted)',
+      numeric: true,
+      value: (x) => x.p_value_adjusted ?? x.p_value ?? null,
+      render: (x) => fmtNum(x.p_value_adjusted ?? x.p_value ?? null, 3),
+    },
+    {
+      key: 'chance_to_win',
+      label: 'Chance to win',
+      numeric: true,
+      value: (x) => x.chance_to_win ?? null,
+      render: (x) => fmtPct(x.chance_to_win ?? null),
+    },
   ];
   return (
     <>
@@ -130,12 +196,32 @@ function ExperimentReportView({ id }: { id: string }) {
         </Title>
       </Group>
       {r && (
-        <Alert color={r.srm.mismatch ? 'red' : 'teal'} title={r.srm.mismatch ? 'Sample ratio mismatch: do not trust these results' : 'Exposure split as configured'}>
-          {r.exposures.variations.map((v) => `${v.name || v.id}: ${fmtInt(v.persons)} (${fmtPct(v.observedShare)} vs ${fmtPct(v.expectedShare)} planned)`).join(' · ')} · SRM p = {fmtNum(r.srm.pValue, 4)}
+        <Alert
+          color={r.srm.mismatch ? 'red' : 'teal'}
+          title={r.srm.mismatch ? 'Sample ratio mismatch: do not trust these results' : 'Exposure split as configured'}
+        >
+          {r.exposures.variations
+            .map((v) => `${v.name || v.id}: ${fmtInt(v.persons)} (${fmtPct(v.observedShare)} vs ${fmtPct(v.expectedShare)} planned)`)
+            .join(' · ')}{' '}
+          · SRM p = {fmtNum(r.srm.pValue, 4)}
         </Alert>
       )}
-      <Panel title="Uplift against control" name="experiment-report" loading={report.loading} stale={report.stale} error={report.error} rows={rows} columns={cols} chart={ref}>
-        <Chart ref={ref} option={option} height={Math.max(160, rows.length * 40 + 50)} label="Uplift of each variation on each metric with its interval" />
+      <Panel
+        title="Uplift against control"
+        name="experiment-report"
+        loading={report.loading}
+        stale={report.stale}
+        error={report.error}
+        rows={rows}
+        columns={cols}
+        chart={ref}
+      >
+        <Chart
+          ref={ref}
+          option={option}
+          height={Math.max(160, rows.length * 40 + 50)}
+          label="Uplift of each variation on each metric with its interval"
+        />
         <DataTable rows={rows} columns={cols} caption="experiment results" />
       </Panel>
       {r?.warnings.map((w) => (

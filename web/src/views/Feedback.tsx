@@ -21,9 +21,27 @@ function scoreColumns(label: string): DisplayColumn<Row>[] {
   return [
     { key: 'key', label, value: (r) => r.key },
     { key: 'responses', label: 'Responses', numeric: true, value: (r) => r.responses, render: (r) => fmtInt(r.responses) },
-    { key: 'nps', label: 'NPS (95% CI)', numeric: true, value: (r) => r.nps?.score, render: (r) => (r.nps ? `${npsFmt(r.nps.score)} (${interval(r.nps.interval, npsFmt)})` : '–') },
-    { key: 'csat', label: 'CSAT (95% CI)', numeric: true, value: (r) => r.csat?.score, render: (r) => (r.csat ? `${csatFmt(r.csat.score)} (${interval(r.csat.interval, csatFmt)})` : '–') },
-    { key: 'ces', label: 'CES (95% CI)', numeric: true, value: (r) => r.ces?.average, render: (r) => (r.ces ? `${cesFmt(r.ces.average)} (${interval(r.ces.interval, cesFmt)})` : '–') },
+    {
+      key: 'nps',
+      label: 'NPS (95% CI)',
+      numeric: true,
+      value: (r) => r.nps?.score,
+      render: (r) => (r.nps ? `${npsFmt(r.nps.score)} (${interval(r.nps.interval, npsFmt)})` : '–'),
+    },
+    {
+      key: 'csat',
+      label: 'CSAT (95% CI)',
+      numeric: true,
+      value: (r) => r.csat?.score,
+      render: (r) => (r.csat ? `${csatFmt(r.csat.score)} (${interval(r.csat.interval, csatFmt)})` : '–'),
+    },
+    {
+      key: 'ces',
+      label: 'CES (95% CI)',
+      numeric: true,
+      value: (r) => r.ces?.average,
+      render: (r) => (r.ces ? `${cesFmt(r.ces.average)} (${interval(r.ces.interval, cesFmt)})` : '–'),
+    },
   ];
 }
 
@@ -73,25 +91,81 @@ export function Feedback() {
         <ErrorNote error={report.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" className="wm-panel" data-stale={report.stale ? '1' : undefined}>
-          <Score label="NPS" value={r?.total.nps ? npsFmt(r.total.nps.score) : '–'} note={r?.total.nps ? `95% CI ${interval(r.total.nps.interval, npsFmt)} · ${fmtInt(r.total.nps.responses)} responses` : 'no NPS responses'} />
-          <Score label="CSAT (share 4–5 of 5)" value={r?.total.csat ? csatFmt(r.total.csat.score) : '–'} note={r?.total.csat ? `95% CI ${interval(r.total.csat.interval, csatFmt)} · ${fmtInt(r.total.csat.responses)} responses` : 'no CSAT responses'} />
-          <Score label="CES (1–7, lower is easier)" value={r?.total.ces ? cesFmt(r.total.ces.average) : '–'} note={r?.total.ces ? `95% CI ${interval(r.total.ces.interval, cesFmt)} · ${fmtInt(r.total.ces.responses)} responses` : 'no CES responses'} />
+          <Score
+            label="NPS"
+            value={r?.total.nps ? npsFmt(r.total.nps.score) : '–'}
+            note={
+              r?.total.nps
+                ? `95% CI ${interval(r.total.nps.interval, npsFmt)} · ${fmtInt(r.total.nps.responses)} responses`
+                : 'no NPS responses'
+            }
+          />
+          <Score
+            label="CSAT (share 4–5 of 5)"
+            value={r?.total.csat ? csatFmt(r.total.csat.score) : '–'}
+            note={
+              r?.total.csat
+                ? `95% CI ${interval(r.total.csat.interval, csatFmt)} · ${fmtInt(r.total.csat.responses)} responses`
+                : 'no CSAT responses'
+            }
+          />
+          <Score
+            label="CES (1–7, lower is easier)"
+            value={r?.total.ces ? cesFmt(r.total.ces.average) : '–'}
+            note={
+              r?.total.ces
+                ? `95% CI ${interval(r.total.ces.interval, cesFmt)} · ${fmtInt(r.total.ces.responses)} responses`
+                : 'no CES responses'
+            }
+          />
           <Score label="Comments" value={r ? fmtInt(r.comments) : '–'} note={r ? `of ${fmtInt(r.total.responses)} responses` : ''} />
         </SimpleGrid>
       )}
-      <Panel title="NPS by stage over time" name="feedback-over-time" loading={report.loading && !r} stale={report.stale} error={report.error} chart={timeRef} empty={r && slices.length === 0 && 'No survey responses in this range.'}>
+      <Panel
+        title="NPS by stage over time"
+        name="feedback-over-time"
+        loading={report.loading && !r}
+        stale={report.stale}
+        error={report.error}
+        chart={timeRef}
+        empty={r && slices.length === 0 && 'No survey responses in this range.'}
+      >
         <Chart ref={timeRef} option={option} label="NPS by journey stage over time" />
         <Text size="xs" c="dimmed">
-          Hover a point for its 95% interval and number of responses. CSAT everywhere is the share of scores 4–5 of 5 (Overview, journey map, here).
+          Hover a point for its 95% interval and number of responses. CSAT everywhere is the share of scores 4–5 of 5 (Overview, journey
+          map, here).
         </Text>
       </Panel>
-      <Panel title="By journey stage" name="feedback-by-stage" loading={report.loading && !r} stale={report.stale} error={report.error} rows={stageRows} columns={scoreColumns('Stage')}>
+      <Panel
+        title="By journey stage"
+        name="feedback-by-stage"
+        loading={report.loading && !r}
+        stale={report.stale}
+        error={report.error}
+        rows={stageRows}
+        columns={scoreColumns('Stage')}
+      >
         <DataTable rows={stageRows} columns={scoreColumns('Stage')} caption="feedback by stage" />
       </Panel>
-      <Panel title="By touchpoint" name="feedback-by-touchpoint" loading={report.loading && !r} stale={report.stale} error={report.error} rows={touchRows} columns={scoreColumns('Touchpoint')}>
+      <Panel
+        title="By touchpoint"
+        name="feedback-by-touchpoint"
+        loading={report.loading && !r}
+        stale={report.stale}
+        error={report.error}
+        rows={touchRows}
+        columns={scoreColumns('Touchpoint')}
+      >
         <DataTable rows={touchRows} columns={scoreColumns('Touchpoint')} caption="feedback by touchpoint" maxRows={30} />
       </Panel>
-      <Panel title="Themes in the comments" name="feedback-themes" loading={report.loading && !r} stale={report.stale} error={report.error} empty={r && r.themes.length === 0 && 'No comments to read themes from.'}>
+      <Panel
+        title="Themes in the comments"
+        name="feedback-themes"
+        loading={report.loading && !r}
+        stale={report.stale}
+        error={report.error}
+        empty={r && r.themes.length === 0 && 'No comments to read themes from.'}
+      >
         <Stack gap="xs">
           {(r?.themes ?? []).slice(0, 12).map((t, i) => (
             <Card key={i} withBorder p="xs">
@@ -102,7 +176,11 @@ export function Feedback() {
                   <Badge variant="light" color={t.sentiment < 0 ? 'red' : 'teal'}>
                     {fmtPct(t.negativeShare, 0)} negative
                   </Badge>
-                  {t.trend.direction !== 'unknown' && <Badge variant="outline" color="gray">{t.trend.direction}</Badge>}
+                  {t.trend.direction !== 'unknown' && (
+                    <Badge variant="outline" color="gray">
+                      {t.trend.direction}
+                    </Badge>
+                  )}
                 </Group>
               </Group>
               {t.examples.slice(0, 2).map((c, k) => (
@@ -133,4 +211,3 @@ function Score({ label, value, note }: { label: string; value: string; note: str
     </Card>
   );
 }
-

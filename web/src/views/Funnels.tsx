@@ -76,12 +76,17 @@ export function Funnels() {
   const lastDropStep = useMemo(() => {
     const st = funnel.data?.steps ?? [];
     let worst = 2;
-    for (let i = 1; i < st.length; i++) if (st[i]!.conversion_rate_from_previous < st[worst - 1]!.conversion_rate_from_previous) worst = i + 1;
+    for (let i = 1; i < st.length; i++)
+      if (st[i]!.conversion_rate_from_previous < st[worst - 1]!.conversion_rate_from_previous) worst = i + 1;
     return worst;
   }, [funnel.data]);
   const step = driverStep ?? lastDropStep;
   const drivers = useData(funnel.data && req.steps.length >= 2 ? key + step : null, (s) =>
-    post<DriversResult>('/api/v1/funnels/drivers', { ...scopeBody(f), funnel: { ...req, breakdown: undefined, trend: undefined }, step, limit: 15 }, s),
+    post<DriversResult>(
+      '/api/v1/funnels/drivers',
+      { ...scopeBody(f), funnel: { ...req, breakdown: undefined, trend: undefined }, step, limit: 15 },
+      s,
+    ),
   );
   const barRef = useRef<ChartHandle>(null);
   const ttcRef = useRef<ChartHandle>(null);
@@ -93,10 +98,26 @@ export function Funnels() {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0 },
       grid: { left: 56, right: 16, top: 30, bottom: 40 },
-      xAxis: { type: 'category', data: steps.map((s, i) => `${i + 1}. ${s.name}`), axisLabel: { interval: 0, width: 110, overflow: 'truncate' } },
+      xAxis: {
+        type: 'category',
+        data: steps.map((s, i) => `${i + 1}. ${s.name}`),
+        axisLabel: { interval: 0, width: 110, overflow: 'truncate' },
+      },
       yAxis: { type: 'value' },
       series: [
-        { name: 'Reached', type: 'bar', stack: 'f', data: steps.map((s) => s.count), itemStyle: { color: '#4c6ef5' }, label: { show: true, position: 'inside', color: '#fff', formatter: (p: { dataIndex: number }) => fmtPct(steps[p.dataIndex]!.conversion_rate) } },
+        {
+          name: 'Reached',
+          type: 'bar',
+          stack: 'f',
+          data: steps.map((s) => s.count),
+          itemStyle: { color: '#4c6ef5' },
+          label: {
+            show: true,
+            position: 'inside',
+            color: '#fff',
+            formatter: (p: { dataIndex: number }) => fmtPct(steps[p.dataIndex]!.conversion_rate),
+          },
+        },
         { name: 'Dropped before this step', type: 'bar', stack: 'f', data: steps.map((s) => s.dropped), itemStyle: { color: '#ffa8a8' } },
       ],
     }),
@@ -107,7 +128,11 @@ export function Funnels() {
     return {
       tooltip: { trigger: 'axis' },
       grid: { left: 48, right: 16, top: 16, bottom: 40 },
-      xAxis: { type: 'category', data: b.map((x) => `${duration(x.from_seconds)}–${duration(x.to_seconds)}`), axisLabel: { rotate: 30, fontSize: 10 } },
+      xAxis: {
+        type: 'category',
+        data: b.map((x) => `${duration(x.from_seconds)}–${duration(x.to_seconds)}`),
+        axisLabel: { rotate: 30, fontSize: 10 },
+      },
       yAxis: { type: 'value' },
       series: [{ type: 'bar', name: 'Converted', data: b.map((x) => x.count), itemStyle: { color: '#12b886' } }],
     };
@@ -124,7 +149,18 @@ export function Funnels() {
       series: [
         { type: 'line', name: 'This period', data: t.map((x) => x.conversion_rate), showSymbol: true },
         // Week for week: the k-th week of the previous period under the k-th week of this one.
-        ...(f.compare ? [{ type: 'line', name: 'Previous period', data: t.map((_, i) => p[i]?.conversion_rate ?? null), showSymbol: false, lineStyle: { type: 'dashed' }, itemStyle: { color: '#adb5bd' } }] : []),
+        ...(f.compare
+          ? [
+              {
+                type: 'line',
+                name: 'Previous period',
+                data: t.map((_, i) => p[i]?.conversion_rate ?? null),
+                showSymbol: false,
+                lineStyle: { type: 'dashed' },
+                itemStyle: { color: '#adb5bd' },
+              },
+            ]
+          : []),
       ],
     };
   }, [funnel.data, previous.data, f.compare]);
@@ -132,19 +168,73 @@ export function Funnels() {
   const stepCols: DisplayColumn<FunnelStepResult>[] = [
     { key: 'name', label: 'Step', value: (s) => s.name },
     { key: 'count', label: 'Reached', numeric: true, value: (s) => s.count, render: (s) => fmtInt(s.count) },
-    { key: 'conversion_rate', label: 'Of step 1', numeric: true, value: (s) => s.conversion_rate, render: (s) => fmtPct(s.conversion_rate) },
-    { key: 'conversion_rate_from_previous', label: 'From previous', numeric: true, value: (s) => s.conversion_rate_from_previous, render: (s) => fmtPct(s.conversion_rate_from_previous) },
+    {
+      key: 'conversion_rate',
+      label: 'Of step 1',
+      numeric: true,
+      value: (s) => s.conversion_rate,
+      render: (s) => fmtPct(s.conversion_rate),
+    },
+    {
+      key: 'conversion_rate_from_previous',
+      label: 'From previous',
+      numeric: true,
+      value: (s) => s.conversion_rate_from_previous,
+      render: (s) => fmtPct(s.conversion_rate_from_previous),
+    },
     { key: 'dropped', label: 'Dropped', numeric: true, value: (s) => s.dropped, render: (s) => fmtInt(s.dropped) },
-    { key: 'median_seconds_to_convert', label: 'Median time', numeric: true, value: (s) => s.median_seconds_to_convert, render: (s) => duration(s.median_seconds_to_convert) },
+    {
+      key: 'median_seconds_to_convert',
+      label: 'Median time',
+      numeric: true,
+      value: (s) => s.median_seconds_to_convert,
+      render: (s) => duration(s.median_seconds_to_convert),
+    },
   ];
   const driverCols: DisplayColumn<DriverFactor>[] = [
     { key: 'label', label: 'Factor', value: (d) => d.label },
-    { key: 'with', label: 'Units with it', numeric: true, value: (d) => d.converted_with + d.dropped_with, render: (d) => fmtInt(d.converted_with + d.dropped_with) },
-    { key: 'cr_with', label: 'Conv. with', numeric: true, value: (d) => d.conversion_rate_with, render: (d) => fmtPct(d.conversion_rate_with) },
-    { key: 'cr_without', label: 'Conv. without', numeric: true, value: (d) => d.conversion_rate_without, render: (d) => fmtPct(d.conversion_rate_without) },
-    { key: 'odds_ratio', label: 'Odds ratio (95% CI)', numeric: true, value: (d) => d.odds_ratio, render: (d) => `${fmtNum(d.odds_ratio)} (${fmtNum(d.ci_low)}–${fmtNum(d.ci_high)})` },
-    { key: 'p_value', label: 'p', numeric: true, value: (d) => d.p_value, render: (d) => (d.p_value < 0.001 ? '<0.001' : fmtNum(d.p_value, 3)) },
-    { key: 'q_value', label: 'q (BH)', numeric: true, value: (d) => d.q_value, render: (d) => (d.q_value < 0.001 ? '<0.001' : fmtNum(d.q_value, 3)) },
+    {
+      key: 'with',
+      label: 'Units with it',
+      numeric: true,
+      value: (d) => d.converted_with + d.dropped_with,
+      render: (d) => fmtInt(d.converted_with + d.dropped_with),
+    },
+    {
+      key: 'cr_with',
+      label: 'Conv. with',
+      numeric: true,
+      value: (d) => d.conversion_rate_with,
+      render: (d) => fmtPct(d.conversion_rate_with),
+    },
+    {
+      key: 'cr_without',
+      label: 'Conv. without',
+      numeric: true,
+      value: (d) => d.conversion_rate_without,
+      render: (d) => fmtPct(d.conversion_rate_without),
+    },
+    {
+      key: 'odds_ratio',
+      label: 'Odds ratio (95% CI)',
+      numeric: true,
+      value: (d) => d.odds_ratio,
+      render: (d) => `${fmtNum(d.odds_ratio)} (${fmtNum(d.ci_low)}–${fmtNum(d.ci_high)})`,
+    },
+    {
+      key: 'p_value',
+      label: 'p',
+      numeric: true,
+      value: (d) => d.p_value,
+      render: (d) => (d.p_value < 0.001 ? '<0.001' : fmtNum(d.p_value, 3)),
+    },
+    {
+      key: 'q_value',
+      label: 'q (BH)',
+      numeric: true,
+      value: (d) => d.q_value,
+      render: (d) => (d.q_value < 0.001 ? '<0.001' : fmtNum(d.q_value, 3)),
+    },
   ];
   const breakdownRows = funnel.data?.breakdown ?? [];
 
@@ -163,7 +253,15 @@ export function Funnels() {
           maw="100%"
           clearable
         />
-        <NumberInput label="Window (days)" size="xs" min={1} max={366} value={req.windowSeconds / 86400} onChange={(v) => setParams({ win: String(v || 7) })} w={110} />
+        <NumberInput
+          label="Window (days)"
+          size="xs"
+          min={1}
+          max={366}
+          value={req.windowSeconds / 86400}
+          onChange={(v) => setParams({ win: String(v || 7) })}
+          w={110}
+        />
         <SegmentedField
           label="Order"
           value={req.order}
@@ -174,23 +272,51 @@ export function Funnels() {
             { value: 'any', label: 'Any order' },
           ]}
         />
-        <MultiSelect label="Exclude people who did" size="xs" data={events.data ?? []} value={req.exclusions.map((e) => e.event)} onChange={(v) => setParams({ excl: v.join('|') || undefined })} w={220} searchable clearable />
-        <Select label="Breakdown" size="xs" data={BREAKDOWNS} value={params.get('bd') ?? ''} onChange={(v) => setParams({ bd: v || undefined })} w={170} allowDeselect={false} />
+        <MultiSelect
+          label="Exclude people who did"
+          size="xs"
+          data={events.data ?? []}
+          value={req.exclusions.map((e) => e.event)}
+          onChange={(v) => setParams({ excl: v.join('|') || undefined })}
+          w={220}
+          searchable
+          clearable
+        />
+        <Select
+          label="Breakdown"
+          size="xs"
+          data={BREAKDOWNS}
+          value={params.get('bd') ?? ''}
+          onChange={(v) => setParams({ bd: v || undefined })}
+          w={170}
+          allowDeselect={false}
+        />
       </Group>
       <Panel
         title={`Conversion ${funnel.data ? fmtPct(funnel.data.conversion_rate, 2) : ''}${f.compare && previous.data ? ` (previous period ${fmtPct(previous.data.conversion_rate, 2)}, ${fmtPP(funnel.data ? funnel.data.conversion_rate - previous.data.conversion_rate : null)})` : ''}`}
         name="funnel"
-        loading={funnel.loading && !funnel.data} stale={funnel.stale}
+        loading={funnel.loading && !funnel.data}
+        stale={funnel.stale}
         error={funnel.error}
-        empty={steps.length > 0 && steps[0]!.count === 0 && 'Nobody did the first step in this range: pick another first step or widen the dates.'}
+        empty={
+          steps.length > 0 &&
+          steps[0]!.count === 0 &&
+          'Nobody did the first step in this range: pick another first step or widen the dates.'
+        }
         rows={steps}
         columns={stepCols}
         chart={barRef}
       >
-        <Chart ref={barRef} option={bar} height={300} label="Funnel steps: reached and dropped" onClick={(p) => {
+        <Chart
+          ref={barRef}
+          option={bar}
+          height={300}
+          label="Funnel steps: reached and dropped"
+          onClick={(p) => {
             if (p.dataIndex > 0) setDriverStep(p.dataIndex + 1);
             stepPeople(p.dataIndex, p.seriesIndex === 1 ? 'dropped' : 'reached');
-          }} />
+          }}
+        />
         <DataTable rows={steps} columns={stepCols} caption="funnel steps" onRowClick={(r) => stepPeople(steps.indexOf(r), 'reached')} />
         <Text size="xs" c="dimmed">
           Click a bar or a row for the people who reached the step; the pink part of a bar for those who dropped before it.
@@ -215,32 +341,58 @@ export function Funnels() {
               { key: 'value', label: 'Value', value: (r) => r.value },
               { key: 'entered', label: 'Entered', numeric: true, value: (r) => r.steps[0]?.count ?? 0 },
               { key: 'converted', label: 'Converted', numeric: true, value: (r) => r.steps[r.steps.length - 1]?.count ?? 0 },
-              { key: 'conversion_rate', label: 'Conversion', numeric: true, value: (r) => r.conversion_rate, render: (r) => fmtPct(r.conversion_rate, 2) },
+              {
+                key: 'conversion_rate',
+                label: 'Conversion',
+                numeric: true,
+                value: (r) => r.conversion_rate,
+                render: (r) => fmtPct(r.conversion_rate, 2),
+              },
             ]}
           />
         </Panel>
       )}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Time to convert" name="time-to-convert" loading={funnel.loading && !funnel.data} stale={funnel.stale} error={funnel.error} rows={funnel.data?.time_to_convert} columns={[
-          { key: 'from_seconds', label: 'From (s)', value: (b) => b.from_seconds },
-          { key: 'to_seconds', label: 'To (s)', value: (b) => b.to_seconds },
-          { key: 'count', label: 'Converted', value: (b) => b.count },
-        ]} chart={ttcRef} empty={(funnel.data?.time_to_convert.length ?? 1) === 0 && 'Nobody converted in this range.'}>
+        <Panel
+          title="Time to convert"
+          name="time-to-convert"
+          loading={funnel.loading && !funnel.data}
+          stale={funnel.stale}
+          error={funnel.error}
+          rows={funnel.data?.time_to_convert}
+          columns={[
+            { key: 'from_seconds', label: 'From (s)', value: (b) => b.from_seconds },
+            { key: 'to_seconds', label: 'To (s)', value: (b) => b.to_seconds },
+            { key: 'count', label: 'Converted', value: (b) => b.count },
+          ]}
+          chart={ttcRef}
+          empty={(funnel.data?.time_to_convert.length ?? 1) === 0 && 'Nobody converted in this range.'}
+        >
           <Chart ref={ttcRef} option={ttc} height={240} label="Distribution of time from first to last step" />
         </Panel>
-        <Panel title="Conversion per week" name="funnel-trend" loading={funnel.loading && !funnel.data} stale={funnel.stale} error={funnel.error} rows={funnel.data?.trend} columns={[
-          { key: 'period', label: 'Week', value: (t) => t.period },
-          { key: 'started', label: 'Started', value: (t) => t.started },
-          { key: 'converted', label: 'Converted', value: (t) => t.converted },
-          { key: 'conversion_rate', label: 'Conversion', value: (t) => t.conversion_rate },
-        ]} chart={trendRef}>
+        <Panel
+          title="Conversion per week"
+          name="funnel-trend"
+          loading={funnel.loading && !funnel.data}
+          stale={funnel.stale}
+          error={funnel.error}
+          rows={funnel.data?.trend}
+          columns={[
+            { key: 'period', label: 'Week', value: (t) => t.period },
+            { key: 'started', label: 'Started', value: (t) => t.started },
+            { key: 'converted', label: 'Converted', value: (t) => t.converted },
+            { key: 'conversion_rate', label: 'Conversion', value: (t) => t.conversion_rate },
+          ]}
+          chart={trendRef}
+        >
           <Chart ref={trendRef} option={trend} height={240} label="Funnel conversion per week" />
         </Panel>
       </SimpleGrid>
       <Panel
         title={drivers.data ? `Drop-off drivers: ${drivers.data.from_step} → ${drivers.data.to_step}` : 'Drop-off drivers'}
         name="drop-off-drivers"
-        loading={drivers.loading} stale={drivers.stale}
+        loading={drivers.loading}
+        stale={drivers.stale}
         error={drivers.error}
         rows={drivers.data?.factors}
         columns={driverCols}
@@ -269,7 +421,11 @@ export function Funnels() {
         )}
       </Panel>
       <Group>
-        <Button variant="subtle" size="xs" onClick={() => setParams({ steps: undefined, win: undefined, order: undefined, excl: undefined, bd: undefined })}>
+        <Button
+          variant="subtle"
+          size="xs"
+          onClick={() => setParams({ steps: undefined, win: undefined, order: undefined, excl: undefined, bd: undefined })}
+        >
           Reset funnel
         </Button>
       </Group>

@@ -30,7 +30,19 @@ export function Initiatives() {
     <Stack gap="md">
       <Title order={2}>Initiatives</Title>
       {!id && (
-        <Panel title="What changed, and when" name="initiatives" loading={list.loading} stale={list.stale} error={list.error} rows={list.data} columns={cols} empty={list.data?.length === 0 && 'No initiatives yet. Record one with `waymark initiatives add` or POST /api/v1/initiatives; its ship date then marks every time chart.'}>
+        <Panel
+          title="What changed, and when"
+          name="initiatives"
+          loading={list.loading}
+          stale={list.stale}
+          error={list.error}
+          rows={list.data}
+          columns={cols}
+          empty={
+            list.data?.length === 0 &&
+            'No initiatives yet. Record one with `waymark initiatives add` or POST /api/v1/initiatives; its ship date then marks every time chart.'
+          }
+        >
           <DataTable rows={list.data ?? []} columns={cols} caption="initiatives" onRowClick={(i) => setParams({ initiative: i.id })} />
           <Text size="xs" c="dimmed">
             Choose a row for its report.
@@ -58,10 +70,48 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
       xAxis: { type: 'category', data: c.map((p) => p.date) },
       yAxis: { type: 'value', scale: true },
       series: [
-        { name: 'band low', type: 'line', data: c.map((p) => p.low), stack: 'band', lineStyle: { opacity: 0 }, showSymbol: false, silent: true, tooltip: { show: false } },
-        { name: `${Math.round(r.level * 100)}% interval`, type: 'line', data: c.map((p) => p.high - p.low), stack: 'band', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(134,142,150,0.25)' }, showSymbol: false, silent: true },
-        { name: 'Counterfactual', type: 'line', data: c.map((p) => p.counterfactual), showSymbol: false, lineStyle: { type: 'dashed', color: '#868e96' }, itemStyle: { color: '#868e96' } },
-        { name: 'Actual', type: 'line', data: c.map((p) => p.actual), showSymbol: false, lineStyle: { color: '#4c6ef5', width: 2 }, itemStyle: { color: '#4c6ef5' }, markLine: { symbol: 'none', label: { formatter: 'shipped' }, lineStyle: { color: '#e8590c' }, data: [{ xAxis: r.periods.shipDate }] } },
+        {
+          name: 'band low',
+          type: 'line',
+          data: c.map((p) => p.low),
+          stack: 'band',
+          lineStyle: { opacity: 0 },
+          showSymbol: false,
+          silent: true,
+          tooltip: { show: false },
+        },
+        {
+          name: `${Math.round(r.level * 100)}% interval`,
+          type: 'line',
+          data: c.map((p) => p.high - p.low),
+          stack: 'band',
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: 'rgba(134,142,150,0.25)' },
+          showSymbol: false,
+          silent: true,
+        },
+        {
+          name: 'Counterfactual',
+          type: 'line',
+          data: c.map((p) => p.counterfactual),
+          showSymbol: false,
+          lineStyle: { type: 'dashed', color: '#868e96' },
+          itemStyle: { color: '#868e96' },
+        },
+        {
+          name: 'Actual',
+          type: 'line',
+          data: c.map((p) => p.actual),
+          showSymbol: false,
+          lineStyle: { color: '#4c6ef5', width: 2 },
+          itemStyle: { color: '#4c6ef5' },
+          markLine: {
+            symbol: 'none',
+            label: { formatter: 'shipped' },
+            lineStyle: { color: '#e8590c' },
+            data: [{ xAxis: r.periods.shipDate }],
+          },
+        },
       ],
     };
   }, [r]);
@@ -110,13 +160,22 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
           </Card>
         </SimpleGrid>
       )}
-      <Panel title="Actual against counterfactual" name="initiative-report" loading={report.loading} stale={report.stale} error={report.error} rows={r?.chart} columns={[
-        { key: 'date', label: 'Date', value: (p) => p.date },
-        { key: 'actual', label: 'Actual', value: (p) => p.actual },
-        { key: 'counterfactual', label: 'Counterfactual', value: (p) => p.counterfactual },
-        { key: 'low', label: 'Low', value: (p) => p.low },
-        { key: 'high', label: 'High', value: (p) => p.high },
-      ]} chart={ref}>
+      <Panel
+        title="Actual against counterfactual"
+        name="initiative-report"
+        loading={report.loading}
+        stale={report.stale}
+        error={report.error}
+        rows={r?.chart}
+        columns={[
+          { key: 'date', label: 'Date', value: (p) => p.date },
+          { key: 'actual', label: 'Actual', value: (p) => p.actual },
+          { key: 'counterfactual', label: 'Counterfactual', value: (p) => p.counterfactual },
+          { key: 'low', label: 'Low', value: (p) => p.low },
+          { key: 'high', label: 'High', value: (p) => p.high },
+        ]}
+        chart={ref}
+      >
         <Chart ref={ref} option={option} height={320} label="The KPI per day, actual against the counterfactual without the initiative" />
         {r && (
           <Text size="xs" c="dimmed">

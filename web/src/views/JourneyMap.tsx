@@ -5,7 +5,23 @@
  * best-rated touchpoints. A cell opens what is behind it.
  */
 import { useMemo, useRef, useState } from 'react';
-import { Anchor, Badge, Button, Card, Drawer, Group, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Drawer,
+  Group,
+  ScrollArea,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { get, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -16,7 +32,11 @@ import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { useDrill } from '../components/PeopleDrawer.tsx';
 import { navigate, setParams, useLocation } from '../url-state.ts';
-import type { JourneyMap as JourneyMapResult, JourneyMapCell as Cell, JourneyMapStage as StageResult } from '../../../src/analysis/journey-map.ts';
+import type {
+  JourneyMap as JourneyMapResult,
+  JourneyMapCell as Cell,
+  JourneyMapStage as StageResult,
+} from '../../../src/analysis/journey-map.ts';
 
 interface Marker {
   n: number;
@@ -39,15 +59,47 @@ function cellColour(cell: Cell, stage: StageResult | undefined): string {
 function markersOf(map: JourneyMapResult): Marker[] {
   const out: Marker[] = [];
   const stageName = (id: string) => map.stages.find((s) => s.id === id)?.name ?? id;
-  map.leaks.slice(0, 3).forEach((l) => out.push({ n: 0, kind: 'leak', stage: l.stage, touchpoint: l.touchpoint, why: `${fmtInt(l.lost)} left ${stageName(l.stage)} after ${l.touchpoint}; worth about ${fmtMoney(l.value)}` }));
+  map.leaks
+    .slice(0, 3)
+    .forEach((l) =>
+      out.push({
+        n: 0,
+        kind: 'leak',
+        stage: l.stage,
+        touchpoint: l.touchpoint,
+        why: `${fmtInt(l.lost)} left ${stageName(l.stage)} after ${l.touchpoint}; worth about ${fmtMoney(l.value)}`,
+      }),
+    );
   const rated = map.grid.filter((c) => c.feedback.responses >= MIN_RESPONSES && c.feedback.score !== null);
   // A pain point is rated below the middle of the scale; a delight near the top.
-  [...rated].filter((c) => c.feedback.score! < 0.5).sort((a, b) => a.feedback.score! - b.feedback.score!).slice(0, 2).forEach((c) => {
-    if (!out.some((m) => m.stage === c.stage && m.touchpoint === c.touchpoint)) out.push({ n: 0, kind: 'worst', stage: c.stage, touchpoint: c.touchpoint, why: `rated ${fmtPct(c.feedback.score)} of the best score (${c.feedback.responses} responses)` });
-  });
-  [...rated].filter((c) => c.feedback.score! >= 0.8).sort((a, b) => b.feedback.score! - a.feedback.score!).slice(0, 2).forEach((c) => {
-    if (!out.some((m) => m.stage === c.stage && m.touchpoint === c.touchpoint)) out.push({ n: 0, kind: 'delight', stage: c.stage, touchpoint: c.touchpoint, why: `rated ${fmtPct(c.feedback.score)} of the best score (${c.feedback.responses} responses)` });
-  });
+  [...rated]
+    .filter((c) => c.feedback.score! < 0.5)
+    .sort((a, b) => a.feedback.score! - b.feedback.score!)
+    .slice(0, 2)
+    .forEach((c) => {
+      if (!out.some((m) => m.stage === c.stage && m.touchpoint === c.touchpoint))
+        out.push({
+          n: 0,
+          kind: 'worst',
+          stage: c.stage,
+          touchpoint: c.touchpoint,
+          why: `rated ${fmtPct(c.feedback.score)} of the best score (${c.feedback.responses} responses)`,
+        });
+    });
+  [...rated]
+    .filter((c) => c.feedback.score! >= 0.8)
+    .sort((a, b) => b.feedback.score! - a.feedback.score!)
+    .slice(0, 2)
+    .forEach((c) => {
+      if (!out.some((m) => m.stage === c.stage && m.touchpoint === c.touchpoint))
+        out.push({
+          n: 0,
+          kind: 'delight',
+          stage: c.stage,
+          touchpoint: c.touchpoint,
+          why: `rated ${fmtPct(c.feedback.score)} of the best score (${c.feedback.responses} responses)`,
+        });
+    });
   return out.map((m, i) => ({ ...m, n: i + 1 }));
 }
 
@@ -55,13 +107,21 @@ export function JourneyMap() {
   const f = useFilters();
   const s = useSession();
   const { params } = useLocation();
-  const journeys = useData('journeys', (sig) => get<{ default: string; journeys: Array<{ id: string; name: string }> }>('/api/v1/journeys', sig));
+  const journeys = useData('journeys', (sig) =>
+    get<{ default: string; journeys: Array<{ id: string; name: string }> }>('/api/v1/journeys', sig),
+  );
   const journeyId = params.get('journey') ?? journeys.data?.default ?? '';
-  const map = useData(journeys.data ? filtersKey(f) + journeyId : null, (sig) => post<JourneyMapResult>('/api/v1/journeys/map', { ...scopeBody(f), journeyId }, sig));
+  const map = useData(journeys.data ? filtersKey(f) + journeyId : null, (sig) =>
+    post<JourneyMapResult>('/api/v1/journeys/map', { ...scopeBody(f), journeyId }, sig),
+  );
   const drill = useDrill();
   const input = { ...scopeBody(f), journeyId };
   const stagePeople = (st: JourneyMapResult['stages'][number]) =>
-    drill({ title: `Entered ${st.name}`, source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: st.id, outcome: 'entered' } }, count: st.entered });
+    drill({
+      title: `Entered ${st.name}`,
+      source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: st.id, outcome: 'entered' } },
+      count: st.entered,
+    });
   const [showAll, setShowAll] = useState(false);
   const [open, setOpen] = useState<Cell | null>(null);
   const emotionRef = useRef<ChartHandle>(null);
@@ -85,7 +145,13 @@ export function JourneyMap() {
       tooltip: { trigger: 'axis' },
       grid: { left: 56, right: 40, top: 36, bottom: 28 },
       xAxis: { type: 'category', data: m.stages.map((x) => x.name), boundaryGap: true },
-      yAxis: { type: 'value', min: 0, max: 100, name: 'Feeling', axisLabel: { formatter: (v: number) => (v === 0 ? 'low' : v === 50 ? 'neutral' : v === 100 ? 'high' : '') } },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: 100,
+        name: 'Feeling',
+        axisLabel: { formatter: (v: number) => (v === 0 ? 'low' : v === 50 ? 'neutral' : v === 100 ? 'high' : '') },
+      },
       series: [
         {
           type: 'line',
@@ -104,7 +170,12 @@ export function JourneyMap() {
               const st = m.stages[stageIndex(mk.stage)];
               const nth = markers.filter((x) => x.stage === mk.stage && x.n < mk.n).length;
               const y = st?.emotionScore === null || st?.emotionScore === undefined ? 50 : st.emotionScore * 100;
-              return { name: String(mk.n), coord: [stageIndex(mk.stage), y], symbolOffset: [nth * 22 - 0, -nth * 4], itemStyle: { color: mk.kind === 'delight' ? '#099268' : '#c92a2a' } };
+              return {
+                name: String(mk.n),
+                coord: [stageIndex(mk.stage), y],
+                symbolOffset: [nth * 22 - 0, -nth * 4],
+                itemStyle: { color: mk.kind === 'delight' ? '#099268' : '#c92a2a' },
+              };
             }),
           },
         },
@@ -122,7 +193,20 @@ export function JourneyMap() {
     const nodes = [...new Set(forward.flatMap((l) => [l.from, l.to]))];
     return {
       tooltip: { trigger: 'item' },
-      series: [{ type: 'sankey', left: 8, right: 90, top: 8, bottom: 8, nodeAlign: 'left', data: nodes.map((id) => ({ name: name(id) })), links: forward.map((l) => ({ source: name(l.from), target: name(l.to), value: l.persons })), lineStyle: { color: 'gradient', opacity: 0.35 }, emphasis: { focus: 'adjacency' } }],
+      series: [
+        {
+          type: 'sankey',
+          left: 8,
+          right: 90,
+          top: 8,
+          bottom: 8,
+          nodeAlign: 'left',
+          data: nodes.map((id) => ({ name: name(id) })),
+          links: forward.map((l) => ({ source: name(l.from), target: name(l.to), value: l.persons })),
+          lineStyle: { color: 'gradient', opacity: 0.35 },
+          emphasis: { focus: 'adjacency' },
+        },
+      ],
     };
   }, [m]);
 
@@ -130,7 +214,13 @@ export function JourneyMap() {
     { key: 'stage', label: 'Stage', value: (l) => m?.stages.find((x) => x.id === l.stage)?.name ?? l.stage },
     { key: 'touchpoint', label: 'Touchpoint', value: (l) => l.touchpoint },
     { key: 'lost', label: 'Left', numeric: true, value: (l) => l.lost, render: (l) => fmtInt(l.lost) },
-    { key: 'value', label: 'Value at stake', numeric: true, value: (l) => l.value, render: (l) => fmtMoney(l.value, s.project.settings.reportingCurrency) },
+    {
+      key: 'value',
+      label: 'Value at stake',
+      numeric: true,
+      value: (l) => l.value,
+      render: (l) => fmtMoney(l.value, s.project.settings.reportingCurrency),
+    },
   ];
   const gridCsv = [
     { key: 'stage', label: 'Stage', value: (c: Cell) => c.stage },
@@ -148,7 +238,15 @@ export function JourneyMap() {
       <Group justify="space-between" wrap="wrap">
         <Title order={2}>Journey map{m ? `: ${m.journey.name}` : ''}</Title>
         {journeys.data && journeys.data.journeys.length > 1 && (
-          <Select size="xs" aria-label="Journey" data={journeys.data.journeys.map((j) => ({ value: j.id, label: j.name }))} value={journeyId} onChange={(v) => v && setParams({ journey: v })} allowDeselect={false} w={240} />
+          <Select
+            size="xs"
+            aria-label="Journey"
+            data={journeys.data.journeys.map((j) => ({ value: j.id, label: j.name }))}
+            value={journeyId}
+            onChange={(v) => v && setParams({ journey: v })}
+            allowDeselect={false}
+            w={240}
+          />
         )}
       </Group>
       {s.personas.length > 0 && (
@@ -163,14 +261,29 @@ export function JourneyMap() {
         </ScrollArea>
       )}
       <FilterBar persona={false} compare={false} />
-      <Panel title="How customers feel along the journey" name="emotion-curve" loading={(map.loading || journeys.loading) && !m} stale={map.stale} error={map.error ?? journeys.error} chart={emotionRef} rows={m?.stages} columns={[
-        { key: 'name', label: 'Stage', value: (x) => x.name },
-        { key: 'entered', label: 'Entered', value: (x) => x.entered },
-        { key: 'conversionRate', label: 'Conversion to next', value: (x) => x.conversionRate },
-        { key: 'emotionScore', label: 'Feedback score (0-1)', value: (x) => x.emotionScore },
-        { key: 'responses', label: 'Responses', value: (x) => x.feedback.responses },
-      ]} empty={m && m.persons === 0 && 'Nobody entered this journey in the range: widen the dates or check the stage rules in Settings.'}>
-        <Chart ref={emotionRef} option={emotion} height={220} label="Emotion curve: mean feedback score per stage, with numbered pain points and delight moments" />
+      <Panel
+        title="How customers feel along the journey"
+        name="emotion-curve"
+        loading={(map.loading || journeys.loading) && !m}
+        stale={map.stale}
+        error={map.error ?? journeys.error}
+        chart={emotionRef}
+        rows={m?.stages}
+        columns={[
+          { key: 'name', label: 'Stage', value: (x) => x.name },
+          { key: 'entered', label: 'Entered', value: (x) => x.entered },
+          { key: 'conversionRate', label: 'Conversion to next', value: (x) => x.conversionRate },
+          { key: 'emotionScore', label: 'Feedback score (0-1)', value: (x) => x.emotionScore },
+          { key: 'responses', label: 'Responses', value: (x) => x.feedback.responses },
+        ]}
+        empty={m && m.persons === 0 && 'Nobody entered this journey in the range: widen the dates or check the stage rules in Settings.'}
+      >
+        <Chart
+          ref={emotionRef}
+          option={emotion}
+          height={220}
+          label="Emotion curve: mean feedback score per stage, with numbered pain points and delight moments"
+        />
       </Panel>
       {m && m.persons > 0 && (
         <Card withBorder radius="md" p="md" component="section" aria-label="Journey grid">
@@ -182,7 +295,12 @@ export function JourneyMap() {
               <Text size="xs" c="dimmed">
                 Each cell: people reached · share who went on to the next stage. Greener converts better than its stage.
               </Text>
-              <Button size="compact-xs" variant="default" onClick={() => download('journey-grid.csv', toCsv(m.grid, gridCsv))} aria-label="Export journey grid as CSV">
+              <Button
+                size="compact-xs"
+                variant="default"
+                onClick={() => download('journey-grid.csv', toCsv(m.grid, gridCsv))}
+                aria-label="Export journey grid as CSV"
+              >
                 CSV
               </Button>
             </Group>
@@ -196,7 +314,13 @@ export function JourneyMap() {
                     <Table.Th key={st.id} style={{ textAlign: 'center' }} data-stage={st.id}>
                       <div style={{ fontSize: 13 }}>{st.name}</div>
                       <div style={{ fontWeight: 400 }} data-testid={`stage-${st.id}`}>
-                        <Anchor component="button" type="button" size="xs" onClick={() => stagePeople(st)} aria-label={`People who entered ${st.name}`}>
+                        <Anchor
+                          component="button"
+                          type="button"
+                          size="xs"
+                          onClick={() => stagePeople(st)}
+                          aria-label={`People who entered ${st.name}`}
+                        >
                           <span data-testid={`stage-${st.id}-entered`}>{fmtInt(st.entered)}</span>
                         </Anchor>{' '}
                         in · {fmtPct(st.conversionRate)} on
@@ -240,13 +364,22 @@ export function JourneyMap() {
               </Table.Tbody>
             </Table>
           </ScrollArea>
-          {rows.length > 12 && <Switch mt="xs" size="xs" label={`Show all ${rows.length} touchpoints`} checked={showAll} onChange={(e) => setShowAll(e.currentTarget.checked)} />}
+          {rows.length > 12 && (
+            <Switch
+              mt="xs"
+              size="xs"
+              label={`Show all ${rows.length} touchpoints`}
+              checked={showAll}
+              onChange={(e) => setShowAll(e.currentTarget.checked)}
+            />
+          )}
           <Stack gap={4} mt="sm" aria-label="Pain points and delight moments">
             {markers.map((x) => (
               <Group key={x.n} gap="xs" wrap="nowrap">
                 <span className={`wm-marker wm-marker-${x.kind}`}>{x.n}</span>
                 <Text size="xs">
-                  <b>{x.kind === 'leak' ? 'Leak' : x.kind === 'worst' ? 'Pain point' : 'Delight'}</b> — {x.touchpoint} in {m.stages.find((st) => st.id === x.stage)?.name}: {x.why}
+                  <b>{x.kind === 'leak' ? 'Leak' : x.kind === 'worst' ? 'Pain point' : 'Delight'}</b> — {x.touchpoint} in{' '}
+                  {m.stages.find((st) => st.id === x.stage)?.name}: {x.why}
                 </Text>
               </Group>
             ))}
@@ -261,21 +394,43 @@ export function JourneyMap() {
             caption="leaks"
             onRowClick={(l) => {
               const c = m.grid.find((x) => x.stage === l.stage && x.touchpoint === l.touchpoint);
-              if (c) drill({ title: `Left ${m.stages.find((x) => x.id === l.stage)?.name} after ${l.touchpoint}`, source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: c.stage, channel: c.channel, interaction: c.interaction, outcome: 'dropped' } }, count: l.lost });
+              if (c)
+                drill({
+                  title: `Left ${m.stages.find((x) => x.id === l.stage)?.name} after ${l.touchpoint}`,
+                  source: {
+                    kind: 'analysis',
+                    analysis: 'journey-map',
+                    input,
+                    selection: { stage: c.stage, channel: c.channel, interaction: c.interaction, outcome: 'dropped' },
+                  },
+                  count: l.lost,
+                });
             }}
           />
         </Panel>
       )}
       {m && m.persons > 0 && (
-        <Panel title="How people move between stages" name="journey-flows" rows={m.flows} columns={[
-          { key: 'from', label: 'From', value: (x) => x.from },
-          { key: 'to', label: 'To', value: (x) => x.to },
-          { key: 'persons', label: 'People', value: (x) => x.persons },
-        ]} chart={flowRef}>
+        <Panel
+          title="How people move between stages"
+          name="journey-flows"
+          rows={m.flows}
+          columns={[
+            { key: 'from', label: 'From', value: (x) => x.from },
+            { key: 'to', label: 'To', value: (x) => x.to },
+            { key: 'persons', label: 'People', value: (x) => x.persons },
+          ]}
+          chart={flowRef}
+        >
           <Chart ref={flowRef} option={flow} height={260} label="Flows between journey stages" />
         </Panel>
       )}
-      <Drawer opened={open !== null} onClose={() => setOpen(null)} position="right" size="md" title={open ? `${open.touchpoint} · ${m?.stages.find((x) => x.id === open.stage)?.name}` : ''}>
+      <Drawer
+        opened={open !== null}
+        onClose={() => setOpen(null)}
+        position="right"
+        size="md"
+        title={open ? `${open.touchpoint} · ${m?.stages.find((x) => x.id === open.stage)?.name}` : ''}
+      >
         {open && m && (
           <CellDetail
             cell={open}
@@ -283,7 +438,16 @@ export function JourneyMap() {
             onClose={() => setOpen(null)}
             onPeople={(outcome, title, count) => {
               setOpen(null);
-              drill({ title, source: { kind: 'analysis', analysis: 'journey-map', input, selection: { stage: open.stage, channel: open.channel, interaction: open.interaction, outcome } }, count });
+              drill({
+                title,
+                source: {
+                  kind: 'analysis',
+                  analysis: 'journey-map',
+                  input,
+                  selection: { stage: open.stage, channel: open.channel, interaction: open.interaction, outcome },
+                },
+                count,
+              });
             }}
           />
         )}
@@ -292,7 +456,17 @@ export function JourneyMap() {
   );
 }
 
-function CellDetail({ cell, map, onClose, onPeople }: { cell: Cell; map: JourneyMapResult; onClose: () => void; onPeople: (outcome: 'reached' | 'converted' | 'dropped', title: string, count: number) => void }) {
+function CellDetail({
+  cell,
+  map,
+  onClose,
+  onPeople,
+}: {
+  cell: Cell;
+  map: JourneyMapResult;
+  onClose: () => void;
+  onPeople: (outcome: 'reached' | 'converted' | 'dropped', title: string, count: number) => void;
+}) {
   const { project } = useSession();
   const i = map.stages.findIndex((x) => x.id === cell.stage);
   const stage = map.stages[i]!;
@@ -338,22 +512,38 @@ function CellDetail({ cell, map, onClose, onPeople }: { cell: Cell; map: Journey
           </Text>
           {stage.painPoints.slice(0, 5).map((p) => (
             <Text size="xs" key={p.comment}>
-              “{p.comment}” <Badge size="xs" variant="light">{p.mentions}×</Badge>
+              “{p.comment}”{' '}
+              <Badge size="xs" variant="light">
+                {p.mentions}×
+              </Badge>
             </Text>
           ))}
         </div>
       )}
       <Group gap="xs">
-        <Button size="xs" variant="default" onClick={() => onPeople('reached', `Reached ${cell.touchpoint} in ${stage.name}`, cell.reached)} data-testid="cell-people-reached">
+        <Button
+          size="xs"
+          variant="default"
+          onClick={() => onPeople('reached', `Reached ${cell.touchpoint} in ${stage.name}`, cell.reached)}
+          data-testid="cell-people-reached"
+        >
           {fmtInt(cell.reached)} people reached
         </Button>
         {next && (
-          <Button size="xs" variant="default" onClick={() => onPeople('converted', `Went on to ${next.name} after ${cell.touchpoint}`, cell.converted)}>
+          <Button
+            size="xs"
+            variant="default"
+            onClick={() => onPeople('converted', `Went on to ${next.name} after ${cell.touchpoint}`, cell.converted)}
+          >
             {fmtInt(cell.converted)} went on
           </Button>
         )}
         {next && (
-          <Button size="xs" variant="default" onClick={() => onPeople('dropped', `Left ${stage.name} after ${cell.touchpoint}`, cell.dropOff)}>
+          <Button
+            size="xs"
+            variant="default"
+            onClick={() => onPeople('dropped', `Left ${stage.name} after ${cell.touchpoint}`, cell.dropOff)}
+          >
             {fmtInt(cell.dropOff)} dropped
           </Button>
         )}

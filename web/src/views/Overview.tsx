@@ -16,14 +16,25 @@ import type { Annotation } from '../../../src/initiatives/initiatives.ts';
 
 type SeriesSet = Record<string, Point[]>;
 
-const SERIES: Record<string, string> = { visitors: 'visitors', conversionRate: 'conversion_rate', revenue: 'revenue', averageOrderValue: 'aov', repeatPurchaseRate: 'repeat_rate', nps: 'nps', csat: 'csat' };
+const SERIES: Record<string, string> = {
+  visitors: 'visitors',
+  conversionRate: 'conversion_rate',
+  revenue: 'revenue',
+  averageOrderValue: 'aov',
+  repeatPurchaseRate: 'repeat_rate',
+  nps: 'nps',
+  csat: 'csat',
+};
 
 /** One series per KPI card (the server's kpis/series), daily up to four months, weekly beyond. */
 async function loadSeries(f: Filters, signal: AbortSignal): Promise<SeriesSet> {
   const days = (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1;
   const interval = days > 120 ? 'week' : 'day';
   const entries = await Promise.all(
-    Object.entries(SERIES).map(async ([card, metric]) => [card, (await post<{ points: Point[] }>('/api/v1/kpis/series', { ...scopeBody(f), metric, interval }, signal)).points] as const),
+    Object.entries(SERIES).map(
+      async ([card, metric]) =>
+        [card, (await post<{ points: Point[] }>('/api/v1/kpis/series', { ...scopeBody(f), metric, interval }, signal)).points] as const,
+    ),
   );
   return Object.fromEntries(entries);
 }
@@ -38,7 +49,14 @@ export async function loadAnnotations(signal: AbortSignal): Promise<Annotation[]
 export function annotationMarks(list: Annotation[]): { markLine?: unknown } {
   if (!list.length) return {};
   return {
-    markLine: { symbol: 'none', silent: true, animation: false, lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: '{b}', color: '#c2410c', fontSize: 10 }, data: list.map((a) => ({ name: a.label, xAxis: a.date.slice(0, 10) })) },
+    markLine: {
+      symbol: 'none',
+      silent: true,
+      animation: false,
+      lineStyle: { color: '#e8590c', type: 'dashed' },
+      label: { formatter: '{b}', color: '#c2410c', fontSize: 10 },
+      data: list.map((a) => ({ name: a.label, xAxis: a.date.slice(0, 10) })),
+    },
   };
 }
 
@@ -54,14 +72,24 @@ const CARDS: Array<{ key: KpiName; label: string; fmt: (v: number | null) => str
 ];
 
 /** Engagement as GA4 defines it (src/analysis/kpis.ts): a session is engaged when it lasts over 10 s, has 2+ page views or a conversion. */
-const ENGAGEMENT: Array<{ key: KpiName; label: string; fmt: (v: number | null) => string; people?: { metric: PersonMetric; label: string } }> = [
+const ENGAGEMENT: Array<{
+  key: KpiName;
+  label: string;
+  fmt: (v: number | null) => string;
+  people?: { metric: PersonMetric; label: string };
+}> = [
   { key: 'sessions', label: 'Sessions', fmt: fmtInt },
   { key: 'interactionRate', label: 'Engaged sessions', fmt: (v) => fmtPct(v) },
   { key: 'bounceRate', label: 'Bounce rate', fmt: (v) => fmtPct(v) },
   { key: 'averageEngagementSeconds', label: 'Engagement per session', fmt: (v) => fmtSeconds(v) },
   { key: 'averageTimeOnPageSeconds', label: 'Time on page', fmt: (v) => fmtSeconds(v) },
   { key: 'newVisitors', label: 'New visitors', fmt: fmtInt, people: { metric: 'newVisitors', label: 'New visitors' } },
-  { key: 'returningVisitors', label: 'Returning visitors', fmt: fmtInt, people: { metric: 'returningVisitors', label: 'Returning visitors' } },
+  {
+    key: 'returningVisitors',
+    label: 'Returning visitors',
+    fmt: fmtInt,
+    people: { metric: 'returningVisitors', label: 'Returning visitors' },
+  },
 ];
 
 function fmtSeconds(v: number | null): string {
@@ -76,7 +104,16 @@ function Sparkline({ values, label }: { values: Array<number | null>; label: str
       grid: { left: 0, right: 0, top: 4, bottom: 0 },
       xAxis: { type: 'category', show: false, data: values.map((_, i) => i) },
       yAxis: { type: 'value', show: false, scale: true },
-      series: [{ type: 'line', data: values, showSymbol: false, smooth: true, lineStyle: { width: 1.5, color: '#4c6ef5' }, areaStyle: { color: 'rgba(76,110,245,0.12)' } }],
+      series: [
+        {
+          type: 'line',
+          data: values,
+          showSymbol: false,
+          smooth: true,
+          lineStyle: { width: 1.5, color: '#4c6ef5' },
+          areaStyle: { color: 'rgba(76,110,245,0.12)' },
+        },
+      ],
     }),
     [values],
   );
@@ -98,7 +135,11 @@ export function Overview() {
   const prev = previousRange(f);
   const prevSeries = useData(f.compare ? `prev:${key}` : null, (sig) => {
     const days = (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1;
-    return post<{ points: Point[] }>('/api/v1/kpis/series', { ...scopeBody({ ...f, ...prev }), metric: 'visitors', interval: days > 120 ? 'week' : 'day' }, sig).then((r) => r.points);
+    return post<{ points: Point[] }>(
+      '/api/v1/kpis/series',
+      { ...scopeBody({ ...f, ...prev }), metric: 'visitors', interval: days > 120 ? 'week' : 'day' },
+      sig,
+    ).then((r) => r.points);
   });
   const notes = useData('annotations', loadAnnotations);
   const drill = useDrill();
@@ -119,25 +160,80 @@ export function Overview() {
       series: [
         { name: 'Visitors', type: 'line', data: d.map((x) => x.visitors), showSymbol: false, ...annotationMarks(notes.data ?? []) },
         // The previous period of equal length, day for day (its dates are in the tooltip's series name).
-        ...(f.compare && prevSeries.data ? [{ name: 'Visitors, previous period', type: 'line', data: d.map((_, i) => prevSeries.data![i]?.value ?? null), showSymbol: false, lineStyle: { type: 'dashed', color: '#adb5bd' }, itemStyle: { color: '#adb5bd' } }] : []),
-        { name: 'Revenue', type: 'bar', yAxisIndex: 1, data: d.map((x) => Math.round(x.revenue * 100) / 100), itemStyle: { color: 'rgba(18,184,134,0.55)' } },
+        ...(f.compare && prevSeries.data
+          ? [
+              {
+                name: 'Visitors, previous period',
+                type: 'line',
+                data: d.map((_, i) => prevSeries.data![i]?.value ?? null),
+                showSymbol: false,
+                lineStyle: { type: 'dashed', color: '#adb5bd' },
+                itemStyle: { color: '#adb5bd' },
+              },
+            ]
+          : []),
+        {
+          name: 'Revenue',
+          type: 'bar',
+          yAxisIndex: 1,
+          data: d.map((x) => Math.round(x.revenue * 100) / 100),
+          itemStyle: { color: 'rgba(18,184,134,0.55)' },
+        },
       ],
     };
   }, [days, notes.data, cur, f.compare, prevSeries.data]);
 
   const channels = useMemo(
-    () => (kpis.data?.byChannel ?? []).map((c) => ({ channel: c.channel, ...Object.fromEntries(Object.entries(c.kpis).map(([k, v]) => [k, v])) }) as { channel: string } & KpiSet).sort((a, b) => (b.visitors?.value ?? 0) - (a.visitors?.value ?? 0)),
+    () =>
+      (kpis.data?.byChannel ?? [])
+        .map(
+          (c) =>
+            ({ channel: c.channel, ...Object.fromEntries(Object.entries(c.kpis).map(([k, v]) => [k, v])) }) as { channel: string } & KpiSet,
+        )
+        .sort((a, b) => (b.visitors?.value ?? 0) - (a.visitors?.value ?? 0)),
     [kpis.data],
   );
   type Row = (typeof channels)[number];
   const columns: DisplayColumn<Row>[] = [
     { key: 'channel', label: 'Channel', value: (r) => r.channel },
     { key: 'visitors', label: 'Visitors', numeric: true, value: (r) => r.visitors?.value, render: (r) => fmtInt(r.visitors?.value) },
-    ...(f.compare ? [{ key: 'visitors_change', label: 'Δ visitors', numeric: true, value: (r: Row) => r.visitors?.changeRelative, render: (r: Row) => <Change v={r.visitors?.changeRelative ?? null} /> }] : []),
-    { key: 'conversionRate', label: 'Conversion', numeric: true, value: (r) => r.conversionRate?.value, render: (r) => fmtPct(r.conversionRate?.value, 2) },
+    ...(f.compare
+      ? [
+          {
+            key: 'visitors_change',
+            label: 'Δ visitors',
+            numeric: true,
+            value: (r: Row) => r.visitors?.changeRelative,
+            render: (r: Row) => <Change v={r.visitors?.changeRelative ?? null} />,
+          },
+        ]
+      : []),
+    {
+      key: 'conversionRate',
+      label: 'Conversion',
+      numeric: true,
+      value: (r) => r.conversionRate?.value,
+      render: (r) => fmtPct(r.conversionRate?.value, 2),
+    },
     { key: 'orders', label: 'Orders', numeric: true, value: (r) => r.orders?.value, render: (r) => fmtInt(r.orders?.value) },
-    { key: 'revenue', label: `Revenue (${cur})`, numeric: true, value: (r) => r.revenue?.value, render: (r) => fmtMoney(r.revenue?.value, cur) },
-    ...(f.compare ? [{ key: 'revenue_change', label: 'Δ revenue', numeric: true, value: (r: Row) => r.revenue?.changeRelative, render: (r: Row) => <Change v={r.revenue?.changeRelative ?? null} /> }] : []),
+    {
+      key: 'revenue',
+      label: `Revenue (${cur})`,
+      numeric: true,
+      value: (r) => r.revenue?.value,
+      render: (r) => fmtMoney(r.revenue?.value, cur),
+    },
+    ...(f.compare
+      ? [
+          {
+            key: 'revenue_change',
+            label: 'Δ revenue',
+            numeric: true,
+            value: (r: Row) => r.revenue?.changeRelative,
+            render: (r: Row) => <Change v={r.revenue?.changeRelative ?? null} />,
+          },
+        ]
+      : []),
   ];
   const channelChart = useMemo<ChartOption>(
     () => ({
@@ -148,7 +244,16 @@ export function Overview() {
       xAxis: { type: 'value' },
       series: [
         { name: 'This period', type: 'bar', data: channels.map((c) => c.visitors?.value ?? 0), itemStyle: { color: '#4c6ef5' } },
-        ...(f.compare ? [{ name: 'Previous period', type: 'bar', data: channels.map((c) => c.visitors?.previous ?? 0), itemStyle: { color: '#adb5bd' } }] : []),
+        ...(f.compare
+          ? [
+              {
+                name: 'Previous period',
+                type: 'bar',
+                data: channels.map((c) => c.visitors?.previous ?? 0),
+                itemStyle: { color: '#adb5bd' },
+              },
+            ]
+          : []),
       ],
     }),
     [channels, f.compare],
@@ -164,17 +269,45 @@ export function Overview() {
         <ErrorNote error={kpis.error} />
       ) : (
         <>
-          <KpiCards cards={CARDS} report={kpis.data} stale={kpis.stale} loading={kpis.loading} compare={f.compare} series={series.data} onPeople={(c) => drill({ title: `${c.label}, ${f.from} – ${f.to}`, source: kpiSource(f, { metric: c.metric }), count: kpiCount(kpis.data, c.metric) })} />
+          <KpiCards
+            cards={CARDS}
+            report={kpis.data}
+            stale={kpis.stale}
+            loading={kpis.loading}
+            compare={f.compare}
+            series={series.data}
+            onPeople={(c) =>
+              drill({
+                title: `${c.label}, ${f.from} – ${f.to}`,
+                source: kpiSource(f, { metric: c.metric }),
+                count: kpiCount(kpis.data, c.metric),
+              })
+            }
+          />
           <Title order={3} size="h5" mt="xs">
             Engagement
           </Title>
-          <KpiCards cards={ENGAGEMENT} report={kpis.data} stale={kpis.stale} loading={kpis.loading} compare={f.compare} onPeople={(c) => drill({ title: `${c.label}, ${f.from} – ${f.to}`, source: kpiSource(f, { metric: c.metric }), count: kpiCount(kpis.data, c.metric) })} />
+          <KpiCards
+            cards={ENGAGEMENT}
+            report={kpis.data}
+            stale={kpis.stale}
+            loading={kpis.loading}
+            compare={f.compare}
+            onPeople={(c) =>
+              drill({
+                title: `${c.label}, ${f.from} – ${f.to}`,
+                source: kpiSource(f, { metric: c.metric }),
+                count: kpiCount(kpis.data, c.metric),
+              })
+            }
+          />
         </>
       )}
       <Panel
         title="Visitors and revenue over time"
         name="daily-trend"
-        loading={series.loading && !series.data} stale={series.stale}
+        loading={series.loading && !series.data}
+        stale={series.stale}
         error={series.error}
         empty={series.data && days.length === 0 && 'No events in this range: widen the dates.'}
         rows={days}
@@ -192,9 +325,30 @@ export function Overview() {
           </Text>
         )}
       </Panel>
-      <Panel title="Traffic by channel" name="channels" loading={kpis.loading && !kpis.data} stale={kpis.stale} error={kpis.error} empty={channels.length === 0 && 'No channel traffic in this range.'} rows={channels} columns={columns} chart={channelRef}>
+      <Panel
+        title="Traffic by channel"
+        name="channels"
+        loading={kpis.loading && !kpis.data}
+        stale={kpis.stale}
+        error={kpis.error}
+        empty={channels.length === 0 && 'No channel traffic in this range.'}
+        rows={channels}
+        columns={columns}
+        chart={channelRef}
+      >
         <Chart ref={channelRef} option={channelChart} height={Math.max(200, channels.length * 34 + 50)} label="Visitors by channel" />
-        <DataTable rows={channels} columns={columns} caption="channels" onRowClick={(r) => drill({ title: `Visitors through ${r.channel}, ${f.from} – ${f.to}`, source: kpiSource(f, { metric: 'visitors', channel: r.channel }), count: r.visitors?.value ?? undefined })} />
+        <DataTable
+          rows={channels}
+          columns={columns}
+          caption="channels"
+          onRowClick={(r) =>
+            drill({
+              title: `Visitors through ${r.channel}, ${f.from} – ${f.to}`,
+              source: kpiSource(f, { metric: 'visitors', channel: r.channel }),
+              count: r.visitors?.value ?? undefined,
+            })
+          }
+        />
         <Text size="xs" c="dimmed" data-testid="channel-note">
           {kpis.data
             ? `The rows add up to ${fmtInt(channels.reduce((a, c) => a + (c.visitors?.value ?? 0), 0))} against ${fmtInt(kpis.data.overall.visitors.value)} visitors: a person reached through several channels counts once in each. The channel filter keeps everyone ever reached through the chosen channels, with all their activity. Click a row for its people.`
@@ -230,7 +384,13 @@ function KpiCards({
   onPeople: (c: { metric: PersonMetric; label: string }) => void;
 }) {
   return (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 7 }} spacing="sm" aria-busy={loading || stale} className="wm-panel" data-stale={stale ? '1' : undefined}>
+    <SimpleGrid
+      cols={{ base: 2, sm: 3, lg: 7 }}
+      spacing="sm"
+      aria-busy={loading || stale}
+      className="wm-panel"
+      data-stale={stale ? '1' : undefined}
+    >
       {cards.map((c) => {
         const v = report?.overall[c.key];
         return (
@@ -249,7 +409,9 @@ function KpiCards({
                 </Text>
               </Group>
             )}
-            {(series?.[c.key]?.length ?? 0) > 1 && <Sparkline values={series![c.key]!.map((p) => p.value)} label={`${c.label} over the range`} />}
+            {(series?.[c.key]?.length ?? 0) > 1 && (
+              <Sparkline values={series![c.key]!.map((p) => p.value)} label={`${c.label} over the range`} />
+            )}
             {c.people && report && (
               <Anchor component="button" type="button" size="xs" onClick={() => onPeople(c.people!)} data-testid={`kpi-${c.key}-people`}>
                 {c.people.metric === 'buyers' ? `${fmtInt(report.overall.buyers.value)} buyers` : 'See people'} →
@@ -263,9 +425,19 @@ function KpiCards({
 }
 
 export function Change({ v }: { v: number | null }) {
-  if (v === null || !Number.isFinite(v)) return <Badge variant="light" color="gray" size="sm">–</Badge>;
+  if (v === null || !Number.isFinite(v))
+    return (
+      <Badge variant="light" color="gray" size="sm">
+        –
+      </Badge>
+    );
   return (
-    <Badge variant="light" color={v >= 0 ? 'teal' : 'red'} size="sm" aria-label={`${v >= 0 ? 'up' : 'down'} ${Math.abs(v * 100).toFixed(1)} percent`}>
+    <Badge
+      variant="light"
+      color={v >= 0 ? 'teal' : 'red'}
+      size="sm"
+      aria-label={`${v >= 0 ? 'up' : 'down'} ${Math.abs(v * 100).toFixed(1)} percent`}
+    >
       {fmtChange(v)}
     </Badge>
   );

@@ -47,7 +47,11 @@ export function Paths() {
   const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<PathsResult>('/api/v1/paths', { ...scopeBody(f), ...req }, s));
   // How many of those who did the first event a Between view covers: the forward paths' count of the same anchor.
   const anchored = useData(mode === 'between' ? filtersKey(f) + 'anchored:' + anchor : null, (s) =>
-    post<PathsResult>('/api/v1/paths', { ...scopeBody(f), start: anchor, steps: 1, stepType: req.stepType, unit: 'person', topPaths: 0 }, s),
+    post<PathsResult>(
+      '/api/v1/paths',
+      { ...scopeBody(f), start: anchor, steps: 1, stepType: req.stepType, unit: 'person', topPaths: 0 },
+      s,
+    ),
   );
   const drill = useDrill();
   const ref = useRef<ChartHandle>(null);
@@ -67,7 +71,12 @@ export function Paths() {
           bottom: 10,
           nodeGap: 10,
           emphasis: { focus: 'adjacency' },
-          data: d.nodes.map((n) => ({ name: n.id, value: n.persons, depth: n.depth - minDepth, label: { formatter: `${n.label} (${fmtInt(n.persons)})` } })),
+          data: d.nodes.map((n) => ({
+            name: n.id,
+            value: n.persons,
+            depth: n.depth - minDepth,
+            label: { formatter: `${n.label} (${fmtInt(n.persons)})` },
+          })),
           links: d.links.map((l) => ({ source: l.source, target: l.target, value: l.persons })),
           lineStyle: { color: 'gradient', opacity: 0.35 },
           label: { fontSize: 11 },
@@ -96,11 +105,42 @@ export function Paths() {
             { value: 'between', label: 'Between' },
           ]}
         />
-        <Select label={mode === 'backward' ? 'Paths leading to' : 'Starting at'} size="xs" searchable data={events.data ?? [anchor]} value={anchor} onChange={(v) => v && setParams({ anchor: v })} w={200} allowDeselect={false} />
-        {mode === 'between' && <Select label="Ending at" size="xs" searchable data={events.data ?? [end]} value={end} onChange={(v) => v && setParams({ end: v })} w={200} allowDeselect={false} />}
+        <Select
+          label={mode === 'backward' ? 'Paths leading to' : 'Starting at'}
+          size="xs"
+          searchable
+          data={events.data ?? [anchor]}
+          value={anchor}
+          onChange={(v) => v && setParams({ anchor: v })}
+          w={200}
+          allowDeselect={false}
+        />
+        {mode === 'between' && (
+          <Select
+            label="Ending at"
+            size="xs"
+            searchable
+            data={events.data ?? [end]}
+            value={end}
+            onChange={(v) => v && setParams({ end: v })}
+            w={200}
+            allowDeselect={false}
+          />
+        )}
         <NumberInput label="Steps" size="xs" min={1} max={10} value={steps} onChange={(v) => setParams({ n: String(v || 4) })} w={80} />
-        <Switch size="xs" label="Include page paths" checked={!byEvent} onChange={(e) => setParams({ pages: e.currentTarget.checked ? '1' : undefined })} />
-        <Switch size="xs" label="Show generic page views" description="Hidden by default: they split equal paths" checked={showNoise} onChange={(e) => setParams({ noise: e.currentTarget.checked ? '1' : undefined })} />
+        <Switch
+          size="xs"
+          label="Include page paths"
+          checked={!byEvent}
+          onChange={(e) => setParams({ pages: e.currentTarget.checked ? '1' : undefined })}
+        />
+        <Switch
+          size="xs"
+          label="Show generic page views"
+          description="Hidden by default: they split equal paths"
+          checked={showNoise}
+          onChange={(e) => setParams({ noise: e.currentTarget.checked ? '1' : undefined })}
+        />
       </Group>
       <Textarea
         label="Cleaning rules"
@@ -115,7 +155,8 @@ export function Paths() {
       <Panel
         title={data.data ? `Paths of ${fmtInt(data.data.persons)} people` : 'Paths'}
         name="paths"
-        loading={data.loading && !data.data} stale={data.stale}
+        loading={data.loading && !data.data}
+        stale={data.stale}
         error={data.error}
         empty={data.data?.nodes.length === 0 && 'No paths from this event in the range: choose another event or widen the dates.'}
         rows={data.data?.links}
@@ -135,19 +176,38 @@ export function Paths() {
           onClick={(p) => {
             const node = data.data?.nodes.find((n) => n.id === (p.data as { name?: string } | undefined)?.name);
             if (!node || node.label === 'Other' || p.dataType !== 'node') return;
-            drill({ title: `${node.label} at step ${node.depth}`, source: { kind: 'analysis', analysis: 'paths', input: { ...scopeBody(f), ...req }, selection: { depth: node.depth, label: node.label } }, count: node.persons });
+            drill({
+              title: `${node.label} at step ${node.depth}`,
+              source: {
+                kind: 'analysis',
+                analysis: 'paths',
+                input: { ...scopeBody(f), ...req },
+                selection: { depth: node.depth, label: node.label },
+              },
+              count: node.persons,
+            });
           }}
         />
         {mode === 'between' && data.data && anchored.data && (
           <Text size="sm" data-testid="between-coverage">
-            These paths cover {fmtInt(data.data.persons)} of the {fmtInt(anchored.data.persons)} people who did {anchor} ({fmtPct(anchored.data.persons ? data.data.persons / anchored.data.persons : null)}): the others did not reach {end} within {steps} steps.
+            These paths cover {fmtInt(data.data.persons)} of the {fmtInt(anchored.data.persons)} people who did {anchor} (
+            {fmtPct(anchored.data.persons ? data.data.persons / anchored.data.persons : null)}): the others did not reach {end} within{' '}
+            {steps} steps.
           </Text>
         )}
         <Text size="xs" c="dimmed">
           Click a step for its people.
         </Text>
       </Panel>
-      <Panel title="Top paths" name="top-paths" loading={data.loading && !data.data} stale={data.stale} error={data.error} rows={data.data?.topPaths} columns={cols}>
+      <Panel
+        title="Top paths"
+        name="top-paths"
+        loading={data.loading && !data.data}
+        stale={data.stale}
+        error={data.error}
+        rows={data.data?.topPaths}
+        columns={cols}
+      >
         <DataTable rows={data.data?.topPaths ?? []} columns={cols} caption="top paths" />
       </Panel>
     </Stack>

@@ -24,7 +24,13 @@ export function Predictions() {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 30, bottom: 40 },
-      xAxis: { type: 'category', name: 'repeat purchases before the holdout', nameLocation: 'middle', nameGap: 26, data: b.map((x) => x.frequency) },
+      xAxis: {
+        type: 'category',
+        name: 'repeat purchases before the holdout',
+        nameLocation: 'middle',
+        nameGap: 26,
+        data: b.map((x) => x.frequency),
+      },
       yAxis: { type: 'value', name: 'purchases per customer' },
       series: [
         { name: 'Actual', type: 'bar', data: b.map((x) => Math.round(x.actual * 100) / 100), itemStyle: { color: '#adb5bd' } },
@@ -35,29 +41,64 @@ export function Predictions() {
   const open = (p: CustomerPrediction) => navigate(`/customer?person=${encodeURIComponent(p.personId)}`);
   const cols: DisplayColumn<CustomerPrediction>[] = [
     { key: 'person', label: 'Person', value: (p) => p.personId },
-    { key: 'clv', label: `CLV (${cur}, ${r?.horizonDays ?? 365} days)`, numeric: true, value: (p) => p.clv, render: (p) => fmtMoney(p.clv, cur) },
+    {
+      key: 'clv',
+      label: `CLV (${cur}, ${r?.horizonDays ?? 365} days)`,
+      numeric: true,
+      value: (p) => p.clv,
+      render: (p) => fmtMoney(p.clv, cur),
+    },
     { key: 'churn', label: 'Churn risk', numeric: true, value: (p) => p.churnRisk, render: (p) => fmtPct(p.churnRisk, 0) },
     { key: 'orders', label: 'Repeat purchases', numeric: true, value: (p) => p.frequency, render: (p) => fmtInt(p.frequency) },
-    { key: 'value', label: 'Average repeat order', numeric: true, value: (p) => p.monetaryValue, render: (p) => (p.frequency > 0 ? fmtMoney(p.monetaryValue, cur) : '–') },
-    { key: 'expected', label: 'Expected purchases', numeric: true, value: (p) => p.expectedPurchases, render: (p) => fmtNum(p.expectedPurchases, 1) },
+    {
+      key: 'value',
+      label: 'Average repeat order',
+      numeric: true,
+      value: (p) => p.monetaryValue,
+      render: (p) => (p.frequency > 0 ? fmtMoney(p.monetaryValue, cur) : '–'),
+    },
+    {
+      key: 'expected',
+      label: 'Expected purchases',
+      numeric: true,
+      value: (p) => p.expectedPurchases,
+      render: (p) => fmtNum(p.expectedPurchases, 1),
+    },
   ];
   return (
     <Stack gap="md">
       <Title order={2}>Predictions</Title>
       <Text size="sm" c="dimmed">
-        Fitted on every buyer's full history. Churn risk = 1 − the probability the customer is still active. The holdout check fits on the earlier part of the data and compares predicted with actual repeat purchases in the rest.
+        Fitted on every buyer's full history. Churn risk = 1 − the probability the customer is still active. The holdout check fits on the
+        earlier part of the data and compares predicted with actual repeat purchases in the rest.
       </Text>
       {clv.error ? (
         <ErrorNote error={clv.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-          <Stat label="Customers modelled" value={r ? fmtInt(r.customers) : '…'} note={r ? `${fmtInt(r.repeatCustomers)} bought more than once` : ''} />
-          <Stat label={`Total CLV, next ${r?.horizonDays ?? 365} days`} value={r ? fmtMoney(r.totals.clv, cur) : '…'} note={r ? `median ${fmtMoney(r.distributions.clv.median, cur)} per customer` : ''} />
-          <Stat label="Expected still active" value={r ? fmtInt(r.totals.expectedAlive) : '…'} note={r ? `${fmtPct(r.totals.expectedAlive / Math.max(1, r.customers), 0)} of customers` : ''} />
+          <Stat
+            label="Customers modelled"
+            value={r ? fmtInt(r.customers) : '…'}
+            note={r ? `${fmtInt(r.repeatCustomers)} bought more than once` : ''}
+          />
+          <Stat
+            label={`Total CLV, next ${r?.horizonDays ?? 365} days`}
+            value={r ? fmtMoney(r.totals.clv, cur) : '…'}
+            note={r ? `median ${fmtMoney(r.distributions.clv.median, cur)} per customer` : ''}
+          />
+          <Stat
+            label="Expected still active"
+            value={r ? fmtInt(r.totals.expectedAlive) : '…'}
+            note={r ? `${fmtPct(r.totals.expectedAlive / Math.max(1, r.customers), 0)} of customers` : ''}
+          />
           <Stat
             label="Holdout: predicted ÷ actual"
             value={r?.holdout?.ratio != null ? fmtNum(r.holdout.ratio, 2) : '–'}
-            note={r?.holdout ? `${fmtNum(r.holdout.predicted, 0)} predicted vs ${fmtInt(r.holdout.actual)} actual purchases over ${r.holdout.days} days` : 'no holdout period'}
+            note={
+              r?.holdout
+                ? `${fmtNum(r.holdout.predicted, 0)} predicted vs ${fmtInt(r.holdout.actual)} actual purchases over ${r.holdout.days} days`
+                : 'no holdout period'
+            }
           />
         </SimpleGrid>
       )}
@@ -66,18 +107,46 @@ export function Predictions() {
           Treat individual CLVs as rankings rather than amounts until more history accumulates.
         </Alert>
       )}
-      <Panel title="Holdout check: repeat purchases per customer" name="clv-holdout" loading={clv.loading} error={clv.error} chart={holdRef} empty={r && !r.holdout && 'Not enough history for a holdout period.'} rows={r?.holdout?.byFrequency} columns={[
-        { key: 'frequency', label: 'Repeat purchases before', value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.frequency },
-        { key: 'customers', label: 'Customers', value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.customers },
-        { key: 'actual', label: 'Actual', value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.actual },
-        { key: 'predicted', label: 'Predicted', value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.predicted },
-      ]}>
+      <Panel
+        title="Holdout check: repeat purchases per customer"
+        name="clv-holdout"
+        loading={clv.loading}
+        error={clv.error}
+        chart={holdRef}
+        empty={r && !r.holdout && 'Not enough history for a holdout period.'}
+        rows={r?.holdout?.byFrequency}
+        columns={[
+          {
+            key: 'frequency',
+            label: 'Repeat purchases before',
+            value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.frequency,
+          },
+          {
+            key: 'customers',
+            label: 'Customers',
+            value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.customers,
+          },
+          { key: 'actual', label: 'Actual', value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.actual },
+          {
+            key: 'predicted',
+            label: 'Predicted',
+            value: (b: NonNullable<PredictionResult['holdout']>['byFrequency'][number]) => b.predicted,
+          },
+        ]}
+      >
         <Chart ref={holdRef} option={holdout} label="Predicted against actual repeat purchases in the holdout period" />
       </Panel>
       <Panel title="Highest lifetime value" name="top-clv" loading={clv.loading} error={clv.error} rows={r?.topByClv} columns={cols}>
         <DataTable rows={r?.topByClv ?? []} columns={cols} caption="top CLV" onRowClick={open} />
       </Panel>
-      <Panel title="Most likely to churn (repeat buyers)" name="top-churn" loading={clv.loading} error={clv.error} rows={r?.topChurnRisk} columns={cols}>
+      <Panel
+        title="Most likely to churn (repeat buyers)"
+        name="top-churn"
+        loading={clv.loading}
+        error={clv.error}
+        rows={r?.topChurnRisk}
+        columns={cols}
+      >
         <DataTable rows={r?.topChurnRisk ?? []} columns={cols} caption="top churn risk" onRowClick={open} />
       </Panel>
       <Propensity />
@@ -92,10 +161,34 @@ function Propensity() {
   const cols: DisplayColumn<PropensityModelResult>[] = [
     { key: 'target', label: 'Prediction', value: (m) => `${m.target === 'purchase' ? 'Buys' : 'Churns'} within ${m.days} days` },
     { key: 'status', label: 'Status', value: (m) => (m.status === 'ok' ? 'fitted' : `refused: ${m.reason ?? ''}`) },
-    { key: 'auc', label: 'Holdout AUC', numeric: true, value: (m) => m.holdout?.auc ?? null, render: (m) => fmtNum(m.holdout?.auc ?? null, 2) },
-    { key: 'base', label: 'Base rate', numeric: true, value: (m) => m.holdout?.baseRate ?? null, render: (m) => fmtPct(m.holdout?.baseRate ?? null, 1) },
-    { key: 'scored', label: 'Persons scored', numeric: true, value: (m) => m.scored?.persons ?? null, render: (m) => fmtInt(m.scored?.persons ?? null) },
-    { key: 'expected', label: 'Expected', numeric: true, value: (m) => m.scored?.expectedPositives ?? null, render: (m) => fmtInt(m.scored?.expectedPositives ?? null) },
+    {
+      key: 'auc',
+      label: 'Holdout AUC',
+      numeric: true,
+      value: (m) => m.holdout?.auc ?? null,
+      render: (m) => fmtNum(m.holdout?.auc ?? null, 2),
+    },
+    {
+      key: 'base',
+      label: 'Base rate',
+      numeric: true,
+      value: (m) => m.holdout?.baseRate ?? null,
+      render: (m) => fmtPct(m.holdout?.baseRate ?? null, 1),
+    },
+    {
+      key: 'scored',
+      label: 'Persons scored',
+      numeric: true,
+      value: (m) => m.scored?.persons ?? null,
+      render: (m) => fmtInt(m.scored?.persons ?? null),
+    },
+    {
+      key: 'expected',
+      label: 'Expected',
+      numeric: true,
+      value: (m) => m.scored?.expectedPositives ?? null,
+      render: (m) => fmtInt(m.scored?.expectedPositives ?? null),
+    },
   ];
   return (
     <Panel title="Propensity to buy and to churn" name="propensity" loading={p.loading} error={p.error} rows={rows} columns={cols}>

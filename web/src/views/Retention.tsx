@@ -24,7 +24,9 @@ export function Retention() {
   const periods = Number(params.get('periods') ?? 8);
   const events = useEventNames();
   const req = { cohortEvent, returnEvent, interval, mode, metric, periods };
-  const data = useData(filtersKey(f) + JSON.stringify(req), (s) => post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s));
+  const data = useData(filtersKey(f) + JSON.stringify(req), (s) =>
+    post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s),
+  );
   const ref = useRef<ChartHandle>(null);
   // A cohort whose interval began before the range saw only part of its interval: left out, and said so.
   const all = data.data?.cohorts ?? [];
@@ -36,20 +38,57 @@ export function Retention() {
   const cellValue = (c: Cohort, p: number) => (revenue ? (c.perPerson?.[p] ?? null) : c.percentages[p]!);
   const option = useMemo<ChartOption>(() => {
     const cells: Array<[number, number, number]> = [];
-    cohorts.forEach((c, y) => c.values.forEach((_, p) => {
-      const v = cellValue(c, p);
-      if (v !== null && v !== undefined) cells.push([p, y, Math.round(v * 100) / 100]);
-    }));
+    cohorts.forEach((c, y) =>
+      c.values.forEach((_, p) => {
+        const v = cellValue(c, p);
+        if (v !== null && v !== undefined) cells.push([p, y, Math.round(v * 100) / 100]);
+      }),
+    );
     // A robust scale: the 95th percentile of cells of cohorts with at least 5 members, so one tiny cohort cannot wash out the rest.
-    const scaleCells = cells.filter((c) => (c[0] > 0 || revenue) && (cohorts[c[1]]?.size ?? 0) >= 5).map((c) => c[2]).sort((a, b) => a - b);
-    const max = Math.max(revenue ? 0.01 : 1, scaleCells.length ? scaleCells[Math.min(scaleCells.length - 1, Math.floor(scaleCells.length * 0.95))]! : 1);
+    const scaleCells = cells
+      .filter((c) => (c[0] > 0 || revenue) && (cohorts[c[1]]?.size ?? 0) >= 5)
+      .map((c) => c[2])
+      .sort((a, b) => a - b);
+    const max = Math.max(
+      revenue ? 0.01 : 1,
+      scaleCells.length ? scaleCells[Math.min(scaleCells.length - 1, Math.floor(scaleCells.length * 0.95))]! : 1,
+    );
     return {
-      tooltip: { formatter: (p: { value: [number, number, number] }) => `${cohorts[p.value[1]]?.start} · period ${p.value[0]}: ${revenue ? `${fmtMoney(p.value[2], cur)} per member` : `${fmtNum(p.value[2], 1)}% (${fmtInt(cohorts[p.value[1]]?.values[p.value[0]] ?? 0)} people)`}` },
+      tooltip: {
+        formatter: (p: { value: [number, number, number] }) =>
+          `${cohorts[p.value[1]]?.start} · period ${p.value[0]}: ${revenue ? `${fmtMoney(p.value[2], cur)} per member` : `${fmtNum(p.value[2], 1)}% (${fmtInt(cohorts[p.value[1]]?.values[p.value[0]] ?? 0)} people)`}`,
+      },
       grid: { left: 130, right: 16, top: 10, bottom: 70 },
-      xAxis: { type: 'category', name: `${interval}s after`, nameLocation: 'middle', nameGap: 28, data: Array.from({ length: periods }, (_, i) => String(i)) },
+      xAxis: {
+        type: 'category',
+        name: `${interval}s after`,
+        nameLocation: 'middle',
+        nameGap: 28,
+        data: Array.from({ length: periods }, (_, i) => String(i)),
+      },
       yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${c.start} (${fmtInt(c.size)})`) },
-      visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 200, inRange: { color: ['#f1f3f5', '#91a7ff', '#364fc7'] }, text: [revenue ? 'more revenue' : 'more retained', 'less'] },
-      series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10, formatter: (p: { value: [number, number, number] }) => (revenue ? fmtMoney(p.value[2], cur) : `${fmtNum(p.value[2], 0)}%`) } }],
+      visualMap: {
+        min: 0,
+        max,
+        calculable: false,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        itemHeight: 200,
+        inRange: { color: ['#f1f3f5', '#91a7ff', '#364fc7'] },
+        text: [revenue ? 'more revenue' : 'more retained', 'less'],
+      },
+      series: [
+        {
+          type: 'heatmap',
+          data: cells,
+          label: {
+            show: true,
+            fontSize: 10,
+            formatter: (p: { value: [number, number, number] }) => (revenue ? fmtMoney(p.value[2], cur) : `${fmtNum(p.value[2], 0)}%`),
+          },
+        },
+      ],
     };
   }, [cohorts, interval, periods, revenue, cur]);
   const cellPeople = (period: number, y: number) => {
@@ -57,41 +96,105 @@ export function Retention() {
     if (!c || revenue) return;
     drill({
       title: period === 0 ? `Cohort of ${c.start}` : `Cohort of ${c.start}, back in ${interval} ${period}`,
-      source: { kind: 'analysis', analysis: 'retention', input: { ...scopeBody(f), ...req }, selection: period === 0 ? { cohort: c.start } : { cohort: c.start, period } },
+      source: {
+        kind: 'analysis',
+        analysis: 'retention',
+        input: { ...scopeBody(f), ...req },
+        selection: period === 0 ? { cohort: c.start } : { cohort: c.start, period },
+      },
       count: period === 0 ? c.size : (c.values[period] ?? undefined),
     });
   };
   const csvCols = [
     { key: 'start', label: 'Cohort', value: (c: Cohort) => c.start },
     { key: 'size', label: 'Size', value: (c: Cohort) => c.size },
-    ...Array.from({ length: periods }, (_, p) => ({ key: `p${p}`, label: `Period ${p}`, value: (c: Cohort) => (revenue ? c.values[p] : c.values[p]) })),
+    ...Array.from({ length: periods }, (_, p) => ({
+      key: `p${p}`,
+      label: `Period ${p}`,
+      value: (c: Cohort) => (revenue ? c.values[p] : c.values[p]),
+    })),
   ];
   return (
     <Stack gap="md">
       <Title order={2}>Retention</Title>
       <FilterBar compare={false} />
       <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Retention definition">
-        <Select label="Cohort: first" size="xs" searchable data={events.data ?? [cohortEvent]} value={cohortEvent} onChange={(v) => v && setParams({ cohort: v })} w={190} allowDeselect={false} />
-        <Select label="Came back to" size="xs" searchable data={events.data ?? [returnEvent]} value={returnEvent} onChange={(v) => v && setParams({ return: v })} w={190} allowDeselect={false} />
-        <SegmentedField label="Interval" value={interval} onChange={(v) => setParams({ int: v })} data={['day', 'week', 'month'].map((v) => ({ value: v, label: v }))} />
-        <NumberInput label="Periods" size="xs" min={2} max={52} value={periods} onChange={(v) => setParams({ periods: String(v || 6) })} w={80} />
-        <SegmentedField label="Mode" value={mode} onChange={(v) => setParams({ rmode: v })} data={[{ value: 'recurring', label: 'Recurring' }, { value: 'unbounded', label: 'Unbounded' }]} />
-        <SegmentedField label="Measure" value={metric} onChange={(v) => setParams({ metric: v })} data={[{ value: 'persons', label: 'People' }, { value: 'revenue', label: 'Revenue' }]} />
+        <Select
+          label="Cohort: first"
+          size="xs"
+          searchable
+          data={events.data ?? [cohortEvent]}
+          value={cohortEvent}
+          onChange={(v) => v && setParams({ cohort: v })}
+          w={190}
+          allowDeselect={false}
+        />
+        <Select
+          label="Came back to"
+          size="xs"
+          searchable
+          data={events.data ?? [returnEvent]}
+          value={returnEvent}
+          onChange={(v) => v && setParams({ return: v })}
+          w={190}
+          allowDeselect={false}
+        />
+        <SegmentedField
+          label="Interval"
+          value={interval}
+          onChange={(v) => setParams({ int: v })}
+          data={['day', 'week', 'month'].map((v) => ({ value: v, label: v }))}
+        />
+        <NumberInput
+          label="Periods"
+          size="xs"
+          min={2}
+          max={52}
+          value={periods}
+          onChange={(v) => setParams({ periods: String(v || 6) })}
+          w={80}
+        />
+        <SegmentedField
+          label="Mode"
+          value={mode}
+          onChange={(v) => setParams({ rmode: v })}
+          data={[
+            { value: 'recurring', label: 'Recurring' },
+            { value: 'unbounded', label: 'Unbounded' },
+          ]}
+        />
+        <SegmentedField
+          label="Measure"
+          value={metric}
+          onChange={(v) => setParams({ metric: v })}
+          data={[
+            { value: 'persons', label: 'People' },
+            { value: 'revenue', label: 'Revenue' },
+          ]}
+        />
       </Group>
       <Panel
         title={revenue ? 'Revenue per cohort member' : 'Share of each cohort that came back'}
         name="retention"
-        loading={data.loading && !data.data} stale={data.stale}
+        loading={data.loading && !data.data}
+        stale={data.stale}
         error={data.error}
         empty={cohorts.length === 0 && `Nobody did "${cohortEvent}" in this range: pick another cohort event or widen the dates.`}
         rows={cohorts}
         columns={csvCols}
         chart={ref}
       >
-        <Chart ref={ref} option={option} height={Math.max(260, cohorts.length * 28 + 100)} label="Cohort retention heatmap" onClick={(p) => cellPeople((p.value as number[])[0]!, (p.value as number[])[1]!)} />
+        <Chart
+          ref={ref}
+          option={option}
+          height={Math.max(260, cohorts.length * 28 + 100)}
+          label="Cohort retention heatmap"
+          onClick={(p) => cellPeople((p.value as number[])[0]!, (p.value as number[])[1]!)}
+        />
         {partial.length > 0 && (
           <Text size="xs" c="dimmed" data-testid="retention-partial">
-            Left out: the cohort of {partial.map((c) => c.start).join(', ')} ({fmtInt(partial.reduce((a, c) => a + c.size, 0))} people), whose {interval} began before the range, so only part of it was seen.
+            Left out: the cohort of {partial.map((c) => c.start).join(', ')} ({fmtInt(partial.reduce((a, c) => a + c.size, 0))} people),
+            whose {interval} began before the range, so only part of it was seen.
           </Text>
         )}
         {!revenue && (
@@ -101,7 +204,8 @@ export function Retention() {
         )}
         {data.data && (
           <Text size="sm" data-testid="retention-average">
-            Average: {data.data.average.map((a, i) => `P${i} ${a === null ? '–' : revenue ? fmtMoney(a, cur) : `${fmtNum(a, 1)}%`}`).join(' · ')}
+            Average:{' '}
+            {data.data.average.map((a, i) => `P${i} ${a === null ? '–' : revenue ? fmtMoney(a, cur) : `${fmtNum(a, 1)}%`}`).join(' · ')}
           </Text>
         )}
       </Panel>
