@@ -28,18 +28,36 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+// A test that hangs must fail the run, not hold CI until its own limit: each test gets 10 minutes,
+// and the whole run 45 (the suite takes a fraction of that), after which its processes are killed.
+const TEST_TIMEOUT_MS = 10 * 60_000;
+const RUN_TIMEOUT_MS = Number(process.env.WAYMARK_TEST_RUN_TIMEOUT_MS ?? 45 * 60_000);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, WAYMARK_TEST: '1' },
+  detached: true,
 });
+let timedOut = false;
+const watchdog = setTimeout(() => {
+  timedOut = true;
+  console.log(`# the test run passed its ${RUN_TIMEOUT_MS / 60_000}-minute limit: stopping it`);
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}, RUN_TIMEOUT_MS);
 let buffer = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   buffer += chunk.toString();
 });
 child.on('close', (code) => {
-  const { passed, failed } = summarize(buffer, code);
+  clearTimeout(watchdog);
+  const summary = summarize(buffer, code);
+  const passed = summary.passed;
+  const failed = summary.failed + (timedOut ? 1 : 0);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 });
