@@ -121,6 +121,8 @@ export interface JourneyMapFlow {
 export interface JourneyMapLeak {
   stage: string;
   touchpoint: string;
+  channel: string;
+  interaction: string;
   /** Persons whose last event before leaving the journey was this touchpoint (each person once). */
   lost: number;
   avgOrderValue: number;
@@ -462,7 +464,7 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
     const s = num(r.lost_stage);
     const lost = num(r.lost);
     const conv = downstream[s]!;
-    return { stage: stageIds[s]!, touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)), lost, avgOrderValue, downstreamConversion: conv, valuePerPerson: conv * avgOrderValue, value: lost * conv * avgOrderValue };
+    return { stage: stageIds[s]!, touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)), channel: String(r.tp_channel), interaction: String(r.tp_event), lost, avgOrderValue, downstreamConversion: conv, valuePerPerson: conv * avgOrderValue, value: lost * conv * avgOrderValue };
   });
   const leaks = [...allLeaks]
     .sort((a, b) => b.value - a.value || b.lost - a.lost || stageIds.indexOf(a.stage) - stageIds.indexOf(b.stage) || a.touchpoint.localeCompare(b.touchpoint))
@@ -499,7 +501,8 @@ export const journeySelectionSchema = z.object({
   stage: z.string().min(1),
   channel: z.string().optional(),
   interaction: z.string().optional(),
-  outcome: z.enum(['entered', 'reached', 'converted', 'dropped']).default('entered'),
+  /** lost: left the journey at this stage with this touchpoint as their last (a leak's persons). */
+  outcome: z.enum(['entered', 'reached', 'converted', 'dropped', 'lost']).default('entered'),
 });
 export type JourneySelection = z.infer<typeof journeySelectionSchema>;
 
@@ -519,13 +522,27 @@ export async function journeyPeopleSql(store: Store, q: QueryBuilder, scope: Ana
   const ev = scopedEvents(q, scope);
   const ent = stageEntriesSql(q, journey, ev);
   const next = last ? 'NULL' : `n.entry_${s + 1}`;
-  const outcome = { entered: '1 = 1', reached: '1 = 1', converted: last ? '1 = 0' : `${next} IS NOT NULL`, dropped: last ? '1 = 0' : `${next} IS NULL` }[selection.outcome];
+  let exit = 'NULL';
+  for (let k = s + 1; k < S; k++) exit = k === s + 1 ? `n.entry_${k}` : minNullable(exit, `n.entry_${k}`);
+  const outcome = { entered: '1 = 1', reached: '1 = 1', converted: last ? '1 = 0' : `${next} IS NOT NULL`, dropped: last ? '1 = 0' : `${next} IS NULL`, lost: last ? '1 = 0' : `${exit} IS NULL` }[selection.outcome];
   if (selection.channel === undefined && selection.interaction === undefined) {
     return `SELECT n.person_id AS person_id FROM (${ent}) AS n WHERE n.entry_${s} IS NOT NULL AND ${outcome}`;
   }
   const cfg = journey.touchpoints;
   const stageOf = `CASE ${journey.stages.map((_, k) => S - 1 - k).map((k) => `WHEN n.entry_${k} <= e.timestamp THEN ${k}`).join(' ')} ELSE -1 END`;
   const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${q.d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
+  // Before the touch conditions: a parameter made and left unused breaks the statement.
+  if (selection.outcome === 'lost') {
+    // The leak's persons: their last touch in the stage they left from is this touchpoint, as the map counts it.
+    const lastTouch = `SELECT e.person_id AS person_id, ${q.d.argMax(touchChannelSql(q, cfg, 'e.'), 'e.timestamp')} AS last_channel, ${q.d.argMax('e.event', 'e.timestamp')} AS last_event
+FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id
+WHERE ${stageOf} = ${q.num(s)}${excluded} AND n.entry_${s} IS NOT NULL AND ${outcome} GROUP BY e.person_id`;
+    const match = [
+      ...(selection.channel !== undefined ? [`last_channel = ${q.str(selection.channel)}`] : []),
+      ...(selection.interaction !== undefined ? [`last_event = ${q.str(selection.interaction)}`] : []),
+    ];
+    return `SELECT person_id FROM (${lastTouch}) AS lt WHERE ${match.join(' AND ')}`;
+  }
   const touch = [
     `${stageOf} = ${q.num(s)}`,
     ...(selection.channel !== undefined ? [`${touchChannelSql(q, cfg, 'e.')} = ${q.str(selection.channel)}`] : []),

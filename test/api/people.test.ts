@@ -66,12 +66,10 @@ describeEachStore('drill-down lists', (ctx) => {
       assert.equal(await people('journey-map', {}, { ...cell, outcome: 'reached' }), c.reached, c.touchpoint);
       assert.equal(await people('journey-map', {}, { ...cell, outcome: 'dropped' }), c.dropOff, `${c.touchpoint} dropped`);
     }
-    const leak = m.leaks[0];
-    const cell = m.grid.find((c: { stage: string; touchpoint: string }) => c.stage === leak.stage && c.touchpoint === leak.touchpoint);
-    assert.equal(
-      await people('journey-map', {}, { stage: cell.stage, channel: cell.channel, interaction: cell.interaction, outcome: 'dropped' }),
-      leak.lost,
-    );
+    // A leak counts each lost person once, at their last touchpoint: its persons are the 'lost' outcome.
+    for (const leak of m.leaks.slice(0, 3)) {
+      assert.equal(await people('journey-map', {}, { stage: leak.stage, channel: leak.channel, interaction: leak.interaction, outcome: 'lost' }), leak.lost, leak.touchpoint);
+    }
   });
 
   it('lists the members of a retention cohort and of its cells', async () => {
