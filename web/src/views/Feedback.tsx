@@ -9,6 +9,7 @@ import { ErrorNote, Panel } from '../components/Panel.tsx';
 import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import type { FeedbackReport, ScoreSummary } from '../../../src/analysis/feedback.ts';
+import { StatCard } from '../components/StatCard.tsx';
 
 type Row = { key: string } & ScoreSummary;
 
@@ -91,7 +92,7 @@ export function Feedback() {
         <ErrorNote error={report.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" className="wm-panel" data-stale={report.stale ? '1' : undefined}>
-          <Score
+          <StatCard className="wm-panel-body"
             label="NPS"
             value={r?.total.nps ? npsFmt(r.total.nps.score) : '–'}
             note={
@@ -100,7 +101,7 @@ export function Feedback() {
                 : 'no NPS responses'
             }
           />
-          <Score
+          <StatCard className="wm-panel-body"
             label="CSAT (share 4–5 of 5)"
             value={r?.total.csat ? csatFmt(r.total.csat.score) : '–'}
             note={
@@ -109,7 +110,7 @@ export function Feedback() {
                 : 'no CSAT responses'
             }
           />
-          <Score
+          <StatCard className="wm-panel-body"
             label="CES (1–7, lower is easier)"
             value={r?.total.ces ? cesFmt(r.total.ces.average) : '–'}
             note={
@@ -118,7 +119,7 @@ export function Feedback() {
                 : 'no CES responses'
             }
           />
-          <Score label="Comments" value={r ? fmtInt(r.comments) : '–'} note={r ? `of ${fmtInt(r.total.responses)} responses` : ''} />
+          <StatCard className="wm-panel-body" label="Comments" value={r ? fmtInt(r.comments) : '–'} note={r ? `of ${fmtInt(r.total.responses)} responses` : ''} />
         </SimpleGrid>
       )}
       <Panel
@@ -193,21 +194,5 @@ export function Feedback() {
         </Stack>
       </Panel>
     </Stack>
-  );
-}
-
-function Score({ label, value, note }: { label: string; value: string; note: string }) {
-  return (
-    <Card withBorder p="sm" radius="md" className="wm-panel-body">
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-        {label}
-      </Text>
-      <Text size="xl" fw={700}>
-        {value}
-      </Text>
-      <Text size="xs" c="dimmed">
-        {note}
-      </Text>
-    </Card>
   );
 }

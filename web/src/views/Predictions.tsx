@@ -1,6 +1,6 @@
 /** Predictions: customer lifetime value and churn risk (BG/NBD + Gamma-Gamma) with the holdout check, and propensity when the server has it. */
 import { useMemo, useRef } from 'react';
-import { Alert, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -10,6 +10,7 @@ import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { navigate } from '../url-state.ts';
 import type { CustomerPrediction, PredictionResult } from '../../../src/predictions/predict-customers.ts';
 import type { PropensityModelResult, PropensityResult } from '../../../src/predictions/propensity.ts';
+import { StatCard } from '../components/StatCard.tsx';
 
 export function Predictions() {
   const { project } = useSession();
@@ -76,22 +77,22 @@ export function Predictions() {
         <ErrorNote error={clv.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-          <Stat
+          <StatCard
             label="Customers modelled"
             value={r ? fmtInt(r.customers) : '…'}
             note={r ? `${fmtInt(r.repeatCustomers)} bought more than once` : ''}
           />
-          <Stat
+          <StatCard
             label={`Total CLV, next ${r?.horizonDays ?? 365} days`}
             value={r ? fmtMoney(r.totals.clv, cur) : '…'}
             note={r ? `median ${fmtMoney(r.distributions.clv.median, cur)} per customer` : ''}
           />
-          <Stat
+          <StatCard
             label="Expected still active"
             value={r ? fmtInt(r.totals.expectedAlive) : '…'}
             note={r ? `${fmtPct(r.totals.expectedAlive / Math.max(1, r.customers), 0)} of customers` : ''}
           />
-          <Stat
+          <StatCard
             label="Holdout: predicted ÷ actual"
             value={r?.holdout?.ratio != null ? fmtNum(r.holdout.ratio, 2) : '–'}
             note={
@@ -197,21 +198,5 @@ function Propensity() {
         AUC on a later holdout period: 0.5 is a coin flip, 1 is perfect. Deciles of these scores are available as audiences.
       </Text>
     </Panel>
-  );
-}
-
-function Stat({ label, value, note }: { label: string; value: string; note: string }) {
-  return (
-    <Card withBorder p="sm" radius="md">
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-        {label}
-      </Text>
-      <Text size="xl" fw={700}>
-        {value}
-      </Text>
-      <Text size="xs" c="dimmed">
-        {note}
-      </Text>
-    </Card>
   );
 }
