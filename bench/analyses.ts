@@ -30,7 +30,8 @@ async function timed<T>(fn: () => Promise<T>, repeat = 2): Promise<{ seconds: nu
 function baseline(store: Store, scope: AnalysisScope): Promise<unknown> {
   const d = store.dialect;
   const q = new QueryBuilder(d);
-  return store.query(q.build(`SELECT count(*) AS persons, sum(n) AS events, ${d.countIf('first_view IS NOT NULL AND last_order IS NOT NULL')} AS both_steps
+  return store.query(
+    q.build(`SELECT count(*) AS persons, sum(n) AS events, ${d.countIf('first_view IS NOT NULL AND last_order IS NOT NULL')} AS both_steps
 FROM (
   SELECT person_id, count(*) AS n,
     min(CASE WHEN event = 'Product Viewed' THEN timestamp END) AS first_view,
@@ -39,7 +40,8 @@ FROM (
   FROM events
   WHERE project_id = ${q.str(scope.projectId)} AND timestamp >= ${q.time(scope.from)} AND timestamp < ${q.time(scope.to)}
   GROUP BY person_id
-) AS per_person`));
+) AS per_person`),
+  );
 }
 
 export async function benchAnalyses(ctx: BenchContext, kind: 'duckdb' | 'chdb'): Promise<Figure[]> {
@@ -57,16 +59,36 @@ export async function benchAnalyses(ctx: BenchContext, kind: 'duckdb' | 'chdb'):
     { name: `analyses.${kind}.baseline_group_by_person_s`, value: base.seconds, unit: 's' },
   ];
   const cases: [string, () => Promise<unknown>][] = [
-    ['funnel_3_steps', () => computeFunnel(store, scope, { steps: ['Product Viewed', 'Checkout Started', 'Order Completed'], windowSeconds: 7 * 86400 })],
+    [
+      'funnel_3_steps',
+      () => computeFunnel(store, scope, { steps: ['Product Viewed', 'Checkout Started', 'Order Completed'], windowSeconds: 7 * 86400 }),
+    ],
     ['paths_5_steps', () => computePaths(store, scope, { start: 'Product Viewed', steps: 5, stepType: 'event' })],
-    ['retention_12_weeks', () => computeRetention(store, scope, { cohortEvent: 'Page Viewed', returnEvent: 'Page Viewed', interval: 'week', periods: 12, mode: 'recurring' })],
+    [
+      'retention_12_weeks',
+      () =>
+        computeRetention(store, scope, {
+          cohortEvent: 'Page Viewed',
+          returnEvent: 'Page Viewed',
+          interval: 'week',
+          periods: 12,
+          mode: 'recurring',
+        }),
+    ],
     ['journey_map_grid', () => computeJourneyMap(store, scope, {})],
   ];
   const only = ctx.cases;
   for (const [name, run] of cases) {
     if (only && !only.some((c) => name.includes(c))) continue;
     const r = await timed(run);
-    figures.push({ name: `analyses.${kind}.${name}_s`, value: r.seconds, unit: 's', ratio: r.seconds / base.seconds, ratioOf: 'baseline', target: '≤ 3' });
+    figures.push({
+      name: `analyses.${kind}.${name}_s`,
+      value: r.seconds,
+      unit: 's',
+      ratio: r.seconds / base.seconds,
+      ratioOf: 'baseline',
+      target: '≤ 3',
+    });
   }
   if (only && !only.some((c) => 'build_journeys'.includes(c))) {
     await store.close();
@@ -77,7 +99,13 @@ export async function benchAnalyses(ctx: BenchContext, kind: 'duckdb' | 'chdb'):
   const journeys = await timed(() => buildJourneyPaths(store, scope, {}), 1);
   figures.push(
     { name: `attribution.${kind}.bare_scan_s`, value: scan.seconds, unit: 's' },
-    { name: `attribution.${kind}.build_journeys_s`, value: journeys.seconds, unit: 's', ratio: journeys.seconds / scan.seconds, ratioOf: 'bare scan' },
+    {
+      name: `attribution.${kind}.build_journeys_s`,
+      value: journeys.seconds,
+      unit: 's',
+      ratio: journeys.seconds / scan.seconds,
+      ratioOf: 'bare scan',
+    },
     { name: `attribution.${kind}.distinct_paths`, value: journeys.result.length, unit: 'paths' },
   );
   await store.close();

@@ -25,12 +25,27 @@ interface LoadResult {
 
 function runLoad(url: string, writeKey: string, total: number, batch: number, concurrency: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./load-generator.ts', import.meta.url).pathname, url, writeKey, String(total), String(batch), String(concurrency)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        new URL('./load-generator.ts', import.meta.url).pathname,
+        url,
+        writeKey,
+        String(total),
+        String(batch),
+        String(concurrency),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
@@ -64,7 +79,10 @@ async function bareEndpoint(total: number): Promise<LoadResult> {
 const CONCURRENCY = Number(process.env.WAYMARK_BENCH_CONCURRENCY ?? 32);
 
 async function waymark(ctx: BenchContext, store: Store, total: number): Promise<LoadResult & { drainSeconds: number }> {
-  const config = loadConfig({ dataDir: ctx.tempDir(), port: 0, logLevel: 'silent', loadIntervalMs: Number(process.env.WAYMARK_BENCH_LOAD_INTERVAL_MS ?? 1000) }, {});
+  const config = loadConfig(
+    { dataDir: ctx.tempDir(), port: 0, logLevel: 'silent', loadIntervalMs: Number(process.env.WAYMARK_BENCH_LOAD_INTERVAL_MS ?? 1000) },
+    {},
+  );
   const { project } = await createProject(store, `bench-${Date.now()}`);
   const server = await startServer(config, { store });
   const load = await withCpu(total, () => runLoad(server.url, project.writeKey, total, 100, CONCURRENCY));
@@ -90,15 +108,42 @@ export async function benchIngestion(ctx: BenchContext, kind: 'duckdb' | 'chdb')
   const p = `ingest.${kind}`;
   return [
     { name: `${p}.bare_fastify_events_per_s`, value: bare.eventsPerSecond, unit: 'events/s' },
-    { name: `${p}.http_events_per_s`, value: empty.eventsPerSecond, unit: 'events/s', ratio: empty.eventsPerSecond / bare.eventsPerSecond, ratioOf: 'bare Fastify', target: '≥ 0.40' },
+    {
+      name: `${p}.http_events_per_s`,
+      value: empty.eventsPerSecond,
+      unit: 'events/s',
+      ratio: empty.eventsPerSecond / bare.eventsPerSecond,
+      ratioOf: 'bare Fastify',
+      target: '≥ 0.40',
+    },
     { name: `${p}.bare_fastify_cpu_us_per_event`, value: bare.cpuMicrosPerEvent!, unit: 'µs CPU/event' },
-    { name: `${p}.http_cpu_us_per_event`, value: empty.cpuMicrosPerEvent!, unit: 'µs CPU/event', ratio: bare.cpuMicrosPerEvent! / empty.cpuMicrosPerEvent!, ratioOf: 'bare Fastify (its CPU ÷ ours)', target: '≥ 0.40' },
+    {
+      name: `${p}.http_cpu_us_per_event`,
+      value: empty.cpuMicrosPerEvent!,
+      unit: 'µs CPU/event',
+      ratio: bare.cpuMicrosPerEvent! / empty.cpuMicrosPerEvent!,
+      ratioOf: 'bare Fastify (its CPU ÷ ours)',
+      target: '≥ 0.40',
+    },
     { name: `${p}.http_p50_ms`, value: empty.p50ms, unit: 'ms' },
     { name: `${p}.http_p99_ms`, value: empty.p99ms, unit: 'ms', target: '< 100' },
     { name: `${p}.failed_requests`, value: empty.failedRequests, unit: 'requests' },
     { name: `${p}.backlog_drain_after_load_s`, value: empty.drainSeconds, unit: 's' },
-    { name: `${p}.store_holding_${existing / 1e6}M.http_events_per_s`, value: full.eventsPerSecond, unit: 'events/s', ratio: full.eventsPerSecond / bareAgain.eventsPerSecond, ratioOf: 'bare Fastify', target: '≥ 0.40' },
+    {
+      name: `${p}.store_holding_${existing / 1e6}M.http_events_per_s`,
+      value: full.eventsPerSecond,
+      unit: 'events/s',
+      ratio: full.eventsPerSecond / bareAgain.eventsPerSecond,
+      ratioOf: 'bare Fastify',
+      target: '≥ 0.40',
+    },
     { name: `${p}.store_holding_${existing / 1e6}M.http_p99_ms`, value: full.p99ms, unit: 'ms', target: '< 100' },
-    { name: `${p}.store_holding_${existing / 1e6}M.backlog_drain_after_load_s`, value: full.drainSeconds, unit: 's', ratio: full.drainSeconds / empty.drainSeconds, ratioOf: 'the empty store' },
+    {
+      name: `${p}.store_holding_${existing / 1e6}M.backlog_drain_after_load_s`,
+      value: full.drainSeconds,
+      unit: 's',
+      ratio: full.drainSeconds / empty.drainSeconds,
+      ratioOf: 'the empty store',
+    },
   ];
 }

@@ -23,7 +23,13 @@ import type { BenchContext, Figure } from './support.ts';
 const RUNAWAY_SECONDS = 6;
 
 async function seed(ctx: BenchContext, store: Parameters<typeof createProject>[0], projectId: string): Promise<void> {
-  const messages = Array.from({ length: 40 }, (_, i) => ({ type: 'track', event: 'E', messageId: `m${i}`, anonymousId: `a${i}`, timestamp: new Date(Date.UTC(2026, 0, 1, i)).toISOString() }));
+  const messages = Array.from({ length: 40 }, (_, i) => ({
+    type: 'track',
+    event: 'E',
+    messageId: `m${i}`,
+    anonymousId: `a${i}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
+  }));
   const { rows } = processMessages(projectId, messages, 'batch', undefined, new Date(Date.UTC(2026, 0, 3)), 64 * 1024);
   const file = join(ctx.tempDir(), 'seed.ndjson');
   writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -39,9 +45,10 @@ export async function benchLimits(ctx: BenchContext, kind: 'duckdb' | 'chdb'): P
   if (ctx.stores && !ctx.stores.includes(kind)) return [];
   // A store whose analysis limit is the runaway's length, so the engine itself stops the runaways.
   const limits = { timeoutMs: RUNAWAY_SECONDS * 1000, maxMemoryBytes: 4 * 1024 ** 3 };
-  const store = kind === 'duckdb'
-    ? await DuckDbStore.open(join(ctx.tempDir(), 'limits.duckdb'), limits)
-    : await ChdbStore.open(ChdbStore.folder ?? ctx.tempDir(), `limits${process.pid}`, limits);
+  const store =
+    kind === 'duckdb'
+      ? await DuckDbStore.open(join(ctx.tempDir(), 'limits.duckdb'), limits)
+      : await ChdbStore.open(ChdbStore.folder ?? ctx.tempDir(), `limits${process.pid}`, limits);
   await migrate(store);
   const a = await createProject(store, 'A');
   const b = await createProject(store, 'B');
@@ -51,7 +58,11 @@ export async function benchLimits(ctx: BenchContext, kind: 'duckdb' | 'chdb'): P
   const server = await startServer(config, { store });
   await server.ctx.projects.reload();
   const post = (key: string, sql: string) =>
-    fetch(`${server.url}/api/v1/sql`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+    fetch(`${server.url}/api/v1/sql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sql }),
+    });
 
   /** Times /health and B's small users' query and a small parameterised analysis-style read, every 200 ms until `until` settles. */
   async function probe(until: Promise<unknown>): Promise<{ health: number[]; other: number[]; param: number[] }> {
@@ -77,26 +88,42 @@ export async function benchLimits(ctx: BenchContext, kind: 'duckdb' | 'chdb'): P
   }
 
   const figures: Figure[] = [];
-  const report = (label: string, r: { health: number[]; other: number[]; param: number[] }, idle?: { health: number[]; other: number[]; param: number[] }) => {
+  const report = (
+    label: string,
+    r: { health: number[]; other: number[]; param: number[] },
+    idle?: { health: number[]; other: number[]; param: number[] },
+  ) => {
     for (const k of ['health', 'other', 'param'] as const) {
       const s = stats(r[k]);
       const base = idle ? stats(idle[k]).p50 : undefined;
       const what = { health: '/health', other: "other project's SQL", param: 'parameterised read' }[k];
-      figures.push({ name: `${kind} ${label}: ${what} max`, value: s.max, unit: 'ms', ...(base ? { ratio: s.max / base, ratioOf: 'idle p50' } : {}), target: '< 2000 ms' });
+      figures.push({
+        name: `${kind} ${label}: ${what} max`,
+        value: s.max,
+        unit: 'ms',
+        ...(base ? { ratio: s.max / base, ratioOf: 'idle p50' } : {}),
+        target: '< 2000 ms',
+      });
     }
   };
 
   const idle = await probe(new Promise((r) => setTimeout(r, 1500)));
   report('idle', idle);
 
-  const runawaySql = kind === 'duckdb'
-    ? 'SELECT count(*) AS n FROM events a, events b, events c, events d, events e, events f, events g, events h'
-    : "SELECT count() AS n FROM events a, events b, events c, events d, (SELECT arrayJoin(splitByChar(',', repeat('x,', 100000))) AS z) AS e";
+  const runawaySql =
+    kind === 'duckdb'
+      ? 'SELECT count(*) AS n FROM events a, events b, events c, events d, events e, events f, events g, events h'
+      : "SELECT count() AS n FROM events a, events b, events c, events d, (SELECT arrayJoin(splitByChar(',', repeat('x,', 100000))) AS z) AS e";
   const t0 = performance.now();
   const users = post(a.secretKey, runawaySql).then(async (r) => ({ status: r.status, body: await r.text() }));
   const duringUsers = await probe(users);
   const usersEnd = await users;
-  figures.push({ name: `${kind} users' runaway ended (${usersEnd.status})`, value: performance.now() - t0, unit: 'ms', target: `${RUNAWAY_SECONDS * 1000} ms limit` });
+  figures.push({
+    name: `${kind} users' runaway ended (${usersEnd.status})`,
+    value: performance.now() - t0,
+    unit: 'ms',
+    target: `${RUNAWAY_SECONDS * 1000} ms limit`,
+  });
   report("during users' runaway", duringUsers, idle);
 
   const heavy = kind === 'duckdb' ? 'SELECT count(*) AS n FROM range(100000000000)' : 'SELECT count() AS n FROM numbers(100000000000)';

@@ -16,10 +16,14 @@ const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 
 function post(body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: auth } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      target,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: auth } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -50,7 +54,16 @@ async function main() {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  process.stdout.write(JSON.stringify({ events: total, seconds, eventsPerSecond: total / seconds, p50ms: pct(0.5), p99ms: pct(0.99), failedRequests: failed }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      events: total,
+      seconds,
+      eventsPerSecond: total / seconds,
+      p50ms: pct(0.5),
+      p99ms: pct(0.99),
+      failedRequests: failed,
+    }) + '\n',
+  );
   agent.destroy();
 }
 

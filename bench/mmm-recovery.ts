@@ -33,7 +33,9 @@ export function spearman(a: number[], b: number[]): number {
   const rb = rank(b);
   const n = a.length;
   const m = (n - 1) / 2;
-  let num = 0, da = 0, db = 0;
+  let num = 0,
+    da = 0,
+    db = 0;
   for (let i = 0; i < n; i++) {
     num += (ra[i]! - m) * (rb[i]! - m);
     da += (ra[i]! - m) ** 2;
@@ -42,10 +44,32 @@ export function spearman(a: number[], b: number[]): number {
   return num / Math.sqrt(da * db);
 }
 
-export function recoveryStudy(options: { seeds: number[]; days: number; channels: number; controls?: number; sampler?: { chains?: number; warmup?: number; draws?: number } }, log?: (line: string) => void): RecoveryResult {
-  let inside = 0, total = 0, rhoSum = 0, errSum = 0, zeroOk = 0, zeroN = 0, converged = 0, seconds = 0;
+export function recoveryStudy(
+  options: {
+    seeds: number[];
+    days: number;
+    channels: number;
+    controls?: number;
+    sampler?: { chains?: number; warmup?: number; draws?: number };
+  },
+  log?: (line: string) => void,
+): RecoveryResult {
+  let inside = 0,
+    total = 0,
+    rhoSum = 0,
+    errSum = 0,
+    zeroOk = 0,
+    zeroN = 0,
+    converged = 0,
+    seconds = 0;
   for (const seed of options.seeds) {
-    const sim = simulateMmm({ seed, days: options.days, channels: options.channels, controls: options.controls ?? 2, zeroEffect: [options.channels - 1] });
+    const sim = simulateMmm({
+      seed,
+      days: options.days,
+      channels: options.channels,
+      controls: options.controls ?? 2,
+      zeroEffect: [options.channels - 1],
+    });
     const t0 = performance.now();
     const fit = fitMmm(sim.series, { sampler: { ...options.sampler, seed } });
     seconds += (performance.now() - t0) / 1000;
@@ -71,13 +95,27 @@ export function recoveryStudy(options: { seeds: number[]; days: number; channels
       }
       cells.push(`${t.roi.toFixed(2)}→${s.mean.toFixed(2)}[${s.lo.toFixed(2)},${s.hi.toFixed(2)}]${ok ? '' : '✗'}`);
     });
-    const rho = spearman(est.slice(0, -1), tru.slice(0, -1).map((v, i) => v + i * 1e-12));
+    const rho = spearman(
+      est.slice(0, -1),
+      tru.slice(0, -1).map((v, i) => v + i * 1e-12),
+    );
     rhoSum += rho;
     errSum += absErr / scale;
-    log?.(`seed ${seed}: rhat ${fit.diagnostics.maxRhat.toFixed(3)} ess ${fit.diagnostics.minEss.toFixed(0)} div ${fit.diagnostics.divergences} ρ ${rho.toFixed(2)} | ${cells.join(' ')}`);
+    log?.(
+      `seed ${seed}: rhat ${fit.diagnostics.maxRhat.toFixed(3)} ess ${fit.diagnostics.minEss.toFixed(0)} div ${fit.diagnostics.divergences} ρ ${rho.toFixed(2)} | ${cells.join(' ')}`,
+    );
   }
   const n = options.seeds.length;
-  return { seeds: n, intervals: total, coverage: inside / total, meanSpearman: rhoSum / n, contributionError: errSum / n, zeroEffectIncludesZero: zeroOk / Math.max(1, zeroN), converged: converged / n, meanFitSeconds: seconds / n };
+  return {
+    seeds: n,
+    intervals: total,
+    coverage: inside / total,
+    meanSpearman: rhoSum / n,
+    contributionError: errSum / n,
+    zeroEffectIncludesZero: zeroOk / Math.max(1, zeroN),
+    converged: converged / n,
+    meanFitSeconds: seconds / n,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

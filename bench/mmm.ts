@@ -34,7 +34,14 @@ export async function benchMmm(quick: boolean): Promise<Figure[]> {
     series.y.forEach((v, t) => {
       const n = Math.max(1, Math.round(v / 100));
       for (let i = 0; i < n; i++) {
-        messages.push({ type: 'track', event: 'Order Completed', userId: `u${t}-${i}`, timestamp: new Date(first + t * DAY + (i * DAY) / (n + 1)).toISOString(), messageId: `o${t}-${i}`, properties: { revenue: Math.round((v / n) * 100) / 100 } });
+        messages.push({
+          type: 'track',
+          event: 'Order Completed',
+          userId: `u${t}-${i}`,
+          timestamp: new Date(first + t * DAY + (i * DAY) / (n + 1)).toISOString(),
+          messageId: `o${t}-${i}`,
+          properties: { revenue: Math.round((v / n) * 100) / 100 },
+        });
       }
     });
     const { rows } = processMessages(projectId, messages, 'batch', undefined, new Date(first + (days + 1) * DAY), 64 * 1024);
@@ -43,7 +50,18 @@ export async function benchMmm(quick: boolean): Promise<Figure[]> {
     await loadEventFile(store, file);
     const spend: SpendRow[] = [];
     series.channels.forEach((c) =>
-      c.spend.forEach((cost, i) => spend.push({ date: new Date(first + (i - series.warmup) * DAY).toISOString().slice(0, 10), channel: c.name, campaign: '', keyword: '', cost, currency: 'USD', impressions: 0, clicks: 0 })),
+      c.spend.forEach((cost, i) =>
+        spend.push({
+          date: new Date(first + (i - series.warmup) * DAY).toISOString().slice(0, 10),
+          channel: c.name,
+          campaign: '',
+          keyword: '',
+          cost,
+          currency: 'USD',
+          impressions: 0,
+          clicks: 0,
+        }),
+      ),
     );
     await importSpendRows(store, projectId, { reportingCurrency: 'USD', currencyRates: {}, margin: 0.5, domains: [] }, spend, 'bench');
 
@@ -68,7 +86,12 @@ export async function benchMmm(quick: boolean): Promise<Figure[]> {
     const s = DEFAULT_SAMPLER;
     return [
       { name: `mmm.aggregate_query_s (${days} days, ${messages.length} orders, 6 channels)`, value: queryS, unit: 's' },
-      { name: `mmm.fit_wall_s (${days} days, 6 channels, 3 controls; NUTS ${s.chains}×(${s.warmup}+${s.draws}), dense metric)`, value: fitS, unit: 's', target: '< 60' },
+      {
+        name: `mmm.fit_wall_s (${days} days, 6 channels, 3 controls; NUTS ${s.chains}×(${s.warmup}+${s.draws}), dense metric)`,
+        value: fitS,
+        unit: 's',
+        target: '< 60',
+      },
       { name: 'mmm.fit_cpu_s', value: fitCpuS, unit: 's' },
       { name: 'mmm.fit_max_rhat', value: d.maxRhat, unit: '', target: '< 1.05' },
       { name: 'mmm.fit_min_bulk_ess', value: d.minEss, unit: '', target: '>= 100' },

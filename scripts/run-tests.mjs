@@ -32,12 +32,16 @@ if (files.length === 0) {
 // and the whole run 45 (the suite takes a fraction of that), after which its processes are killed.
 const TEST_TIMEOUT_MS = 10 * 60_000;
 const RUN_TIMEOUT_MS = Number(process.env.WAYMARK_TEST_RUN_TIMEOUT_MS ?? 45 * 60_000);
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, WAYMARK_TEST: '1' },
-  detached: true,
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', ...files],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, WAYMARK_TEST: '1' },
+    detached: true,
+  },
+);
 let timedOut = false;
 const watchdog = setTimeout(() => {
   timedOut = true;

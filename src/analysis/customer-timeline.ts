@@ -87,10 +87,14 @@ export async function getCustomerTimeline(
       'max(timestamp) AS last_seen',
     ],
   });
-  const stageNo = `CASE ${journey.stages.map((_, s) => S - 1 - s).map((s) => `WHEN n.entry_${s} <= e.timestamp THEN ${s}`).join(' ')} ELSE -1 END`;
+  const stageNo = `CASE ${journey.stages
+    .map((_, s) => S - 1 - s)
+    .map((s) => `WHEN n.entry_${s} <= e.timestamp THEN ${s}`)
+    .join(' ')} ELSE -1 END`;
   // A stage's marker goes on an event at its entry time that matches one of its rules.
   const marks = journey.stages.map(
-    (st, s) => `CASE WHEN e.timestamp = n.entry_${s} AND (${st.rules.map((r) => `(${ruleConditionSql(q, r, 'e.')})`).join(' OR ')}) THEN 1 ELSE 0 END AS mark_${s}`,
+    (st, s) =>
+      `CASE WHEN e.timestamp = n.entry_${s} AND (${st.rules.map((r) => `(${ruleConditionSql(q, r, 'e.')})`).join(' OR ')}) THEN 1 ELSE 0 END AS mark_${s}`,
   );
   const rows = await store.query(
     q.build(`SELECT e.timestamp AS ts, e.message_id AS message_id, e.type AS type, e.event AS event_name, e.channel AS channel_name,
@@ -143,7 +147,9 @@ ORDER BY e.timestamp DESC, e.message_id DESC LIMIT ${q.num(limit)}`),
   const traitRows = await store.query<{ latest: string }>(
     (() => {
       const q3 = new QueryBuilder(d);
-      return q3.build(`SELECT ${d.argMax('traits', 'updated_at')} AS latest FROM persons WHERE project_id = ${q3.str(projectId)} AND person_id = ${q3.str(personId)}`);
+      return q3.build(
+        `SELECT ${d.argMax('traits', 'updated_at')} AS latest FROM persons WHERE project_id = ${q3.str(projectId)} AND person_id = ${q3.str(personId)}`,
+      );
     })(),
   );
   const uniq = (xs: unknown[] | undefined) => [...new Set((xs ?? []).filter((x): x is string => typeof x === 'string' && x !== ''))].sort();
@@ -154,7 +160,11 @@ ORDER BY e.timestamp DESC, e.message_id DESC LIMIT ${q.num(limit)}`),
     anonymousIds: uniq(ids[0]?.anons),
     traits: traitRows[0]?.latest ? safeJson(traitRows[0].latest) : {},
     journey: { id: journey.id, name: journey.name },
-    stages: journey.stages.map((st, s) => ({ id: st.id, name: st.name, enteredAt: first[`entered_${s}`] ? String(first[`entered_${s}`]) : null })),
+    stages: journey.stages.map((st, s) => ({
+      id: st.id,
+      name: st.name,
+      enteredAt: first[`entered_${s}`] ? String(first[`entered_${s}`]) : null,
+    })),
     totals: {
       events: Number(first.n_events ?? 0),
       orders: Number(first.n_orders ?? 0),

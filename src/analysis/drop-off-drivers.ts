@@ -134,7 +134,14 @@ export function analyse2x2(a: number, b: number, c: number, d: number): TwoByTwo
   const expected = [((a + b) * (a + c)) / n, ((a + b) * (b + d)) / n, ((c + d) * (a + c)) / n, ((c + d) * (b + d)) / n];
   const small = expected.some((e) => e < 5);
   const p_value = small ? fisherExactTwoSided(a, b, c, d) : chiSquare2x2(a, b, c, d).p;
-  return { odds_ratio: Math.exp(logOr), ci_low: Math.exp(logOr - Z95 * se), ci_high: Math.exp(logOr + Z95 * se), p_value, test: small ? 'fisher' : 'chi_square', haldane };
+  return {
+    odds_ratio: Math.exp(logOr),
+    ci_low: Math.exp(logOr - Z95 * se),
+    ci_high: Math.exp(logOr + Z95 * se),
+    p_value,
+    test: small ? 'fisher' : 'chi_square',
+    haldane,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +173,10 @@ export async function computeDropOffDrivers(store: Store, scope: AnalysisScope, 
 FROM (${units}) AS u WHERE u_reached >= ${k - 1}`;
   const events = scopedEvents(q, scope, {
     ignoreTimeRange: true,
-    extraWhere: [`timestamp >= ${q.time(new Date(scope.from.getTime() - lookbackMs))}`, `timestamp < ${q.time(new Date(scope.to.getTime() + windowMs))}`],
+    extraWhere: [
+      `timestamp >= ${q.time(new Date(scope.from.getTime() - lookbackMs))}`,
+      `timestamp < ${q.time(new Date(scope.to.getTime() + windowMs))}`,
+    ],
   });
   const joinKey = spec.aggregateBy === 'session' ? 'e.session_id' : 'e.person_id';
   const score = d.jsonNumber('e.properties', ['score']);
@@ -180,7 +190,10 @@ FROM (${units}) AS u WHERE u_reached >= ${k - 1}`;
   const obs = `SELECT c.unit_id AS unit_id, c.conv AS conv, CASE WHEN ${inObs} THEN 1 ELSE 0 END AS seen,
   e.event AS ev, CASE WHEN ${d.inArray('e.event', stepEvents)} OR e.type NOT IN ('track', 'page', 'screen') THEN 1 ELSE 0 END AS is_step, e.channel AS ch,
   ${PROPERTY_COLUMNS.map((col) => `e.${col} AS pc_${col}`).join(', ')},
-  ${parsed.properties.map((p, i) => `${d.jsonString('e.properties', p.split('.'))} AS pp${i}`).concat([`${survey} AS sv`, `${band} AS sband`]).join(', ')}
+  ${parsed.properties
+    .map((p, i) => `${d.jsonString('e.properties', p.split('.'))} AS pp${i}`)
+    .concat([`${survey} AS sv`, `${band} AS sband`])
+    .join(', ')}
 FROM (${cohort}) AS c LEFT JOIN ${events} AS e ON ${joinKey} = c.unit_id`;
 
   // One pass: each observed row is crossed with a small index of factor kinds.
@@ -233,7 +246,10 @@ FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
   }
   const adjusted = benjaminiHochberg(out.map((f) => f.p_value));
   out.forEach((f, i) => (f.q_value = adjusted[i]!));
-  out.sort((x, y) => x.p_value - y.p_value || Math.abs(Math.log(y.odds_ratio)) - Math.abs(Math.log(x.odds_ratio)) || x.label.localeCompare(y.label));
+  out.sort(
+    (x, y) =>
+      x.p_value - y.p_value || Math.abs(Math.log(y.odds_ratio)) - Math.abs(Math.log(x.odds_ratio)) || x.label.localeCompare(y.label),
+  );
   return {
     step: k,
     from_step: spec.steps[k - 2]!.name ?? spec.steps[k - 2]!.event,

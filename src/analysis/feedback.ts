@@ -39,7 +39,15 @@ export interface FeedbackOptions {
 
 export interface ScoreSummary {
   responses: number;
-  nps: { responses: number; promoters: number; passives: number; detractors: number; score: number; average: number; interval: [number, number] } | null;
+  nps: {
+    responses: number;
+    promoters: number;
+    passives: number;
+    detractors: number;
+    score: number;
+    average: number;
+    interval: [number, number];
+  } | null;
   csat: { responses: number; satisfied: number; score: number; average: number; interval: [number, number] } | null;
   /** Customer effort score (1–7, lower is easier). */
   ces: { responses: number; average: number; interval: [number, number] } | null;
@@ -123,8 +131,14 @@ export async function computeFeedback(store: Store, scope: AnalysisScope, option
     byStage: byKey('stage', stageOf),
     byTouchpoint: byKey('touchpoint', (r) => r.touchpoint),
     themes,
-    phrases: grams.filter((g) => g.words > 1).slice(0, topPhrases).map(({ phrase, count }) => ({ phrase, count })),
-    keywords: grams.filter((g) => g.words === 1).slice(0, topPhrases).map(({ phrase, count }) => ({ phrase, count })),
+    phrases: grams
+      .filter((g) => g.words > 1)
+      .slice(0, topPhrases)
+      .map(({ phrase, count }) => ({ phrase, count })),
+    keywords: grams
+      .filter((g) => g.words === 1)
+      .slice(0, topPhrases)
+      .map(({ phrase, count }) => ({ phrase, count })),
     journey: { id: journey.id, name: journey.name, stages: stageIds },
     voice: voiceRest,
     overTime,
@@ -144,7 +158,8 @@ export function summarize(groups: Array<{ survey: string; score: number | null; 
   }
   const distribution = [...dist.values()].sort((a, b) => a.survey.localeCompare(b.survey) || a.score - b.score);
   const of = (survey: string) => distribution.filter((x) => x.survey === survey);
-  const sum = (xs: typeof distribution, f: (x: (typeof distribution)[number]) => boolean = () => true) => xs.filter(f).reduce((a, x) => a + x.count, 0);
+  const sum = (xs: typeof distribution, f: (x: (typeof distribution)[number]) => boolean = () => true) =>
+    xs.filter(f).reduce((a, x) => a + x.count, 0);
   const nps = of('NPS');
   const csat = of('CSAT');
   const npsN = sum(nps);
@@ -177,8 +192,22 @@ export function summarize(groups: Array<{ survey: string; score: number | null; 
   };
   return {
     responses: groups.reduce((a, g) => a + g.n, 0),
-    nps: npsN > 0 ? { responses: npsN, promoters, passives: npsN - promoters - detractors, detractors, score: (100 * (promoters - detractors)) / npsN, average: mean(nps, npsN), interval: npsInterval() } : null,
-    csat: csatN > 0 ? { responses: csatN, satisfied, score: satisfied / csatN, average: mean(csat, csatN), interval: wilson(satisfied, csatN) } : null,
+    nps:
+      npsN > 0
+        ? {
+            responses: npsN,
+            promoters,
+            passives: npsN - promoters - detractors,
+            detractors,
+            score: (100 * (promoters - detractors)) / npsN,
+            average: mean(nps, npsN),
+            interval: npsInterval(),
+          }
+        : null,
+    csat:
+      csatN > 0
+        ? { responses: csatN, satisfied, score: satisfied / csatN, average: mean(csat, csatN), interval: wilson(satisfied, csatN) }
+        : null,
     ces: cesN > 0 ? { responses: cesN, average: mean(ces, cesN), interval: meanInterval(ces, cesN) } : null,
     distribution,
   };
@@ -187,7 +216,9 @@ export function summarize(groups: Array<{ survey: string; score: number | null; 
 // ------------------------------------------------------------------------------ text
 
 const STOP = new Set(
-  "a an the and or but so to of in on at for with was were is are be been it its it's this that i my me we our you your they them he she his her as by from again also very really just too than then there here what which who will would could should can did do does had has have not no just about into over after before".split(' '),
+  "a an the and or but so to of in on at for with was were is are be been it its it's this that i my me we our you your they them he she his her as by from again also very really just too than then there here what which who will would could should can did do does had has have not no just about into over after before".split(
+    ' ',
+  ),
 );
 
 function words(text: string): string[] {
@@ -218,7 +249,8 @@ export function countNgrams(comments: Array<{ text: string; n: number }>): Array
 export const feedbackAnalysis = defineAnalysis({
   id: 'feedback',
   path: '/api/v1/feedback',
-  summary: 'Feedback by journey stage and touchpoint (NPS, CSAT, CES with intervals), discovered themes, sentiment, drop-off link and revenue at risk',
+  summary:
+    'Feedback by journey stage and touchpoint (NPS, CSAT, CES with intervals), discovered themes, sentiment, drop-off link and revenue at risk',
   access: 'read',
   input: z.object({
     journeyId: z.string().min(1).optional(),

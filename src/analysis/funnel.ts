@@ -74,10 +74,22 @@ export const MAX_WINDOW_SECONDS = 366 * 86400;
 
 export const funnelInputSchema = z.object({
   steps: z
-    .array(z.union([z.string().min(1).transform((event): FunnelStep => ({ event, filters: [] })), funnelStepSchema]))
+    .array(
+      z.union([
+        z
+          .string()
+          .min(1)
+          .transform((event): FunnelStep => ({ event, filters: [] })),
+        funnelStepSchema,
+      ]),
+    )
     .min(2, 'a funnel needs at least 2 steps')
     .max(20),
-  windowSeconds: z.number().positive('the conversion window must be positive').max(MAX_WINDOW_SECONDS, 'the conversion window is at most 366 days').default(DEFAULT_FUNNEL_WINDOW_SECONDS),
+  windowSeconds: z
+    .number()
+    .positive('the conversion window must be positive')
+    .max(MAX_WINDOW_SECONDS, 'the conversion window is at most 366 days')
+    .default(DEFAULT_FUNNEL_WINDOW_SECONDS),
   order: z.enum(['ordered', 'strict', 'any']).default('ordered'),
   exclusions: z.array(exclusionSchema).default([]),
   aggregateBy: z.enum(['person', 'session']).default('person'),
@@ -156,13 +168,33 @@ function resolveExclusions(spec: FunnelSpec): ResolvedExclusion[] {
     const from = x.fromStep ?? 1;
     const to = x.toStep ?? n;
     if (from >= to || to > n) throw new ScopeError(`exclusions: "${x.event}" must lie between two steps (1 ≤ fromStep < toStep ≤ ${n})`);
-    if (spec.order === 'any' && (from !== 1 || to !== n)) throw new ScopeError('exclusions: with order "any" an exclusion must span the whole funnel');
+    if (spec.order === 'any' && (from !== 1 || to !== n))
+      throw new ScopeError('exclusions: with order "any" an exclusion must span the whole funnel');
     return { event: x.event, filters: x.filters, from, to };
   });
 }
 
 /** Seconds → bucket edges that read well whatever the window (1 min … 90 days), capped at the window. */
-const HISTOGRAM_EDGES = [0, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 60 * 86400, 90 * 86400, 180 * 86400];
+const HISTOGRAM_EDGES = [
+  0,
+  60,
+  300,
+  900,
+  1800,
+  3600,
+  3 * 3600,
+  6 * 3600,
+  12 * 3600,
+  86400,
+  2 * 86400,
+  3 * 86400,
+  7 * 86400,
+  14 * 86400,
+  30 * 86400,
+  60 * 86400,
+  90 * 86400,
+  180 * 86400,
+];
 
 export function histogramEdges(windowSeconds: number): number[] {
   const edges = HISTOGRAM_EDGES.filter((e) => e < windowSeconds);
@@ -230,7 +262,25 @@ FROM ${events} AS e ${withBreakdown ? (options.breakdownJoin ?? '') : ''}`;
   const following = `${order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING`;
   const nextExclusion = (i: number) => `min(CASE WHEN x${i + 1} = 1 THEN tms END) OVER (${following})`;
   const inWindow = (t: string) => `${t} <= tms + ${windowMs}`;
-  return { q, d, scope, spec, n, exclusions, windowMs, stepConds, exclConds, order, following, flag, anyOf, baseOf, allRows, nextExclusion, inWindow };
+  return {
+    q,
+    d,
+    scope,
+    spec,
+    n,
+    exclusions,
+    windowMs,
+    stepConds,
+    exclConds,
+    order,
+    following,
+    flag,
+    anyOf,
+    baseOf,
+    allRows,
+    nextExclusion,
+    inWindow,
+  };
 }
 
 /** Attempts of an any-order funnel: from each step event, the k-th earliest distinct step within the window. */
@@ -260,7 +310,24 @@ WHERE (${spec.steps.map((_, j) => `s${j + 1}`).join(' + ')}) > 0 AND ts >= ${q.t
 
 /** Attempts of an ordered or strict funnel: a backward cascade over the step levels. */
 function orderedAttempts(c: UnitsContext): string {
-  const { q, d, scope, spec, n, exclusions, stepConds, exclConds, order, following, flag, anyOf, baseOf, allRows, nextExclusion, inWindow } = c;
+  const {
+    q,
+    d,
+    scope,
+    spec,
+    n,
+    exclusions,
+    stepConds,
+    exclConds,
+    order,
+    following,
+    flag,
+    anyOf,
+    baseOf,
+    allRows,
+    nextExclusion,
+    inWindow,
+  } = c;
   // Backward cascade: level k adds c{k}_{j} for j ≥ k (and carried exclusion times) to every row.
   const carry = (col: string) => (spec.order === 'strict' ? d.leadOver(col, order) : `min(${col}) OVER (${following})`);
   const levelCols = (k: number) => {
@@ -281,7 +348,17 @@ function orderedAttempts(c: UnitsContext): string {
     // Level k reads only the step-k rows, the step-(k+1) rows carrying the chains level k+1 found,
     // and the exclusions starting at step k; dropping the other rows leaves every "first following"
     // unchanged, so the later levels run on the rarer later-step rows and only level 1 sees step 1.
-    const baseCols = ['unit_id', 'pid', 'ts', 'tms', 'mid', 'bd', 'ord', ...spec.steps.map((_, i) => `s${i + 1}`), ...exclusions.map((_, i) => `x${i + 1}`)];
+    const baseCols = [
+      'unit_id',
+      'pid',
+      'ts',
+      'tms',
+      'mid',
+      'bd',
+      'ord',
+      ...spec.steps.map((_, i) => `s${i + 1}`),
+      ...exclusions.map((_, i) => `x${i + 1}`),
+    ];
     const names = (cols: string[]) => cols.map((c) => c.split(' AS ').pop()!);
     // Rows of other events never start an attempt, so they need no breakdown value.
     const mayStart = (events: string[]) => events.includes(spec.steps[0]!.event);
@@ -318,7 +395,8 @@ export function funnelUnitsSql(q: QueryBuilder, scope: AnalysisScope, spec: Funn
   const { d, n, exclusions, windowMs } = c;
   const attempts = spec.order === 'any' ? anyOrderAttempts(c) : orderedAttempts(c);
   const disqualified = exclusions.map(
-    (x, i) => `(reached >= ${x.to} AND xa${i + 1} < c${x.to}) OR (reached >= ${x.from} AND reached < ${x.to} AND xa${i + 1} <= tms + ${windowMs})`,
+    (x, i) =>
+      `(reached >= ${x.to} AND xa${i + 1} < c${x.to}) OR (reached >= ${x.from} AND reached < ${x.to} AND xa${i + 1} <= tms + ${windowMs})`,
   );
   const qualifying = disqualified.length ? `WHERE NOT (${disqualified.map((c) => `coalesce(${c}, false)`).join(' OR ')})` : '';
   // Furthest step first, then the earliest attempt: one integer key for argMax.
@@ -401,7 +479,10 @@ function levenshtein(a: string, b: string): number {
 export function closeNames(name: string, known: string[], limit = 3): string[] {
   const lower = name.toLowerCase();
   return known
-    .map((k) => ({ k, score: k.toLowerCase().includes(lower) || lower.includes(k.toLowerCase()) ? -1 : levenshtein(lower, k.toLowerCase()) }))
+    .map((k) => ({
+      k,
+      score: k.toLowerCase().includes(lower) || lower.includes(k.toLowerCase()) ? -1 : levenshtein(lower, k.toLowerCase()),
+    }))
     .filter((x) => x.score <= Math.max(3, Math.floor(name.length / 2)))
     .sort((a, b) => a.score - b.score || a.k.localeCompare(b.k))
     .slice(0, limit)
@@ -413,13 +494,19 @@ export async function assertEventsExist(store: Store, projectId: string, events:
   const wanted = [...new Set(events)];
   const q = new QueryBuilder(store.dialect);
   const found = await store.query<{ name: string }>(
-    q.build(`SELECT event AS name FROM events_raw WHERE project_id = ${q.str(projectId)} AND ${store.dialect.inArray('event', q.list(wanted))} GROUP BY event`),
+    q.build(
+      `SELECT event AS name FROM events_raw WHERE project_id = ${q.str(projectId)} AND ${store.dialect.inArray('event', q.list(wanted))} GROUP BY event`,
+    ),
   );
   const have = new Set(found.map((r) => r.name));
   const missing = wanted.filter((e) => !have.has(e));
   if (missing.length === 0) return;
   const q2 = new QueryBuilder(store.dialect);
-  const known = (await store.query<{ name: string }>(q2.build(`SELECT DISTINCT event AS name FROM events_raw WHERE project_id = ${q2.str(projectId)} AND event <> '' LIMIT 5000`))).map((r) => r.name);
+  const known = (
+    await store.query<{ name: string }>(
+      q2.build(`SELECT DISTINCT event AS name FROM events_raw WHERE project_id = ${q2.str(projectId)} AND event <> '' LIMIT 5000`),
+    )
+  ).map((r) => r.name);
   const parts = missing.map((m) => {
     const close = closeNames(m, known);
     return `"${m}"${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(', ')}?)` : ''}`;
@@ -497,7 +584,12 @@ export async function computeFunnel(store: Store, scope: AnalysisScope, input: F
         const s = toSteps(spec, row);
         return { value: String(row.grp), steps: s, conversion_rate: overallRate(s) };
       })
-      .sort((a, b) => (a.value === 'Other' ? 1 : 0) - (b.value === 'Other' ? 1 : 0) || b.steps[0]!.count - a.steps[0]!.count || a.value.localeCompare(b.value));
+      .sort(
+        (a, b) =>
+          (a.value === 'Other' ? 1 : 0) - (b.value === 'Other' ? 1 : 0) ||
+          b.steps[0]!.count - a.steps[0]!.count ||
+          a.value.localeCompare(b.value),
+      );
   }
 
   if (spec.trend) {
@@ -508,7 +600,12 @@ export async function computeFunnel(store: Store, scope: AnalysisScope, input: F
       qt.build(`SELECT ${d.formatDate(d.dateTrunc(spec.trend, 'u_start'))} AS period, count(*) AS started, ${d.countIf(`u_reached = ${n}`)} AS converted
 FROM (${units}) AS u GROUP BY period ORDER BY period`),
     );
-    result.trend = rows.map((r) => ({ period: r.period, started: Number(r.started), converted: Number(r.converted), conversion_rate: r.started > 0 ? r.converted / r.started : 0 }));
+    result.trend = rows.map((r) => ({
+      period: r.period,
+      started: Number(r.started),
+      converted: Number(r.converted),
+      conversion_rate: r.started > 0 ? r.converted / r.started : 0,
+    }));
   }
   return result;
 }

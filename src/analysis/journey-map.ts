@@ -35,7 +35,15 @@
 import { z } from 'zod';
 import type { Journey } from '../journeys/definition.ts';
 import { resolveJourney } from '../journeys/journeys.ts';
-import { minNullable, ruleConditionSql, stageAtSql, stageEntriesSql, surveyStagesSql, touchChannelSql, touchpointLabel } from '../journeys/stage-sql.ts';
+import {
+  minNullable,
+  ruleConditionSql,
+  stageAtSql,
+  stageEntriesSql,
+  surveyStagesSql,
+  touchChannelSql,
+  touchpointLabel,
+} from '../journeys/stage-sql.ts';
 import { loadResponses, normalisedScore, type SurveyResponse } from '../voc/responses.ts';
 import { analyseVoice, type VoiceReport } from '../voc/voice.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
@@ -46,7 +54,6 @@ import { JourneyNotFoundError } from '../journeys/journeys.ts';
 
 export const journeyMapInputSchema = scopeInputSchema.extend({ journeyId: z.string().min(1).optional() });
 const journeyMapFields = z.object({ journeyId: z.string().min(1).optional() });
-
 
 export interface FeedbackSummary {
   responses: number;
@@ -183,7 +190,10 @@ function parts(store: Store, scope: AnalysisScope, journey: Journey): Parts {
   const d = store.dialect;
   const ev = scopedEvents(q, scope);
   const ent = stageEntriesSql(q, journey, ev, {
-    extraAggregates: [`${d.sumIf('coalesce(revenue, 0)', `event = '${ORDER_EVENT}'`)} AS person_revenue`, `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`],
+    extraAggregates: [
+      `${d.sumIf('coalesce(revenue, 0)', `event = '${ORDER_EVENT}'`)} AS person_revenue`,
+      `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`,
+    ],
   });
   const S = journey.stages.length;
   const stageOf = (n: string) => {
@@ -202,7 +212,7 @@ function parts(store: Store, scope: AnalysisScope, journey: Journey): Parts {
 function feedbackColumns(q: QueryBuilder, alias: string): string {
   const d = q.d;
   const score = d.jsonNumber(`${alias}properties`, ['score']);
-  const survey = d.jsonString(`${alias}properties`, ['survey'])
+  const survey = d.jsonString(`${alias}properties`, ['survey']);
   return [
     `CASE WHEN ${score} IS NOT NULL THEN (CASE WHEN ${survey} = 'NPS' THEN ${score} / 10.0 ELSE (${score} - 1) / 4.0 END) END AS fb_norm`,
     `CASE WHEN ${survey} = 'NPS' AND ${score} IS NOT NULL THEN ${score} END AS nps_score`,
@@ -221,12 +231,20 @@ const FEEDBACK_SUMS: Array<[string, (d: import('../store/dialect/dialect.ts').Di
   ['csat_sum', () => 'coalesce(sum(csat_score), 0)'],
 ];
 
-function feedbackOf(r: Record<string, unknown>, sentiment: { comments: number; score: number | null } = { comments: 0, score: null }): FeedbackSummary {
+function feedbackOf(
+  r: Record<string, unknown>,
+  sentiment: { comments: number; score: number | null } = { comments: 0, score: null },
+): FeedbackSummary {
   const g = (k: string) => num(r[k]);
   return {
     responses: g('fb_n'),
     score: ratio(g('fb_sum'), g('fb_n')),
-    nps: { responses: g('nps_n'), promoters: g('nps_pro'), detractors: g('nps_det'), score: g('nps_n') > 0 ? (100 * (g('nps_pro') - g('nps_det'))) / g('nps_n') : null },
+    nps: {
+      responses: g('nps_n'),
+      promoters: g('nps_pro'),
+      detractors: g('nps_det'),
+      score: g('nps_n') > 0 ? (100 * (g('nps_pro') - g('nps_det'))) / g('nps_n') : null,
+    },
     csat: { responses: g('csat_n'), mean: ratio(g('csat_sum'), g('csat_n')) },
     sentiment,
   };
@@ -261,7 +279,8 @@ export function summariseResponses(rows: SurveyResponse[], sentimentOf: (r: Surv
   return feedbackOf(acc, { comments: sentN, score: ratio(sentSum, sentN) });
 }
 
-export const LEAK_FORMULA = 'value = persons lost at the touchpoint × downstream conversion of the stage (share of its entrants who ordered after entering) × average order value; each person is lost once, at the last touchpoint before leaving';
+export const LEAK_FORMULA =
+  'value = persons lost at the touchpoint × downstream conversion of the stage (share of its entrants who ordered after entering) × average order value; each person is lost once, at the last touchpoint before leaving';
 
 export async function computeJourneyMap(store: Store, scope: AnalysisScope, options: JourneyMapOptions = {}): Promise<JourneyMap> {
   const journey = options.journey ?? (await resolveJourney(store, scope.projectId, options.journeyId));
@@ -285,7 +304,8 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
       ],
     });
     // Per person, once: the stages actually held (entered and not overtaken), then the first and the next one held.
-    const held = (s: number) => `CASE WHEN p.entry_${s} IS NOT NULL AND (${exitOf(s, 'p')} IS NULL OR p.entry_${s} <= ${exitOf(s, 'p')}) THEN 1 ELSE 0 END`;
+    const held = (s: number) =>
+      `CASE WHEN p.entry_${s} IS NOT NULL AND (${exitOf(s, 'p')} IS NULL OR p.entry_${s} <= ${exitOf(s, 'p')}) THEN 1 ELSE 0 END`;
     const nextHeld = (s: number) => {
       const whens: string[] = [];
       for (let k = s + 1; k < S; k++) whens.push(`WHEN h_${k} = 1 THEN ${k}`);
@@ -294,7 +314,12 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
     const withHeld = `SELECT p.*, ${stageIds.map((_, s) => `${held(s)} AS h_${s}`).join(', ')} FROM (${ent}) AS p`;
     const perPerson = `SELECT hp.*, CASE ${stageIds.map((_, s) => `WHEN h_${s} = 1 THEN ${s}`).join(' ')} ELSE -1 END AS first_held, ${stageIds.map((_, s) => `${nextHeld(s)} AS nh_${s}`).join(', ')}
 FROM (${withHeld}) AS hp`;
-    const cols: string[] = ['count(*) AS persons', `coalesce(sum(n.person_revenue), 0) AS revenue`, `coalesce(sum(n.person_orders), 0) AS orders`, `${d.countIf('n.person_identified = 1')} AS identified`];
+    const cols: string[] = [
+      'count(*) AS persons',
+      `coalesce(sum(n.person_revenue), 0) AS revenue`,
+      `coalesce(sum(n.person_orders), 0) AS orders`,
+      `${d.countIf('n.person_identified = 1')} AS identified`,
+    ];
     for (let s = 0; s < S; s++) {
       const entered = `n.entry_${s} IS NOT NULL`;
       cols.push(`${d.countIf(entered)} AS entered_${s}`);
@@ -303,10 +328,13 @@ FROM (${withHeld}) AS hp`;
       cols.push(`${d.countIf(`${entered} AND ${exitOf(s, 'n')} IS NULL`)} AS lost_${s}`);
       // An order after entering: the person's last order came after the entry (strictly, so the order that is the entry does not count).
       cols.push(`${d.countIf(`${entered} AND n.last_order_at > n.entry_${s}`)} AS ordered_after_${s}`);
-      if (s > 0) cols.push(`${d.countIf(`${entered} AND (n.entry_${s - 1} IS NULL OR n.entry_${s - 1} > n.entry_${s})`)} AS skipped_into_${s}`);
+      if (s > 0)
+        cols.push(`${d.countIf(`${entered} AND (n.entry_${s - 1} IS NULL OR n.entry_${s - 1} > n.entry_${s})`)} AS skipped_into_${s}`);
       if (s + 1 < S) {
         cols.push(`${d.countIf(`${entered} AND n.entry_${s + 1} IS NOT NULL`)} AS converted_${s}`);
-        cols.push(`${d.quantile(`CASE WHEN ${entered} AND n.entry_${s + 1} >= n.entry_${s} THEN ${d.secondsBetween(`n.entry_${s}`, `n.entry_${s + 1}`)} END`, 0.5)} AS median_next_${s}`);
+        cols.push(
+          `${d.quantile(`CASE WHEN ${entered} AND n.entry_${s + 1} >= n.entry_${s} THEN ${d.secondsBetween(`n.entry_${s}`, `n.entry_${s + 1}`)} END`, 0.5)} AS median_next_${s}`,
+        );
       }
       cols.push(`${d.countIf(`first_held = ${s}`)} AS flow_start_${s}`);
       for (let k = s + 1; k < S; k++) cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = ${k}`)} AS flow_${s}_${k}`);
@@ -321,13 +349,20 @@ FROM (${withHeld}) AS hp`;
     const checkable = journey.stages.map((st, s) => s + 1 < S && !st.rules.some((r) => r.anyEvent || r.anyChannel));
     if (!checkable.some(Boolean)) return {} as Record<string, unknown>;
     const { q, ev, ent } = parts(store, scope, journey);
-    const stageRule = (s: number) => journey.stages[s]!.rules.map((r) => `(${ruleConditionSql(q, { ...r, minOccurrence: 1, after: undefined }, 'e.')})`).join(' OR ');
+    const stageRule = (s: number) =>
+      journey.stages[s]!.rules.map((r) => `(${ruleConditionSql(q, { ...r, minOccurrence: 1, after: undefined }, 'e.')})`).join(' OR ');
     const heldNow = stageAtSql(S, 'n', 'e.timestamp');
     const perPerson = `SELECT e.person_id AS person_id, ${journey.stages
-      .map((_, s) => (checkable[s] ? `max(CASE WHEN cur > ${s} AND (${stageRule(s)}) AND NOT (CASE ${journey.stages.map((_, k) => `WHEN cur = ${k} THEN (${stageRule(k)})`).join(' ')} ELSE false END) THEN 1 ELSE 0 END) AS back_${s}` : `0 AS back_${s}`))
+      .map((_, s) =>
+        checkable[s]
+          ? `max(CASE WHEN cur > ${s} AND (${stageRule(s)}) AND NOT (CASE ${journey.stages.map((_, k) => `WHEN cur = ${k} THEN (${stageRule(k)})`).join(' ')} ELSE false END) THEN 1 ELSE 0 END) AS back_${s}`
+          : `0 AS back_${s}`,
+      )
       .join(', ')}
 FROM (SELECT e.*, ${heldNow} AS cur FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id) AS e GROUP BY e.person_id`;
-    const rows = await store.query(q.build(`SELECT ${stageIds.map((_, s) => `coalesce(sum(back_${s}), 0) AS back_${s}`).join(', ')} FROM (${perPerson}) AS b`));
+    const rows = await store.query(
+      q.build(`SELECT ${stageIds.map((_, s) => `coalesce(sum(back_${s}), 0) AS back_${s}`).join(', ')} FROM (${perPerson}) AS b`),
+    );
     return rows[0] ?? {};
   })();
 
@@ -339,8 +374,14 @@ FROM (SELECT e.*, ${heldNow} AS cur FROM ${ev} AS e JOIN (${ent}) AS n ON n.pers
   const grid = await (async () => {
     const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
     const cfg = journey.touchpoints;
-    const conv = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN stage_no = ${s} AND entry_${s + 1} IS NOT NULL THEN 1`).join(' ')} ELSE 0 END`;
-    const stay = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN stage_no = ${s} THEN ${d.secondsBetween(`entry_${s}`, exitOf(s, 'st'))}`).join(' ')} END`;
+    const conv = `CASE ${stageIds
+      .slice(0, -1)
+      .map((_, s) => `WHEN stage_no = ${s} AND entry_${s + 1} IS NOT NULL THEN 1`)
+      .join(' ')} ELSE 0 END`;
+    const stay = `CASE ${stageIds
+      .slice(0, -1)
+      .map((_, s) => `WHEN stage_no = ${s} THEN ${d.secondsBetween(`entry_${s}`, exitOf(s, 'st'))}`)
+      .join(' ')} END`;
     const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
     const entryCols = stageIds.map((_, s) => `n.entry_${s} AS entry_${s}`).join(', ');
     const staged = `SELECT e.person_id AS person_id, e.event AS tp_event, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, ${stageOf('n')} AS stage_no,
@@ -368,12 +409,17 @@ FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no
     const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
     const cfg = journey.touchpoints;
     const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
-    const lostStage = `CASE ${stageIds.slice(0, -1).map((_, s) => `WHEN n.entry_${s} IS NOT NULL AND ${exitOf(s, 'n')} IS NULL THEN ${s}`).join(' ')} ELSE -1 END`;
+    const lostStage = `CASE ${stageIds
+      .slice(0, -1)
+      .map((_, s) => `WHEN n.entry_${s} IS NOT NULL AND ${exitOf(s, 'n')} IS NULL THEN ${s}`)
+      .join(' ')} ELSE -1 END`;
     const touches = `SELECT e.person_id AS person_id, e.timestamp AS ts, e.message_id AS mid, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, e.event AS tp_event, ${stageOf('n')} AS stage_no, ${lostStage} AS lost_stage
 FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
     const last = `SELECT person_id, lost_stage, ${d.argMax('tp_channel', 'ts')} AS tp_channel, ${d.argMax('tp_event', 'ts')} AS tp_event
 FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY person_id, lost_stage`;
-    return store.query(q.build(`SELECT lost_stage, tp_channel, tp_event, count(*) AS lost FROM (${last}) AS l GROUP BY lost_stage, tp_channel, tp_event`));
+    return store.query(
+      q.build(`SELECT lost_stage, tp_channel, tp_event, count(*) AS lost FROM (${last}) AS l GROUP BY lost_stage, tp_channel, tp_event`),
+    );
   })();
 
   const persons = num(stagesRow.persons);
@@ -464,10 +510,26 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
     const s = num(r.lost_stage);
     const lost = num(r.lost);
     const conv = downstream[s]!;
-    return { stage: stageIds[s]!, touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)), channel: String(r.tp_channel), interaction: String(r.tp_event), lost, avgOrderValue, downstreamConversion: conv, valuePerPerson: conv * avgOrderValue, value: lost * conv * avgOrderValue };
+    return {
+      stage: stageIds[s]!,
+      touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)),
+      channel: String(r.tp_channel),
+      interaction: String(r.tp_event),
+      lost,
+      avgOrderValue,
+      downstreamConversion: conv,
+      valuePerPerson: conv * avgOrderValue,
+      value: lost * conv * avgOrderValue,
+    };
   });
   const leaks = [...allLeaks]
-    .sort((a, b) => b.value - a.value || b.lost - a.lost || stageIds.indexOf(a.stage) - stageIds.indexOf(b.stage) || a.touchpoint.localeCompare(b.touchpoint))
+    .sort(
+      (a, b) =>
+        b.value - a.value ||
+        b.lost - a.lost ||
+        stageIds.indexOf(a.stage) - stageIds.indexOf(b.stage) ||
+        a.touchpoint.localeCompare(b.touchpoint),
+    )
     .slice(0, options.leakLimit ?? 20);
   const anonymous = persons - identified;
 
@@ -507,7 +569,13 @@ export const journeySelectionSchema = z.object({
 export type JourneySelection = z.infer<typeof journeySelectionSchema>;
 
 /** The persons behind a stage or cell count: the same entries, stage-of-touch and touch channel SQL as the map. */
-export async function journeyPeopleSql(store: Store, q: QueryBuilder, scope: AnalysisScope, journeyId: string | undefined, selection: JourneySelection): Promise<string> {
+export async function journeyPeopleSql(
+  store: Store,
+  q: QueryBuilder,
+  scope: AnalysisScope,
+  journeyId: string | undefined,
+  selection: JourneySelection,
+): Promise<string> {
   let journey: Journey;
   try {
     journey = await resolveJourney(store, scope.projectId, journeyId);
@@ -524,12 +592,21 @@ export async function journeyPeopleSql(store: Store, q: QueryBuilder, scope: Ana
   const next = last ? 'NULL' : `n.entry_${s + 1}`;
   let exit = 'NULL';
   for (let k = s + 1; k < S; k++) exit = k === s + 1 ? `n.entry_${k}` : minNullable(exit, `n.entry_${k}`);
-  const outcome = { entered: '1 = 1', reached: '1 = 1', converted: last ? '1 = 0' : `${next} IS NOT NULL`, dropped: last ? '1 = 0' : `${next} IS NULL`, lost: last ? '1 = 0' : `${exit} IS NULL` }[selection.outcome];
+  const outcome = {
+    entered: '1 = 1',
+    reached: '1 = 1',
+    converted: last ? '1 = 0' : `${next} IS NOT NULL`,
+    dropped: last ? '1 = 0' : `${next} IS NULL`,
+    lost: last ? '1 = 0' : `${exit} IS NULL`,
+  }[selection.outcome];
   if (selection.channel === undefined && selection.interaction === undefined) {
     return `SELECT n.person_id AS person_id FROM (${ent}) AS n WHERE n.entry_${s} IS NOT NULL AND ${outcome}`;
   }
   const cfg = journey.touchpoints;
-  const stageOf = `CASE ${journey.stages.map((_, k) => S - 1 - k).map((k) => `WHEN n.entry_${k} <= e.timestamp THEN ${k}`).join(' ')} ELSE -1 END`;
+  const stageOf = `CASE ${journey.stages
+    .map((_, k) => S - 1 - k)
+    .map((k) => `WHEN n.entry_${k} <= e.timestamp THEN ${k}`)
+    .join(' ')} ELSE -1 END`;
   const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${q.d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
   // Before the touch conditions: a parameter made and left unused breaks the statement.
   if (selection.outcome === 'lost') {

@@ -114,7 +114,13 @@ export function bucketStarts(from: Date, to: Date, interval: SeriesInterval): st
   return out;
 }
 
-async function seriesRows(store: Store, scope: AnalysisScope, metric: KpiSeriesMetric, interval: SeriesInterval, by: 'channel' | 'region' | undefined): Promise<SeriesRow[]> {
+async function seriesRows(
+  store: Store,
+  scope: AnalysisScope,
+  metric: KpiSeriesMetric,
+  interval: SeriesInterval,
+  by: 'channel' | 'region' | undefined,
+): Promise<SeriesRow[]> {
   const d = store.dialect;
   const q = new QueryBuilder(d);
   // DuckDB refuses a bound parameter the statement does not use: bind the range only when needed.
@@ -132,7 +138,9 @@ async function seriesRows(store: Store, scope: AnalysisScope, metric: KpiSeriesM
   const bucket = (ts: string) => d.formatDate(d.dateTrunc(interval, ts));
   const inRange = (ts: string) => `${ts} >= ${F()} AND ${ts} < ${T()}`;
 
-  const ctes: string[] = [`src AS (SELECT person_id, session_id, event, type, channel, timestamp, revenue, message_id, properties, context FROM ${events} AS e)`];
+  const ctes: string[] = [
+    `src AS (SELECT person_id, session_id, event, type, channel, timestamp, revenue, message_id, properties, context FROM ${events} AS e)`,
+  ];
   // `ev`: every event with its unit.
   if (by === 'channel') {
     ctes.push(sessionChannelCtes(d, ['type', 'channel', 'message_id']));
@@ -182,7 +190,10 @@ async function seriesRows(store: Store, scope: AnalysisScope, metric: KpiSeriesM
     }
     case 'sessions': {
       // A session's unit is its own first channel (by channel) or its person's region.
-      const unitOfSession = by === 'channel' ? `CASE WHEN ${firstChannelExpr(d)} = '' THEN '${UNASSIGNED_CHANNEL}' ELSE ${firstChannelExpr(d)} END` : 'min(unit)';
+      const unitOfSession =
+        by === 'channel'
+          ? `CASE WHEN ${firstChannelExpr(d)} = '' THEN '${UNASSIGNED_CHANNEL}' ELSE ${firstChannelExpr(d)} END`
+          : 'min(unit)';
       select = `SELECT su AS unit_key, ${bucket('started')} AS bucket_key, count(*) AS num, 0 AS den FROM (
   SELECT session_id, min(timestamp) AS started, ${d.countIf(TOUCH_COND)} AS touches, ${unitOfSession} AS su FROM ev GROUP BY session_id
 ) AS s WHERE touches > 0 GROUP BY su, bucket_key`;
@@ -212,7 +223,12 @@ FROM (
       break;
   }
   const rows = await store.query(q.build(`WITH ${ctes.join(',\n')}\n${select}${d.querySuffix}`));
-  return rows.map((r) => ({ unit: String(r.unit_key ?? ''), bucket: String(r.bucket_key), num: Number(r.num ?? 0), den: Number(r.den ?? 0) }));
+  return rows.map((r) => ({
+    unit: String(r.unit_key ?? ''),
+    bucket: String(r.bucket_key),
+    num: Number(r.num ?? 0),
+    den: Number(r.den ?? 0),
+  }));
 }
 
 export const kpiSeriesAnalysis = defineAnalysis({

@@ -290,7 +290,29 @@ CROSS JOIN base AS b${d.querySuffix}`;
 }
 
 const ZERO_COUNTS = Object.fromEntries(
-  ['visitors', 'returning_visitors', 'buyers', 'orders', 'revenue_sum', 'refund_sum', 'refunds', 'repeat_buyers', 'retained_buyers', 'base_buyers', 'sessions', 'converted_sessions', 'engaged_sessions', 'engagement_seconds', 'page_seconds', 'timed_pages', 'csat_responses', 'csat_satisfied', 'nps_responses', 'promoters', 'detractors'].map((k) => [k, 0]),
+  [
+    'visitors',
+    'returning_visitors',
+    'buyers',
+    'orders',
+    'revenue_sum',
+    'refund_sum',
+    'refunds',
+    'repeat_buyers',
+    'retained_buyers',
+    'base_buyers',
+    'sessions',
+    'converted_sessions',
+    'engaged_sessions',
+    'engagement_seconds',
+    'page_seconds',
+    'timed_pages',
+    'csat_responses',
+    'csat_satisfied',
+    'nps_responses',
+    'promoters',
+    'detractors',
+  ].map((k) => [k, 0]),
 ) as unknown as KpiCounts;
 
 function ratio(a: number, b: number): number | null {

@@ -149,14 +149,19 @@ WHERE prev_lbl IS NULL OR prev_lbl <> lbl`;
   const shift = mode === 'backward' ? d.lagOver.bind(d) : d.leadOver.bind(d);
   const ks = Array.from({ length: n }, (_, i) => i + 1);
   const lookahead = (k: number): string =>
-    [`${shift('lbl', w, k)} AS l${k}`, ...(session ? [`${shift('sk', w, k)} AS s${k}`] : []), ...(endFlags ? [`${shift('is_end', w, k)} AS e${k}`] : [])].join(', ');
+    [
+      `${shift('lbl', w, k)} AS l${k}`,
+      ...(session ? [`${shift('sk', w, k)} AS s${k}`] : []),
+      ...(endFlags ? [`${shift('is_end', w, k)} AS e${k}`] : []),
+    ].join(', ');
   const walked = `SELECT pid, ${session ? 'sk, ' : ''}lbl, is_anchor,
   sum(is_anchor) OVER (${w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS anchor_no,
   ${ks.map(lookahead).join(',\n  ')}
 FROM (${steps}) AS s3`;
 
   // Step k belongs to the path when every step up to k is in the anchor's session (unit 'session').
-  const inUnit = (k: number): string => [`l${k} IS NOT NULL`, ...(session ? ks.filter((j) => j <= k).map((j) => `s${j} = sk`) : [])].join(' AND ');
+  const inUnit = (k: number): string =>
+    [`l${k} IS NOT NULL`, ...(session ? ks.filter((j) => j <= k).map((j) => `s${j} = sk`) : [])].join(' AND ');
   const stepCols = ks.map((k) => `CASE WHEN ${inUnit(k)} THEN l${k} END AS t${k}`);
   let anchored = `SELECT pid, lbl AS t0, ${stepCols.join(', ')} FROM (${walked}) AS wk WHERE is_anchor = 1 AND anchor_no = 1`;
   if (mode === 'between') {
@@ -189,7 +194,10 @@ function pathsSql(q: QueryBuilder, scope: AnalysisScope, o: PathsOptions, mode: 
 
   const pathSlot = n + 1;
   const caseOf = (offset: number): string =>
-    `CASE r.n ${slots.filter((i) => i + offset <= n).map((i) => `WHEN ${i} THEN c${i + offset}`).join(' ')} END`;
+    `CASE r.n ${slots
+      .filter((i) => i + offset <= n)
+      .map((i) => `WHEN ${i} THEN c${i + offset}`)
+      .join(' ')} END`;
   const pcols = slots.map((i) => `p${i}`);
   const unpivot = `SELECT r.n AS slot, ${caseOf(0)} AS label, ${caseOf(1)} AS next_label,
   ${slots.map((i) => `CASE WHEN r.n = ${pathSlot} THEN c${i} END AS p${i}`).join(', ')}, path_persons
@@ -273,7 +281,12 @@ export async function computePaths(store: Store, scope: AnalysisScope, input: Pa
     .sort((a, b) => a.depth - b.depth || b.persons - a.persons || (a.label < b.label ? -1 : 1));
   const links: PathLink[] = [...linkPersons.values()]
     .map((l) => ({ ...l, share: share(l.persons) }))
-    .sort((a, b) => Number(a.source.split(':')[0]) - Number(b.source.split(':')[0]) || b.persons - a.persons || (a.source + a.target < b.source + b.target ? -1 : 1));
+    .sort(
+      (a, b) =>
+        Number(a.source.split(':')[0]) - Number(b.source.split(':')[0]) ||
+        b.persons - a.persons ||
+        (a.source + a.target < b.source + b.target ? -1 : 1),
+    );
   const topPaths: TopPath[] = rows
     .filter((r) => r.slot === slots)
     .map((r) => {

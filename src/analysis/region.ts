@@ -21,7 +21,8 @@ export function personRegionSql(q: QueryBuilder, project: string, until?: Date):
   const prop = `CASE WHEN type <> 'identify' THEN ${d.jsonString('properties', ['region'])} ELSE '' END`;
   const trait = `CASE WHEN type = 'identify' THEN ${d.jsonString('properties', ['region'])} ELSE '' END`;
   // Latest non-empty value of each source: NULLs are skipped by argMax on both engines.
-  const latest = (expr: string) => d.argMax(`CASE WHEN ${expr} <> '' THEN ${expr} ELSE NULL END`, `CASE WHEN ${expr} <> '' THEN timestamp ELSE NULL END`);
+  const latest = (expr: string) =>
+    d.argMax(`CASE WHEN ${expr} <> '' THEN ${expr} ELSE NULL END`, `CASE WHEN ${expr} <> '' THEN timestamp ELSE NULL END`);
   const where = [`project_id = ${project}`, 'is_bot = 0', ...(until ? [`timestamp < ${q.time(until)}`] : [])];
   return `SELECT person_id, coalesce(nullif(ctx_region, ''), nullif(prop_region, ''), nullif(trait_region, ''), '${UNKNOWN_REGION}') AS region
 FROM (SELECT person_id, ${latest(ctx)} AS ctx_region, ${latest(prop)} AS prop_region, ${latest(trait)} AS trait_region FROM events WHERE ${where.join(' AND ')} GROUP BY person_id) AS pr`;

@@ -103,7 +103,10 @@ WHERE project_id = ${q.str(scope.projectId)} AND channel <> '' AND timestamp < $
     const personas = await listDocuments<{ name?: string; segment: Segment }>(store, 'persona', scope.projectId);
     if (personas.length === 0) throw new ScopeError('cohortBy: the project has no saved personas');
     return personas
-      .map((p) => `SELECT DISTINCT person_id AS kpid, ${q.str(p.body.name ?? p.id)} AS bkey FROM events WHERE project_id = ${q.str(scope.projectId)} AND (${segmentPersonsSql(q, scope.projectId, p.body.segment)})`)
+      .map(
+        (p) =>
+          `SELECT DISTINCT person_id AS kpid, ${q.str(p.body.name ?? p.id)} AS bkey FROM events WHERE project_id = ${q.str(scope.projectId)} AND (${segmentPersonsSql(q, scope.projectId, p.body.segment)})`,
+      )
       .join('\nUNION ALL\n');
   }
   return null;
@@ -152,11 +155,15 @@ function matrixSql(q: QueryBuilder, scope: AnalysisScope, o: RetentionOptions, r
   const n = q.num(o.periods);
   const indexed = indexedSql(q, scope, o, returnEvent);
   const keyed = (from: string): string =>
-    keys ? `SELECT x.*, kb.bkey AS bkey FROM (${from}) AS x INNER JOIN (${keys}) AS kb ON kb.kpid = x.pid` : `SELECT x.*, '' AS bkey FROM (${from}) AS x`;
+    keys
+      ? `SELECT x.*, kb.bkey AS bkey FROM (${from}) AS x INNER JOIN (${keys}) AS kb ON kb.kpid = x.pid`
+      : `SELECT x.*, '' AS bkey FROM (${from}) AS x`;
   const firstTouch = o.cohortBy === 'first_touch_channel';
   // Persons without any channel still belong to their date cohort: keep them under '(none)'.
   const keyedLeft = (from: string): string =>
-    firstTouch ? `SELECT x.*, coalesce(kb.bkey, '(none)') AS bkey FROM (${from}) AS x LEFT JOIN (${keys}) AS kb ON kb.kpid = x.pid` : keyed(from);
+    firstTouch
+      ? `SELECT x.*, coalesce(kb.bkey, '(none)') AS bkey FROM (${from}) AS x LEFT JOIN (${keys}) AS kb ON kb.kpid = x.pid`
+      : keyed(from);
 
   if (o.mode === 'unbounded' && o.metric === 'persons') {
     const perPerson = `SELECT pid, cohort_ts, max(CASE WHEN did_r = 1 THEN k END) AS last_k, max(data_end) AS person_data_end FROM (${indexed}) AS ix GROUP BY pid, cohort_ts`;
@@ -220,7 +227,15 @@ export async function computeRetention(store: Store, scope: AnalysisScope, input
   const all = pooled(cohorts);
   const average = periods.map((p) => (all.values[p] === null ? null : (revenue ? 1 : 100) * (all.values[p]! / all.eligible[p]!)));
 
-  const result: RetentionResult = { interval: o.interval, mode: o.mode, metric: o.metric, cohortEvent: o.cohortEvent, returnEvent, cohorts, average };
+  const result: RetentionResult = {
+    interval: o.interval,
+    mode: o.mode,
+    metric: o.metric,
+    cohortEvent: o.cohortEvent,
+    returnEvent,
+    cohorts,
+    average,
+  };
   if (o.cohortBy !== 'event') {
     const keysSeen = [...new Set(cohorts.map((c) => c.key!))].sort();
     result.breakdowns = keysSeen.map((key) => {
@@ -249,7 +264,13 @@ export const retentionSelectionSchema = z.object({
 });
 export type RetentionSelection = z.infer<typeof retentionSelectionSchema>;
 
-export async function retentionPeopleSql(store: Store, q: QueryBuilder, scope: AnalysisScope, input: RetentionOptions, selection: RetentionSelection): Promise<string> {
+export async function retentionPeopleSql(
+  store: Store,
+  q: QueryBuilder,
+  scope: AnalysisScope,
+  input: RetentionOptions,
+  selection: RetentionSelection,
+): Promise<string> {
   const d = q.d;
   const o = retentionInputSchema.parse(input);
   const returnEvent = o.returnEvent ?? (o.metric === 'revenue' ? ORDER_EVENT : o.cohortEvent);

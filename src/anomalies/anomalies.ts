@@ -48,7 +48,11 @@ export interface KpiAnomalies {
   anomalies: Anomaly[];
 }
 
-export async function detectAnomalies(store: Store, projectId: string, input: AnomaliesInput): Promise<{ from: string; to: string; kpis: KpiAnomalies[] }> {
+export async function detectAnomalies(
+  store: Store,
+  projectId: string,
+  input: AnomaliesInput,
+): Promise<{ from: string; to: string; kpis: KpiAnomalies[] }> {
   const range = await projectDataRange(store, projectId, { excludeBots: true });
   if (!range) throw new ScopeError('the project has no events yet');
   const endDay = Math.floor((range.to.getTime() - 1) / DAY) * DAY; // the last day with data
@@ -59,13 +63,18 @@ export async function detectAnomalies(store: Store, projectId: string, input: An
   const out: KpiAnomalies[] = [];
   for (const kpi of kpis) {
     const series = await kpiSeries(store, projectId, kpi, from, to);
-    if (series.length < 28) throw Object.assign(new Error(`anomaly bands need at least 28 days of data; the project has ${series.length}`), { statusCode: 422 });
-    const fit = fitSeasonal(series.map((p) => ({ date: p.date, value: p.value })), { transform: isRate(kpi) ? 'none' : 'log1p', z: input.z });
+    if (series.length < 28)
+      throw Object.assign(new Error(`anomaly bands need at least 28 days of data; the project has ${series.length}`), { statusCode: 422 });
+    const fit = fitSeasonal(
+      series.map((p) => ({ date: p.date, value: p.value })),
+      { transform: isRate(kpi) ? 'none' : 'log1p', z: input.z },
+    );
     const recentFrom = new Date(to.getTime() - input.recentDays * DAY).toISOString().slice(0, 10);
     const recent = fit.points.filter((p) => p.date >= recentFrom);
     const flagged = recent.filter((p) => p.anomaly).reverse();
     const anomalies: Anomaly[] = [];
-    for (const [i, p] of flagged.entries()) anomalies.push({ ...p, kpi: kpiName(kpi), rootCauses: i < input.rootCauses ? await rootCauses(store, projectId, kpi, p.date) : [] });
+    for (const [i, p] of flagged.entries())
+      anomalies.push({ ...p, kpi: kpiName(kpi), rootCauses: i < input.rootCauses ? await rootCauses(store, projectId, kpi, p.date) : [] });
     out.push({ kpi: kpiName(kpi), components: fit.components, bands: recent, anomalies });
   }
   return { from: from.toISOString(), to: to.toISOString(), kpis: out };
@@ -74,7 +83,8 @@ export async function detectAnomalies(store: Store, projectId: string, input: An
 export const anomaliesAnalysis = defineAnalysis({
   id: 'anomalies',
   path: '/api/v1/anomalies',
-  summary: 'KPI anomalies against seasonal bands (weekly, yearly, holidays, level shifts), with size, probability and root cause by channel, device, region and persona',
+  summary:
+    'KPI anomalies against seasonal bands (weekly, yearly, holidays, level shifts), with size, probability and root cause by channel, device, region and persona',
   access: 'read',
   input: anomaliesInputSchema,
   scoped: false,
@@ -89,7 +99,10 @@ export const ALERT_KIND = 'anomaly-alert';
 export const subscriptionInputSchema = z.object({
   kpi: z.string().min(1).describe('orders, revenue, visitors, sessions or "From event>To event" (a stage leak)'),
   minProbability: z.number().min(0.5).max(1).default(0.99),
-  webhooks: z.array(z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16).optional() })).max(10).default([]),
+  webhooks: z
+    .array(z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16).optional() }))
+    .max(10)
+    .default([]),
 });
 
 export interface Subscription {
@@ -117,14 +130,24 @@ export interface Alert {
 export async function createSubscription(store: Store, projectId: string, input: unknown): Promise<Subscription> {
   const body = subscriptionInputSchema.parse(input);
   parseKpi(body.kpi);
-  const sub: Subscription = { id: randomUUID(), kpi: body.kpi, minProbability: body.minProbability, webhooks: body.webhooks.map((w) => ({ url: w.url, secret: w.secret ?? newWebhookSecret() })), createdAt: new Date().toISOString() };
+  const sub: Subscription = {
+    id: randomUUID(),
+    kpi: body.kpi,
+    minProbability: body.minProbability,
+    webhooks: body.webhooks.map((w) => ({ url: w.url, secret: w.secret ?? newWebhookSecret() })),
+    createdAt: new Date().toISOString(),
+  };
   const { id, ...stored } = sub;
   await putDocument(store, SUBSCRIPTION_KIND, projectId, id, stored);
   return sub;
 }
 
 export async function listSubscriptions(store: Store, projectId?: string): Promise<Array<Subscription & { projectId: string }>> {
-  return (await listDocuments<Omit<Subscription, 'id'>>(store, SUBSCRIPTION_KIND, projectId)).map((d) => ({ ...d.body, id: d.id, projectId: d.projectId }));
+  return (await listDocuments<Omit<Subscription, 'id'>>(store, SUBSCRIPTION_KIND, projectId)).map((d) => ({
+    ...d.body,
+    id: d.id,
+    projectId: d.projectId,
+  }));
 }
 
 export async function deleteSubscription(store: Store, projectId: string, id: string): Promise<boolean> {
@@ -134,7 +157,9 @@ export async function deleteSubscription(store: Store, projectId: string, id: st
 }
 
 export async function listAlerts(store: Store, projectId: string): Promise<Alert[]> {
-  return (await listDocuments<Omit<Alert, 'id'>>(store, ALERT_KIND, projectId)).map((d) => ({ ...d.body, id: d.id })).sort((a, b) => b.date.localeCompare(a.date) || a.kpi.localeCompare(b.kpi));
+  return (await listDocuments<Omit<Alert, 'id'>>(store, ALERT_KIND, projectId))
+    .map((d) => ({ ...d.body, id: d.id }))
+    .sort((a, b) => b.date.localeCompare(a.date) || a.kpi.localeCompare(b.kpi));
 }
 
 /**
@@ -142,15 +167,35 @@ export async function listAlerts(store: Store, projectId: string): Promise<Alert
  * alerts once (the alert id is subscription + day) and are delivered once per webhook (the same
  * id is the idempotency key; a final outcome is never re-sent).
  */
-export async function checkSubscriptions(store: Store, projectId?: string, options: { recentDays?: number; delivery?: DeliveryOptions } = {}): Promise<{ alerts: Alert[]; delivered: number; dead: number }> {
+export async function checkSubscriptions(
+  store: Store,
+  projectId?: string,
+  options: { recentDays?: number; delivery?: DeliveryOptions } = {},
+): Promise<{ alerts: Alert[]; delivered: number; dead: number }> {
   const result = { alerts: [] as Alert[], delivered: 0, dead: 0 };
   for (const sub of await listSubscriptions(store, projectId)) {
-    const detected = await detectAnomalies(store, sub.projectId, anomaliesInputSchema.parse({ kpi: sub.kpi, recentDays: options.recentDays ?? 7, rootCauses: 3 }));
+    const detected = await detectAnomalies(
+      store,
+      sub.projectId,
+      anomaliesInputSchema.parse({ kpi: sub.kpi, recentDays: options.recentDays ?? 7, rootCauses: 3 }),
+    );
     for (const a of detected.kpis[0]!.anomalies.filter((x) => x.probability >= sub.minProbability)) {
       const id = `${sub.id}:${a.date}`;
       let alert = await getDocument<Omit<Alert, 'id'>>(store, ALERT_KIND, sub.projectId, id).then((b) => (b ? { ...b, id } : undefined));
       if (!alert) {
-        alert = { id, subscriptionId: sub.id, kpi: a.kpi, date: a.date, value: a.value, expected: a.expected, size: a.size, relativeSize: a.relativeSize, probability: a.probability, rootCauses: a.rootCauses, createdAt: new Date().toISOString() };
+        alert = {
+          id,
+          subscriptionId: sub.id,
+          kpi: a.kpi,
+          date: a.date,
+          value: a.value,
+          expected: a.expected,
+          size: a.size,
+          relativeSize: a.relativeSize,
+          probability: a.probability,
+          rootCauses: a.rootCauses,
+          createdAt: new Date().toISOString(),
+        };
         const { id: _id, ...stored } = alert;
         await putDocument(store, ALERT_KIND, sub.projectId, id, stored);
         result.alerts.push(alert);
@@ -172,7 +217,9 @@ export function startAnomalyScheduler(store: Store, intervalMs = 3_600_000, onEr
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    checkSubscriptions(store).catch(onError).finally(() => (running = false));
+    checkSubscriptions(store)
+      .catch(onError)
+      .finally(() => (running = false));
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

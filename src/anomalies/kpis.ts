@@ -10,7 +10,9 @@ import type { Store } from '../store/store.ts';
 
 export const kpiSchema = z.union([
   z.enum(['orders', 'revenue', 'visitors', 'sessions']),
-  z.object({ from: z.string().min(1), to: z.string().min(1) }).describe('step conversion: persons doing `to` / persons doing `from`, per day'),
+  z
+    .object({ from: z.string().min(1), to: z.string().min(1) })
+    .describe('step conversion: persons doing `to` / persons doing `from`, per day'),
 ]);
 export type Kpi = z.infer<typeof kpiSchema>;
 
@@ -25,9 +27,15 @@ function dimensionJoin(q: QueryBuilder, projectId: string, dim: Dimension): { jo
   const d = q.d;
   if (dim === 'device') return { join: '', value: `e.device_type` };
   if (dim === 'channel') {
-    return { join: `LEFT JOIN (SELECT person_id AS dp, ${d.argMin('channel', 'timestamp')} AS dv FROM events WHERE project_id = ${q.str(projectId)} AND channel <> '' GROUP BY person_id) AS dim ON dim.dp = e.person_id`, value: `coalesce(dim.dv, '(none)')` };
+    return {
+      join: `LEFT JOIN (SELECT person_id AS dp, ${d.argMin('channel', 'timestamp')} AS dv FROM events WHERE project_id = ${q.str(projectId)} AND channel <> '' GROUP BY person_id) AS dim ON dim.dp = e.person_id`,
+      value: `coalesce(dim.dv, '(none)')`,
+    };
   }
-  return { join: `LEFT JOIN (SELECT person_id AS dp, ${d.jsonString('traits', [dim])} AS dv FROM persons WHERE project_id = ${q.str(projectId)}) AS dim ON dim.dp = e.person_id`, value: `coalesce(nullif(dim.dv, ''), '(none)')` };
+  return {
+    join: `LEFT JOIN (SELECT person_id AS dp, ${d.jsonString('traits', [dim])} AS dv FROM persons WHERE project_id = ${q.str(projectId)}) AS dim ON dim.dp = e.person_id`,
+    value: `coalesce(nullif(dim.dv, ''), '(none)')`,
+  };
 }
 
 /** The KPI's numerator and denominator per day (and per dimension value when `dim` is given). */
@@ -49,9 +57,17 @@ export function kpiDailySql(q: QueryBuilder, projectId: string, kpi: Kpi, from: 
   return `SELECT ${day} AS day, ${dimSql.value} AS dim, ${d.toFloat(num)} AS num, ${d.toFloat(den)} AS den FROM events AS e ${dimSql.join} WHERE ${where} GROUP BY ${day}, ${dimSql.value}`;
 }
 
-export async function kpiSeries(store: Store, projectId: string, kpi: Kpi, from: Date, to: Date): Promise<Array<{ date: string; value: number; num: number; den: number }>> {
+export async function kpiSeries(
+  store: Store,
+  projectId: string,
+  kpi: Kpi,
+  from: Date,
+  to: Date,
+): Promise<Array<{ date: string; value: number; num: number; den: number }>> {
   const q = new QueryBuilder(store.dialect);
-  const rows = await store.query<{ day: string; num: number; den: number }>(q.build(`SELECT day, num, den FROM (${kpiDailySql(q, projectId, kpi, from, to)}) AS k ORDER BY day${store.dialect.querySuffix}`));
+  const rows = await store.query<{ day: string; num: number; den: number }>(
+    q.build(`SELECT day, num, den FROM (${kpiDailySql(q, projectId, kpi, from, to)}) AS k ORDER BY day${store.dialect.querySuffix}`),
+  );
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const out: Array<{ date: string; value: number; num: number; den: number }> = [];
   // Every day of the range, days without events as zero, so weekly positions stay aligned.
@@ -88,13 +104,22 @@ export async function rootCauses(store: Store, projectId: string, kpi: Kpi, date
     const q = new QueryBuilder(store.dialect);
     const daily = kpiDailySql(q, projectId, kpi, new Date(day - 28 * 86_400_000), new Date(day + 86_400_000), dim);
     const rows = await store.query<{ dim: string; actual: number; baseline: number }>(
-      q.build(`SELECT dim, sum(CASE WHEN day = ${q.str(date)} THEN num ELSE 0 END) AS actual, sum(CASE WHEN ${q.d.inArray('day', q.list(baselineDays))} THEN num ELSE 0 END) / 4.0 AS baseline FROM (${daily}) AS k GROUP BY dim${store.dialect.querySuffix}`),
+      q.build(
+        `SELECT dim, sum(CASE WHEN day = ${q.str(date)} THEN num ELSE 0 END) AS actual, sum(CASE WHEN ${q.d.inArray('day', q.list(baselineDays))} THEN num ELSE 0 END) / 4.0 AS baseline FROM (${daily}) AS k GROUP BY dim${store.dialect.querySuffix}`,
+      ),
     );
     const values = rows.map((r) => ({ value: r.dim, actual: Number(r.actual), baseline: Number(r.baseline) }));
     const total = values.reduce((s, v) => s + v.actual - v.baseline, 0);
     if (values.length < 2 || total === 0) continue;
     const top = values.map((v) => ({ ...v, change: v.actual - v.baseline })).sort((a, b) => Math.sign(total) * (b.change - a.change))[0]!;
-    out.push({ dimension: dim, value: top.value, actual: top.actual, baseline: top.baseline, change: top.change, shareOfChange: top.change / total });
+    out.push({
+      dimension: dim,
+      value: top.value,
+      actual: top.actual,
+      baseline: top.baseline,
+      change: top.change,
+      shareOfChange: top.change / total,
+    });
   }
   return out.sort((a, b) => b.shareOfChange - a.shareOfChange);
 }

@@ -137,7 +137,10 @@ function bestShift(x: number[][], w: number[], resid: number[], scale: number, m
   return best;
 }
 
-export function fitSeasonal(series: SeriesPoint[], options: { transform?: 'log1p' | 'none'; z?: number; maxShifts?: number } = {}): SeasonalFit {
+export function fitSeasonal(
+  series: SeriesPoint[],
+  options: { transform?: 'log1p' | 'none'; z?: number; maxShifts?: number } = {},
+): SeasonalFit {
   const transform = options.transform ?? 'log1p';
   const zLimit = options.z ?? 3;
   const n = series.length;
@@ -163,7 +166,9 @@ export function fitSeasonal(series: SeriesPoint[], options: { transform?: 'log1p
       const dow = new Date(Date.parse(series[i]!.date)).getUTCDay();
       for (let d = 1; d < 7; d++) row.push(dow === d ? 1 : 0);
     }
-    if (yearly) for (let k = 1; k <= 3; k++) row.push(Math.sin((2 * Math.PI * k * days[i]!) / 365.25), Math.cos((2 * Math.PI * k * days[i]!) / 365.25));
+    if (yearly)
+      for (let k = 1; k <= 3; k++)
+        row.push(Math.sin((2 * Math.PI * k * days[i]!) / 365.25), Math.cos((2 * Math.PI * k * days[i]!) / 365.25));
     const h = holidayMap.get(series[i]!.date);
     for (const name of holidays) row.push(h === name ? 1 : 0);
     return row;
@@ -199,5 +204,9 @@ export function fitSeasonal(series: SeriesPoint[], options: { transform?: 'log1p
       holiday: holidayMap.get(p.date) ?? null,
     };
   });
-  return { points, components: { weekly, yearly, holidays, levelShifts: shifts.map((s) => series[s]!.date), transform }, residualScale: fit.scale };
+  return {
+    points,
+    components: { weekly, yearly, holidays, levelShifts: shifts.map((s) => series[s]!.date), transform },
+    residualScale: fit.scale,
+  };
 }

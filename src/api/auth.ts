@@ -42,7 +42,8 @@ export function writeKeyOf(request: FastifyRequest, body: unknown): string | und
     const user = decoded.split(':')[0];
     if (user) return user;
   }
-  if (body && typeof body === 'object' && typeof (body as { writeKey?: unknown }).writeKey === 'string') return (body as { writeKey: string }).writeKey;
+  if (body && typeof body === 'object' && typeof (body as { writeKey?: unknown }).writeKey === 'string')
+    return (body as { writeKey: string }).writeKey;
   const q = request.query as { writeKey?: string };
   return q?.writeKey;
 }

@@ -55,12 +55,18 @@ export function collectRoutes(app: FastifyInstance): () => Record<string, unknow
         tags: [tagOf(r.url)],
         summary: r.doc?.summary,
         security: r.url.startsWith('/api/') ? [{ secretKey: [] }, { session: [] }] : [{ writeKey: [] }],
-        responses: { '200': { description: 'OK' }, '400': { description: 'invalid input (the error names the field)' }, '401': { description: 'missing or unknown key' } },
+        responses: {
+          '200': { description: 'OK' },
+          '400': { description: 'invalid input (the error names the field)' },
+          '401': { description: 'missing or unknown key' },
+        },
       };
       if (params.length) operation.parameters = params;
-      if (r.doc?.query) operation.parameters = [...params, { name: 'query', in: 'query', style: 'form', explode: true, schema: jsonSchema(r.doc.query) }];
+      if (r.doc?.query)
+        operation.parameters = [...params, { name: 'query', in: 'query', style: 'form', explode: true, schema: jsonSchema(r.doc.query) }];
       // GET and DELETE carry no body in HTTP: their inputs are documented as query parameters.
-      if (r.doc?.body && r.method !== 'get' && r.method !== 'delete') operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.doc.body) } } };
+      if (r.doc?.body && r.method !== 'get' && r.method !== 'delete')
+        operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.doc.body) } } };
       (paths[path] ??= {})[r.method] = operation;
     }
     return {

@@ -59,12 +59,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   // analytics.js sends text/plain to avoid CORS preflights; bodies may be gzip- or deflate-encoded.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'], { parseAs: 'buffer' }, (request, body, done) => {
-    decodeBody(body as Buffer, request.headers['content-encoding'] as string | undefined, ctx.config.maxBatchBytes).then(
-      (v) => done(null, v),
-      (e) => done(e as Error),
-    );
-  });
+  app.addContentTypeParser(
+    ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      decodeBody(body as Buffer, request.headers['content-encoding'] as string | undefined, ctx.config.maxBatchBytes).then(
+        (v) => done(null, v),
+        (e) => done(e as Error),
+      );
+    },
+  );
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     decodeBody(body as Buffer, request.headers['content-encoding'] as string | undefined, ctx.config.maxBatchBytes).then(
       (v) => done(null, v),
@@ -80,7 +84,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }
     if (error instanceof ZodError) {
       const issue = error.issues[0]!;
-      return reply.code(400).send({ error: `${issue.path.join('.') || 'body'}: ${issue.message}`, field: issue.path.join('.'), issues: error.issues });
+      return reply
+        .code(400)
+        .send({ error: `${issue.path.join('.') || 'body'}: ${issue.message}`, field: issue.path.join('.'), issues: error.issues });
     }
     if (error instanceof StoreUnavailableError) return reply.code(503).header('Retry-After', '10').send({ error: error.message });
     const status = (error as { statusCode?: number }).statusCode;

@@ -24,7 +24,14 @@ const modelOptions = z
     collapse: z.boolean().optional(),
     shapleyVariant: z.enum(['simplified', 'conversion_rate']).optional(),
     bootstrap: z
-      .union([z.boolean(), z.object({ samples: z.number().int().min(2).max(10000).optional(), seed: z.number().int().optional(), level: z.number().gt(0).lt(1).optional() })])
+      .union([
+        z.boolean(),
+        z.object({
+          samples: z.number().int().min(2).max(10000).optional(),
+          seed: z.number().int().optional(),
+          level: z.number().gt(0).lt(1).optional(),
+        }),
+      ])
       .optional(),
   })
   .optional();
@@ -84,7 +91,11 @@ export const roiAnalysis = defineAnalysis({
   access: 'read',
   input: roiInput,
   run: async ({ store, scope, project }, input) =>
-    computeRoi(store, scope, { ...input, models: input.models ?? [input.model ?? 'markov'], margin: input.margin ?? (await currentMargin(store, project)) }),
+    computeRoi(store, scope, {
+      ...input,
+      models: input.models ?? [input.model ?? 'markov'],
+      margin: input.margin ?? (await currentMargin(store, project)),
+    }),
 });
 
 export const marginalAnalysis = defineAnalysis({
@@ -94,5 +105,6 @@ export const marginalAnalysis = defineAnalysis({
   summary: 'Diminishing-returns curves and marginal return per channel',
   access: 'read',
   input: marginalInput,
-  run: async ({ store, scope, project }, input) => computeMarginal(store, scope, { ...input, margin: input.margin ?? (await currentMargin(store, project)) }),
+  run: async ({ store, scope, project }, input) =>
+    computeMarginal(store, scope, { ...input, margin: input.margin ?? (await currentMargin(store, project)) }),
 });

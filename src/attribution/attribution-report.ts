@@ -9,7 +9,14 @@
  */
 import { type AnalysisScope, ScopeError } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
-import { buildJourneyPaths, DEFAULT_CONVERSION_EVENT, DEFAULT_LOOKBACK_DAYS, type Granularity, type JourneyPath, withoutAges } from './journeys.ts';
+import {
+  buildJourneyPaths,
+  DEFAULT_CONVERSION_EVENT,
+  DEFAULT_LOOKBACK_DAYS,
+  type Granularity,
+  type JourneyPath,
+  withoutAges,
+} from './journeys.ts';
 import { compareModels, isModelName, MODEL_NAMES, runModel, type Disagreement } from './models/index.ts';
 import type { AttributionResult, ModelOptions } from './models/types.ts';
 
@@ -76,7 +83,8 @@ export interface AttributionReport extends AttributionSummary, ReportHeader {}
 export class AttributionInputError extends ScopeError {}
 
 function checkModel(model: string): void {
-  if (!isModelName(model)) throw new AttributionInputError(`model: unknown attribution model "${model}"; expected one of ${MODEL_NAMES.join(', ')}`);
+  if (!isModelName(model))
+    throw new AttributionInputError(`model: unknown attribution model "${model}"; expected one of ${MODEL_NAMES.join(', ')}`);
 }
 
 export function journeyStats(paths: JourneyPath[]): JourneyStats {
@@ -100,7 +108,11 @@ export function attributeJourneys(model: string, paths: JourneyPath[], options: 
   checkModel(model);
   const input = model === 'time_decay' ? paths : withoutAges(paths);
   const result = runModel(model, input, options);
-  const firstOrders = runModel(model, input.map((p) => ({ ...p, value: p.firstOrders })), { ...options, bootstrap: false });
+  const firstOrders = runModel(
+    model,
+    input.map((p) => ({ ...p, value: p.firstOrders })),
+    { ...options, bootstrap: false },
+  );
   return summarize(result, firstOrders);
 }
 
@@ -164,7 +176,20 @@ export async function compareAttributionModels(
   const comparison = compareModels(paths, { ...options, models });
   const results = comparison.results.map((r) => {
     const input = r.model === 'time_decay' ? paths : withoutAges(paths);
-    return summarize(r, runModel(r.model, input.map((p) => ({ ...p, value: p.firstOrders })), { ...options, bootstrap: false }));
+    return summarize(
+      r,
+      runModel(
+        r.model,
+        input.map((p) => ({ ...p, value: p.firstOrders })),
+        { ...options, bootstrap: false },
+      ),
+    );
   });
-  return { ...header(scope, request), journeys: journeyStats(paths), results, skipped: comparison.skipped, disagreements: comparison.disagreements };
+  return {
+    ...header(scope, request),
+    journeys: journeyStats(paths),
+    results,
+    skipped: comparison.skipped,
+    disagreements: comparison.disagreements,
+  };
 }

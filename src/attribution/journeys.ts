@@ -58,7 +58,8 @@ const SEP = '\u001f';
 
 function resolved(o: JourneyOptions): Required<JourneyOptions> {
   const lookbackDays = o.lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
-  if (!(lookbackDays > 0) || !Number.isFinite(lookbackDays)) throw new RangeError(`lookbackDays must be a positive number, got ${lookbackDays}`);
+  if (!(lookbackDays > 0) || !Number.isFinite(lookbackDays))
+    throw new RangeError(`lookbackDays must be a positive number, got ${lookbackDays}`);
   return {
     conversionEvent: o.conversionEvent ?? DEFAULT_CONVERSION_EVENT,
     lookbackDays,
@@ -165,7 +166,14 @@ all_rows AS (
 )
 SELECT pkey, akey, sum(n_conv) AS conversions, sum(v) AS total_value, sum(n_null) AS nulls, sum(n_first) AS first_orders
 FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey${d.querySuffix}`;
-  const rows = await store.query<{ pkey: string; akey: string; conversions: number; total_value: number; nulls: number; first_orders: number }>(q.build(sql));
+  const rows = await store.query<{
+    pkey: string;
+    akey: string;
+    conversions: number;
+    total_value: number;
+    nulls: number;
+    first_orders: number;
+  }>(q.build(sql));
   return rows.map((r) => {
     const path = r.pkey === '' ? [] : r.pkey.split(SEP);
     const out: JourneyPath = {
@@ -231,7 +239,12 @@ SELECT touch_day, touch_label AS touchpoint, sum(1.0 / n_touches) AS credit_conv
 FROM sized GROUP BY touch_day, touch_label
 ORDER BY touch_day, touchpoint${d.querySuffix}`;
   const rows = await store.query<{ touch_day: string; touchpoint: string; credit_conversions: number; credit_value: number }>(q.build(sql));
-  return rows.map((r) => ({ date: r.touch_day, touchpoint: r.touchpoint, conversions: Number(r.credit_conversions), value: Number(r.credit_value) }));
+  return rows.map((r) => ({
+    date: r.touch_day,
+    touchpoint: r.touchpoint,
+    conversions: Number(r.credit_conversions),
+    value: Number(r.credit_value),
+  }));
 }
 
 /** Spend rows are daily (dated at midnight UTC): a day counts when the range starts inside it. */

@@ -65,7 +65,8 @@ GROUP BY ${d.formatDate('date')}, channel ORDER BY spend_day, channel${d.querySu
 }
 
 export async function computeMarginal(store: Store, scope: AnalysisScope, request: MarginalRequest): Promise<MarginalReport> {
-  if (!isModelName(request.model)) throw new AttributionInputError(`model: unknown attribution model "${request.model}"; expected one of ${MODEL_NAMES.join(', ')}`);
+  if (!isModelName(request.model))
+    throw new AttributionInputError(`model: unknown attribution model "${request.model}"; expected one of ${MODEL_NAMES.join(', ')}`);
   const journeyOptions = { ...request, granularity: 'channel' as const };
   const paths = await buildJourneyPaths(store, scope, { ...journeyOptions, withAges: request.model === 'time_decay' });
   const summary = attributeJourneys(request.model, paths, request.options);
@@ -126,7 +127,7 @@ export async function computeMarginal(store: Store, scope: AnalysisScope, reques
     channels,
     ranking: channels.filter((c) => c.marginalReturn !== null).map((c) => c.channel),
     notes: [
-      'daily attributed revenue: the model\'s channel total spread over days by linear credit dated on the touch day',
+      "daily attributed revenue: the model's channel total spread over days by linear credit dated on the touch day",
       'marginal return: slope of the fitted revenue = a·(1 − e^(−spend/b)) curve at the mean daily spend',
     ],
   };

@@ -15,7 +15,13 @@
 import type { AnalysisScope } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { attributeJourneys, type AttributionRequest, AttributionInputError, journeyStats, type JourneyStats } from './attribution-report.ts';
+import {
+  attributeJourneys,
+  type AttributionRequest,
+  AttributionInputError,
+  journeyStats,
+  type JourneyStats,
+} from './attribution-report.ts';
 import { buildJourneyPaths, DEFAULT_CONVERSION_EVENT, DEFAULT_LOOKBACK_DAYS, type Granularity, spendFrom } from './journeys.ts';
 import { isModelName, MODEL_NAMES } from './models/index.ts';
 import { roiMetrics, type RoiMetrics } from './roi-math.ts';
@@ -57,7 +63,11 @@ export interface RoiReport {
 const key = (s: string) => s.trim().toLowerCase();
 
 /** Spend per touchpoint label at a granularity, in the reporting currency. */
-export async function spendByTouchpoint(store: Store, scope: AnalysisScope, granularity: Granularity): Promise<Map<string, { label: string; spend: number }>> {
+export async function spendByTouchpoint(
+  store: Store,
+  scope: AnalysisScope,
+  granularity: Granularity,
+): Promise<Map<string, { label: string; spend: number }>> {
   const out = new Map<string, { label: string; spend: number }>();
   if (granularity === 'source_medium') return out;
   const q = new QueryBuilder(store.dialect);
@@ -93,8 +103,11 @@ function rowOf(touchpoint: string, spend: number, conversions: number, revenue: 
 
 export async function computeRoi(store: Store, scope: AnalysisScope, request: RoiRequest): Promise<RoiReport> {
   if (request.models.length === 0) throw new AttributionInputError('models: name at least one model');
-  for (const m of request.models) if (!isModelName(m)) throw new AttributionInputError(`model: unknown attribution model "${m}"; expected one of ${MODEL_NAMES.join(', ')}`);
-  if (!(request.margin >= 0 && request.margin <= 1)) throw new AttributionInputError(`margin must be between 0 and 1, got ${request.margin}`);
+  for (const m of request.models)
+    if (!isModelName(m))
+      throw new AttributionInputError(`model: unknown attribution model "${m}"; expected one of ${MODEL_NAMES.join(', ')}`);
+  if (!(request.margin >= 0 && request.margin <= 1))
+    throw new AttributionInputError(`margin must be between 0 and 1, got ${request.margin}`);
   const granularity = request.granularity ?? 'channel';
   const paths = await buildJourneyPaths(store, scope, { ...request, granularity, withAges: request.models.includes('time_decay') });
   const spend = await spendByTouchpoint(store, scope, granularity);
@@ -112,7 +125,14 @@ export async function computeRoi(store: Store, scope: AnalysisScope, request: Ro
     for (const [k, s] of spend) if (!seen.has(k)) rows.push(rowOf(s.label, s.spend, 0, 0, 0, request.margin));
     rows.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.touchpoint.localeCompare(b.touchpoint));
     const sum = (f: (r: RoiRow) => number) => rows.reduce((s, r) => s + f(r), 0);
-    const totals = rowOf('(total)', sum((r) => r.spend), sum((r) => r.conversions), sum((r) => r.revenue), sum((r) => r.newCustomers), request.margin);
+    const totals = rowOf(
+      '(total)',
+      sum((r) => r.spend),
+      sum((r) => r.conversions),
+      sum((r) => r.revenue),
+      sum((r) => r.newCustomers),
+      request.margin,
+    );
     return { model, rows, totals };
   });
   return {

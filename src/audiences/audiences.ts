@@ -13,13 +13,19 @@ export const audienceWebhookSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   /** The HMAC key; generated when absent (shown once, in the create or update answer). */
   secret: z.string().min(16).max(200).optional(),
-  events: z.array(z.enum(['joined', 'left'])).min(1).default(['joined', 'left']),
+  events: z
+    .array(z.enum(['joined', 'left']))
+    .min(1)
+    .default(['joined', 'left']),
 });
 
 export const savedAudienceInputSchema = audienceInputSchema.extend({
   webhooks: z.array(audienceWebhookSchema).max(10).default([]),
   /** Trait set to true (member) or false (left) in Segment identify exports; default audience_<id>. */
-  trait: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'letters, digits and _').optional(),
+  trait: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'letters, digits and _')
+    .optional(),
 });
 export type SavedAudienceInput = z.input<typeof savedAudienceInputSchema>;
 
@@ -43,7 +49,13 @@ type StoredBody = Omit<SavedAudience, 'id' | 'projectId'>;
 export class AudienceNotFoundError extends Error {}
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'audience';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'audience'
+  );
 }
 
 export function audienceTrait(a: Pick<SavedAudience, 'id' | 'trait'>): string {
@@ -66,7 +78,11 @@ export async function getAudience(store: Store, projectId: string, id: string): 
   return { ...found.body, id: found.id, projectId };
 }
 
-function webhooksOf(input: z.output<typeof savedAudienceInputSchema>['webhooks'], previous: AudienceWebhook[], now: string): AudienceWebhook[] {
+function webhooksOf(
+  input: z.output<typeof savedAudienceInputSchema>['webhooks'],
+  previous: AudienceWebhook[],
+  now: string,
+): AudienceWebhook[] {
   return input.map((w) => {
     const old = previous.find((p) => p.url === w.url);
     return { url: w.url, events: w.events, secret: w.secret ?? old?.secret ?? newWebhookSecret(), addedAt: old?.addedAt ?? now };

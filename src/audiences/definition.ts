@@ -41,7 +41,12 @@ export const audienceInputSchema = z.object({
   description: z.string().max(2000).optional(),
   source: audienceSourceSchema,
   /** How often membership is re-evaluated (activation); absent: on demand only. */
-  refreshMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+  refreshMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .optional(),
 });
 export type AudienceInput = z.input<typeof audienceInputSchema>;
 export type AudienceBody = z.output<typeof audienceInputSchema>;

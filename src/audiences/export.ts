@@ -20,7 +20,11 @@ function identifiedJoin(q: QueryBuilder, projectId: string): string {
 }
 
 /** One page of members in person-id order; pass the previous page's `next` as `after`. */
-export async function audienceMembersPage(store: Store, audience: SavedAudience, options: { after?: string; limit?: number } = {}): Promise<{ members: MemberRow[]; next: string | null }> {
+export async function audienceMembersPage(
+  store: Store,
+  audience: SavedAudience,
+  options: { after?: string; limit?: number } = {},
+): Promise<{ members: MemberRow[]; next: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10_000);
   const q = new QueryBuilder(store.dialect);
   const after = options.after ? `WHERE m.person_id > ${q.str(options.after)}` : '';
@@ -28,7 +32,9 @@ export async function audienceMembersPage(store: Store, audience: SavedAudience,
     q.build(`SELECT m.person_id AS person_id, known.known_id AS known_id, m.joined_at AS joined_at FROM (${currentMembersSql(q, audience.projectId, audience.id)}) AS m
 ${identifiedJoin(q, audience.projectId)} ${after} ORDER BY m.person_id LIMIT ${q.num(limit + 1)}`),
   );
-  const page = rows.slice(0, limit).map((r) => ({ personId: r.person_id, identified: r.known_id !== null && r.known_id !== '', joinedAt: r.joined_at }));
+  const page = rows
+    .slice(0, limit)
+    .map((r) => ({ personId: r.person_id, identified: r.known_id !== null && r.known_id !== '', joinedAt: r.joined_at }));
   return { members: page, next: rows.length > limit ? page[page.length - 1]!.personId : null };
 }
 
@@ -40,12 +46,18 @@ export interface HistoryRow {
 }
 
 /** Membership changes, newest run first, paged by offset. */
-export async function audienceHistory(store: Store, audience: SavedAudience, options: { limit?: number; offset?: number; personId?: string } = {}): Promise<{ changes: HistoryRow[]; runs: Array<{ runId: string; at: string; joined: number; left: number }> }> {
+export async function audienceHistory(
+  store: Store,
+  audience: SavedAudience,
+  options: { limit?: number; offset?: number; personId?: string } = {},
+): Promise<{ changes: HistoryRow[]; runs: Array<{ runId: string; at: string; joined: number; left: number }> }> {
   const q = new QueryBuilder(store.dialect);
   const where = [`project_id = ${q.str(audience.projectId)}`, `audience_id = ${q.str(audience.id)}`];
   if (options.personId) where.push(`person_id = ${q.str(options.personId)}`);
   const rows = await store.query<{ run_id: string; person_id: string; change: 'joined' | 'left'; changed_at: string }>(
-    q.build(`SELECT run_id, person_id, change, changed_at FROM audience_changes WHERE ${where.join(' AND ')} ORDER BY seq DESC, person_id LIMIT ${q.num(Math.min(options.limit ?? 1000, 10_000))} OFFSET ${q.num(options.offset ?? 0)}`),
+    q.build(
+      `SELECT run_id, person_id, change, changed_at FROM audience_changes WHERE ${where.join(' AND ')} ORDER BY seq DESC, person_id LIMIT ${q.num(Math.min(options.limit ?? 1000, 10_000))} OFFSET ${q.num(options.offset ?? 0)}`,
+    ),
   );
   const rq = new QueryBuilder(store.dialect);
   const runs = await store.query<{ run_id: string; run_at: string; joined: number; left_n: number }>(
@@ -92,11 +104,22 @@ export interface SegmentIdentify {
  * set to false, so a destination can drop them. The messageId is deterministic per person and
  * membership run, so re-sending an export does not create duplicates downstream.
  */
-export async function* audienceIdentifyCalls(store: Store, audience: SavedAudience, options: { includeLeft?: boolean } = {}): AsyncGenerator<SegmentIdentify> {
+export async function* audienceIdentifyCalls(
+  store: Store,
+  audience: SavedAudience,
+  options: { includeLeft?: boolean } = {},
+): AsyncGenerator<SegmentIdentify> {
   const trait = audienceTrait(audience);
   const context = { source: `waymark-audience:${audience.id}` };
   for await (const m of allMembers(store, audience)) {
-    yield { type: 'identify', messageId: `${audience.id}-${m.personId}-${Date.parse(m.joinedAt)}-in`, ...(m.identified ? { userId: m.personId } : { anonymousId: m.personId }), traits: { [trait]: true }, timestamp: m.joinedAt, context };
+    yield {
+      type: 'identify',
+      messageId: `${audience.id}-${m.personId}-${Date.parse(m.joinedAt)}-in`,
+      ...(m.identified ? { userId: m.personId } : { anonymousId: m.personId }),
+      traits: { [trait]: true },
+      timestamp: m.joinedAt,
+      context,
+    };
   }
   if (!options.includeLeft) return;
   const q = new QueryBuilder(store.dialect);
@@ -106,6 +129,13 @@ WHERE project_id = ${q.str(audience.projectId)} AND audience_id = ${q.str(audien
   );
   for (const m of left) {
     const identified = m.known_id !== null && m.known_id !== '';
-    yield { type: 'identify', messageId: `${audience.id}-${m.person_id}-${Date.parse(m.left_at)}-out`, ...(identified ? { userId: m.person_id } : { anonymousId: m.person_id }), traits: { [trait]: false }, timestamp: m.left_at, context };
+    yield {
+      type: 'identify',
+      messageId: `${audience.id}-${m.person_id}-${Date.parse(m.left_at)}-out`,
+      ...(identified ? { userId: m.person_id } : { anonymousId: m.person_id }),
+      traits: { [trait]: false },
+      timestamp: m.left_at,
+      context,
+    };
   }
 }

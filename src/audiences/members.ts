@@ -4,7 +4,14 @@
  */
 import { analysisById } from '../registry/analyses.ts';
 import { analysisBodySchema } from '../registry/run.ts';
-import { optionalRangeScopeSchema, resolveScopeWithDefaults, resolveScope, segmentPersonsSql, ScopeError, type AnalysisScope } from '../scope/scope.ts';
+import {
+  optionalRangeScopeSchema,
+  resolveScopeWithDefaults,
+  resolveScope,
+  segmentPersonsSql,
+  ScopeError,
+  type AnalysisScope,
+} from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import type { AudienceSource } from './definition.ts';

@@ -44,7 +44,13 @@ function parseTraits(text: unknown): Record<string, unknown> {
 }
 
 /** Members in order of last activity (most recent first), with their lifetime activity. */
-async function memberRows(store: Store, projectId: string, source: AudienceSource, offset: number, limit: number): Promise<{ total: number; rows: Record<string, unknown>[] }> {
+async function memberRows(
+  store: Store,
+  projectId: string,
+  source: AudienceSource,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; rows: Record<string, unknown>[] }> {
   const q = new QueryBuilder(store.dialect);
   const d = store.dialect;
   const p = q.str(projectId);
@@ -63,7 +69,9 @@ ORDER BY a.last_seen DESC, m.person_id LIMIT ${q.num(limit)} OFFSET ${q.num(offs
   let total = rows.length ? Number(rows[0]!.total) : 0;
   if (!rows.length && offset > 0) {
     const q2 = new QueryBuilder(store.dialect);
-    const [c] = await store.query<{ n: number }>(q2.build(`SELECT count(*) AS n FROM (${await audienceMembersSql(store, q2, projectId, source)}) AS m`));
+    const [c] = await store.query<{ n: number }>(
+      q2.build(`SELECT count(*) AS n FROM (${await audienceMembersSql(store, q2, projectId, source)}) AS m`),
+    );
     total = Number(c?.n ?? 0);
   }
   return { total, rows };
@@ -76,16 +84,30 @@ async function stagesOf(store: Store, projectId: string, ids: string[]): Promise
   const q = new QueryBuilder(store.dialect);
   const events = `(SELECT * FROM events WHERE project_id = ${q.str(projectId)} AND ${q.d.inArray('person_id', q.list(ids))})`;
   const S = journey.stages.length;
-  const furthest = `CASE ${journey.stages.map((_, k) => S - 1 - k).map((k) => `WHEN n.entry_${k} IS NOT NULL THEN ${q.num(k)}`).join(' ')} ELSE -1 END`;
-  const rows = await store.query<{ person_id: string; stage_no: number }>(q.build(`SELECT n.person_id AS person_id, ${furthest} AS stage_no FROM (${stageEntriesSql(q, journey, events)}) AS n`));
+  const furthest = `CASE ${journey.stages
+    .map((_, k) => S - 1 - k)
+    .map((k) => `WHEN n.entry_${k} IS NOT NULL THEN ${q.num(k)}`)
+    .join(' ')} ELSE -1 END`;
+  const rows = await store.query<{ person_id: string; stage_no: number }>(
+    q.build(`SELECT n.person_id AS person_id, ${furthest} AS stage_no FROM (${stageEntriesSql(q, journey, events)}) AS n`),
+  );
   return new Map(rows.filter((r) => Number(r.stage_no) >= 0).map((r) => [String(r.person_id), journey.stages[Number(r.stage_no)]!.name]));
 }
 
-export async function listPeople(store: Store, projectId: string, source: AudienceSource, options: { offset?: number; limit?: number } = {}): Promise<PeoplePage> {
+export async function listPeople(
+  store: Store,
+  projectId: string,
+  source: AudienceSource,
+  options: { offset?: number; limit?: number } = {},
+): Promise<PeoplePage> {
   const offset = Math.max(0, options.offset ?? 0);
   const limit = Math.min(Math.max(1, options.limit ?? 50), 10_000);
   const { total, rows } = await memberRows(store, projectId, source, offset, limit);
-  const stages = await stagesOf(store, projectId, rows.map((r) => String(r.pid)));
+  const stages = await stagesOf(
+    store,
+    projectId,
+    rows.map((r) => String(r.pid)),
+  );
   return {
     total,
     offset,
@@ -122,6 +144,8 @@ function csvCell(v: unknown): string {
 export async function peopleCsv(store: Store, projectId: string, source: AudienceSource): Promise<string> {
   const page = await listPeople(store, projectId, source, { limit: CSV_LIMIT });
   const header = ['person_id', 'email', 'name', 'stage', 'first_seen', 'last_seen', 'orders', 'revenue'];
-  const lines = page.people.map((p) => [p.personId, p.email, p.name, p.stage, p.firstSeen, p.lastSeen, p.orders, p.revenue].map(csvCell).join(','));
+  const lines = page.people.map((p) =>
+    [p.personId, p.email, p.name, p.stage, p.firstSeen, p.lastSeen, p.orders, p.revenue].map(csvCell).join(','),
+  );
   return [header.join(','), ...lines].join('\n') + '\n';
 }

@@ -57,13 +57,22 @@ function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const previous = locks.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(fn);
   locks.set(key, next);
-  void next.finally(() => {
-    if (locks.get(key) === next) locks.delete(key);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (locks.get(key) === next) locks.delete(key);
+    })
+    .catch(() => undefined);
   return next;
 }
 
-async function insertChanges(store: Store, audience: SavedAudience, runId: string, seq: number, at: Date, change: 'joined' | 'left'): Promise<void> {
+async function insertChanges(
+  store: Store,
+  audience: SavedAudience,
+  runId: string,
+  seq: number,
+  at: Date,
+  change: 'joined' | 'left',
+): Promise<void> {
   const q = new QueryBuilder(store.dialect);
   const members = await audienceMembersSql(store, q, audience.projectId, audience.source);
   const current = `SELECT person_id FROM (${currentMembersSql(q, audience.projectId, audience.id)}) AS cur`;
@@ -78,12 +87,18 @@ FROM (${from}) AS candidates WHERE person_id IS NOT NULL AND person_id NOT IN ($
 
 export async function audienceSize(store: Store, projectId: string, audienceId: string): Promise<number> {
   const q = new QueryBuilder(store.dialect);
-  const [row] = await store.query<{ n: number }>(q.build(`SELECT count(*) AS n FROM (${currentMembersSql(q, projectId, audienceId)}) AS m`));
+  const [row] = await store.query<{ n: number }>(
+    q.build(`SELECT count(*) AS n FROM (${currentMembersSql(q, projectId, audienceId)}) AS m`),
+  );
   return Number(row?.n ?? 0);
 }
 
 /** Re-evaluates one audience, records who joined and left, and delivers the changes to its webhooks. */
-export async function syncAudience(store: Store, audience: SavedAudience, options: { delivery?: DeliveryOptions } = {}): Promise<SyncResult> {
+export async function syncAudience(
+  store: Store,
+  audience: SavedAudience,
+  options: { delivery?: DeliveryOptions } = {},
+): Promise<SyncResult> {
   return serialised(`${audience.projectId}/${audience.id}`, async () => {
     const seq = nextSeq();
     const runId = `run-${seq}`;
@@ -93,7 +108,9 @@ export async function syncAudience(store: Store, audience: SavedAudience, option
     await insertChanges(store, audience, runId, seq, at, 'joined');
     const q = new QueryBuilder(store.dialect);
     const counts = await store.query<{ change: string; n: number }>(
-      q.build(`SELECT change, count(*) AS n FROM audience_changes WHERE project_id = ${q.str(audience.projectId)} AND audience_id = ${q.str(audience.id)} AND run_id = ${q.str(runId)} GROUP BY change`),
+      q.build(
+        `SELECT change, count(*) AS n FROM audience_changes WHERE project_id = ${q.str(audience.projectId)} AND audience_id = ${q.str(audience.id)} AND run_id = ${q.str(runId)} GROUP BY change`,
+      ),
     );
     const n = (c: string) => Number(counts.find((r) => r.change === c)?.n ?? 0);
     const size = await audienceSize(store, audience.projectId, audience.id);
@@ -120,7 +137,11 @@ export interface ChangePayload {
 }
 
 /** Sends every chunk of every run that has not reached a final outcome for each webhook. */
-export async function deliverPending(store: Store, audience: SavedAudience, delivery?: DeliveryOptions): Promise<{ delivered: number; dead: number }> {
+export async function deliverPending(
+  store: Store,
+  audience: SavedAudience,
+  delivery?: DeliveryOptions,
+): Promise<{ delivered: number; dead: number }> {
   const result = { delivered: 0, dead: 0 };
   if (audience.webhooks.length === 0) return result;
   const source = `audience:${audience.id}`;
@@ -178,7 +199,9 @@ export function startAudienceScheduler(store: Store, intervalMs = 60_000, onErro
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    syncDueAudiences(store).catch(onError).finally(() => (running = false));
+    syncDueAudiences(store)
+      .catch(onError)
+      .finally(() => (running = false));
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -44,7 +44,13 @@ export function signWebhook(secret: string, body: string, timestampSeconds: numb
 }
 
 /** True when `header` is a valid signature of `body` made within `toleranceSeconds` of `now`. */
-export function verifyWebhookSignature(secret: string, header: string | undefined, body: string, toleranceSeconds = 300, now = Date.now()): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): boolean {
   if (!header) return false;
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.t);
@@ -57,9 +63,33 @@ export function verifyWebhookSignature(secret: string, header: string | undefine
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function logAttempt(store: Store, row: { projectId: string; source: string; url: string; key: string; attempt: number; status: number; outcome: string; error: string; payload: string }): Promise<void> {
+async function logAttempt(
+  store: Store,
+  row: {
+    projectId: string;
+    source: string;
+    url: string;
+    key: string;
+    attempt: number;
+    status: number;
+    outcome: string;
+    error: string;
+    payload: string;
+  },
+): Promise<void> {
   await store.insert('webhook_deliveries', WEBHOOK_DELIVERIES.columns, [
-    { project_id: row.projectId, source: row.source, url: row.url, idempotency_key: row.key, attempt: row.attempt, status: row.status, outcome: row.outcome, error: row.error.slice(0, 500), attempted_at: new Date().toISOString(), payload: row.payload },
+    {
+      project_id: row.projectId,
+      source: row.source,
+      url: row.url,
+      idempotency_key: row.key,
+      attempt: row.attempt,
+      status: row.status,
+      outcome: row.outcome,
+      error: row.error.slice(0, 500),
+      attempted_at: new Date().toISOString(),
+      payload: row.payload,
+    },
   ]);
 }
 
@@ -98,7 +128,17 @@ export async function deliverWebhook(
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) {
-        await logAttempt(store, { projectId, source, url: target.url, key: idempotencyKey, attempt, status, outcome: 'delivered', error: '', payload: body });
+        await logAttempt(store, {
+          projectId,
+          source,
+          url: target.url,
+          key: idempotencyKey,
+          attempt,
+          status,
+          outcome: 'delivered',
+          error: '',
+          payload: body,
+        });
         return 'delivered';
       }
       error = `HTTP ${status}`;
@@ -106,7 +146,17 @@ export async function deliverWebhook(
       error = (e as Error).message;
     }
     const last = attempt === maxAttempts || (status > 0 && !retryable(status));
-    await logAttempt(store, { projectId, source, url: target.url, key: idempotencyKey, attempt, status, outcome: last ? 'dead' : 'failed', error, payload: body });
+    await logAttempt(store, {
+      projectId,
+      source,
+      url: target.url,
+      key: idempotencyKey,
+      attempt,
+      status,
+      outcome: last ? 'dead' : 'failed',
+      error,
+      payload: body,
+    });
     if (last) return 'dead';
     // Exponential backoff with ±20% jitter, so many receivers recovering at once are not hit together.
     await sleep(base * 2 ** (attempt - 1) * (0.8 + 0.4 * Math.random()));
@@ -118,7 +168,9 @@ export async function deliverWebhook(
 export async function finishedKeys(store: Store, projectId: string, source: string, url: string): Promise<Set<string>> {
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<{ idempotency_key: string }>(
-    q.build(`SELECT DISTINCT idempotency_key FROM webhook_deliveries WHERE project_id = ${q.str(projectId)} AND source = ${q.str(source)} AND url = ${q.str(url)} AND outcome IN ('delivered', 'dead')`),
+    q.build(
+      `SELECT DISTINCT idempotency_key FROM webhook_deliveries WHERE project_id = ${q.str(projectId)} AND source = ${q.str(source)} AND url = ${q.str(url)} AND outcome IN ('delivered', 'dead')`,
+    ),
   );
   return new Set(rows.map((r) => r.idempotency_key));
 }
@@ -135,13 +187,37 @@ export interface DeliveryLogEntry {
 }
 
 /** The delivery log of a project (newest first), optionally one source's or only the dead letters. */
-export async function deliveryLog(store: Store, projectId: string, options: { source?: string; deadOnly?: boolean; limit?: number } = {}): Promise<DeliveryLogEntry[]> {
+export async function deliveryLog(
+  store: Store,
+  projectId: string,
+  options: { source?: string; deadOnly?: boolean; limit?: number } = {},
+): Promise<DeliveryLogEntry[]> {
   const q = new QueryBuilder(store.dialect);
   const where = [`project_id = ${q.str(projectId)}`];
   if (options.source) where.push(`source = ${q.str(options.source)}`);
   if (options.deadOnly) where.push(`outcome = 'dead'`);
-  const rows = await store.query<{ source: string; url: string; idempotency_key: string; attempt: number; status: number; outcome: DeliveryLogEntry['outcome']; error: string; attempted_at: string }>(
-    q.build(`SELECT source, url, idempotency_key, attempt, status, outcome, error, attempted_at FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY attempted_at DESC, attempt DESC LIMIT ${q.num(options.limit ?? 200)}`),
+  const rows = await store.query<{
+    source: string;
+    url: string;
+    idempotency_key: string;
+    attempt: number;
+    status: number;
+    outcome: DeliveryLogEntry['outcome'];
+    error: string;
+    attempted_at: string;
+  }>(
+    q.build(
+      `SELECT source, url, idempotency_key, attempt, status, outcome, error, attempted_at FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY attempted_at DESC, attempt DESC LIMIT ${q.num(options.limit ?? 200)}`,
+    ),
   );
-  return rows.map((r) => ({ source: r.source, url: r.url, idempotencyKey: r.idempotency_key, attempt: Number(r.attempt), status: Number(r.status), outcome: r.outcome, error: r.error, at: r.attempted_at }));
+  return rows.map((r) => ({
+    source: r.source,
+    url: r.url,
+    idempotencyKey: r.idempotency_key,
+    attempt: Number(r.attempt),
+    status: Number(r.status),
+    outcome: r.outcome,
+    error: r.error,
+    at: r.attempted_at,
+  }));
 }

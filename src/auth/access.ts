@@ -59,7 +59,8 @@ export function chosenProjectKey(request: FastifyRequest): string | undefined {
 export async function resolveSessionProject(request: FastifyRequest, ctx: AppContext): Promise<Project | undefined> {
   const user = await requestUser(request, ctx);
   if (!user) return undefined;
-  if (user.role === 'viewer' && isWriteRequest(request.method, request.url)) throw new HttpError(403, 'a viewer cannot change data or settings');
+  if (user.role === 'viewer' && isWriteRequest(request.method, request.url))
+    throw new HttpError(403, 'a viewer cannot change data or settings');
   const projects = await listProjects(ctx.store);
   const key = chosenProjectKey(request);
   if (!key) {

@@ -15,7 +15,11 @@ export async function getCallTrackingSettings(store: Store, projectId: string): 
   return getDocument<CallTrackingSettings>(store, KIND, projectId, 'callrail');
 }
 
-export async function setCallTrackingSettings(store: Store, projectId: string, settings: { secret: string; header?: string }): Promise<CallTrackingSettings> {
+export async function setCallTrackingSettings(
+  store: Store,
+  projectId: string,
+  settings: { secret: string; header?: string },
+): Promise<CallTrackingSettings> {
   const value = { secret: settings.secret, header: (settings.header ?? DEFAULT_SIGNATURE_HEADER).toLowerCase() };
   await putDocument(store, KIND, projectId, 'callrail', value);
   return value;

@@ -17,7 +17,8 @@ type FieldKind = 'string' | 'number' | 'boolean' | 'list' | 'json';
 
 function fieldKind(schema: z.ZodType): FieldKind {
   let s = schema as z.ZodType & { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; in?: z.ZodType } };
-  while (['optional', 'default', 'nullable', 'prefault', 'catch', 'readonly'].includes(s.def.type) && s.def.innerType) s = s.def.innerType as typeof s;
+  while (['optional', 'default', 'nullable', 'prefault', 'catch', 'readonly'].includes(s.def.type) && s.def.innerType)
+    s = s.def.innerType as typeof s;
   switch (s.def.type) {
     case 'string':
     case 'enum':
@@ -53,7 +54,11 @@ function parseField(kind: FieldKind, flag: string, value: unknown): unknown {
     if (!Number.isFinite(n)) throw new CliError(`--${flag}: a number, not "${text}"`);
     return n;
   }
-  if (kind === 'list') return text.split(',').map((x) => x.trim()).filter(Boolean);
+  if (kind === 'list')
+    return text
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (kind === 'json') {
     try {
       return JSON.parse(text);

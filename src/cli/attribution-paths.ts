@@ -6,11 +6,7 @@ import { readPathsFile, type ParsePathsOptions } from '../attribution/paths-file
 import { runModel } from '../attribution/models/index.ts';
 import type { AttributionResult, ModelOptions } from '../attribution/models/types.ts';
 
-export function attributeFromPathsFile(
-  file: string,
-  model: string,
-  options: ModelOptions & ParsePathsOptions = {},
-): AttributionResult {
+export function attributeFromPathsFile(file: string, model: string, options: ModelOptions & ParsePathsOptions = {}): AttributionResult {
   return runModel(model, readPathsFile(file, options), options);
 }
 

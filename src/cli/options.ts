@@ -38,7 +38,9 @@ export async function dataRange(opts: GlobalOptions, store?: Store, projectId?: 
     range = await projectDataRange(store, projectId);
   } else {
     // The server's read-only SQL sees only the key's project.
-    const { rows } = await callServer<{ rows: Array<{ first_ts: string | null; last_ts: string | null }> }>(opts, 'POST', '/api/v1/sql', { sql: 'SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events' });
+    const { rows } = await callServer<{ rows: Array<{ first_ts: string | null; last_ts: string | null }> }>(opts, 'POST', '/api/v1/sql', {
+      sql: 'SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events',
+    });
     const row = rows[0];
     range = row?.first_ts && row.last_ts ? { from: new Date(row.first_ts), to: new Date(Date.parse(row.last_ts) + 1) } : null;
   }

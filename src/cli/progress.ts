@@ -40,7 +40,8 @@ function padLabel(label: string): string {
  */
 export function phaseBar(label: string, total: number, unit: string, enabled: boolean): PhaseBar {
   const started = Date.now();
-  const summary = (done: number, note?: string) => `${padLabel(label)} ${note ?? `${done.toLocaleString('en-US')} ${unit}`} in ${seconds(Date.now() - started)}\n`;
+  const summary = (done: number, note?: string) =>
+    `${padLabel(label)} ${note ?? `${done.toLocaleString('en-US')} ${unit}`} in ${seconds(Date.now() - started)}\n`;
   if (!enabled) return { update() {}, stop() {} };
   let last = 0;
   if (!process.stderr.isTTY) {
@@ -82,7 +83,13 @@ export function phaseBar(label: string, total: number, unit: string, enabled: bo
  * with the elapsed time against an expected duration (work ÷ a measured rate), holds at 99%
  * if the statement runs longer, and completes when it returns. The ETA is that estimate.
  */
-export async function timedPhase<T>(label: string, expectedMs: number, enabled: boolean, work: () => Promise<T>, note = 'done'): Promise<T> {
+export async function timedPhase<T>(
+  label: string,
+  expectedMs: number,
+  enabled: boolean,
+  work: () => Promise<T>,
+  note = 'done',
+): Promise<T> {
   const expected = Math.max(200, expectedMs);
   const bar = phaseBar(label, expected / 1000, 's (est.)', enabled);
   const started = Date.now();

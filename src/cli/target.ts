@@ -47,7 +47,8 @@ export async function resolveProject(store: Store, name: string | undefined): Pr
   }
   const all = await listProjects(store);
   if (all.length === 1) return all[0]!;
-  if (all.length === 0) throw new CliError('no project yet: create one with `waymark projects create NAME` or load the demo with `waymark demo`');
+  if (all.length === 0)
+    throw new CliError('no project yet: create one with `waymark projects create NAME` or load the demo with `waymark demo`');
   throw new CliError(`several projects exist; choose one with --project (${all.map((p) => p.name).join(', ')})`);
 }
 
@@ -69,7 +70,13 @@ export async function callServer<T>(opts: GlobalOptions, method: string, path: s
 }
 
 /** One call: `method route body` on the server with --server, else `local` on the store and its project. */
-export async function runOn<T>(opts: GlobalOptions, method: string, route: string, body: unknown, local: (store: Store, project: Project) => Promise<T>): Promise<T> {
+export async function runOn<T>(
+  opts: GlobalOptions,
+  method: string,
+  route: string,
+  body: unknown,
+  local: (store: Store, project: Project) => Promise<T>,
+): Promise<T> {
   if (opts.server) return callServer<T>(opts, method, route, body);
   return withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
 }
@@ -102,7 +109,12 @@ export function parseDuration(text: string): number {
 }
 
 export function list(text: string | undefined): string[] | undefined {
-  return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return text
+    ? text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** Runs a registered analysis on the data folder, or with --server through its route: same body, same answer. */
@@ -112,6 +124,12 @@ export async function runRegisteredAnalysis<T>(
   body: Record<string, unknown>,
   render?: (result: T) => string,
 ): Promise<void> {
-  const result = await runOn<T>(opts, 'POST', analysis.path, body, async (store, project) => (await runAnalysisRequest(store, project, analysis, body)) as T);
+  const result = await runOn<T>(
+    opts,
+    'POST',
+    analysis.path,
+    body,
+    async (store, project) => (await runAnalysisRequest(store, project, analysis, body)) as T,
+  );
   print(opts, result, render);
 }

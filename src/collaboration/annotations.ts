@@ -50,10 +50,32 @@ export async function removeAnnotation(store: Store, projectId: string, id: stri
 }
 
 /** Every marker for time charts in [from, to] (ISO days, inclusive), optionally one chart's. */
-export async function listAnnotations(store: Store, projectId: string, filter: { from?: string; to?: string; chart?: string } = {}): Promise<ChartAnnotation[]> {
-  const own: ChartAnnotation[] = (await listDocuments<Omit<ChartAnnotation, 'id'>>(store, ANNOTATION_KIND, projectId)).map((d) => ({ ...d.body, id: d.id }));
-  const initiatives: ChartAnnotation[] = (await initiativeAnnotations(store, projectId)).map((a) => ({ id: `initiative:${a.id}`, date: a.date.slice(0, 10), ...(a.endDate ? { endDate: a.endDate.slice(0, 10) } : {}), kind: 'initiative' as const, label: a.label, description: a.description, charts: [] }));
-  const anomalies: ChartAnnotation[] = (await listAlerts(store, projectId)).map((a) => ({ id: `anomaly:${a.id}`, date: a.date, kind: 'anomaly' as const, label: `${a.kpi} ${a.size >= 0 ? '+' : ''}${a.relativeSize === null ? a.size.toFixed(1) : `${(a.relativeSize * 100).toFixed(0)}%`}`, description: a.rootCauses[0] ? `mostly ${a.rootCauses[0].dimension} ${a.rootCauses[0].value}` : '', charts: [a.kpi] }));
+export async function listAnnotations(
+  store: Store,
+  projectId: string,
+  filter: { from?: string; to?: string; chart?: string } = {},
+): Promise<ChartAnnotation[]> {
+  const own: ChartAnnotation[] = (await listDocuments<Omit<ChartAnnotation, 'id'>>(store, ANNOTATION_KIND, projectId)).map((d) => ({
+    ...d.body,
+    id: d.id,
+  }));
+  const initiatives: ChartAnnotation[] = (await initiativeAnnotations(store, projectId)).map((a) => ({
+    id: `initiative:${a.id}`,
+    date: a.date.slice(0, 10),
+    ...(a.endDate ? { endDate: a.endDate.slice(0, 10) } : {}),
+    kind: 'initiative' as const,
+    label: a.label,
+    description: a.description,
+    charts: [],
+  }));
+  const anomalies: ChartAnnotation[] = (await listAlerts(store, projectId)).map((a) => ({
+    id: `anomaly:${a.id}`,
+    date: a.date,
+    kind: 'anomaly' as const,
+    label: `${a.kpi} ${a.size >= 0 ? '+' : ''}${a.relativeSize === null ? a.size.toFixed(1) : `${(a.relativeSize * 100).toFixed(0)}%`}`,
+    description: a.rootCauses[0] ? `mostly ${a.rootCauses[0].dimension} ${a.rootCauses[0].value}` : '',
+    charts: [a.kpi],
+  }));
   return [...own, ...initiatives, ...anomalies]
     .filter((a) => (filter.from ? (a.endDate ?? a.date) >= filter.from : true))
     .filter((a) => (filter.to ? a.date <= filter.to : true))

@@ -32,7 +32,10 @@ export function resourceOf(path: string): { resource: string; resourceId: string
   if (parts[0] === 'projects' && parts[2] === 'secret-key') return { resource: 'keys', resourceId: parts[1] ?? null };
   if (parts[0] === 'calls' && parts[1] === 'settings') return { resource: 'settings', resourceId: 'calls' };
   if (parts[0] === 'auth' && parts[1] === 'users') return { resource: 'users', resourceId: parts[2] ?? null };
-  return { resource: parts[0] ?? 'unknown', resourceId: parts[1] && !['suggested', 'preview', 'check', 'subscriptions'].includes(parts[1]) ? decodeURIComponent(parts[1]) : null };
+  return {
+    resource: parts[0] ?? 'unknown',
+    resourceId: parts[1] && !['suggested', 'preview', 'check', 'subscriptions'].includes(parts[1]) ? decodeURIComponent(parts[1]) : null,
+  };
 }
 
 export function actionOf(method: string, path: string): AuditEntry['action'] {
@@ -46,7 +49,11 @@ export async function recordAudit(store: Store, projectId: string, entry: Omit<A
   await putDocument(store, AUDIT_KIND, projectId, id, { ...entry, at: new Date().toISOString() });
 }
 
-export async function listAudit(store: Store, projectId: string, filter: { resource?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+export async function listAudit(
+  store: Store,
+  projectId: string,
+  filter: { resource?: string; limit?: number } = {},
+): Promise<AuditEntry[]> {
   return (await listDocuments<Omit<AuditEntry, 'id'>>(store, AUDIT_KIND, projectId))
     .map((d) => ({ ...d.body, id: d.id }))
     .filter((e) => (filter.resource ? e.resource === filter.resource : true))

@@ -72,7 +72,12 @@ export function resolveMentions(text: string, users: User[]): Comment['mentions'
   const found = new Map<string, Comment['mentions'][number]>();
   for (const m of text.matchAll(/(^|[^\w@])@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)/g)) {
     const handle = m[2]!.replace(/[.]+$/, '').toLowerCase();
-    const user = users.find((u) => u.email.toLowerCase() === handle || u.email.toLowerCase().split('@')[0] === handle || u.name.toLowerCase().replace(/\s+/g, '') === handle);
+    const user = users.find(
+      (u) =>
+        u.email.toLowerCase() === handle ||
+        u.email.toLowerCase().split('@')[0] === handle ||
+        u.name.toLowerCase().replace(/\s+/g, '') === handle,
+    );
     if (user) found.set(user.id, { userId: user.id, email: user.email, name: user.name });
   }
   return [...found.values()];
@@ -89,7 +94,8 @@ export class CommentError extends Error {
 
 export async function addComment(store: Store, projectId: string, author: Actor, input: unknown): Promise<Comment> {
   const body = commentInputSchema.parse(input);
-  if (body.parentId && !(await getDocument(store, COMMENT_KIND, projectId, body.parentId))) throw new CommentError(400, `parentId: no comment "${body.parentId}"`);
+  if (body.parentId && !(await getDocument(store, COMMENT_KIND, projectId, body.parentId)))
+    throw new CommentError(400, `parentId: no comment "${body.parentId}"`);
   const comment: Comment = {
     id: randomUUID(),
     target: body.target,
@@ -107,7 +113,12 @@ export async function addComment(store: Store, projectId: string, author: Actor,
 }
 
 /** Comments a reader may see, oldest first; filtered by target, or by who is mentioned. */
-export async function listComments(store: Store, projectId: string, reader: Actor, filter: { target?: CommentTarget; targetPrefix?: string; mentionsUserId?: string } = {}): Promise<Comment[]> {
+export async function listComments(
+  store: Store,
+  projectId: string,
+  reader: Actor,
+  filter: { target?: CommentTarget; targetPrefix?: string; mentionsUserId?: string } = {},
+): Promise<Comment[]> {
   const key = filter.target ? targetKey(filter.target) : undefined;
   return (await listDocuments<Omit<Comment, 'id'>>(store, COMMENT_KIND, projectId))
     .map((d) => ({ ...d.body, id: d.id }))
@@ -130,6 +141,7 @@ export async function editComment(store: Store, projectId: string, editor: Actor
 export async function removeComment(store: Store, projectId: string, editor: Actor, id: string): Promise<void> {
   const doc = await getDocument<Omit<Comment, 'id'>>(store, COMMENT_KIND, projectId, id);
   if (!doc) throw new CommentError(404, `no comment "${id}"`);
-  if (doc.author.id !== editor.id && editor.role !== 'owner') throw new CommentError(403, 'only the author or an owner can delete a comment');
+  if (doc.author.id !== editor.id && editor.role !== 'owner')
+    throw new CommentError(403, 'only the author or an owner can delete a comment');
   await deleteDocument(store, COMMENT_KIND, projectId, id);
 }

@@ -18,7 +18,11 @@ export const shareInputSchema = z.object({
   /** The view's URL state (query parameters), e.g. { from: "2026-01-01", channel: "Email" }. */
   state: z.record(z.string(), z.string()).default({}),
   label: z.string().max(200).default(''),
-  expiresInHours: z.number().positive().max(24 * 365).default(24 * 7),
+  expiresInHours: z
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24 * 7),
 });
 
 export interface ShareLink {
@@ -44,17 +48,34 @@ export function shareUrl(share: Pick<ShareLink, 'path' | 'state'>, token: string
 }
 
 /** Creates a link; the token is returned only here. */
-export async function createShare(store: Store, projectId: string, actor: Actor, input: unknown, now = new Date()): Promise<ShareLink & { token: string; url: string }> {
+export async function createShare(
+  store: Store,
+  projectId: string,
+  actor: Actor,
+  input: unknown,
+  now = new Date(),
+): Promise<ShareLink & { token: string; url: string }> {
   const body = shareInputSchema.parse(input);
   const token = `wms_${randomBytes(24).toString('base64url')}`;
-  const share: ShareLink = { id: randomUUID(), path: body.path, state: body.state, label: body.label, createdBy: actor, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + body.expiresInHours * 3_600_000).toISOString(), revokedAt: null };
+  const share: ShareLink = {
+    id: randomUUID(),
+    path: body.path,
+    state: body.state,
+    label: body.label,
+    createdBy: actor,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + body.expiresInHours * 3_600_000).toISOString(),
+    revokedAt: null,
+  };
   const { id, ...rest } = share;
   await putDocument<StoredShare>(store, SHARE_KIND, projectId, id, { ...rest, tokenHash: hash(token) });
   return { ...share, token, url: shareUrl(share, token) };
 }
 
 export async function listShares(store: Store, projectId: string): Promise<ShareLink[]> {
-  return (await listDocuments<StoredShare>(store, SHARE_KIND, projectId)).map(({ id, body: { tokenHash: _t, ...rest } }) => ({ ...rest, id })).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (await listDocuments<StoredShare>(store, SHARE_KIND, projectId))
+    .map(({ id, body: { tokenHash: _t, ...rest } }) => ({ ...rest, id }))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 export async function revokeShare(store: Store, projectId: string, id: string): Promise<ShareLink | undefined> {

@@ -26,10 +26,16 @@ const schema = z.object({
   trustProxy: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()),
   /** Every analysis query: time and memory limits (a runaway ends with a 422 naming the limit). */
   queryTimeoutMs: z.coerce.number().int().positive(),
-  queryMaxMemoryBytes: z.coerce.number().int().min(64 * 1024 * 1024),
+  queryMaxMemoryBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024 * 1024),
   /** Users' SQL (`POST /api/v1/sql`, `waymark sql`): its own, smaller limits, and how many may run at once (429 beyond). */
   sqlTimeoutMs: z.coerce.number().int().positive(),
-  sqlMaxMemoryBytes: z.coerce.number().int().min(64 * 1024 * 1024),
+  sqlMaxMemoryBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024 * 1024),
   sqlMaxConcurrent: z.coerce.number().int().positive(),
 });
 

@@ -156,7 +156,11 @@ async function close(ws: WriteStream): Promise<void> {
  */
 export async function writeDemoFiles(dir: string, options: DemoOptions, onProgress?: (p: DemoProgress) => void): Promise<DemoFileCounts> {
   await mkdir(dir, { recursive: true });
-  const files = { events: join(dir, 'demo-events.ndjson'), spend: join(dir, 'demo-spend.csv'), groundTruth: join(dir, 'ground-truth.json') };
+  const files = {
+    events: join(dir, 'demo-events.ndjson'),
+    spend: join(dir, 'demo-spend.csv'),
+    groundTruth: join(dir, 'ground-truth.json'),
+  };
   const schedule = makeSchedule(options);
   const tally = newTally(schedule.days);
 
@@ -181,7 +185,8 @@ export async function writeDemoFiles(dir: string, options: DemoOptions, onProgre
   buffer = SPEND_HEADER + '\n';
   let spendRows = 0;
   for (const r of spendRowsFrom(schedule, tally)) {
-    buffer += [r.date, r.channel, r.campaign, r.keyword, r.cost.toFixed(2), r.currency, r.impressions, r.clicks].map(csvField).join(',') + '\n';
+    buffer +=
+      [r.date, r.channel, r.campaign, r.keyword, r.cost.toFixed(2), r.currency, r.impressions, r.clicks].map(csvField).join(',') + '\n';
     spendRows++;
     if (buffer.length >= FLUSH_AT) {
       await write(spend, buffer);

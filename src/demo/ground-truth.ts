@@ -14,7 +14,16 @@ import { DAY, isoDate, type Schedule } from './schedule.ts';
 import type { Tally } from './tally.ts';
 import { type Flighting } from './media.ts';
 import { lostIn, MEDIA_INDEX, removalScenario, spendScenario } from './outcome.ts';
-import { GA4_CHANNELS, type Ga4Channel, INCREMENTAL_LIFT, KIND_CHANNEL, PAID_CHANNELS, PERSONAS, REGIONS, type TouchKind } from './world.ts';
+import {
+  GA4_CHANNELS,
+  type Ga4Channel,
+  INCREMENTAL_LIFT,
+  KIND_CHANNEL,
+  PAID_CHANNELS,
+  PERSONAS,
+  REGIONS,
+  type TouchKind,
+} from './world.ts';
 
 export interface ChannelMediaTruth {
   flighting: Flighting;
@@ -74,7 +83,13 @@ export interface GroundTruth {
   currency: 'USD';
   /** USD per unit of each other currency used in spend. */
   fx_to_usd: { EUR: number };
-  population: { customers: number; bots: number; not_acquired: number; regions: Array<{ name: string; rollout_wave: 1 | 2; late_delivery_rate: number }>; personas: Array<{ name: string; base_intent: number }> };
+  population: {
+    customers: number;
+    bots: number;
+    not_acquired: number;
+    regions: Array<{ name: string; rollout_wave: 1 | 2; late_delivery_rate: number }>;
+    personas: Array<{ name: string; base_intent: number }>;
+  };
   stages: StageTruth[];
   channels: ChannelTruth[];
   journey_change: {
@@ -87,7 +102,13 @@ export interface GroundTruth {
     absolute_lift: number;
     relative_lift: number;
     /** Checkout Started / Order Completed per rollout wave and period (before wave 1, between waves, after wave 2). */
-    realised: Array<{ wave: 1 | 2; period: 'before' | 'between' | 'after'; treated: boolean; checkouts_started: number; orders_completed: number }>;
+    realised: Array<{
+      wave: 1 | 2;
+      period: 'before' | 'between' | 'after';
+      treated: boolean;
+      checkouts_started: number;
+      orders_completed: number;
+    }>;
     /** Completed checkouts that would have been abandoned at p0 (same random numbers). */
     incremental_orders: number;
     incremental_revenue: number;
@@ -116,7 +137,15 @@ export interface GroundTruth {
   uplift_experiment: UpliftTruth;
   /** One row per person with at least one message. */
   persons: PersonTruth[];
-  totals: { messages: number; by_type: Record<string, number>; orders: number; first_orders: number; revenue: number; refunds: number; spend_usd: number };
+  totals: {
+    messages: number;
+    by_type: Record<string, number>;
+    orders: number;
+    first_orders: number;
+    revenue: number;
+    refunds: number;
+    spend_usd: number;
+  };
 }
 
 export type UpliftSegment = 'persuadable' | 'sure_thing' | 'lost_cause' | 'sleeping_dog';
@@ -176,13 +205,22 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
   const parameters: StageTruth['parameter'][] = [1, PARAMS.considerProb, null, 1, { ...PARAMS.repeatProb }];
   const stages: StageTruth[] = stageNames.map((stage, k) => {
     const prev = k === 0 ? t.customers : t.stages[k - 1]!;
-    return { stage, reached: t.stages[k]!, realised_rate: prev > 0 ? round(t.stages[k]! / prev, 4) : 0, parameter: parameters[k]!, definition: definitions[k]!, identified_reached: t.identifiedStages[k]!, anonymous_devices_reached: t.anonymousStages[k]! };
+    return {
+      stage,
+      reached: t.stages[k]!,
+      realised_rate: prev > 0 ? round(t.stages[k]! / prev, 4) : 0,
+      parameter: parameters[k]!,
+      definition: definitions[k]!,
+      identified_reached: t.identifiedStages[k]!,
+      anonymous_devices_reached: t.anonymousStages[k]!,
+    };
   });
 
   const channels: ChannelTruth[] = GA4_CHANNELS.map((channel) => {
     const c = t.channels.get(channel)!;
     const intent_lift: Record<string, number> = {};
-    for (const [kind, ch] of Object.entries(KIND_CHANNEL) as Array<[TouchKind, Ga4Channel]>) if (ch === channel) intent_lift[kind] = INCREMENTAL_LIFT[kind];
+    for (const [kind, ch] of Object.entries(KIND_CHANNEL) as Array<[TouchKind, Ga4Channel]>)
+      if (ch === channel) intent_lift[kind] = INCREMENTAL_LIFT[kind];
     const spend = round(spendByChannel.get(channel) ?? 0);
     let lost = lostIn(t.persons, removalScenario(channel));
     let mroi: number | null = null;
@@ -224,7 +262,13 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
   for (const wave of [1, 2] as const)
     for (let p = 0; p < 3; p++) {
       const [started, completed] = t.checkout[wave - 1]![p]!;
-      realised.push({ wave, period: periods[p]!, treated: p === 2 || (p === 1 && wave === 1), checkouts_started: started, orders_completed: completed });
+      realised.push({
+        wave,
+        period: periods[p]!,
+        treated: p === 2 || (p === 1 && wave === 1),
+        checkouts_started: started,
+        orders_completed: completed,
+      });
     }
 
   const e = t.experiment;
@@ -251,7 +295,10 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       name: 'Streamlined checkout',
       metric: 'Checkout Started → Order Completed (per checkout)',
       ship_date: isoDate(s.ship1),
-      rollout: [1, 2].map((w) => ({ date: isoDate(w === 1 ? s.ship1 : s.ship2), regions: REGIONS.filter((r) => r.rolloutWave === w).map((r) => r.name) })),
+      rollout: [1, 2].map((w) => ({
+        date: isoDate(w === 1 ? s.ship1 : s.ship2),
+        regions: REGIONS.filter((r) => r.rolloutWave === w).map((r) => r.name),
+      })),
       p0: PARAMS.checkoutP0,
       p1: PARAMS.checkoutP1,
       absolute_lift: round(PARAMS.checkoutP1 - PARAMS.checkoutP0, 6),
@@ -280,7 +327,8 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       converted: [e.converted[0], e.converted[1]],
     },
     calendar: {
-      seasonality: 'new-visitor arrivals ∝ (1 + 0.4·d/days) × weekday × (1 + 0.22·cos(yearly, peak mid-December) + 0.08·cos(half-yearly, peak early July)) × holiday multiplier',
+      seasonality:
+        'new-visitor arrivals ∝ (1 + 0.4·d/days) × weekday × (1 + 0.22·cos(yearly, peak mid-December) + 0.08·cos(half-yearly, peak early July)) × holiday multiplier',
       holidays: s.holidays.map((h) => ({ name: h.name, date: h.date, arrival_multiplier: h.lift })),
     },
     uplift_experiment: upliftTruth(s, t),
@@ -325,7 +373,8 @@ function upliftTruth(s: Schedule, t: Tally): UpliftTruth {
     weights: [o.weights[0], o.weights[1]],
     start_date: isoDate(s.offerStart),
     end_date: isoDate(s.offerEnd - DAY),
-    exposure: 'new visitors whose first visit falls in the window see Experiment Viewed (experiment_id welcome-offer) on their landing page',
+    exposure:
+      'new visitors whose first visit falls in the window see Experiment Viewed (experiment_id welcome-offer) on their landing page',
     metric: 'first Order Completed within window_days of Experiment Viewed (same person, across devices)',
     window_days: o.windowDays,
     effect_by_persona: { ...o.effectByPersona },

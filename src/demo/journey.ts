@@ -242,7 +242,15 @@ class CustomerSim {
     return c;
   }
 
-  private page(v: Visit, t: number, path: string, name: string, title: string, landing: { url: string; referrer: string } | null, tag?: Tag): void {
+  private page(
+    v: Visit,
+    t: number,
+    path: string,
+    name: string,
+    title: string,
+    landing: { url: string; referrer: string } | null,
+    tag?: Tag,
+  ): void {
     if (landing) {
       v.page = { url: landing.url, path, referrer: landing.referrer, title };
       const q = landing.url.indexOf('?');
@@ -322,7 +330,8 @@ class CustomerSim {
     const day = Math.min(this.s.days - 1, Math.max(0, Math.floor((touch.t - this.s.start) / DAY)));
     const v = this.rng.next();
     if (v < this.s.media[c]!.q[day]!) {
-      if (role !== 'return') this.paidTouches.push({ media: c, day, v, kind: touch.kind, acquisition: role === 'first' && ACQUISITION_KINDS.has(touch.kind) });
+      if (role !== 'return')
+        this.paidTouches.push({ media: c, day, v, kind: touch.kind, acquisition: role === 'first' && ACQUISITION_KINDS.has(touch.kind) });
       return touch;
     }
     if (role === 'nurture' && !mustHappen) return undefined;
@@ -333,7 +342,14 @@ class CustomerSim {
     return { t: touch.t, kind: 'direct', campaign: undefined, keyword: '' };
   }
 
-  private landingFor(touch: Touch): { path: string; url: string; referrer: string; campaign: SegmentCampaign | undefined; category: string; product: Product | undefined } {
+  private landingFor(touch: Touch): {
+    path: string;
+    url: string;
+    referrer: string;
+    campaign: SegmentCampaign | undefined;
+    category: string;
+    product: Product | undefined;
+  } {
     const r = this.rng;
     const c = touch.campaign;
     let category = c?.landing || r.pick(CATEGORIES).slug;
@@ -402,7 +418,16 @@ class CustomerSim {
     const r = this.rng;
     const { touch, device } = opts;
     const land = this.landingFor(touch);
-    const v: Visit = { device, t: touch.t, touch, page: { url: '', path: '', referrer: '', title: '' }, campaign: land.campaign, onLanding: true, category: land.category, product: land.product };
+    const v: Visit = {
+      device,
+      t: touch.t,
+      touch,
+      page: { url: '', path: '', referrer: '', title: '' },
+      campaign: land.campaign,
+      onLanding: true,
+      category: land.category,
+      product: land.product,
+    };
     const [lname, ltitle] = this.titleFor(land.path, land.product, land.category);
     let tag: Tag | undefined;
     if (touch.campaign && PAID_CHANNELS.includes(KIND_CHANNEL[touch.kind])) {
@@ -473,7 +498,11 @@ class CustomerSim {
       t += 20_000 + r.exp(30_000);
       this.page(v, t, '/account/signup', 'Sign Up', `Create account | ${BRAND}`, null);
       if (r.chance(PARAMS.aliasProb)) {
-        this.emit(t + 4000, { type: 'alias', messageId: '', timestamp: '' }, device, { previousId: device.anonymousId, userId: this.userId, context: this.webContext(v) });
+        this.emit(t + 4000, { type: 'alias', messageId: '', timestamp: '' }, device, {
+          previousId: device.anonymousId,
+          userId: this.userId,
+          context: this.webContext(v),
+        });
       }
       this.identify(v, t + 5000);
     }
@@ -496,7 +525,14 @@ class CustomerSim {
   }
 
   private productViewed(v: Visit, t: number, p: Product): void {
-    this.track(v, t, 'Product Viewed', { product_id: p.id, sku: p.sku, name: p.name, category: p.category, price: p.price, currency: 'USD' });
+    this.track(v, t, 'Product Viewed', {
+      product_id: p.id,
+      sku: p.sku,
+      name: p.name,
+      category: p.category,
+      price: p.price,
+      currency: 'USD',
+    });
     v.product = p;
   }
 
@@ -507,7 +543,13 @@ class CustomerSim {
     this.track(v, t, 'Chat Started', { channel: 'Customer Service', topic, chat_id: chatId });
     const duration = Math.round(60 + r.exp(300));
     const resolved = r.chance(topic === 'order status' ? 0.7 : 0.85);
-    this.track(v, t + duration * 1000, 'Chat Ended', { channel: 'Customer Service', topic, chat_id: chatId, duration_seconds: duration, resolved });
+    this.track(v, t + duration * 1000, 'Chat Ended', {
+      channel: 'Customer Service',
+      topic,
+      chat_id: chatId,
+      duration_seconds: duration,
+      resolved,
+    });
     if (r.chance(0.4)) {
       const score = resolved ? r.int(3, 5) : r.int(1, 3);
       this.survey(t + duration * 1000 + 60_000, 'CSAT', score, stage, score <= 2 ? 'Support never got back to me' : undefined);
@@ -517,7 +559,18 @@ class CustomerSim {
   /** `typical` is the comment this situation usually draws; otherwise a template by sentiment. */
   private survey(t: number, survey: 'NPS' | 'CSAT', score: number, stage: string, typical?: string): void {
     const r = this.rng;
-    const sentiment = survey === 'NPS' ? (score >= 9 ? 'positive' : score >= 7 ? 'neutral' : 'negative') : score >= 4 ? 'positive' : score === 3 ? 'neutral' : 'negative';
+    const sentiment =
+      survey === 'NPS'
+        ? score >= 9
+          ? 'positive'
+          : score >= 7
+            ? 'neutral'
+            : 'negative'
+        : score >= 4
+          ? 'positive'
+          : score === 3
+            ? 'neutral'
+            : 'negative';
     const props: Record<string, unknown> = { survey, score, stage };
     if (r.chance(0.6)) props.comment = typical && r.chance(0.6) ? typical : r.pick(COMMENTS[sentiment]);
     this.track(null, t, 'Survey Responded', props);
@@ -541,21 +594,52 @@ class CustomerSim {
     if (!v.device.identified) this.identify(v, at - 1000);
     const wave = this.region.rolloutWave;
     const period = rolloutPeriod(this.s, at);
-    this.track(v, at, 'Checkout Started', { order_id: orderId, checkout_id: cartId, value: subtotal, revenue: subtotal, currency: 'USD', products }, { k: 'checkout', wave, period });
+    this.track(
+      v,
+      at,
+      'Checkout Started',
+      { order_id: orderId, checkout_id: cartId, value: subtotal, revenue: subtotal, currency: 'USD', products },
+      { k: 'checkout', wave, period },
+    );
     if (!plan.completes) return;
     const tOrder = at + plan.completeDelay;
     this.track(
       v,
       tOrder,
       'Order Completed',
-      { order_id: orderId, checkout_id: cartId, total: round2(subtotal + shipping + tax), revenue: subtotal, shipping, tax, discount: 0, currency: 'USD', products },
-      { k: 'order', wave, period, first: plan.first, shipIncremental: plan.shipIncremental, revenue: subtotal, incremental: plan.incremental, lastTouch: KIND_CHANNEL[v.touch.kind] },
+      {
+        order_id: orderId,
+        checkout_id: cartId,
+        total: round2(subtotal + shipping + tax),
+        revenue: subtotal,
+        shipping,
+        tax,
+        discount: 0,
+        currency: 'USD',
+        products,
+      },
+      {
+        k: 'order',
+        wave,
+        period,
+        first: plan.first,
+        shipIncremental: plan.shipIncremental,
+        revenue: subtotal,
+        incremental: plan.incremental,
+        lastTouch: KIND_CHANNEL[v.touch.kind],
+      },
     );
     this.page(v, tOrder + 1500, '/order/confirmation', 'Order Confirmation', `Thank you for your order | ${BRAND}`, null);
     if (r.chance(PARAMS.checkoutCsatProb)) {
       const easy = streamlined(this.s, wave, at);
       const score = easy ? (r.chance(0.75) ? 5 : r.int(3, 4)) : r.chance(0.45) ? r.int(4, 5) : r.int(1, 3);
-      this.survey(tOrder + 30_000, 'CSAT', score, 'purchase', easy && score >= 4 ? 'Checkout was so easy' : !easy && score <= 2 ? 'Checkout kept failing' : undefined);
+      this.survey(
+        tOrder + 30_000,
+        'CSAT',
+        score,
+        'purchase',
+        easy && score >= 4 ? 'Checkout was so easy' : !easy && score <= 2 ? 'Checkout kept failing' : undefined,
+      );
     }
     this.afterOrder(orderId, tOrder, subtotal, round2(subtotal + shipping + tax), plan.first);
   }
@@ -574,14 +658,30 @@ class CustomerSim {
         this.chat(v, tChat + 30_000, 'order status', 'experience');
       });
     }
-    this.track(null, tDelivered, 'Order Delivered', { order_id: orderId, days_late: daysLate, carrier: late && this.region.name === 'Mountain' ? 'RidgeLine Freight' : 'ParcelWay' });
+    this.track(null, tDelivered, 'Order Delivered', {
+      order_id: orderId,
+      days_late: daysLate,
+      carrier: late && this.region.name === 'Mountain' ? 'RidgeLine Freight' : 'ParcelWay',
+    });
     if (refunded) {
       const tRefund = tDelivered + r.int(3, 15) * DAY;
-      this.track(null, tRefund, 'Order Refunded', { order_id: orderId, total, revenue, currency: 'USD', reason: late ? 'arrived late' : r.pick(REFUND_REASONS) }, { k: 'refund' });
+      this.track(
+        null,
+        tRefund,
+        'Order Refunded',
+        { order_id: orderId, total, revenue, currency: 'USD', reason: late ? 'arrived late' : r.pick(REFUND_REASONS) },
+        { k: 'refund' },
+      );
     }
     if (r.chance(PARAMS.npsResponseProb)) {
       const score = refunded ? r.int(0, 6) : late ? r.int(2, 8) : r.chance(0.7) ? r.int(9, 10) : r.int(6, 8);
-      this.survey(tDelivered + r.int(1, 3) * DAY, 'NPS', score, first ? 'experience' : 'loyalty', late && score <= 6 ? 'Delivery was late again' : refunded ? 'Refund took too long' : undefined);
+      this.survey(
+        tDelivered + r.int(1, 3) * DAY,
+        'NPS',
+        score,
+        first ? 'experience' : 'loyalty',
+        late && score <= 6 ? 'Delivery was late again' : refunded ? 'Refund took too long' : undefined,
+      );
     }
     if (!first) return;
     const repeatP = refunded ? PARAMS.repeatProb.refunded : late ? PARAMS.repeatProb.late : PARAMS.repeatProb.good;
@@ -599,7 +699,16 @@ class CustomerSim {
 
   private serviceVisit(t: number): Visit {
     const device = this.devices[0]!;
-    return { device, t, touch: { t, kind: 'direct', campaign: undefined, keyword: '' }, page: { url: `${SITE}/account/orders`, path: '/account/orders', referrer: '', title: `Your orders | ${BRAND}` }, campaign: undefined, onLanding: false, category: 'outdoor', product: undefined };
+    return {
+      device,
+      t,
+      touch: { t, kind: 'direct', campaign: undefined, keyword: '' },
+      page: { url: `${SITE}/account/orders`, path: '/account/orders', referrer: '', title: `Your orders | ${BRAND}` },
+      campaign: undefined,
+      onLanding: false,
+      category: 'outdoor',
+      product: undefined,
+    };
   }
 
   private repeatOrder(t: number): void {
@@ -609,7 +718,11 @@ class CustomerSim {
     const u = r.next();
     const completes = u < this.checkoutProb(at);
     const shipIncremental = completes && u >= PARAMS.checkoutP0;
-    this.visit({ touch, device: this.pickDevice(), checkout: { at, completes, completeDelay: (1 + r.exp(3)) * MINUTE, first: false, shipIncremental, incremental: [] } });
+    this.visit({
+      touch,
+      device: this.pickDevice(),
+      checkout: { at, completes, completeDelay: (1 + r.exp(3)) * MINUTE, first: false, shipIncremental, incremental: [] },
+    });
   }
 
   private pickDevice(): Device {
@@ -627,14 +740,30 @@ class CustomerSim {
       ip: `66.249.${r.int(64, 95)}.${r.int(1, 254)}`,
       identified: false,
     };
-    const v: Visit = { device, t: t0, touch: { t: t0, kind: 'direct', campaign: undefined, keyword: '' }, page: { url: '', path: '', referrer: '', title: '' }, campaign: undefined, onLanding: true, category: 'outdoor', product: undefined };
+    const v: Visit = {
+      device,
+      t: t0,
+      touch: { t: t0, kind: 'direct', campaign: undefined, keyword: '' },
+      page: { url: '', path: '', referrer: '', title: '' },
+      campaign: undefined,
+      onLanding: true,
+      category: 'outdoor',
+      product: undefined,
+    };
     let t = t0;
     const n = r.int(5, 40);
     for (let k = 0; k < n; k++) {
       const p = r.pick(PRODUCTS);
       const path = r.chance(0.7) ? `/product/${p.id}` : `/category/${r.pick(CATEGORIES).slug}`;
       const title = path.startsWith('/product/') ? `${p.name} | ${BRAND}` : BRAND;
-      this.page(v, t, path, path.startsWith('/product/') ? 'Product' : 'Category', title, k === 0 ? { url: SITE + path, referrer: '' } : null);
+      this.page(
+        v,
+        t,
+        path,
+        path.startsWith('/product/') ? 'Product' : 'Category',
+        title,
+        k === 0 ? { url: SITE + path, referrer: '' } : null,
+      );
       t += r.int(300, 4000);
     }
   }
@@ -673,10 +802,30 @@ class CustomerSim {
         const again = this.gate(this.touch(t1 + this.gap(), NURTURE_TOUCH, 'retargeting'), 'nurture');
         if (again) touches.push(again);
       }
-      touches.forEach((touch, k) => this.schedule(touch.t, () => this.visit({ touch, device: k === 0 ? this.devices[0]! : this.pickDevice(), exposeArm: k === 0 && exposed ? arm : undefined, offerArm: k === 0 ? offerArmShown : undefined, pages: r.int(0, 2) })));
+      touches.forEach((touch, k) =>
+        this.schedule(touch.t, () =>
+          this.visit({
+            touch,
+            device: k === 0 ? this.devices[0]! : this.pickDevice(),
+            exposeArm: k === 0 && exposed ? arm : undefined,
+            offerArm: k === 0 ? offerArmShown : undefined,
+            pages: r.int(0, 2),
+          }),
+        ),
+      );
       if (exposed) this.exposure(arm, false, false);
       if (offered) this.offerRecord = { arm: offerArm, p0: 0, p1: 0, y0: false, y1: false, uplift: 0 };
-      this.record = { base: this.persona.baseIntent, unpaidKinds: [], m: 1, offerDelta: 0, u1: 1, completes: false, emailOnly: false, pFirst7: 0, pFirst30: 0 };
+      this.record = {
+        base: this.persona.baseIntent,
+        unpaidKinds: [],
+        m: 1,
+        offerDelta: 0,
+        u1: 1,
+        completes: false,
+        emailOnly: false,
+        pFirst7: 0,
+        pFirst30: 0,
+      };
       this.runJobs();
       return;
     }
@@ -694,7 +843,11 @@ class CustomerSim {
       }
       t += this.gap();
       const isClosing = k === nurture;
-      const next = this.gate(this.touch(t, isClosing ? CLOSING_TOUCH : NURTURE_TOUCH, 'retargeting'), isClosing ? 'closing' : 'nurture', k + 1 === signupIdx);
+      const next = this.gate(
+        this.touch(t, isClosing ? CLOSING_TOUCH : NURTURE_TOUCH, 'retargeting'),
+        isClosing ? 'closing' : 'nurture',
+        k + 1 === signupIdx,
+      );
       if (next) {
         touches.push(next);
         drawn = next;
@@ -767,14 +920,30 @@ class CustomerSim {
     const emailOnly = !done1 && done2 && this.optIn && uRetry >= PARAMS.retryBase;
     // Purchase probability of a first order still to come after the data ends (its timing drawn above).
     const pending = (h: number) => (firstOrderAt > s.end && firstOrderAt <= s.end + h * DAY ? intentP : 0);
-    this.record = { base: this.persona.baseIntent, unpaidKinds, m, offerDelta, u1, completes: orderInPeriod, emailOnly, pFirst7: pending(7), pFirst30: pending(30) };
+    this.record = {
+      base: this.persona.baseIntent,
+      unpaidKinds,
+      m,
+      offerDelta,
+      u1,
+      completes: orderInPeriod,
+      emailOnly,
+      pFirst7: pending(7),
+      pFirst30: pending(30),
+    };
 
     touches.forEach((touch, k) => {
       const isDecision = k === touches.length - 1;
       this.schedule(touch.t, () => {
         const device = k === 0 ? this.devices[0]! : this.pickDevice();
         if (!isDecision || !intent) {
-          this.visit({ touch, device, exposeArm: k === 0 && exposed ? arm : undefined, offerArm: k === 0 ? offerArmShown : undefined, signup: touch === signupTouch });
+          this.visit({
+            touch,
+            device,
+            exposeArm: k === 0 && exposed ? arm : undefined,
+            offerArm: k === 0 ? offerArmShown : undefined,
+            signup: touch === signupTouch,
+          });
           return;
         }
         const p1 = this.checkoutProb(at1);
@@ -784,7 +953,14 @@ class CustomerSim {
           exposeArm: k === 0 && exposed ? arm : undefined,
           offerArm: k === 0 ? offerArmShown : undefined,
           signup: touch === signupTouch,
-          checkout: { at: at1, completes: done1, completeDelay: delay1, first: true, shipIncremental: done1 && p1 > PARAMS.checkoutP0 && u2a >= PARAMS.checkoutP0, incremental },
+          checkout: {
+            at: at1,
+            completes: done1,
+            completeDelay: delay1,
+            first: true,
+            shipIncremental: done1 && p1 > PARAMS.checkoutP0 && u2a >= PARAMS.checkoutP0,
+            incremental,
+          },
         });
       });
     });
@@ -798,7 +974,14 @@ class CustomerSim {
           touch,
           device: this.pickDevice(),
           pages: 0,
-          checkout: { at: at2, completes: done2, completeDelay: delay2, first: true, shipIncremental: done2 && p2 > PARAMS.checkoutP0 && u2b >= PARAMS.checkoutP0, incremental },
+          checkout: {
+            at: at2,
+            completes: done2,
+            completeDelay: delay2,
+            first: true,
+            shipIncremental: done2 && p2 > PARAMS.checkoutP0 && u2b >= PARAMS.checkoutP0,
+            incremental,
+          },
         });
       });
     }
@@ -808,7 +991,9 @@ class CustomerSim {
     const nReturn = r.poisson(intent && orderInPeriod ? PARAMS.returnVisitsMean.buyer : PARAMS.returnVisitsMean.considerer);
     for (let k = 0; k < nReturn; k++) {
       const tv = after + r.next() * Math.min(90 * DAY, Math.max(0, s.end - after));
-      this.schedule(tv, () => this.visit({ touch: this.gate(this.touch(tv, RETURN_TOUCH, 'retargeting'), 'return')!, device: this.pickDevice() }));
+      this.schedule(tv, () =>
+        this.visit({ touch: this.gate(this.touch(tv, RETURN_TOUCH, 'retargeting'), 'return')!, device: this.pickDevice() }),
+      );
     }
     // Weekly newsletter to subscribers; clicks show up as email visits above.
     if (this.optIn && this.identifyAt < s.end) {
@@ -826,7 +1011,12 @@ class CustomerSim {
     for (; t <= this.s.end; t += 7 * DAY) {
       if (!r.chance(PARAMS.newsletterOpenProb)) continue;
       const day = Math.floor((t - this.s.start) / DAY);
-      this.track(null, t + r.int(5, 600) * MINUTE, 'Email Opened', { email_id: `em_weekly-digest_${day}`, email_subject: emailSubject('weekly-digest'), campaign_id: 'weekly-digest', campaign_name: 'weekly-digest' });
+      this.track(null, t + r.int(5, 600) * MINUTE, 'Email Opened', {
+        email_id: `em_weekly-digest_${day}`,
+        email_subject: emailSubject('weekly-digest'),
+        campaign_id: 'weekly-digest',
+        campaign_name: 'weekly-digest',
+      });
     }
   }
 
@@ -839,7 +1029,12 @@ class CustomerSim {
   /** A prospecting first touch that media did not buy: this person never arrives. */
   private vanished = false;
   private pendingRepeatAnchor: number | undefined;
-  private record: Pick<PersonRecord, 'base' | 'unpaidKinds' | 'm' | 'offerDelta' | 'u1' | 'completes' | 'emailOnly'> & { pFirst7: number; pFirst30: number } | undefined;
+  private record:
+    | (Pick<PersonRecord, 'base' | 'unpaidKinds' | 'm' | 'offerDelta' | 'u1' | 'completes' | 'emailOnly'> & {
+        pFirst7: number;
+        pFirst30: number;
+      })
+    | undefined;
 
   private exposure(arm: 0 | 1, y0: boolean, y1: boolean): void {
     this.exposureRecord = { arm, y0, y1 };
@@ -929,7 +1124,8 @@ class CustomerSim {
     const rec = this.record;
     if (rec && messages.length > 0) {
       const pc = this.checkoutProb(s.end);
-      const repeat = (h: number) => (this.pendingRepeatAnchor === undefined ? 0 : pc * purchaseProbability(this.pendingRepeatAnchor, s.end, h, PARAMS.repeatGapMeanDays));
+      const repeat = (h: number) =>
+        this.pendingRepeatAnchor === undefined ? 0 : pc * purchaseProbability(this.pendingRepeatAnchor, s.end, h, PARAMS.repeatGapMeanDays);
       tally.persons.push({
         index: this.i,
         userId: this.userId,

@@ -65,7 +65,12 @@ export interface Holiday {
 }
 
 /** Adstock then Hill: the response of one channel to a spend series (also used by the counterfactuals). */
-export function mediaResponse(spend: Float64Array, decay: number, shape: number, halfSaturation: number): { adstock: Float64Array; q: Float64Array } {
+export function mediaResponse(
+  spend: Float64Array,
+  decay: number,
+  shape: number,
+  halfSaturation: number,
+): { adstock: Float64Array; q: Float64Array } {
   const n = spend.length;
   const adstock = new Float64Array(n);
   const q = new Float64Array(n);

@@ -56,7 +56,13 @@ export const PARAMS = {
     lengthDays: 60,
     weights: [0.5, 0.5] as const,
     windowDays: 14,
-    effectByPersona: { 'Bargain Hunter': 0.14, 'Gift Shopper': 0.07, 'Busy Parent': 0.03, 'Outdoor Enthusiast': 0, 'Brand Loyalist': -0.1 } as Record<string, number>,
+    effectByPersona: {
+      'Bargain Hunter': 0.14,
+      'Gift Shopper': 0.07,
+      'Busy Parent': 0.03,
+      'Outdoor Enthusiast': 0,
+      'Brand Loyalist': -0.1,
+    } as Record<string, number>,
   },
   /** Extra browsing visits after the journey's decision (Poisson mean). */
   returnVisitsMean: { considerer: 3.5, buyer: 5 },

@@ -105,8 +105,7 @@ export function mergeTally(into: Tally, from: Tally): Tally {
   into.revenue += from.revenue;
   into.refunds += from.refunds;
   for (let w = 0; w < 2; w++)
-    for (let p = 0; p < 3; p++)
-      for (let k = 0; k < 2; k++) into.checkout[w]![p]![k]! += from.checkout[w]![p]![k]!;
+    for (let p = 0; p < 3; p++) for (let k = 0; k < 2; k++) into.checkout[w]![p]![k]! += from.checkout[w]![p]![k]!;
   into.shipIncrementalOrders += from.shipIncrementalOrders;
   into.shipIncrementalRevenue += from.shipIncrementalRevenue;
   for (let a = 0; a < 2; a++) {

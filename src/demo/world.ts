@@ -6,15 +6,7 @@ import { Rng, Weighted } from './rng.ts';
 export const SITE = 'https://shop.example.com';
 export const BRAND = 'Driftwood Supply';
 
-export type Ga4Channel =
-  | 'Paid Search'
-  | 'Paid Social'
-  | 'Organic Search'
-  | 'Email'
-  | 'Referral'
-  | 'Display'
-  | 'Affiliates'
-  | 'Direct';
+export type Ga4Channel = 'Paid Search' | 'Paid Social' | 'Organic Search' | 'Email' | 'Referral' | 'Display' | 'Affiliates' | 'Direct';
 
 export const GA4_CHANNELS: readonly Ga4Channel[] = [
   'Paid Search',
@@ -74,8 +66,46 @@ export const PERSONAS: readonly Persona[] = [
 ];
 export const PERSONA_PICK = new Weighted(PERSONAS.map((p) => [p, p.weight] as const));
 
-export const FIRST_NAMES = ['Ava', 'Liam', 'Mia', 'Noah', 'Emma', 'Lucas', 'Zoe', 'Ethan', 'Chloe', 'Mateo', 'Priya', 'Omar', 'Hana', 'Diego', 'Grace', 'Kai', 'Nora', 'Leo', 'Sofia', 'Sam'];
-export const LAST_NAMES = ['Smith', 'Garcia', 'Nguyen', 'Johnson', 'Patel', 'Kim', 'Brown', 'Lopez', 'Davis', 'Chen', 'Wilson', 'Martin', 'Clark', 'Lewis', 'Walker', 'Young'];
+export const FIRST_NAMES = [
+  'Ava',
+  'Liam',
+  'Mia',
+  'Noah',
+  'Emma',
+  'Lucas',
+  'Zoe',
+  'Ethan',
+  'Chloe',
+  'Mateo',
+  'Priya',
+  'Omar',
+  'Hana',
+  'Diego',
+  'Grace',
+  'Kai',
+  'Nora',
+  'Leo',
+  'Sofia',
+  'Sam',
+];
+export const LAST_NAMES = [
+  'Smith',
+  'Garcia',
+  'Nguyen',
+  'Johnson',
+  'Patel',
+  'Kim',
+  'Brown',
+  'Lopez',
+  'Davis',
+  'Chen',
+  'Wilson',
+  'Martin',
+  'Clark',
+  'Lewis',
+  'Walker',
+  'Young',
+];
 export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'];
 
 export interface Browser {
@@ -84,14 +114,56 @@ export interface Browser {
 }
 
 export const BROWSERS = new Weighted<Browser>([
-  [{ ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36', mobile: false }, 24],
-  [{ ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15', mobile: false }, 12],
-  [{ ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', mobile: true }, 26],
-  [{ ua: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Mobile Safari/537.36', mobile: true }, 14],
-  [{ ua: 'Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36', mobile: true }, 5],
+  [
+    {
+      ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36',
+      mobile: false,
+    },
+    24,
+  ],
+  [
+    {
+      ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      mobile: false,
+    },
+    12,
+  ],
+  [
+    {
+      ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      mobile: true,
+    },
+    26,
+  ],
+  [
+    {
+      ua: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Mobile Safari/537.36',
+      mobile: true,
+    },
+    14,
+  ],
+  [
+    {
+      ua: 'Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36',
+      mobile: true,
+    },
+    5,
+  ],
   [{ ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:129.0) Gecko/20100101 Firefox/129.0', mobile: false }, 5],
-  [{ ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36 Edg/128.0.2739.42', mobile: false }, 8],
-  [{ ua: 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', mobile: true }, 6],
+  [
+    {
+      ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36 Edg/128.0.2739.42',
+      mobile: false,
+    },
+    8,
+  ],
+  [
+    {
+      ua: 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      mobile: true,
+    },
+    6,
+  ],
 ]);
 
 export const BOT_USER_AGENTS = [
@@ -148,7 +220,20 @@ export const PRODUCTS_BY_CATEGORY: ReadonlyMap<string, readonly Product[]> = new
   CATEGORIES.map((c) => [c.slug, PRODUCTS.filter((p) => p.category === c.title)]),
 );
 
-export const SEARCH_QUERIES = ['rain jacket', 'hiking boots', 'wool socks', 'backpack', 'gift for dad', 'waterproof', 'sale', 'blanket', 'trail shoes', 'headlamp', 'beanie', 'tent 2 person'];
+export const SEARCH_QUERIES = [
+  'rain jacket',
+  'hiking boots',
+  'wool socks',
+  'backpack',
+  'gift for dad',
+  'waterproof',
+  'sale',
+  'blanket',
+  'trail shoes',
+  'headlamp',
+  'beanie',
+  'tent 2 person',
+];
 
 // ---------------------------------------------------------------- channels
 
@@ -157,15 +242,7 @@ export const SEARCH_QUERIES = ['rain jacket', 'hiking boots', 'wool socks', 'bac
  * generic paid search are both 'Paid Search'), because their incrementality differs.
  */
 export type TouchKind =
-  | 'search_brand'
-  | 'search_generic'
-  | 'social'
-  | 'organic'
-  | 'email'
-  | 'referral'
-  | 'display'
-  | 'affiliate'
-  | 'direct';
+  'search_brand' | 'search_generic' | 'social' | 'organic' | 'email' | 'referral' | 'display' | 'affiliate' | 'direct';
 
 export const KIND_CHANNEL: Record<TouchKind, Ga4Channel> = {
   search_brand: 'Paid Search',
@@ -259,25 +336,241 @@ export interface Campaign {
 }
 
 export const CAMPAIGNS: readonly Campaign[] = [
-  { kind: 'search_brand', source: 'google', medium: 'cpc', name: 'brand', keywords: ['driftwood supply', 'driftwood supply coupon', 'driftwood outfitters'], landing: '', cpc: 0.45, ctr: 0.18, currency: 'USD', weight: 1, phase: 'any' },
-  { kind: 'search_generic', source: 'google', medium: 'cpc', name: 'generic-footwear', keywords: ['trail running shoes', 'waterproof hiking boots', 'mens sneakers', 'womens sandals'], landing: 'footwear', cpc: 1.9, ctr: 0.045, currency: 'USD', weight: 3, phase: 'any' },
-  { kind: 'search_generic', source: 'google', medium: 'cpc', name: 'generic-apparel', keywords: ['rain jacket', 'merino wool socks', 'fleece jacket women', 'mens flannel shirt'], landing: 'apparel', cpc: 1.5, ctr: 0.04, currency: 'USD', weight: 3, phase: 'any' },
-  { kind: 'search_generic', source: 'google', medium: 'cpc', name: 'generic-outdoor', keywords: ['camping backpack', 'insulated water bottle', 'rechargeable headlamp', 'camping hammock'], landing: 'outdoor', cpc: 1.7, ctr: 0.042, currency: 'USD', weight: 2, phase: 'any' },
-  { kind: 'search_generic', source: 'google', medium: 'cpc', name: 'generic-home', keywords: ['wool blanket', 'cast iron skillet', 'scented candles'], landing: 'home', cpc: 1.1, ctr: 0.05, currency: 'USD', weight: 1, phase: 'any' },
-  { kind: 'search_generic', source: 'google', medium: 'cpc', name: 'generic-gifts', keywords: ['outdoor gifts for him', 'gift ideas hikers'], landing: 'accessories', cpc: 1.3, ctr: 0.035, currency: 'USD', weight: 1, phase: 'any' },
-  { kind: 'social', source: 'facebook', medium: 'paid_social', name: 'prospecting-lookalike', keywords: [''], landing: 'apparel', cpc: 0.85, ctr: 0.011, currency: 'USD', weight: 3, phase: 'prospecting' },
-  { kind: 'social', source: 'instagram', medium: 'paid_social', name: 'spring-collection', keywords: [''], landing: 'footwear', cpc: 0.95, ctr: 0.009, currency: 'USD', weight: 2, phase: 'prospecting' },
-  { kind: 'social', source: 'facebook', medium: 'cpc', name: 'retargeting-dpa', keywords: [''], landing: 'outdoor', cpc: 0.7, ctr: 0.016, currency: 'USD', weight: 3, phase: 'retargeting' },
-  { kind: 'social', source: 'instagram', medium: 'cpc', name: 'creator-collab', keywords: [''], landing: 'home', cpc: 1.05, ctr: 0.012, currency: 'USD', weight: 1, phase: 'retargeting' },
-  { kind: 'display', source: 'gdn', medium: 'display', name: 'display-prospecting', keywords: [''], landing: 'outdoor', cpc: 0.55, ctr: 0.0025, currency: 'USD', weight: 1, phase: 'prospecting' },
-  { kind: 'display', source: 'criteo', medium: 'display', name: 'criteo-retargeting', keywords: [''], landing: 'footwear', cpc: 0.5, ctr: 0.004, currency: 'EUR', weight: 1, phase: 'retargeting' },
-  { kind: 'affiliate', source: 'awin', medium: 'affiliate', name: 'awin-network', keywords: [''], landing: '', cpc: 0.35, ctr: 0.03, currency: 'USD', weight: 1, phase: 'any' },
-  { kind: 'affiliate', source: 'couponfollow', medium: 'affiliate', name: 'coupon-sites', keywords: [''], landing: '', cpc: 0.3, ctr: 0.05, currency: 'USD', weight: 2, phase: 'any' },
-  { kind: 'email', source: 'newsletter', medium: 'email', name: 'weekly-digest', keywords: [''], landing: '', cpc: 0, ctr: 0, currency: 'USD', weight: 4, phase: 'any' },
-  { kind: 'email', source: 'newsletter', medium: 'email', name: 'new-arrivals', keywords: [''], landing: 'apparel', cpc: 0, ctr: 0, currency: 'USD', weight: 2, phase: 'any' },
-  { kind: 'email', source: 'newsletter', medium: 'email', name: 'win-back', keywords: [''], landing: '', cpc: 0, ctr: 0, currency: 'USD', weight: 1, phase: 'any' },
+  {
+    kind: 'search_brand',
+    source: 'google',
+    medium: 'cpc',
+    name: 'brand',
+    keywords: ['driftwood supply', 'driftwood supply coupon', 'driftwood outfitters'],
+    landing: '',
+    cpc: 0.45,
+    ctr: 0.18,
+    currency: 'USD',
+    weight: 1,
+    phase: 'any',
+  },
+  {
+    kind: 'search_generic',
+    source: 'google',
+    medium: 'cpc',
+    name: 'generic-footwear',
+    keywords: ['trail running shoes', 'waterproof hiking boots', 'mens sneakers', 'womens sandals'],
+    landing: 'footwear',
+    cpc: 1.9,
+    ctr: 0.045,
+    currency: 'USD',
+    weight: 3,
+    phase: 'any',
+  },
+  {
+    kind: 'search_generic',
+    source: 'google',
+    medium: 'cpc',
+    name: 'generic-apparel',
+    keywords: ['rain jacket', 'merino wool socks', 'fleece jacket women', 'mens flannel shirt'],
+    landing: 'apparel',
+    cpc: 1.5,
+    ctr: 0.04,
+    currency: 'USD',
+    weight: 3,
+    phase: 'any',
+  },
+  {
+    kind: 'search_generic',
+    source: 'google',
+    medium: 'cpc',
+    name: 'generic-outdoor',
+    keywords: ['camping backpack', 'insulated water bottle', 'rechargeable headlamp', 'camping hammock'],
+    landing: 'outdoor',
+    cpc: 1.7,
+    ctr: 0.042,
+    currency: 'USD',
+    weight: 2,
+    phase: 'any',
+  },
+  {
+    kind: 'search_generic',
+    source: 'google',
+    medium: 'cpc',
+    name: 'generic-home',
+    keywords: ['wool blanket', 'cast iron skillet', 'scented candles'],
+    landing: 'home',
+    cpc: 1.1,
+    ctr: 0.05,
+    currency: 'USD',
+    weight: 1,
+    phase: 'any',
+  },
+  {
+    kind: 'search_generic',
+    source: 'google',
+    medium: 'cpc',
+    name: 'generic-gifts',
+    keywords: ['outdoor gifts for him', 'gift ideas hikers'],
+    landing: 'accessories',
+    cpc: 1.3,
+    ctr: 0.035,
+    currency: 'USD',
+    weight: 1,
+    phase: 'any',
+  },
+  {
+    kind: 'social',
+    source: 'facebook',
+    medium: 'paid_social',
+    name: 'prospecting-lookalike',
+    keywords: [''],
+    landing: 'apparel',
+    cpc: 0.85,
+    ctr: 0.011,
+    currency: 'USD',
+    weight: 3,
+    phase: 'prospecting',
+  },
+  {
+    kind: 'social',
+    source: 'instagram',
+    medium: 'paid_social',
+    name: 'spring-collection',
+    keywords: [''],
+    landing: 'footwear',
+    cpc: 0.95,
+    ctr: 0.009,
+    currency: 'USD',
+    weight: 2,
+    phase: 'prospecting',
+  },
+  {
+    kind: 'social',
+    source: 'facebook',
+    medium: 'cpc',
+    name: 'retargeting-dpa',
+    keywords: [''],
+    landing: 'outdoor',
+    cpc: 0.7,
+    ctr: 0.016,
+    currency: 'USD',
+    weight: 3,
+    phase: 'retargeting',
+  },
+  {
+    kind: 'social',
+    source: 'instagram',
+    medium: 'cpc',
+    name: 'creator-collab',
+    keywords: [''],
+    landing: 'home',
+    cpc: 1.05,
+    ctr: 0.012,
+    currency: 'USD',
+    weight: 1,
+    phase: 'retargeting',
+  },
+  {
+    kind: 'display',
+    source: 'gdn',
+    medium: 'display',
+    name: 'display-prospecting',
+    keywords: [''],
+    landing: 'outdoor',
+    cpc: 0.55,
+    ctr: 0.0025,
+    currency: 'USD',
+    weight: 1,
+    phase: 'prospecting',
+  },
+  {
+    kind: 'display',
+    source: 'criteo',
+    medium: 'display',
+    name: 'criteo-retargeting',
+    keywords: [''],
+    landing: 'footwear',
+    cpc: 0.5,
+    ctr: 0.004,
+    currency: 'EUR',
+    weight: 1,
+    phase: 'retargeting',
+  },
+  {
+    kind: 'affiliate',
+    source: 'awin',
+    medium: 'affiliate',
+    name: 'awin-network',
+    keywords: [''],
+    landing: '',
+    cpc: 0.35,
+    ctr: 0.03,
+    currency: 'USD',
+    weight: 1,
+    phase: 'any',
+  },
+  {
+    kind: 'affiliate',
+    source: 'couponfollow',
+    medium: 'affiliate',
+    name: 'coupon-sites',
+    keywords: [''],
+    landing: '',
+    cpc: 0.3,
+    ctr: 0.05,
+    currency: 'USD',
+    weight: 2,
+    phase: 'any',
+  },
+  {
+    kind: 'email',
+    source: 'newsletter',
+    medium: 'email',
+    name: 'weekly-digest',
+    keywords: [''],
+    landing: '',
+    cpc: 0,
+    ctr: 0,
+    currency: 'USD',
+    weight: 4,
+    phase: 'any',
+  },
+  {
+    kind: 'email',
+    source: 'newsletter',
+    medium: 'email',
+    name: 'new-arrivals',
+    keywords: [''],
+    landing: 'apparel',
+    cpc: 0,
+    ctr: 0,
+    currency: 'USD',
+    weight: 2,
+    phase: 'any',
+  },
+  {
+    kind: 'email',
+    source: 'newsletter',
+    medium: 'email',
+    name: 'win-back',
+    keywords: [''],
+    landing: '',
+    cpc: 0,
+    ctr: 0,
+    currency: 'USD',
+    weight: 1,
+    phase: 'any',
+  },
 ];
-export const ABANDONED_CART_CAMPAIGN: Campaign = { kind: 'email', source: 'newsletter', medium: 'email', name: 'abandoned-cart', keywords: [''], landing: 'cart', cpc: 0, ctr: 0, currency: 'USD', weight: 0, phase: 'any' };
+export const ABANDONED_CART_CAMPAIGN: Campaign = {
+  kind: 'email',
+  source: 'newsletter',
+  medium: 'email',
+  name: 'abandoned-cart',
+  keywords: [''],
+  landing: 'cart',
+  cpc: 0,
+  ctr: 0,
+  currency: 'USD',
+  weight: 0,
+  phase: 'any',
+};
 
 /** Campaigns per kind and phase, for picking a campaign for a touch. */
 export function campaignPicker(kind: TouchKind, phase: 'prospecting' | 'retargeting'): Weighted<Campaign> {
@@ -311,7 +604,12 @@ export const REFERRAL_SITES = [
   'https://www.gearjunkie-reviews.net/boots/',
   'https://www.weekendwanderer.blog/packing-list/',
 ];
-export const DISPLAY_PUBLISHERS = ['https://www.weather.com/', 'https://www.outsideonline.com/', 'https://www.nytimes.com/', 'https://www.allrecipes.com/'];
+export const DISPLAY_PUBLISHERS = [
+  'https://www.weather.com/',
+  'https://www.outsideonline.com/',
+  'https://www.nytimes.com/',
+  'https://www.allrecipes.com/',
+];
 export const AFFILIATE_REFERRERS: Record<string, string> = {
   // Not rakuten: GA4 lists it as a search site, so its visits would group as Organic Search, not Affiliates.
   awin: 'https://www.awin1.com/',
@@ -321,9 +619,22 @@ export const AFFILIATE_REFERRERS: Record<string, string> = {
 // ---------------------------------------------------------------- surveys and service
 
 export const COMMENTS = {
-  positive: ['Checkout was so easy', 'Fast delivery, great quality', 'Love the products, will order again', 'Customer service was super helpful', 'Great prices and quick shipping'],
+  positive: [
+    'Checkout was so easy',
+    'Fast delivery, great quality',
+    'Love the products, will order again',
+    'Customer service was super helpful',
+    'Great prices and quick shipping',
+  ],
   neutral: ['It was fine', 'Delivery took a bit long but OK', 'Decent selection', 'Product as described', 'Average experience'],
-  negative: ['Delivery was late again', 'Checkout kept failing', 'Item arrived damaged', 'Refund took too long', 'Could not find my size', 'Support never got back to me'],
+  negative: [
+    'Delivery was late again',
+    'Checkout kept failing',
+    'Item arrived damaged',
+    'Refund took too long',
+    'Could not find my size',
+    'Support never got back to me',
+  ],
 } as const;
 
 export const CHAT_TOPICS_PRE = ['sizing', 'product question', 'promo code'];

@@ -57,11 +57,20 @@ export async function experimentReport(store: Store, projectId: string, experime
   const totalPersons = persons.reduce((a, b) => a + b, 0);
   const totalWeight = experiment.variations.reduce((a, v) => a + v.weight, 0);
   if (counts.multipleVariations > 0) warnings.push(`${counts.multipleVariations} person(s) saw more than one variation and are left out.`);
-  if (excludedUnknown > 0) warnings.push(`${excludedUnknown} person(s) in variation(s) ${unknownVariations.join(', ')} that the experiment does not configure are left out.`);
+  if (excludedUnknown > 0)
+    warnings.push(
+      `${excludedUnknown} person(s) in variation(s) ${unknownVariations.join(', ')} that the experiment does not configure are left out.`,
+    );
 
-  const srm = checkSrm(persons, experiment.variations.map((v) => v.weight));
+  const srm = checkSrm(
+    persons,
+    experiment.variations.map((v) => v.weight),
+  );
   const mismatch = totalPersons > 0 && srm.p_value < SRM_THRESHOLD;
-  if (mismatch) warnings.push(`Sample ratio mismatch (p = ${srm.p_value.toExponential(2)}): the split differs from the configured weights; assignment or tracking may be broken and effects are not trustworthy.`);
+  if (mismatch)
+    warnings.push(
+      `Sample ratio mismatch (p = ${srm.p_value.toExponential(2)}): the split differs from the configured weights; assignment or tracking may be broken and effects are not trustworthy.`,
+    );
   if (totalPersons === 0) warnings.push('No exposures yet.');
 
   const metrics: ExperimentMetricReport[] = [];
@@ -86,7 +95,15 @@ export async function experimentReport(store: Store, projectId: string, experime
         };
       }),
     };
-    metrics.push({ name: metric.name, kind: metric.kind, event: metric.event, windowDays: metric.windowDays, guardrail: metric.guardrail, input, report: runAb(input) });
+    metrics.push({
+      name: metric.name,
+      kind: metric.kind,
+      event: metric.event,
+      windowDays: metric.windowDays,
+      guardrail: metric.guardrail,
+      input,
+      report: runAb(input),
+    });
   }
 
   // Holm or Benjamini–Hochberg across every metric × treatment comparison.

@@ -128,7 +128,14 @@ WHERE eid <> '' GROUP BY eid, vid ORDER BY eid, vid${d.querySuffix}`),
   const personsOf = new Map(totals.map((t) => [t.eid, Number(t.persons)]));
   const out = new Map<string, DiscoveredExperiment>();
   for (const r of rows) {
-    const e = out.get(r.eid) ?? { experimentId: r.eid, persons: personsOf.get(r.eid) ?? 0, views: 0, firstSeen: r.first_ts, lastSeen: r.last_ts, variations: [] };
+    const e = out.get(r.eid) ?? {
+      experimentId: r.eid,
+      persons: personsOf.get(r.eid) ?? 0,
+      views: 0,
+      firstSeen: r.first_ts,
+      lastSeen: r.last_ts,
+      variations: [],
+    };
     e.views += Number(r.views);
     if (r.first_ts < e.firstSeen) e.firstSeen = r.first_ts;
     if (r.last_ts > e.lastSeen) e.lastSeen = r.last_ts;

@@ -13,7 +13,10 @@ const MESSAGE_FIELDS = new Set(['timestamp', 'userId', 'anonymousId', 'event', '
 
 export function parseMapping(text: string | undefined): Record<string, string> {
   const mapping: Record<string, string> = {};
-  for (const pair of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [field, column] = pair.split('=').map((s) => s.trim());
     if (!field || !column) throw new Error(`invalid mapping "${pair}": use field=Column`);
     mapping[field] = column;
@@ -21,7 +24,13 @@ export function parseMapping(text: string | undefined): Record<string, string> {
   return mapping;
 }
 
-export function csvRowToMessage(row: Record<string, string>, mapping: Record<string, string>, kind: CsvKind, defaultEvent: string | undefined, line: number): Record<string, unknown> {
+export function csvRowToMessage(
+  row: Record<string, string>,
+  mapping: Record<string, string>,
+  kind: CsvKind,
+  defaultEvent: string | undefined,
+  line: number,
+): Record<string, unknown> {
   const get = (field: string) => {
     const column = mapping[field] ?? field;
     return row[column];
@@ -44,7 +53,11 @@ export function csvRowToMessage(row: Record<string, string>, mapping: Record<str
     anonymousId: get('anonymousId') || undefined,
     timestamp: normaliseTime(get('timestamp')),
     // A deterministic id makes re-importing the same file a no-op.
-    messageId: get('messageId') || (orderId !== undefined && kind === 'orders' ? `order-${orderId}` : `csv-${line}-${get('userId') ?? get('anonymousId') ?? ''}-${get('timestamp') ?? ''}`),
+    messageId:
+      get('messageId') ||
+      (orderId !== undefined && kind === 'orders'
+        ? `order-${orderId}`
+        : `csv-${line}-${get('userId') ?? get('anonymousId') ?? ''}-${get('timestamp') ?? ''}`),
     properties,
   };
 }
@@ -59,7 +72,12 @@ function normaliseTime(v: string | undefined): string | undefined {
   return Number.isNaN(t) ? v : new Date(t).toISOString();
 }
 
-export async function* readCsvMessages(path: string, mapping: Record<string, string>, kind: CsvKind, defaultEvent?: string): AsyncGenerator<unknown> {
+export async function* readCsvMessages(
+  path: string,
+  mapping: Record<string, string>,
+  kind: CsvKind,
+  defaultEvent?: string,
+): AsyncGenerator<unknown> {
   const parser = createReadStream(path).pipe(parse({ columns: true, skip_empty_lines: true, trim: true }));
   let line = 1;
   for await (const record of parser) {

@@ -47,7 +47,11 @@ function endAsync(stream: WriteStream): Promise<void> {
 }
 
 /** Writes the slice's files; `onFile` gets each one as soon as it is complete, `onProgress` the customers done. */
-export async function writeEventFiles(task: EventFilesTask, onFile: (path: string) => void, onProgress: (customersDone: number) => void): Promise<EventFilesResult> {
+export async function writeEventFiles(
+  task: EventFilesTask,
+  onFile: (path: string) => void,
+  onProgress: (customersDone: number) => void,
+): Promise<EventFilesResult> {
   mkdirSync(task.workDir, { recursive: true });
   const tally = newTally(task.options.days);
   const result: EventFilesResult = { messages: 0, accepted: 0, rejected: 0, tally };

@@ -14,7 +14,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.ts';
-import { DEFAULT_DEMO, demoFromTally, groundTruthJson, mergeTally, type DemoOptions, type GroundTruth, type SpendRow } from '../demo/generator.ts';
+import {
+  DEFAULT_DEMO,
+  demoFromTally,
+  groundTruthJson,
+  mergeTally,
+  type DemoOptions,
+  type GroundTruth,
+  type SpendRow,
+} from '../demo/generator.ts';
 import { mergeEventsSql, mergeIdentityLinksSql, mergeTraitsSql } from '../ingestion/load-sql.ts';
 import { createProject, findProjectByName, updateProjectSettings } from '../projects/projects.ts';
 import { EVENT_COLUMNS, EVENTS_STAGING } from '../store/schema.ts';
@@ -65,11 +73,14 @@ function runSlice(task: EventFilesTask, onFile: (path: string) => void, onProgre
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./demo-worker-boot.mjs', import.meta.url), { workerData: task });
     let result: EventFilesResult | undefined;
-    worker.on('message', (m: { kind: 'file'; path: string } | { kind: 'progress'; done: number } | { kind: 'done'; result: EventFilesResult }) => {
-      if (m.kind === 'file') onFile(m.path);
-      else if (m.kind === 'progress') onProgress(m.done);
-      else result = m.result;
-    });
+    worker.on(
+      'message',
+      (m: { kind: 'file'; path: string } | { kind: 'progress'; done: number } | { kind: 'done'; result: EventFilesResult }) => {
+        if (m.kind === 'file') onFile(m.path);
+        else if (m.kind === 'progress') onProgress(m.done);
+        else result = m.result;
+      },
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`demo generator thread exited with code ${code}`))));
   });
@@ -110,7 +121,16 @@ export async function loadDemoEvents(store: Store, projectId: string, options: D
     const done = new Array<number>(threads).fill(0);
     const slices = await Promise.all(
       bounds.slice(0, -1).map((from, k) => {
-        const task: EventFilesTask = { options, from, to: bounds[k + 1]!, projectId, workDir: o.workDir, receivedAt, fileRows: o.fileRows ?? 200_000, slice: k };
+        const task: EventFilesTask = {
+          options,
+          from,
+          to: bounds[k + 1]!,
+          projectId,
+          workDir: o.workDir,
+          receivedAt,
+          fileRows: o.fileRows ?? 200_000,
+          slice: k,
+        };
         const progress = (n: number) => {
           done[k] = n;
           gen.update(done.reduce((a, b) => a + b, 0));
@@ -143,7 +163,13 @@ export async function loadDemoEvents(store: Store, projectId: string, options: D
     const timeout = (o.sessionTimeoutMinutes ?? 30) * 60;
     await timedPhase('identities', (1000 * rows) / MERGE_ROWS_PER_SECOND.identity, show, () => store.exec(mergeIdentityLinksSql(d)));
     await timedPhase('traits', (1000 * rows) / MERGE_ROWS_PER_SECOND.traits, show, () => store.exec(mergeTraitsSql()));
-    await timedPhase('sessions', (1000 * rows) / MERGE_ROWS_PER_SECOND.events, show, () => store.exec(mergeEventsSql(d, timeout)), 'dedup, sessionize, merge');
+    await timedPhase(
+      'sessions',
+      (1000 * rows) / MERGE_ROWS_PER_SECOND.events,
+      show,
+      () => store.exec(mergeEventsSql(d, timeout)),
+      'dedup, sessionize, merge',
+    );
     await store.exec(d.truncate(EVENTS_STAGING.name));
     return result;
   } finally {
@@ -180,13 +206,26 @@ export async function loadDemo(store: Store, config: Config, o: DemoCommandOptio
   });
   // Counted during the pass above: no second simulation.
   const truth = result.truth.groundTruth();
-  const settings = await updateProjectSettings(store, project.id, { reportingCurrency: 'USD', currencyRates: { ...truth.fx_to_usd }, margin: 0.4 });
+  const settings = await updateProjectSettings(store, project.id, {
+    reportingCurrency: 'USD',
+    currencyRates: { ...truth.fx_to_usd },
+    margin: 0.4,
+  });
   const spend = await importSpendRows(store, project.id, settings.settings, result.truth.spendRows(), 'demo');
   writeFileSync(join(config.dataDir, 'ground-truth.json'), groundTruthJson(truth));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  return banner(keys, config, `${result.accepted} events and ${spend.rows} spend rows loaded in ${seconds} s; ground truth in ${join(config.dataDir, 'ground-truth.json')}`);
+  return banner(
+    keys,
+    config,
+    `${result.accepted} events and ${spend.rows} spend rows loaded in ${seconds} s; ground truth in ${join(config.dataDir, 'ground-truth.json')}`,
+  );
 }
 
 function banner(keys: DemoKeys, config: Config, status: string): string[] {
-  return [`Demo project "${DEMO_PROJECT}" (${status})`, `  write key:  ${keys.writeKey}`, `  secret key: ${keys.secretKey}`, `  data:       ${config.dataDir}`];
+  return [
+    `Demo project "${DEMO_PROJECT}" (${status})`,
+    `  write key:  ${keys.writeKey}`,
+    `  secret key: ${keys.secretKey}`,
+    `  data:       ${config.dataDir}`,
+  ];
 }

@@ -76,7 +76,8 @@ export async function importMessages(
     const firstIndex = result.messages - pending.length;
     const outcome = processMessages(projectId, pending, 'batch', undefined, receivedAt, 64 * 1024);
     pending = [];
-    for (const r of outcome.rejected) if (result.firstRejections.length < 20) result.firstRejections.push({ ...r, line: firstIndex + r.index + 1 });
+    for (const r of outcome.rejected)
+      if (result.firstRejections.length < 20) result.firstRejections.push({ ...r, line: firstIndex + r.index + 1 });
     result.rejected += outcome.rejected.length;
     result.accepted += outcome.rows.length;
     if (outcome.rows.length === 0) return;

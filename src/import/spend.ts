@@ -30,7 +30,9 @@ export function convertCost(cost: number, currency: string, settings: ProjectSet
   if (!cur || cur === settings.reportingCurrency) return cost;
   const rate = settings.currencyRates[cur];
   if (rate === undefined) {
-    throw new SpendRowError(`no exchange rate for ${cur} → ${settings.reportingCurrency}: set it with PATCH /api/v1/project/settings {"currencyRates": {"${cur}": …}}`);
+    throw new SpendRowError(
+      `no exchange rate for ${cur} → ${settings.reportingCurrency}: set it with PATCH /api/v1/project/settings {"currencyRates": {"${cur}": …}}`,
+    );
   }
   return Math.round(cost * rate * 1e6) / 1e6;
 }
@@ -54,7 +56,9 @@ export function validateSpendRow(raw: Record<string, unknown>, line: number): Sp
     campaign: String(raw.campaign ?? '').trim(),
     keyword: String(raw.keyword ?? '').trim(),
     cost,
-    currency: String(raw.currency ?? '').trim().toUpperCase(),
+    currency: String(raw.currency ?? '')
+      .trim()
+      .toUpperCase(),
     impressions: intOf(raw.impressions, 'impressions'),
     clicks: intOf(raw.clicks, 'clicks'),
     source: raw.source === undefined ? '' : String(raw.source),
@@ -106,7 +110,9 @@ export async function importSpendRows(
 
 /** Rows of a spend CSV with header date,channel,campaign,keyword,cost,currency,impressions,clicks. */
 export async function* readSpendCsv(path: string): AsyncGenerator<SpendRow> {
-  const parser = createReadStream(path).pipe(parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true }));
+  const parser = createReadStream(path).pipe(
+    parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true }),
+  );
   let line = 1;
   for await (const record of parser) {
     line++;

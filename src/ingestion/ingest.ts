@@ -54,9 +54,21 @@ export function checkBacklog(ctx: IngestContext): void {
  * bad messages are rejected one by one (their neighbours are kept). Throws IngestRefused when
  * nothing of the request may be kept.
  */
-export async function ingest(ctx: IngestContext, project: { id: string }, messages: unknown[], options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingest(
+  ctx: IngestContext,
+  project: { id: string },
+  messages: unknown[],
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   checkBacklog(ctx);
-  const outcome = processMessages(project.id, messages, options.endpointType ?? 'batch', options.sentAt, options.receivedAt ?? new Date(), ctx.config.maxMessageBytes);
+  const outcome = processMessages(
+    project.id,
+    messages,
+    options.endpointType ?? 'batch',
+    options.sentAt,
+    options.receivedAt ?? new Date(),
+    ctx.config.maxMessageBytes,
+  );
   try {
     await ctx.spool.append(outcome.rows.map((r) => JSON.stringify(r)));
   } catch {
@@ -78,7 +90,10 @@ const inFlight = new WeakMap<Spool, InFlight>();
  * is reached, and the caller answers 429 without reading. One request is always let through
  * when nothing else is in flight, so a single large batch never waits for ever.
  */
-export function admitBody(ctx: IngestContext, headers: { 'content-length'?: string; 'content-encoding'?: string }): (() => void) | undefined {
+export function admitBody(
+  ctx: IngestContext,
+  headers: { 'content-length'?: string; 'content-encoding'?: string },
+): (() => void) | undefined {
   let state = inFlight.get(ctx.spool);
   if (!state) inFlight.set(ctx.spool, (state = new InFlight()));
   const declared = Number(headers['content-length']);

@@ -120,7 +120,10 @@ export function identityKeyIdsSql(d: Dialect, alias = ''): string[] {
  */
 export function mergeIdentityLinksSql(d: Dialect): string {
   const from = `CASE WHEN type = 'alias' THEN ${d.jsonString('properties', ['previous_id'])} ELSE anonymous_id END`;
-  const keyed = identityKeyIdsSql(d).map((id) => `SELECT project_id, ${id} AS from_id, user_id, timestamp, message_id FROM events_staging WHERE type = 'identify' AND user_id <> ''`);
+  const keyed = identityKeyIdsSql(d).map(
+    (id) =>
+      `SELECT project_id, ${id} AS from_id, user_id, timestamp, message_id FROM events_staging WHERE type = 'identify' AND user_id <> ''`,
+  );
   return `INSERT INTO identity_links (project_id, from_id, user_id, linked_at, message_id)
 SELECT c.project_id, c.from_id, c.user_id, c.linked_at, c.message_id
 FROM (

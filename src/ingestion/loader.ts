@@ -66,7 +66,16 @@ export function countLines(path: string): number {
 function canaryRow(): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const c of EVENT_COLUMNS) {
-    row[c.name] = c.type === 'DateTime' ? '1970-01-01 00:00:00.000' : c.type === 'NullableFloat64' ? null : c.type === 'Int64' || c.type === 'Float64' ? 0 : c.type === 'JSON' ? '{}' : '';
+    row[c.name] =
+      c.type === 'DateTime'
+        ? '1970-01-01 00:00:00.000'
+        : c.type === 'NullableFloat64'
+          ? null
+          : c.type === 'Int64' || c.type === 'Float64'
+            ? 0
+            : c.type === 'JSON'
+              ? '{}'
+              : '';
   }
   return row;
 }

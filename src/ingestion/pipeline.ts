@@ -24,7 +24,10 @@ export interface BatchOutcome {
 }
 
 /** The messages of a request body: a batch's `batch` array, or the body itself for single calls. */
-export function messagesOf(body: Record<string, unknown>, endpointType: MessageType | 'batch'): { messages: unknown[]; sentAt?: string } | { error: string } {
+export function messagesOf(
+  body: Record<string, unknown>,
+  endpointType: MessageType | 'batch',
+): { messages: unknown[]; sentAt?: string } | { error: string } {
   const sentAt = typeof body.sentAt === 'string' ? body.sentAt : undefined;
   if (endpointType === 'batch') {
     if (!Array.isArray(body.batch)) return { error: 'batch must be an array of messages' };

@@ -67,9 +67,7 @@ export class Spool {
     // Quarantined segments (loader.ts) keep their names: never reuse one.
     const quarantine = join(dir, 'quarantine');
     const names = [...readdirSync(dir), ...(existsSync(quarantine) ? readdirSync(quarantine) : [])];
-    const numbers = names
-      .map((n) => Number(n.split('.')[0]))
-      .filter(Number.isFinite);
+    const numbers = names.map((n) => Number(n.split('.')[0])).filter(Number.isFinite);
     this.sequence = numbers.length ? Math.max(...numbers) + 1 : 0;
   }
 

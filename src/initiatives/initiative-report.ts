@@ -20,7 +20,15 @@ import {
 } from './methods/index.ts';
 import { addDays } from './methods/stats.ts';
 import type { Initiative, KpiSpec } from './initiatives.ts';
-import { initiativeSeries, treatedOrderValues, TREATED, type SeriesRequest, type SeriesRow, type UnitDimension, type UnitGrouping } from './initiative-series.ts';
+import {
+  initiativeSeries,
+  treatedOrderValues,
+  TREATED,
+  type SeriesRequest,
+  type SeriesRow,
+  type UnitDimension,
+  type UnitGrouping,
+} from './initiative-series.ts';
 
 /** Default pre-period length when the initiative names no start. */
 export const DEFAULT_PRE_DAYS = 180;
@@ -36,7 +44,14 @@ export interface InitiativeReport {
   kpi: { name: string; numerator: string; denominator: string };
   method: LiftMethod;
   methodReason: string;
-  periods: { preStart: string; preEnd: string; shipDate: string; postStart: string; postEnd: string; excluded: { from: string; to: string } | null };
+  periods: {
+    preStart: string;
+    preEnd: string;
+    shipDate: string;
+    postStart: string;
+    postEnd: string;
+    excluded: { from: string; to: string } | null;
+  };
   units: { treated: string; untreated: string[] };
   level: number;
   lift: {
@@ -74,8 +89,16 @@ export interface InitiativeReport {
 }
 
 const KPI_LABELS: Record<string, { name: string; numerator: string; denominator: string }> = {
-  checkout_conversion: { name: 'checkout_conversion', numerator: 'checkouts completed (Order Completed with the checkout’s order_id)', denominator: 'Checkout Started' },
-  conversion_rate: { name: 'conversion_rate', numerator: 'persons with an Order Completed', denominator: 'persons with a page or screen view' },
+  checkout_conversion: {
+    name: 'checkout_conversion',
+    numerator: 'checkouts completed (Order Completed with the checkout’s order_id)',
+    denominator: 'Checkout Started',
+  },
+  conversion_rate: {
+    name: 'conversion_rate',
+    numerator: 'persons with an Order Completed',
+    denominator: 'persons with a page or screen view',
+  },
   revenue_per_visitor: { name: 'revenue_per_visitor', numerator: 'order revenue', denominator: 'persons with a page or screen view' },
   aov: { name: 'aov', numerator: 'order revenue', denominator: 'orders' },
   repeat_rate: { name: 'repeat_rate', numerator: 'orders by persons with an earlier order', denominator: 'orders' },
@@ -84,7 +107,11 @@ const KPI_LABELS: Record<string, { name: string; numerator: string; denominator:
 
 function kpiLabel(kpi: KpiSpec): InitiativeReport['kpi'] {
   if (typeof kpi === 'string') return KPI_LABELS[kpi]!;
-  return { name: `${kpi.from} → ${kpi.to}`, numerator: `${kpi.from} followed by ${kpi.to} within ${kpi.windowHours} h`, denominator: kpi.from };
+  return {
+    name: `${kpi.from} → ${kpi.to}`,
+    numerator: `${kpi.from} followed by ${kpi.to} within ${kpi.windowHours} h`,
+    denominator: kpi.from,
+  };
 }
 
 /** How ROI values one unit of the KPI's numerator: as an order (AOV), as money, or not at all. */
@@ -98,7 +125,11 @@ function valuation(kpi: KpiSpec): 'order' | 'money' | 'none' {
 function chooseMethod(i: Initiative): { method: LiftMethod; reason: string } {
   if (i.method !== 'auto') return { method: i.method, reason: `method ${i.method} chosen on the initiative` };
   if (i.control) return { method: 'did', reason: 'auto: a control group exists, so difference-in-differences' };
-  if (i.treated) return { method: 'synthetic_control', reason: 'auto: the change reached some units and several others are untreated, so synthetic control' };
+  if (i.treated)
+    return {
+      method: 'synthetic_control',
+      reason: 'auto: the change reached some units and several others are untreated, so synthetic control',
+    };
   return { method: 'forecast', reason: 'auto: no control, so a counterfactual forecast of the treated series' };
 }
 
@@ -117,19 +148,27 @@ async function grouping(store: Store, projectId: string, i: Initiative, method: 
   }
   const mode = method === 'synthetic_control' ? 'donors' : 'groups';
   if (spec.by === 'segment' || spec.by === 'persona') {
-    if (method === 'synthetic_control') throw new ScopeError('synthetic control needs several untreated units: use a region, channel or trait control');
+    if (method === 'synthetic_control')
+      throw new ScopeError('synthetic control needs several untreated units: use a region, channel or trait control');
     const segment = spec.by === 'segment' ? spec.segment : await personaSegment(store, projectId, spec.persona);
     return { mode, dimension: { kind: 'segment', segment } };
   }
-  const dimension: UnitDimension = spec.by === 'channel' ? { kind: 'channel' } : { kind: 'trait', trait: spec.by === 'region' ? 'region' : spec.trait! };
-  if (i.control && 'values' in i.control) return { mode, dimension, control: i.control.values, ...(i.control.treated ? { treated: i.control.treated } : {}) };
+  const dimension: UnitDimension =
+    spec.by === 'channel' ? { kind: 'channel' } : { kind: 'trait', trait: spec.by === 'region' ? 'region' : spec.trait! };
+  if (i.control && 'values' in i.control)
+    return { mode, dimension, control: i.control.values, ...(i.control.treated ? { treated: i.control.treated } : {}) };
   return { mode, dimension, treated: spec.values };
 }
 
 const dayStart = (date: string) => new Date(`${date}T00:00:00.000Z`);
 
 /** Builds the report of one initiative from the project's events. */
-export async function initiativeReport(store: Store, projectId: string, initiative: Initiative, options: InitiativeReportOptions): Promise<InitiativeReport> {
+export async function initiativeReport(
+  store: Store,
+  projectId: string,
+  initiative: Initiative,
+  options: InitiativeReportOptions,
+): Promise<InitiativeReport> {
   const level = options.level ?? 0.95;
   const data = await projectDataRange(store, projectId, { excludeBots: true });
   if (!data) throw new ScopeError('the project has no events yet');
@@ -163,7 +202,8 @@ export async function initiativeReport(store: Store, projectId: string, initiati
   const treated = byUnit.get(TREATED);
   if (!treated) throw new ScopeError('no treated data: no events of the KPI for the treated units in the window');
   const untreated = [...byUnit.values()].filter((u) => !u.treated);
-  if (method !== 'forecast' && untreated.length === 0) throw new ScopeError('no control data: no events of the KPI for the untreated units in the window');
+  if (method !== 'forecast' && untreated.length === 0)
+    throw new ScopeError('no control data: no events of the KPI for the untreated units in the window');
 
   // The ramp days are already left out; the lift methods treat postStart as the ship date.
   const liftInput: EstimateLiftInput =
@@ -180,7 +220,13 @@ export async function initiativeReport(store: Store, projectId: string, initiati
   let placebo: InitiativeReport['placebo'] = null;
   try {
     const p = placeboTest({ lift: liftInput });
-    placebo = { fakeShipDate: p.fakeShipDate, fakePostEnd: p.fakePostEnd, averageLift: p.averageLift, intervalContainsZero: p.intervalContainsZero, warnings: p.warnings };
+    placebo = {
+      fakeShipDate: p.fakeShipDate,
+      fakePostEnd: p.fakePostEnd,
+      averageLift: p.averageLift,
+      intervalContainsZero: p.intervalContainsZero,
+      warnings: p.warnings,
+    };
   } catch (error) {
     warnings.push(`No placebo test: ${(error as Error).message}`);
   }
@@ -209,10 +255,17 @@ export async function initiativeReport(store: Store, projectId: string, initiati
     }
   }
 
-  const { series: _s, draws: _d, assumptions: methodAssumptions, warnings: methodWarnings, ...rest } = estimate as EstimateLiftResult & { draws?: unknown };
+  const {
+    series: _s,
+    draws: _d,
+    assumptions: methodAssumptions,
+    warnings: methodWarnings,
+    ...rest
+  } = estimate as EstimateLiftResult & { draws?: unknown };
   const details: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rest)) {
-    if (!['method', 'shipDate', 'level', 'averageLift', 'cumulativeLift', 'relativeLift', 'postDays', 'treatedUnits'].includes(k)) details[k] = v;
+    if (!['method', 'shipDate', 'level', 'averageLift', 'cumulativeLift', 'relativeLift', 'postDays', 'treatedUnits'].includes(k))
+      details[k] = v;
   }
   // For money KPIs the "conversions" of the ROI are already money.
   const money = value === 'money';
@@ -221,10 +274,22 @@ export async function initiativeReport(store: Store, projectId: string, initiati
     kpi: kpiLabel(initiative.kpi),
     method,
     methodReason: reason,
-    periods: { preStart, preEnd: addDays(shipDate, -1), shipDate, postStart, postEnd, excluded: postStart > shipDate ? { from: shipDate, to: addDays(postStart, -1) } : null },
+    periods: {
+      preStart,
+      preEnd: addDays(shipDate, -1),
+      shipDate,
+      postStart,
+      postEnd,
+      excluded: postStart > shipDate ? { from: shipDate, to: addDays(postStart, -1) } : null,
+    },
     units: { treated: TREATED, untreated: untreated.map((u) => u.unit) },
     level,
-    lift: { absolute: estimate.averageLift, relative: estimate.relativeLift, cumulative: estimate.cumulativeLift, postDays: estimate.postDays },
+    lift: {
+      absolute: estimate.averageLift,
+      relative: estimate.relativeLift,
+      cumulative: estimate.cumulativeLift,
+      postDays: estimate.postDays,
+    },
     incrementalConversions: roi && !money ? roi.incrementalConversions : null,
     incrementalRevenue: roi ? roi.incrementalRevenue : null,
     incrementalGrossMargin: roi ? roi.incrementalGrossMargin : null,
@@ -239,6 +304,10 @@ export async function initiativeReport(store: Store, projectId: string, initiati
     details,
     series: rows,
     assumptions: roi ? roi.assumptions : methodAssumptions,
-    warnings: [...warnings, ...(roi ? roi.warnings : methodWarnings), ...(placebo && !placebo.intervalContainsZero ? placebo.warnings : [])],
+    warnings: [
+      ...warnings,
+      ...(roi ? roi.warnings : methodWarnings),
+      ...(placebo && !placebo.intervalContainsZero ? placebo.warnings : []),
+    ],
   };
 }

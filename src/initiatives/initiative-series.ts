@@ -60,10 +60,10 @@ FROM (SELECT DISTINCT person_id FROM events WHERE project_id = ${p}) AS ap`;
     dim.kind === 'trait' && dim.trait === 'region'
       ? `SELECT person_id, region AS unit_value FROM (${personRegionSql(q, p)}) AS rg WHERE region <> '${UNKNOWN_REGION}'`
       : dim.kind === 'trait'
-      ? `SELECT person_id, ${d.argMax('tv', 'timestamp')} AS unit_value
+        ? `SELECT person_id, ${d.argMax('tv', 'timestamp')} AS unit_value
 FROM (SELECT person_id, ${d.jsonScalar('properties', [dim.trait])} AS tv, timestamp FROM events WHERE project_id = ${p} AND type = 'identify') AS tr
 WHERE tv <> '' GROUP BY person_id`
-      : `SELECT person_id, ${d.argMin('channel', 'timestamp')} AS unit_value FROM events WHERE project_id = ${p} AND channel <> '' GROUP BY person_id`;
+        : `SELECT person_id, ${d.argMin('channel', 'timestamp')} AS unit_value FROM events WHERE project_id = ${p} AND channel <> '' GROUP BY person_id`;
   const untreated = g.mode === 'groups' ? `'${CONTROL}'` : `concat('${DONOR_PREFIX}', unit_value)`;
   const inControl = g.control ? d.inArray('unit_value', q.list(g.control)) : undefined;
   const inTreated = g.treated ? d.inArray('unit_value', q.list(g.treated)) : undefined;
@@ -135,7 +135,9 @@ FROM ${e} AS x INNER JOIN (${ranks}) AS r ON r.rid = x.message_id WHERE x.${orde
     const [num, den] = parts[kpi];
     sql = `SELECT day, unit, num, den FROM (SELECT day, unit, ${num} AS num, ${den} AS den FROM ${e} AS x GROUP BY day, unit) AS k WHERE den > 0`;
   }
-  const rows = await store.query<{ day: string; unit: string; num: number; den: number }>(q.build(`${sql} ORDER BY day, unit${d.querySuffix}`));
+  const rows = await store.query<{ day: string; unit: string; num: number; den: number }>(
+    q.build(`${sql} ORDER BY day, unit${d.querySuffix}`),
+  );
   return rows.map((r) => ({ date: r.day, unit: r.unit, numerator: Number(r.num), denominator: Number(r.den) }));
 }
 
@@ -150,7 +152,9 @@ export async function treatedOrderValues(store: Store, req: SeriesRequest): Prom
   const q = new QueryBuilder(store.dialect);
   const e = unitEventsSql(q, req);
   const rows = await store.query<{ n: number; s: number | null; ss: number | null }>(
-    q.build(`SELECT count(*) AS n, sum(r) AS s, sum(r * r) AS ss FROM (SELECT coalesce(revenue, 0) AS r FROM ${e} AS x WHERE event = '${ORDER_EVENT}' AND unit = '${TREATED}') AS o${store.dialect.querySuffix}`),
+    q.build(
+      `SELECT count(*) AS n, sum(r) AS s, sum(r * r) AS ss FROM (SELECT coalesce(revenue, 0) AS r FROM ${e} AS x WHERE event = '${ORDER_EVENT}' AND unit = '${TREATED}') AS o${store.dialect.querySuffix}`,
+    ),
   );
   const r = rows[0];
   return { orders: Number(r?.n ?? 0), revenue: Number(r?.s ?? 0), revenueSquares: Number(r?.ss ?? 0) };

@@ -36,7 +36,12 @@ const unitDimension = {
  * the person's first-touch channel; segment/persona: the matching persons are the control.
  */
 export const controlSchema = z.discriminatedUnion('by', [
-  z.object({ ...unitDimension, by: z.enum(['region', 'channel', 'trait']), values: z.array(z.string().min(1)).min(1), treated: z.array(z.string().min(1)).optional() }),
+  z.object({
+    ...unitDimension,
+    by: z.enum(['region', 'channel', 'trait']),
+    values: z.array(z.string().min(1)).min(1),
+    treated: z.array(z.string().min(1)).optional(),
+  }),
   z.object({ by: z.literal('segment'), segment: segmentSchema }),
   z.object({ by: z.literal('persona'), persona: z.string().min(1) }),
 ]);
@@ -67,13 +72,20 @@ export const initiativeInputSchema = z
     method: z.enum(['auto', 'did', 'forecast', 'synthetic_control']).default('auto'),
   })
   .superRefine((v, ctx) => {
-    if (v.rolloutEnd && v.rolloutEnd < v.shippedAt) ctx.addIssue({ code: 'custom', path: ['rolloutEnd'], message: 'must not be before shippedAt' });
-    if (v.postEnd && v.postEnd < (v.rolloutEnd ?? v.shippedAt)) ctx.addIssue({ code: 'custom', path: ['postEnd'], message: 'must not be before the post-period starts' });
+    if (v.rolloutEnd && v.rolloutEnd < v.shippedAt)
+      ctx.addIssue({ code: 'custom', path: ['rolloutEnd'], message: 'must not be before shippedAt' });
+    if (v.postEnd && v.postEnd < (v.rolloutEnd ?? v.shippedAt))
+      ctx.addIssue({ code: 'custom', path: ['postEnd'], message: 'must not be before the post-period starts' });
     if (v.preStart && v.preStart >= v.shippedAt) ctx.addIssue({ code: 'custom', path: ['preStart'], message: 'must be before shippedAt' });
-    for (const [key, spec] of [['control', v.control], ['treated', v.treated]] as const) {
-      if (spec && 'values' in spec && spec.by === 'trait' && !spec.trait) ctx.addIssue({ code: 'custom', path: [key, 'trait'], message: 'required when by = trait' });
+    for (const [key, spec] of [
+      ['control', v.control],
+      ['treated', v.treated],
+    ] as const) {
+      if (spec && 'values' in spec && spec.by === 'trait' && !spec.trait)
+        ctx.addIssue({ code: 'custom', path: [key, 'trait'], message: 'required when by = trait' });
     }
-    if (v.control && v.treated) ctx.addIssue({ code: 'custom', path: ['treated'], message: 'give either control (with optional control.treated) or treated' });
+    if (v.control && v.treated)
+      ctx.addIssue({ code: 'custom', path: ['treated'], message: 'give either control (with optional control.treated) or treated' });
   });
 
 export type InitiativeInput = z.input<typeof initiativeInputSchema>;
@@ -85,7 +97,12 @@ export interface Initiative extends InitiativeFields {
   updatedAt: string;
 }
 
-export async function createInitiative(store: Store, projectId: string, input: InitiativeInput, id: string = randomUUID()): Promise<Initiative> {
+export async function createInitiative(
+  store: Store,
+  projectId: string,
+  input: InitiativeInput,
+  id: string = randomUUID(),
+): Promise<Initiative> {
   const fields = initiativeInputSchema.parse(input);
   const now = new Date().toISOString();
   const initiative: Initiative = { ...fields, id, createdAt: now, updatedAt: now };
@@ -103,7 +120,12 @@ export async function getInitiative(store: Store, projectId: string, id: string)
 }
 
 /** Replaces the fields of an existing initiative; undefined when there is none. */
-export async function updateInitiative(store: Store, projectId: string, id: string, input: InitiativeInput): Promise<Initiative | undefined> {
+export async function updateInitiative(
+  store: Store,
+  projectId: string,
+  id: string,
+  input: InitiativeInput,
+): Promise<Initiative | undefined> {
   const existing = await getInitiative(store, projectId, id);
   if (!existing) return undefined;
   const fields = initiativeInputSchema.parse(input);

@@ -14,17 +14,20 @@ export const propertyFilterSchema = z.discriminatedUnion('op', [
 ]);
 export type PropertyFilter = z.infer<typeof propertyFilterSchema>;
 
-const regexSchema = z.string().min(1).refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
+const regexSchema = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
 
 /** One rule: every condition given must hold (AND); a stage's rules are alternatives (OR). */
 export const stageRuleSchema = z
@@ -69,7 +72,10 @@ export type TouchpointConfig = z.infer<typeof touchpointConfigSchema>;
 
 export const journeySchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'journey id: letters, digits, - and _').optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'journey id: letters, digits, - and _')
+      .optional(),
     name: z.string().min(1),
     description: z.string().optional(),
     stages: z.array(stageSchema).min(2).max(12),
@@ -86,9 +92,11 @@ export const journeySchema = z
         if (r.after === undefined) return;
         const target = seen.get(r.after);
         const path = ['stages', i, 'rules', k, 'after'];
-        if (target === undefined || target >= i) ctx.addIssue({ code: 'custom', path, message: `after: "${r.after}" must be an earlier stage` });
+        if (target === undefined || target >= i)
+          ctx.addIssue({ code: 'custom', path, message: `after: "${r.after}" must be an earlier stage` });
         // One level of dependency keeps the entry computation to two passes.
-        else if (j.stages[target]!.rules.some((x) => x.after !== undefined)) ctx.addIssue({ code: 'custom', path, message: `after: stage "${r.after}" itself uses after` });
+        else if (j.stages[target]!.rules.some((x) => x.after !== undefined))
+          ctx.addIssue({ code: 'custom', path, message: `after: stage "${r.after}" itself uses after` });
       }),
     );
   });
@@ -106,7 +114,8 @@ export const DEFAULT_JOURNEY_ID = 'default-b2c';
 export const DEFAULT_JOURNEY: Journey = journeySchema.parse({
   id: DEFAULT_JOURNEY_ID,
   name: 'B2C retail with stores (default)',
-  description: 'Awareness → consideration → purchase → experience → loyalty, by behaviour: visits, product interest, orders, deliveries or pick-ups, repeat orders.',
+  description:
+    'Awareness → consideration → purchase → experience → loyalty, by behaviour: visits, product interest, orders, deliveries or pick-ups, repeat orders.',
   stages: [
     {
       id: 'awareness',
@@ -122,7 +131,12 @@ export const DEFAULT_JOURNEY: Journey = journeySchema.parse({
       description: 'Looks at a product, online or in store.',
       rules: [{ events: ['Product Viewed', 'Product Tried In Store'] }],
     },
-    { id: 'purchase', name: 'Purchase', description: 'First completed order, online or in store.', rules: [{ events: ['Order Completed'] }] },
+    {
+      id: 'purchase',
+      name: 'Purchase',
+      description: 'First completed order, online or in store.',
+      rules: [{ events: ['Order Completed'] }],
+    },
     {
       id: 'experience',
       name: 'Experience',
@@ -153,6 +167,13 @@ export const DEFAULT_JOURNEY: Journey = journeySchema.parse({
 /** Parses a journey definition (API body or imported file); the id defaults to a slug of the name. */
 export function parseJourney(input: unknown): Journey {
   const j = journeySchema.parse(input);
-  const id = j.id ?? (j.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 64) || 'journey');
+  const id =
+    j.id ??
+    (j.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 64) ||
+      'journey');
   return { ...j, id };
 }

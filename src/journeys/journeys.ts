@@ -26,7 +26,8 @@ export async function availableJourneys(store: Store, projectId: string): Promis
 export async function resolveJourney(store: Store, projectId: string, idOrName?: string): Promise<Journey> {
   const all = await availableJourneys(store, projectId);
   if (idOrName === undefined) return all[0]!;
-  const found = all.find((j) => j.id === idOrName || j.name === idOrName) ?? (idOrName === DEFAULT_JOURNEY.id ? DEFAULT_JOURNEY : undefined);
+  const found =
+    all.find((j) => j.id === idOrName || j.name === idOrName) ?? (idOrName === DEFAULT_JOURNEY.id ? DEFAULT_JOURNEY : undefined);
   if (!found) throw new JourneyNotFoundError(`no journey "${idOrName}"`);
   return found;
 }

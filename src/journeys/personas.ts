@@ -25,7 +25,13 @@ export interface Persona extends PersonaBody {
 export class PersonaNotFoundError extends NotFoundError {}
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'persona';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'persona'
+  );
 }
 
 export async function listPersonas(store: Store, projectId: string): Promise<Persona[]> {
@@ -63,7 +69,11 @@ export async function deletePersona(store: Store, projectId: string, id: string)
 }
 
 /** Persons (non-bot, with at least one event) who match the persona's segment over all history. */
-export async function personaSize(store: Store, projectId: string, persona: PersonaBody): Promise<{ persons: number; share: number; total: number }> {
+export async function personaSize(
+  store: Store,
+  projectId: string,
+  persona: PersonaBody,
+): Promise<{ persons: number; share: number; total: number }> {
   const q = new QueryBuilder(store.dialect);
   const d = store.dialect;
   const match = segmentPersonsSql(q, projectId, persona.segment);
@@ -83,7 +93,11 @@ export const SUGGESTED_PERSONAS: PersonaBody[] = [
     description: 'First reached through paid search or an affiliate.',
     segment: { match: 'all', rules: [{ kind: 'first_channel', channels: ['Paid Search', 'Affiliates'] }] },
   },
-  { name: 'Loyal', description: 'Two or more completed orders.', segment: { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 2 }] } },
+  {
+    name: 'Loyal',
+    description: 'Two or more completed orders.',
+    segment: { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 2 }] },
+  },
   {
     name: 'Detractors',
     description: 'Average NPS answer of 6 or less.',

@@ -85,7 +85,9 @@ export function stageEntriesSql(q: QueryBuilder, journey: Journey, events: strin
   const stageOnly = (index: number): string => {
     const s = journey.stages[index]!;
     const branches = s.rules.map((r) =>
-      r.minOccurrence > 1 ? nthSql(r, events, ruleConditionSql(q, r)) : `SELECT person_id, timestamp AS rule_ts FROM ${events} AS so WHERE ${ruleConditionSql(q, r)}`,
+      r.minOccurrence > 1
+        ? nthSql(r, events, ruleConditionSql(q, r))
+        : `SELECT person_id, timestamp AS rule_ts FROM ${events} AS so WHERE ${ruleConditionSql(q, r)}`,
     );
     return `SELECT person_id, min(rule_ts) AS target_ts FROM (${branches.join(' UNION ALL ')}) AS sb GROUP BY person_id`;
   };
@@ -107,7 +109,10 @@ export function stageEntriesSql(q: QueryBuilder, journey: Journey, events: strin
         const target = journey.stages.findIndex((x) => x.id === rule.after);
         const cond2 = ruleConditionSql(q, rule, 'ae.');
         const afterEvents = `(SELECT ae.person_id AS person_id, ae.timestamp AS timestamp, ae.message_id AS message_id FROM ${events} AS ae JOIN (${stageOnly(target)}) AS tg ON tg.person_id = ae.person_id WHERE ae.timestamp >= tg.target_ts AND ${cond2})`;
-        relation = rule.minOccurrence > 1 ? nthSql(rule, afterEvents, '1 = 1') : `SELECT person_id, min(timestamp) AS rule_ts FROM ${afterEvents} AS am GROUP BY person_id`;
+        relation =
+          rule.minOccurrence > 1
+            ? nthSql(rule, afterEvents, '1 = 1')
+            : `SELECT person_id, min(timestamp) AS rule_ts FROM ${afterEvents} AS am GROUP BY person_id`;
       }
       const alias = `x${sub++}`;
       joins.push(`LEFT JOIN (${relation}) AS ${alias} ON ${alias}.person_id = p.person_id`);
@@ -115,10 +120,20 @@ export function stageEntriesSql(q: QueryBuilder, journey: Journey, events: strin
     }
   });
 
-  const aggregates = journey.stages.map((_, s) => (plain[s]!.length > 0 ? `${d.minIf('timestamp', plain[s]!.map((c) => `(${c})`).join(' OR '))} AS plain_${s}` : `${d.minIf('timestamp', '1 = 0')} AS plain_${s}`));
+  const aggregates = journey.stages.map((_, s) =>
+    plain[s]!.length > 0
+      ? `${d.minIf('timestamp', plain[s]!.map((c) => `(${c})`).join(' OR '))} AS plain_${s}`
+      : `${d.minIf('timestamp', '1 = 0')} AS plain_${s}`,
+  );
   const extra = options.extraAggregates ?? [];
   const pass1 = `SELECT person_id, ${[...aggregates, ...extra].join(', ')} FROM ${events} AS ev1 GROUP BY person_id`;
-  const extraNames = extra.map((a) => `p.${a.split(/\s+AS\s+/i).pop()!.trim()}`);
+  const extraNames = extra.map(
+    (a) =>
+      `p.${a
+        .split(/\s+AS\s+/i)
+        .pop()!
+        .trim()}`,
+  );
   const entries = journey.stages.map((_, s) => {
     let expr = `p.plain_${s}`;
     for (const col of joined[s]!) expr = minNullable(expr, col);

@@ -33,13 +33,24 @@ export interface BudgetReport extends Omit<BudgetPlan, 'expected'> {
   timings: { queryMs: number; fitMs: number; optimizeMs: number; cached: boolean };
 }
 
-export async function computeBudget(store: Store, project: Project, scope: AnalysisScope, input: z.output<typeof budgetInputSchema>): Promise<BudgetReport> {
+export async function computeBudget(
+  store: Store,
+  project: Project,
+  scope: AnalysisScope,
+  input: z.output<typeof budgetInputSchema>,
+): Promise<BudgetReport> {
   if (input.total === undefined && input.target === undefined) throw new MmmInputError('total: give a total budget (or a target)');
   const m = await fittedModel(store, project, scope, input);
   const t0 = performance.now();
   let plan: BudgetPlan;
   try {
-    plan = planBudget(m.fit, { total: input.total, target: input.total === undefined ? input.target : undefined, days: input.days, bounds: input.bounds, interval: input.interval });
+    plan = planBudget(m.fit, {
+      total: input.total,
+      target: input.total === undefined ? input.target : undefined,
+      days: input.days,
+      bounds: input.bounds,
+      interval: input.interval,
+    });
   } catch (error) {
     if (error instanceof BudgetError) throw new MmmInputError(error.message);
     throw error;
@@ -58,7 +69,8 @@ export async function computeBudget(store: Store, project: Project, scope: Analy
 export const mmmAnalysis = defineAnalysis({
   id: 'mmm',
   path: '/api/v1/mmm',
-  summary: 'Bayesian marketing-mix model: per-channel contribution, ROI and marginal ROI with credible intervals, response curves, calibrated by measured lifts',
+  summary:
+    'Bayesian marketing-mix model: per-channel contribution, ROI and marginal ROI with credible intervals, response curves, calibrated by measured lifts',
   access: 'read',
   input: mmmInputSchema,
   defaultPeriod: 'all',
@@ -68,7 +80,8 @@ export const mmmAnalysis = defineAnalysis({
 export const budgetAnalysis = defineAnalysis({
   id: 'budget',
   path: '/api/v1/budget',
-  summary: 'Budget planner on the marketing-mix model: the allocation that maximises expected incremental KPI (or reaches a target at least cost), against the current plan',
+  summary:
+    'Budget planner on the marketing-mix model: the allocation that maximises expected incremental KPI (or reaches a target at least cost), against the current plan',
   access: 'read',
   input: budgetInputSchema,
   defaultPeriod: 'all',

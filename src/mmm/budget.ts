@@ -26,7 +26,8 @@ export function optimizeAllocation(value: Array<(budget: number) => number>, bou
   const C = value.length;
   const minSum = bounds.reduce((s, b) => s + b.min, 0);
   const maxSum = bounds.reduce((s, b) => s + b.max, 0);
-  if (total < minSum - 1e-9 || total > maxSum + 1e-9) throw new BudgetError(`total ${round(total)} is outside what the bounds allow (${round(minSum)}..${round(maxSum)})`);
+  if (total < minSum - 1e-9 || total > maxSum + 1e-9)
+    throw new BudgetError(`total ${round(total)} is outside what the bounds allow (${round(minSum)}..${round(maxSum)})`);
   const free = total - minSum;
   const unit = free / grid;
   const alloc = bounds.map((b) => b.min);
@@ -118,7 +119,15 @@ export interface BudgetRequest {
 }
 
 export interface BudgetPlan {
-  allocation: Array<{ channel: string; current: number; recommended: number; currentDaily: number; recommendedDaily: number; observedMaxDaily: number; extrapolated: boolean }>;
+  allocation: Array<{
+    channel: string;
+    current: number;
+    recommended: number;
+    currentDaily: number;
+    recommendedDaily: number;
+    observedMaxDaily: number;
+    extrapolated: boolean;
+  }>;
   expected: { current: Interval; recommended: Interval; gain: Interval };
   total: number;
   days: number;
@@ -163,7 +172,8 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
   const boundsFor = (total: number): Bounds[] =>
     fit.channels.map((cd, c) => {
       const current = shares[c]! * total;
-      const b = request.bounds?.[cd.name] ?? Object.entries(request.bounds ?? {}).find(([k]) => k.toLowerCase() === cd.name.toLowerCase())?.[1];
+      const b =
+        request.bounds?.[cd.name] ?? Object.entries(request.bounds ?? {}).find(([k]) => k.toLowerCase() === cd.name.toLowerCase())?.[1];
       if (priorBound.has(cd.name)) {
         const held = Math.min(Math.max(current, b?.min ?? -Infinity), b?.max ?? Infinity);
         return { min: held, max: held };
@@ -173,7 +183,9 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
       return { min, max };
     });
   for (const name of priorBound) {
-    notes.push(`${name}: its ROI is mostly the prior (prior weight > ${PRIOR_DOMINATED}), so its budget stays at the current level; a lift test would tell.`);
+    notes.push(
+      `${name}: its ROI is mostly the prior (prior weight > ${PRIOR_DOMINATED}), so its budget stays at the current level; a lift test would tell.`,
+    );
   }
   const valueFns = fit.channels.map((_, c) => expectedValue(c, draws));
   const bestAt = (total: number) => {
@@ -215,8 +227,19 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
     const observed = observedSpend(fit, c);
     const recommendedDaily = alloc[c]! / N;
     const extrapolated = recommendedDaily > observed.max * (1 + 1e-9);
-    if (extrapolated) notes.push(`${cd.name}: the recommended ${round(recommendedDaily)}/day is above the highest daily spend the data covered (${round(observed.max)}); its effect there is extrapolated.`);
-    return { channel: cd.name, current: current[c]!, recommended: alloc[c]!, currentDaily: current[c]! / N, recommendedDaily, observedMaxDaily: observed.max, extrapolated };
+    if (extrapolated)
+      notes.push(
+        `${cd.name}: the recommended ${round(recommendedDaily)}/day is above the highest daily spend the data covered (${round(observed.max)}); its effect there is extrapolated.`,
+      );
+    return {
+      channel: cd.name,
+      current: current[c]!,
+      recommended: alloc[c]!,
+      currentDaily: current[c]! / N,
+      recommendedDaily,
+      observedMaxDaily: observed.max,
+      extrapolated,
+    };
   });
 
   // EVPPI per channel by binning the draws on its ROI.
@@ -238,7 +261,11 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
   const top = [...voi].sort((a, b) => b.value - a.value)[0];
   return {
     allocation,
-    expected: { current: summarize(cur, request.interval), recommended: summarize(rec, request.interval), gain: summarize(gain, request.interval) },
+    expected: {
+      current: summarize(cur, request.interval),
+      recommended: summarize(rec, request.interval),
+      gain: summarize(gain, request.interval),
+    },
     total,
     days: N,
     testNext: top && C > 0 ? { channel: top.channel, valueOfInformation: top.value } : null,

@@ -65,12 +65,20 @@ export function manualLift(l: z.infer<typeof liftInputSchema>): LiftPrior {
 async function channelSpend(store: Store, projectId: string, channel: string, from: Date, to: Date): Promise<number> {
   const q = new QueryBuilder(store.dialect);
   const [row] = await store.query<{ s: number | null }>(
-    q.build(`SELECT sum(cost_reporting) AS s FROM ad_spend WHERE project_id = ${q.str(projectId)} AND lower(channel) = lower(${q.str(channel)}) AND date >= ${q.time(from)} AND date < ${q.time(to)}${store.dialect.querySuffix}`),
+    q.build(
+      `SELECT sum(cost_reporting) AS s FROM ad_spend WHERE project_id = ${q.str(projectId)} AND lower(channel) = lower(${q.str(channel)}) AND date >= ${q.time(from)} AND date < ${q.time(to)}${store.dialect.querySuffix}`,
+    ),
   );
   return Number(row?.s ?? 0);
 }
 
-export async function collectLifts(store: Store, projectId: string, input: CalibrationInput, spendChannels: string[], grossMargin: number): Promise<{ lifts: LiftPrior[]; notes: string[] }> {
+export async function collectLifts(
+  store: Store,
+  projectId: string,
+  input: CalibrationInput,
+  spendChannels: string[],
+  grossMargin: number,
+): Promise<{ lifts: LiftPrior[]; notes: string[] }> {
   const lifts: LiftPrior[] = [];
   const notes: string[] = [];
   for (const l of input.lifts ?? []) lifts.push(manualLift(l));
@@ -105,7 +113,13 @@ export async function collectLifts(store: Store, projectId: string, input: Calib
       notes.push(`experiment ${e.experiment}: no ${e.channel} spend in its days`);
       continue;
     }
-    lifts.push({ channel: e.channel, roi: incremental / spend, se: se / spend, source: 'experiment', label: `experiment ${experiment.name || experiment.id}` });
+    lifts.push({
+      channel: e.channel,
+      roi: incremental / spend,
+      se: se / spend,
+      source: 'experiment',
+      label: `experiment ${experiment.name || experiment.id}`,
+    });
   }
 
   const initiativeLinks = [...(input.initiatives ?? [])];

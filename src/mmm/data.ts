@@ -54,7 +54,12 @@ export interface DailyAggregate {
 }
 
 /** Daily KPI and spend per channel for a scope, as typed arrays. */
-export async function dailyAggregate(store: Store, scope: AnalysisScope, kpi: string, controls: ControlSeries[] = []): Promise<DailyAggregate> {
+export async function dailyAggregate(
+  store: Store,
+  scope: AnalysisScope,
+  kpi: string,
+  controls: ControlSeries[] = [],
+): Promise<DailyAggregate> {
   const q = new QueryBuilder(store.dialect);
   const d = store.dialect;
   const kpiExpr =
@@ -95,7 +100,8 @@ ORDER BY kind, channel, day${d.querySuffix}`;
   }
   if (!Number.isFinite(firstSpend)) throw new ScopeError('no ad spend in the range: import spend first (waymark import FILE --kind spend)');
   const notes: string[] = [];
-  if (firstSpend > firstDay || lastSpend < lastDay) notes.push(`fitted ${isoOf(firstSpend)}..${isoOf(lastSpend)}: the days with imported spend inside the range`);
+  if (firstSpend > firstDay || lastSpend < lastDay)
+    notes.push(`fitted ${isoOf(firstSpend)}..${isoOf(lastSpend)}: the days with imported spend inside the range`);
   const start = firstSpend;
   const T = lastSpend - firstSpend + 1;
   // Warm-up: the imported spend days before the first fitted day, at most WARMUP_DAYS.
@@ -113,7 +119,15 @@ ORDER BY kind, channel, day${d.querySuffix}`;
     }
   }
   return {
-    series: { kpi, firstDay: isoOf(start), days: T, warmup: W, y, channels: names.map((name) => ({ name, spend: spend.get(name)! })), controls },
+    series: {
+      kpi,
+      firstDay: isoOf(start),
+      days: T,
+      warmup: W,
+      y,
+      channels: names.map((name) => ({ name, spend: spend.get(name)! })),
+      controls,
+    },
     queryMs,
     lastDay: isoOf(start + T - 1),
     notes,

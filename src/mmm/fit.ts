@@ -43,7 +43,15 @@ export interface SamplerSettings {
   metric: 'diag' | 'dense';
 }
 
-export const DEFAULT_SAMPLER: SamplerSettings = { chains: 4, warmup: 400, draws: 400, seed: 1, targetAccept: 0.85, maxTreeDepth: 8, metric: 'dense' };
+export const DEFAULT_SAMPLER: SamplerSettings = {
+  chains: 4,
+  warmup: 400,
+  draws: 400,
+  seed: 1,
+  targetAccept: 0.85,
+  maxTreeDepth: 8,
+  metric: 'dense',
+};
 
 export interface FitOptions {
   sampler?: Partial<SamplerSettings>;
@@ -146,7 +154,11 @@ function liftPrior(lifts: LiftPrior[]): NormalPrior {
   return { mean: s / w, sd: Math.sqrt(1 / w) };
 }
 
-export function buildModelData(series: MmmSeries, options: FitOptions, revenue: boolean): { data: ModelData; priors: ChannelPriorReport[] } {
+export function buildModelData(
+  series: MmmSeries,
+  options: FitOptions,
+  revenue: boolean,
+): { data: ModelData; priors: ChannelPriorReport[] } {
   const T = series.days;
   const W = series.warmup;
   if (T < 28) throw new MmmFitError(`the model needs at least 28 days of data with spend, got ${T}`);
@@ -167,14 +179,23 @@ export function buildModelData(series: MmmSeries, options: FitOptions, revenue: 
     if (!(total > 0)) continue; // no spend in range: nothing to estimate
     const scale = total / active;
     const spend = c.spend.map((v) => v / scale);
-    channels.push({ name: c.name, spend, spendScale: scale, spendTotal: total, delay: Math.max(0, Math.round(options.delays?.[c.name] ?? 0)) });
-    const lifts = (options.lifts ?? []).filter((l) => l.channel.toLowerCase() === c.name.toLowerCase() && l.se > 0 && Number.isFinite(l.roi));
+    channels.push({
+      name: c.name,
+      spend,
+      spendScale: scale,
+      spendTotal: total,
+      delay: Math.max(0, Math.round(options.delays?.[c.name] ?? 0)),
+    });
+    const lifts = (options.lifts ?? []).filter(
+      (l) => l.channel.toLowerCase() === c.name.toLowerCase() && l.se > 0 && Number.isFinite(l.roi),
+    );
     const user = options.roiPriors?.[c.name];
     if (user) priors.push({ channel: c.name, roi: user, source: 'user', lifts, weight: NaN });
     else if (lifts.length > 0) priors.push({ channel: c.name, roi: liftPrior(lifts), source: 'lift', lifts, weight: NaN });
     else priors.push({ channel: c.name, roi: fallback, source: 'default', lifts: [], weight: NaN });
   }
-  if (channels.length === 0) throw new MmmFitError('no channel has spend in the range: import spend first (waymark import FILE --kind spend)');
+  if (channels.length === 0)
+    throw new MmmFitError('no channel has spend in the range: import spend first (waymark import FILE --kind spend)');
   const lastDay = new Date(Date.parse(`${series.firstDay}T00:00:00Z`) + (T - 1) * 86_400_000).toISOString().slice(0, 10);
   const design = baselineDesign(series.firstDay, T, options.holidays ?? defaultHolidays(series.firstDay, lastDay), series.controls);
   const modelPriors: MmmPriors = {
@@ -240,7 +261,16 @@ export function fitMmm(series: MmmSeries, options: FitOptions = {}, revenue = se
     const start = Float64Array.from(best.x);
     for (let i = 0; i < start.length; i++) start[i]! += 0.1 * normal();
     const s = Number.isFinite(model.logDensity(start)) ? start : Float64Array.from(best.x);
-    chains.push(nuts(logp, s, { warmup: sampler.warmup, draws: sampler.draws, seed: sampler.seed * 1000 + c, targetAccept: sampler.targetAccept, maxTreeDepth: sampler.maxTreeDepth, metric: sampler.metric }));
+    chains.push(
+      nuts(logp, s, {
+        warmup: sampler.warmup,
+        draws: sampler.draws,
+        seed: sampler.seed * 1000 + c,
+        targetAccept: sampler.targetAccept,
+        maxTreeDepth: sampler.maxTreeDepth,
+        metric: sampler.metric,
+      }),
+    );
   }
   const t2 = performance.now();
 
@@ -324,7 +354,19 @@ export function fitMmm(series: MmmSeries, options: FitOptions = {}, revenue = se
     const p = priors[c]!;
     p.weight = Math.min(1, v / (p.roi.sd * p.roi.sd));
   }
-  return { series, data, model, draws: D, channels, baselineTotal, fitted, priors, diagnostics, map: best.x, timings: { mapMs: t1 - t0, samplingMs: t2 - t1 } };
+  return {
+    series,
+    data,
+    model,
+    draws: D,
+    channels,
+    baselineTotal,
+    fitted,
+    priors,
+    diagnostics,
+    map: best.x,
+    timings: { mapMs: t1 - t0, samplingMs: t2 - t1 },
+  };
 }
 
 export function variance(x: Float64Array): number {

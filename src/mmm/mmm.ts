@@ -28,7 +28,15 @@ export const mmmFitFields = {
   /** Days between spend and its first effect, per channel (delayed adstock). */
   delays: z.record(z.string(), z.number().int().min(0).max(28)).optional(),
   /** Holidays of the baseline instead of the default retail list. */
-  holidays: z.array(z.object({ name: z.string().min(1), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), leadDays: z.number().int().min(0).max(60).optional() })).optional(),
+  holidays: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        leadDays: z.number().int().min(0).max(60).optional(),
+      }),
+    )
+    .optional(),
   /** Stored control series to use (default: all stored for the project). */
   controls: z.array(z.string()).optional(),
   /** Control series given inline. */
@@ -62,7 +70,8 @@ export class MmmInputError extends ScopeError {}
 export async function fittedModel(store: Store, project: Project, scope: AnalysisScope, input: MmmFitInput): Promise<FittedModel> {
   const stored = await listControlSeries(store, project.id);
   const wanted = input.controls ? stored.filter((c) => input.controls!.includes(c.name)) : stored;
-  for (const name of input.controls ?? []) if (!stored.some((c) => c.name === name)) throw new MmmInputError(`controls: no stored control series "${name}"`);
+  for (const name of input.controls ?? [])
+    if (!stored.some((c) => c.name === name)) throw new MmmInputError(`controls: no stored control series "${name}"`);
   const controls = [...wanted, ...(input.controlSeries ?? [])];
   let aggregate;
   try {
@@ -74,15 +83,27 @@ export async function fittedModel(store: Store, project: Project, scope: Analysi
   const { series } = aggregate;
   let lifts;
   try {
-    lifts = await collectLifts(store, project.id, input, series.channels.map((c) => c.name), project.settings.margin);
+    lifts = await collectLifts(
+      store,
+      project.id,
+      input,
+      series.channels.map((c) => c.name),
+      project.settings.margin,
+    );
   } catch (error) {
     if (error instanceof CalibrationError) throw new MmmInputError(error.message);
     throw error;
   }
   const hash = createHash('sha256');
   // Only the fields that change the fit: budget and reconciliation reuse the model mmm fitted.
-  const fitFields = Object.fromEntries(Object.keys(mmmFitFields).filter((k) => k !== 'interval').map((k) => [k, (input as Record<string, unknown>)[k]]));
-  hash.update(JSON.stringify({ p: project.id, first: series.firstDay, days: series.days, w: series.warmup, lifts: lifts.lifts, fitFields }));
+  const fitFields = Object.fromEntries(
+    Object.keys(mmmFitFields)
+      .filter((k) => k !== 'interval')
+      .map((k) => [k, (input as Record<string, unknown>)[k]]),
+  );
+  hash.update(
+    JSON.stringify({ p: project.id, first: series.firstDay, days: series.days, w: series.warmup, lifts: lifts.lifts, fitFields }),
+  );
   hash.update(new Uint8Array(series.y.buffer));
   for (const c of series.channels) {
     hash.update(c.name);
@@ -114,7 +135,9 @@ export async function fittedModel(store: Store, project: Project, scope: Analysi
   const fitMs = performance.now() - t0;
   const notes = [...aggregate.notes, ...lifts.notes];
   if (!fit.diagnostics.converged) {
-    notes.push(`The sampler did not converge (max R-hat ${fit.diagnostics.maxRhat.toFixed(3)}, min ESS ${fit.diagnostics.minEss.toFixed(0)}, ${fit.diagnostics.divergences} divergences): rerun with more warmup/draws before relying on the intervals.`);
+    notes.push(
+      `The sampler did not converge (max R-hat ${fit.diagnostics.maxRhat.toFixed(3)}, min ESS ${fit.diagnostics.minEss.toFixed(0)}, ${fit.diagnostics.divergences} divergences): rerun with more warmup/draws before relying on the intervals.`,
+    );
   }
   const model: FittedModel = { fit, from: series.firstDay, to: aggregate.lastDay, queryMs: aggregate.queryMs, fitMs, notes, cached: false };
   cache.set(key, model);
@@ -128,7 +151,17 @@ export interface MmmReport {
   /** Fitted days, inclusive. */
   from: string;
   to: string;
-  channels: Array<ChannelReport & { prior: { mean: number; sd: number; source: string; weight: number; lifts: Array<{ source: string; label: string; roi: number; se: number }> } }>;
+  channels: Array<
+    ChannelReport & {
+      prior: {
+        mean: number;
+        sd: number;
+        source: string;
+        weight: number;
+        lifts: Array<{ source: string; label: string; roi: number; se: number }>;
+      };
+    }
+  >;
   baseline: Interval;
   /** The baseline's design columns (intercept, trend, Fourier terms, holidays, controls). */
   baselineColumns: string[];
@@ -139,13 +172,27 @@ export interface MmmReport {
   timings: { queryMs: number; fitMs: number; cached: boolean };
 }
 
-export async function computeMmm(store: Store, project: Project, scope: AnalysisScope, input: z.output<typeof mmmInputSchema>): Promise<MmmReport> {
+export async function computeMmm(
+  store: Store,
+  project: Project,
+  scope: AnalysisScope,
+  input: z.output<typeof mmmInputSchema>,
+): Promise<MmmReport> {
   const m = await fittedModel(store, project, scope, input);
   const { fit } = m;
   const level = input.interval;
   const channels = channelReports(fit, level).map((c, i) => {
     const p = fit.priors[i]!;
-    return { ...c, prior: { mean: p.roi.mean, sd: p.roi.sd, source: p.source, weight: p.weight, lifts: p.lifts.map((l) => ({ source: l.source, label: l.label, roi: l.roi, se: l.se })) } };
+    return {
+      ...c,
+      prior: {
+        mean: p.roi.mean,
+        sd: p.roi.sd,
+        source: p.source,
+        weight: p.weight,
+        lifts: p.lifts.map((l) => ({ source: l.source, label: l.label, roi: l.roi, se: l.se })),
+      },
+    };
   });
   return {
     kpi: input.kpi,

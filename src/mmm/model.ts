@@ -306,7 +306,13 @@ export class MmmModel {
         const kc = this.dKs[c]!;
         const sc = this.dSs[c]!;
         const ac = this.dAlphas[c]!;
-        let sHg = 0, sKg = 0, sSg = 0, sAg = 0, sK = 0, sS = 0, sA = 0;
+        let sHg = 0,
+          sKg = 0,
+          sSg = 0,
+          sAg = 0,
+          sK = 0,
+          sS = 0,
+          sA = 0;
         for (let t = 0; t < T; t++) {
           const gt = g[t]!;
           sHg += hc[t]! * gt;
@@ -337,7 +343,19 @@ export class MmmModel {
    * term costs O(days × columns): the baseline is left to the data (hundreds of days against
    * a few dozen columns).
    */
-  conditional(mu: Float64Array, s2: number): { e: Float64Array; sse: number; rr: number; bGamma: number; logDetA: number; traceAinvXtX: number; gammaHat: Float64Array; aDiag: number } | null {
+  conditional(
+    mu: Float64Array,
+    s2: number,
+  ): {
+    e: Float64Array;
+    sse: number;
+    rr: number;
+    bGamma: number;
+    logDetA: number;
+    traceAinvXtX: number;
+    gammaHat: Float64Array;
+    aDiag: number;
+  } | null {
     const { data } = this;
     const T = data.days;
     const Q = this.Q;

@@ -36,7 +36,12 @@ export interface ReconcileReport {
 
 const key = (s: string) => s.trim().toLowerCase();
 
-export async function reconcileRoi(store: Store, project: Project, scope: AnalysisScope, input: MmmFitInput & { model: string }): Promise<ReconcileReport> {
+export async function reconcileRoi(
+  store: Store,
+  project: Project,
+  scope: AnalysisScope,
+  input: MmmFitInput & { model: string },
+): Promise<ReconcileReport> {
   const m = await fittedModel(store, project, { ...scope }, input);
   const level = input.interval;
   const mmm = channelReports(m.fit, level);
@@ -55,14 +60,23 @@ export async function reconcileRoi(store: Store, project: Project, scope: Analys
     const roas = at && spend > 0 ? at.revenue / spend : null;
     const lifts = m.fit.priors
       .filter((p) => key(p.channel) === k)
-      .flatMap((p) => p.lifts.map((l) => ({ source: l.source, label: l.label, roi: { mean: l.roi, lo: l.roi - z * l.se, hi: l.roi + z * l.se } })));
+      .flatMap((p) =>
+        p.lifts.map((l) => ({ source: l.source, label: l.label, roi: { mean: l.roi, lo: l.roi - z * l.se, hi: l.roi + z * l.se } })),
+      );
     const disagreements: string[] = [];
     if (mm && roas !== null) {
-      if (roas > mm.roi.hi) disagreements.push(`attribution ROAS ${roas.toFixed(2)} is above the MMM's ${Math.round(level * 100)}% interval (${mm.roi.lo.toFixed(2)}..${mm.roi.hi.toFixed(2)}): touches credited beyond what the channel adds`);
-      else if (roas < mm.roi.lo) disagreements.push(`attribution ROAS ${roas.toFixed(2)} is below the MMM's interval (${mm.roi.lo.toFixed(2)}..${mm.roi.hi.toFixed(2)}): the channel adds more than its touches are credited with`);
+      if (roas > mm.roi.hi)
+        disagreements.push(
+          `attribution ROAS ${roas.toFixed(2)} is above the MMM's ${Math.round(level * 100)}% interval (${mm.roi.lo.toFixed(2)}..${mm.roi.hi.toFixed(2)}): touches credited beyond what the channel adds`,
+        );
+      else if (roas < mm.roi.lo)
+        disagreements.push(
+          `attribution ROAS ${roas.toFixed(2)} is below the MMM's interval (${mm.roi.lo.toFixed(2)}..${mm.roi.hi.toFixed(2)}): the channel adds more than its touches are credited with`,
+        );
     }
     for (const l of lifts) {
-      if (mm && (l.roi.hi < mm.roi.lo || l.roi.lo > mm.roi.hi)) disagreements.push(`${l.label} (${l.roi.lo.toFixed(2)}..${l.roi.hi.toFixed(2)}) does not overlap the MMM's interval`);
+      if (mm && (l.roi.hi < mm.roi.lo || l.roi.lo > mm.roi.hi))
+        disagreements.push(`${l.label} (${l.roi.lo.toFixed(2)}..${l.roi.hi.toFixed(2)}) does not overlap the MMM's interval`);
     }
     if (!mm) disagreements.push('no spend in the MMM range: no model estimate');
     return {
@@ -84,7 +98,9 @@ export async function reconcileRoi(store: Store, project: Project, scope: Analys
     channels: rows,
     notes: [
       'Attribution measures which touches preceded conversions, not which conversions the channel caused; the MMM and lift tests measure incrementality.',
-      ...(input.kpi !== 'revenue' ? ['The MMM KPI is not revenue: its ROI is in KPI units per unit of spend, attribution ROAS in revenue.'] : []),
+      ...(input.kpi !== 'revenue'
+        ? ['The MMM KPI is not revenue: its ROI is in KPI units per unit of spend, attribution ROAS in revenue.']
+        : []),
       ...m.notes,
     ],
   };

@@ -90,7 +90,12 @@ export function channelReports(fit: MmmFit, level: number): ChannelReport[] {
       contribution: summarize(contribution, level),
       roi: summarize(cd.roi, level),
       mroi: summarize(mroi, level),
-      parameters: { decay: mean(cd.decay), halfSaturationSpend: mean(cd.halfSat) * cd.spendScale, shape: mean(cd.shape), delayDays: cd.delay },
+      parameters: {
+        decay: mean(cd.decay),
+        halfSaturationSpend: mean(cd.halfSat) * cd.spendScale,
+        shape: mean(cd.shape),
+        delayDays: cd.delay,
+      },
     };
   });
 }

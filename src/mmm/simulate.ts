@@ -103,7 +103,9 @@ export function simulateMmm(options: SimulationOptions): SimulatedMmm {
   let baselineTotal = 0;
   for (let t = 0; t < T; t++) {
     const d = start + t;
-    let b = baseLevel * (1 + trend * (t / T - 0.5) + weeklyAmp * Math.sin((2 * Math.PI * d) / 7) + yearlyAmp * Math.cos((2 * Math.PI * d) / 365.25));
+    let b =
+      baseLevel *
+      (1 + trend * (t / T - 0.5) + weeklyAmp * Math.sin((2 * Math.PI * d) / 7) + yearlyAmp * Math.cos((2 * Math.PI * d) / 365.25));
     if (holidayDays.has(t)) b += 0.4 * baseLevel;
     for (const e of controlEffects) b += e[t]!;
     baseline[t] = b;
@@ -120,7 +122,7 @@ export function simulateMmm(options: SimulationOptions): SimulatedMmm {
     const decay = unif(0.1, 0.8);
     const halfSaturation = Math.exp(unif(Math.log(0.5), Math.log(2)));
     const shape = unif(0.7, 2.2);
-    const roi = zero.has(c) ? 0 : options.rois?.[c] ?? unif(0.3, 4);
+    const roi = zero.has(c) ? 0 : (options.rois?.[c] ?? unif(0.3, 4));
     const x = spends[c]!;
     let total = 0;
     let active = 0;
@@ -130,7 +132,12 @@ export function simulateMmm(options: SimulationOptions): SimulatedMmm {
     }
     const scale = total / active;
     const A = new Float64Array(N);
-    adstock(x.map((v) => v / scale), decay, 0, A);
+    adstock(
+      x.map((v) => v / scale),
+      decay,
+      0,
+      A,
+    );
     let H = 0;
     const h = new Float64Array(T);
     for (let t = 0; t < T; t++) {
@@ -149,7 +156,15 @@ export function simulateMmm(options: SimulationOptions): SimulatedMmm {
   for (let t = 0; t < T; t++) y[t]! += noiseCv * mean * normal();
 
   return {
-    series: { kpi: 'revenue', firstDay, days: T, warmup: W, y, channels: spends.map((s, c) => ({ name: truths[c]!.name, spend: s })), controls },
+    series: {
+      kpi: 'revenue',
+      firstDay,
+      days: T,
+      warmup: W,
+      y,
+      channels: spends.map((s, c) => ({ name: truths[c]!.name, spend: s })),
+      controls,
+    },
     truth: { channels: truths, noiseCv, baselineTotal },
     response: (c, b) => betas[c]! * hill(b / scales[c]!, truths[c]!.halfSaturation, truths[c]!.shape),
   };

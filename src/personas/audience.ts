@@ -8,7 +8,15 @@ import { projectDataRange } from '../scope/scope.ts';
 import { discoveredPersonaMembersSql, type PersonaModel } from './discover.ts';
 
 const paramsSchema = z.object({
-  model: z.object({ cutoff: z.string(), channels: z.array(z.string()), categories: z.array(z.string()), features: z.array(z.string()), means: z.array(z.number()), sds: z.array(z.number()), centroids: z.array(z.array(z.number())).min(2) }),
+  model: z.object({
+    cutoff: z.string(),
+    channels: z.array(z.string()),
+    categories: z.array(z.string()),
+    features: z.array(z.string()),
+    means: z.array(z.number()),
+    sds: z.array(z.number()),
+    centroids: z.array(z.array(z.number())).min(2),
+  }),
   cluster: z.number().int().min(0),
 });
 

@@ -90,13 +90,24 @@ function nameOf(card: Omit<PersonaCard, 'name' | 'suggestedSegment'>, space: Per
       if (word) adjectives.push(word);
     }
   }
-  const noun = card.value.buyerShare < 0.15 ? 'browsers' : card.value.ordersPerPerson >= 1.8 ? 'repeat buyers' : card.value.buyerShare > 0.6 ? 'buyers' : 'shoppers';
+  const noun =
+    card.value.buyerShare < 0.15
+      ? 'browsers'
+      : card.value.ordersPerPerson >= 1.8
+        ? 'repeat buyers'
+        : card.value.buyerShare > 0.6
+          ? 'buyers'
+          : 'shoppers';
   const phrase = [...adjectives, category ? `${category}` : '', noun].filter(Boolean).join(' ');
   const text = `${phrase}${channel ? ` from ${channel}` : ''}`;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function suggestedSegment(card: Omit<PersonaCard, 'name' | 'suggestedSegment'>, space: PersonaFeatureSpace, rows: Array<Record<string, number>>): Segment {
+function suggestedSegment(
+  card: Omit<PersonaCard, 'name' | 'suggestedSegment'>,
+  space: PersonaFeatureSpace,
+  rows: Array<Record<string, number>>,
+): Segment {
   const rules: SegmentRule[] = [];
   if (card.value.buyerShare <= 0.15) rules.push({ kind: 'order_count', op: 'eq', value: 0 });
   else if (card.value.ordersPerPerson >= 1.8) rules.push({ kind: 'order_count', op: 'gte', value: 2 });
@@ -117,18 +128,31 @@ function suggestedSegment(card: Omit<PersonaCard, 'name' | 'suggestedSegment'>, 
   return { match: 'all', rules };
 }
 
-async function topComments(store: Store, projectId: string, cutoff: Date, personCluster: Map<string, number>, k: number): Promise<Array<Array<{ comment: string; count: number }>>> {
+async function topComments(
+  store: Store,
+  projectId: string,
+  cutoff: Date,
+  personCluster: Map<string, number>,
+  k: number,
+): Promise<Array<Array<{ comment: string; count: number }>>> {
   const q = new QueryBuilder(store.dialect);
   const comment = store.dialect.jsonString('properties', ['comment']);
   const rows = await store.query<{ person_id: string; comment: string; n: number }>(
-    q.build(`SELECT person_id, ${comment} AS comment, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)} AND event = '${SURVEY_EVENT}' AND timestamp < ${q.time(cutoff)} AND ${comment} <> '' GROUP BY person_id, ${comment}`),
+    q.build(
+      `SELECT person_id, ${comment} AS comment, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)} AND event = '${SURVEY_EVENT}' AND timestamp < ${q.time(cutoff)} AND ${comment} <> '' GROUP BY person_id, ${comment}`,
+    ),
   );
   const counts = Array.from({ length: k }, () => new Map<string, number>());
   for (const r of rows) {
     const c = personCluster.get(r.person_id);
     if (c !== undefined) counts[c]!.set(r.comment, (counts[c]!.get(r.comment) ?? 0) + Number(r.n));
   }
-  return counts.map((m) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([c, n]) => ({ comment: c, count: n })));
+  return counts.map((m) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 3)
+      .map(([c, n]) => ({ comment: c, count: n })),
+  );
 }
 
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / (xs.length || 1);
@@ -138,13 +162,23 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   const cutoff = input.asOf ?? range?.to ?? new Date();
   const space = await featureSpace(store, projectId, cutoff);
   const cq = new QueryBuilder(store.dialect);
-  const [countRow] = await store.query<{ n: number }>(cq.build(`SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${cq.str(projectId)} AND timestamp < ${cq.time(cutoff)} AND is_bot = 0`));
+  const [countRow] = await store.query<{ n: number }>(
+    cq.build(
+      `SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${cq.str(projectId)} AND timestamp < ${cq.time(cutoff)} AND is_bot = 0`,
+    ),
+  );
   const persons = Number(countRow?.n ?? 0);
   const sample = persons > input.maxPersons ? input.maxPersons / persons : undefined;
   const q = new QueryBuilder(store.dialect);
-  const rows = await store.query<Record<string, number> & { person_id: string }>(q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id${store.dialect.querySuffix}`));
+  const rows = await store.query<Record<string, number> & { person_id: string }>(
+    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id${store.dialect.querySuffix}`),
+  );
   const minK = Math.min(input.minK, input.maxK);
-  if (rows.length < Math.max(20, minK * 5)) throw Object.assign(new Error(`persona discovery needs at least ${Math.max(20, minK * 5)} persons with events; the project has ${rows.length}`), { statusCode: 422 });
+  if (rows.length < Math.max(20, minK * 5))
+    throw Object.assign(
+      new Error(`persona discovery needs at least ${Math.max(20, minK * 5)} persons with events; the project has ${rows.length}`),
+      { statusCode: 422 },
+    );
 
   const features = clusterFeatures(space);
   const raw = rows.map((r) => features.map((f) => Number(r[f] ?? 0)));
@@ -154,13 +188,29 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
 
   const rng = mulberry32(input.seed);
   // Silhouette is O(n²): it is measured on a fixed random subsample of at most 1,500 persons.
-  const order = zx.map((_x, i) => i).map((i) => ({ i, r: rng() })).sort((a, b) => a.r - b.r).slice(0, 1500).map((o) => o.i);
+  const order = zx
+    .map((_x, i) => i)
+    .map((i) => ({ i, r: rng() }))
+    .sort((a, b) => a.r - b.r)
+    .slice(0, 1500)
+    .map((o) => o.i);
   const sub = order.map((i) => zx[i]!);
-  const candidates = input.k ? [input.k] : Array.from({ length: Math.max(0, Math.min(input.maxK, rows.length - 1) - minK + 1) }, (_v, i) => minK + i);
+  const candidates = input.k
+    ? [input.k]
+    : Array.from({ length: Math.max(0, Math.min(input.maxK, rows.length - 1) - minK + 1) }, (_v, i) => minK + i);
   const tried: Array<{ k: number; silhouette: number; inertia: number; fit: KMeansResult }> = [];
   for (const k of candidates) {
     const fit = kmeans(zx, k, rng);
-    tried.push({ k, silhouette: silhouette(sub, order.map((i) => fit.labels[i]!), k), inertia: fit.inertia, fit });
+    tried.push({
+      k,
+      silhouette: silhouette(
+        sub,
+        order.map((i) => fit.labels[i]!),
+        k,
+      ),
+      inertia: fit.inertia,
+      fit,
+    });
   }
   const best = tried.reduce((a, b) => (b.silhouette > a.silhouette + 1e-9 ? b : a));
   const { fit } = best;
@@ -177,17 +227,41 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
       .map((f, j) => ({ feature: f, z: (mean(members.map((r) => Number(r[f] ?? 0))) - means[j]!) / sds[j]! }))
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
       .slice(0, 6);
-    const nps = members.map((r) => r.nps_score).filter((v) => v !== null && v !== undefined).map(Number);
+    const nps = members
+      .map((r) => r.nps_score)
+      .filter((v) => v !== null && v !== undefined)
+      .map(Number);
     const card: Omit<PersonaCard, 'name' | 'suggestedSegment'> = {
       cluster: c,
       size: members.length,
       share: members.length / rows.length,
-      value: { revenuePerPerson: mean(col('revenue_value')), revenueShare: totalRevenue > 0 ? col('revenue_value').reduce((s, v) => s + v, 0) / totalRevenue : 0, ordersPerPerson: mean(col('order_count')), buyerShare: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))) },
-      topChannels: space.channels.map((ch, i) => ({ channel: ch, share: mean(col(channelColumn(i))) })).sort((a, b) => b.share - a.share).slice(0, 3),
-      topCategories: space.categories.map((cat, i) => ({ category: cat, share: mean(col(categoryColumn(i))) })).sort((a, b) => b.share - a.share).slice(0, 3),
-      stageConversion: { viewedProduct: mean(col('stage_viewed')), addedToCart: mean(col('stage_cart')), startedCheckout: mean(col('stage_checkout')), ordered: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))) },
+      value: {
+        revenuePerPerson: mean(col('revenue_value')),
+        revenueShare: totalRevenue > 0 ? col('revenue_value').reduce((s, v) => s + v, 0) / totalRevenue : 0,
+        ordersPerPerson: mean(col('order_count')),
+        buyerShare: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))),
+      },
+      topChannels: space.channels
+        .map((ch, i) => ({ channel: ch, share: mean(col(channelColumn(i))) }))
+        .sort((a, b) => b.share - a.share)
+        .slice(0, 3),
+      topCategories: space.categories
+        .map((cat, i) => ({ category: cat, share: mean(col(categoryColumn(i))) }))
+        .sort((a, b) => b.share - a.share)
+        .slice(0, 3),
+      stageConversion: {
+        viewedProduct: mean(col('stage_viewed')),
+        addedToCart: mean(col('stage_cart')),
+        startedCheckout: mean(col('stage_checkout')),
+        ordered: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))),
+      },
       mobileShare: mean(col('mobile_share')),
-      nps: { score: nps.length ? Math.round(((nps.filter((s) => s >= 9).length - nps.filter((s) => s <= 6).length) / nps.length) * 1000) / 10 : null, respondents: nps.length },
+      nps: {
+        score: nps.length
+          ? Math.round(((nps.filter((s) => s >= 9).length - nps.filter((s) => s <= 6).length) / nps.length) * 1000) / 10
+          : null,
+        respondents: nps.length,
+      },
       themes: themes[c]!,
       distinguishing,
     };
@@ -208,7 +282,15 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
     criterion: 'silhouette',
     silhouetteByK: tried.map((t) => ({ k: t.k, silhouette: t.silhouette, inertia: t.inertia })),
     personas: cards,
-    model: { cutoff: cutoff.toISOString(), channels: space.channels, categories: space.categories, features, means, sds, centroids: fit.centroids },
+    model: {
+      cutoff: cutoff.toISOString(),
+      channels: space.channels,
+      categories: space.categories,
+      features,
+      means,
+      sds,
+      centroids: fit.centroids,
+    },
     ...(input.includeAssignments ? { assignments: rows.map((r, i) => ({ personId: r.person_id, cluster: fit.labels[i]! })) } : {}),
   };
 }
@@ -227,7 +309,8 @@ export const discoverPersonasAnalysis = defineAnalysis({
   id: 'personas-discover',
   command: 'personas discover',
   path: '/api/v1/personas/discover',
-  summary: 'Personas discovered from behaviour (k-means on RFM, channel mix, stage, device, feedback and categories; k by silhouette) with names, profile cards and saveable rule segments',
+  summary:
+    'Personas discovered from behaviour (k-means on RFM, channel mix, stage, device, feedback and categories; k by silhouette) with names, profile cards and saveable rule segments',
   access: 'read',
   input: discoverInputSchema,
   scoped: false,

@@ -39,9 +39,14 @@ export async function topCategories(store: Store, projectId: string, cutoff: Dat
   const q = new QueryBuilder(store.dialect);
   const cat = store.dialect.jsonString('properties', ['category']);
   const rows = await store.query<{ category: string }>(
-    q.build(`SELECT ${cat} AS category, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)} AND event = 'Product Viewed' AND timestamp < ${q.time(cutoff)} AND is_bot = 0 GROUP BY ${cat} ORDER BY n DESC, category LIMIT ${q.num(limit + 1)}`),
+    q.build(
+      `SELECT ${cat} AS category, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)} AND event = 'Product Viewed' AND timestamp < ${q.time(cutoff)} AND is_bot = 0 GROUP BY ${cat} ORDER BY n DESC, category LIMIT ${q.num(limit + 1)}`,
+    ),
   );
-  return rows.map((r) => r.category).filter((c) => c !== '' && c !== null).slice(0, limit);
+  return rows
+    .map((r) => r.category)
+    .filter((c) => c !== '' && c !== null)
+    .slice(0, limit);
 }
 
 export async function featureSpace(store: Store, projectId: string, cutoff: Date): Promise<PersonaFeatureSpace> {
@@ -57,6 +62,9 @@ export function personaFeaturesSql(q: QueryBuilder, projectId: string, space: Pe
   const extra = `SELECT person_id, ${d.countIf(`event = 'Product Viewed'`)} AS n_views${catCounts.length ? ', ' + catCounts.join(', ') : ''},
   avg(CASE WHEN event = '${SURVEY_EVENT}' AND ${d.jsonString('properties', ['survey'])} = 'NPS' THEN ${d.jsonNumber('properties', ['score'])} END) AS nps_score
 FROM events WHERE project_id = ${q.str(projectId)} AND timestamp < ${q.time(space.cutoff)} AND is_bot = 0 GROUP BY person_id`;
-  const shares = space.categories.map((_c, i) => `CASE WHEN coalesce(x.n_views, 0) > 0 THEN ${d.toFloat(`x.n_${categoryColumn(i)}`)} / ${d.toFloat('x.n_views')} ELSE 0.0 END AS ${categoryColumn(i)}`);
+  const shares = space.categories.map(
+    (_c, i) =>
+      `CASE WHEN coalesce(x.n_views, 0) > 0 THEN ${d.toFloat(`x.n_${categoryColumn(i)}`)} / ${d.toFloat('x.n_views')} ELSE 0.0 END AS ${categoryColumn(i)}`,
+  );
   return `SELECT f.*, x.nps_score AS nps_score${shares.length ? ', ' + shares.join(', ') : ''} FROM (${base}) AS f LEFT JOIN (${extra}) AS x ON x.person_id = f.person_id`;
 }

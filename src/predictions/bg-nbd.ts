@@ -58,9 +58,7 @@ export function bgNbdLogLikelihood(p: BgNbdParams, row: RfmRow): number {
   const { r, alpha, a, b } = p;
   const { frequency: x, recency: tx, T } = row;
   const { bx, canDropAtZero } = survival(p, x);
-  const base =
-    logGamma(r + x) - logGamma(r) + r * Math.log(alpha) +
-    logGamma(a + b) + logGamma(bx) - logGamma(b) - logGamma(a + bx);
+  const base = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + logGamma(a + b) + logGamma(bx) - logGamma(b) - logGamma(a + bx);
   const stay = -(r + x) * Math.log(alpha + T);
   if (x === 0 && !canDropAtZero) return base + stay;
   const left = Math.log(a) - Math.log(bx - 1) - (r + x) * Math.log(alpha + tx);
@@ -87,7 +85,13 @@ export function compressRows(rows: readonly RfmRow[]): RfmRow[] {
 
 const LOG_PARAM_BOUND = 12;
 
-const toParams = (v: number[], variant: BgVariant): BgNbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!), variant });
+const toParams = (v: number[], variant: BgVariant): BgNbdParams => ({
+  r: Math.exp(v[0]!),
+  alpha: Math.exp(v[1]!),
+  a: Math.exp(v[2]!),
+  b: Math.exp(v[3]!),
+  variant,
+});
 
 /** Maximum-likelihood fit over log-parameters (all four are positive). */
 export function fitBgNbd(rows: readonly RfmRow[], variant: BgVariant = 'bg'): BgNbdFit {
@@ -124,7 +128,7 @@ export function hyp2f1(A: number, B: number, C: number, z: number): number {
   let term = 1;
   let sum = 1;
   for (let n = 0; n < 200_000; n++) {
-    term *= ((A + n) * (B + n)) / ((C + n) * (n + 1)) * z;
+    term *= (((A + n) * (B + n)) / ((C + n) * (n + 1))) * z;
     sum += term;
     if (Math.abs(term) <= 1e-15 * Math.abs(sum)) break;
   }

@@ -51,10 +51,13 @@ export async function summarizeCustomers(
 ): Promise<CustomerSummaries> {
   const d = store.dialect;
   const rangeQ = new QueryBuilder(d);
-  const range = (await store.query<{ first_ts: string | null; last_ts: string | null }>(
-    rangeQ.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM ${scopedEvents(rangeQ, scope)} AS e${d.querySuffix}`),
-  ))[0];
-  if (!range?.first_ts || !range.last_ts) return { dataStart: null, dataEnd: null, calibrationEnd: null, buyers: [], totalBuyers: 0, sampleFraction: 1 };
+  const range = (
+    await store.query<{ first_ts: string | null; last_ts: string | null }>(
+      rangeQ.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM ${scopedEvents(rangeQ, scope)} AS e${d.querySuffix}`),
+    )
+  )[0];
+  if (!range?.first_ts || !range.last_ts)
+    return { dataStart: null, dataEnd: null, calibrationEnd: null, buyers: [], totalBuyers: 0, sampleFraction: 1 };
   const dataEnd = dayOf(Date.parse(range.last_ts));
   const calibrationEnd = options.calibrationEnd ? dayOf(options.calibrationEnd.getTime()) : dataEnd;
 
@@ -85,7 +88,14 @@ export async function summarizeCustomers(
     WHERE f.first_day <= ${cal}${sample}
     GROUP BY o.buyer, f.first_day
     ORDER BY person_key${d.querySuffix}`;
-  const rows = await store.query<{ person_key: string; repeat_days: number; recency_days: number; age_days: number; repeat_value: number; holdout_days: number }>(q.build(sql));
+  const rows = await store.query<{
+    person_key: string;
+    repeat_days: number;
+    recency_days: number;
+    age_days: number;
+    repeat_value: number;
+    holdout_days: number;
+  }>(q.build(sql));
   return {
     dataStart: isoDay(dayOf(Date.parse(range.first_ts))),
     dataEnd: isoDay(dataEnd),

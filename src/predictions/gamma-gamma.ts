@@ -34,8 +34,13 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, row: SpendRow)
   const { p, q, gamma } = params;
   const { frequency: x, monetaryValue: m } = row;
   return (
-    logGamma(p * x + q) - logGamma(p * x) - logGamma(q) + q * Math.log(gamma) +
-    (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(gamma + m * x)
+    logGamma(p * x + q) -
+    logGamma(p * x) -
+    logGamma(q) +
+    q * Math.log(gamma) +
+    (p * x - 1) * Math.log(m) +
+    p * x * Math.log(x) -
+    (p * x + q) * Math.log(gamma + m * x)
   );
 }
 
@@ -56,7 +61,13 @@ export function fitGammaGamma(rows: readonly SpendRow[]): GammaGammaFit {
   // Start with E(spend) = γp/(q−1) at the sample mean.
   const result = minimize(nll, [0, Math.log(2), Math.log(meanSpend)]);
   const se = standardErrors(nll, result.x);
-  return { params: toParams(result.x), logLikelihood: -result.value, logParamStandardErrors: [se[0]!, se[1]!, se[2]!], customers: data.length, converged: result.converged };
+  return {
+    params: toParams(result.x),
+    logLikelihood: -result.value,
+    logParamStandardErrors: [se[0]!, se[1]!, se[2]!],
+    customers: data.length,
+    converged: result.converged,
+  };
 }
 
 /**

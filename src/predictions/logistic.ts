@@ -35,7 +35,12 @@ function penalisedLogLik(z: number[][], y: number[], w: number[], beta: number[]
   return ll;
 }
 
-export function fitLogistic(x: number[][], y: number[], features: string[], options: FitOptions = {}): LinearModel & { iterations: number; converged: boolean } {
+export function fitLogistic(
+  x: number[][],
+  y: number[],
+  features: string[],
+  options: FitOptions = {},
+): LinearModel & { iterations: number; converged: boolean } {
   const n = x.length;
   const p = features.length;
   const lambda = options.lambda ?? 1;
@@ -109,14 +114,15 @@ export function auc(scores: number[], labels: number[]): number {
   const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let rankSumPos = 0;
   let pos = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
     const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k]!]) {
-      rankSumPos += rank;
-      pos++;
-    }
+    for (let k = i; k <= j; k++)
+      if (labels[idx[k]!]) {
+        rankSumPos += rank;
+        pos++;
+      }
     i = j + 1;
   }
   const neg = labels.length - pos;
@@ -138,7 +144,12 @@ export function calibrationTable(p: number[], y: number[], bins = 10): Calibrati
   for (let b = 0; b < bins; b++) {
     const part = idx.slice(Math.floor((b * idx.length) / bins), Math.floor(((b + 1) * idx.length) / bins));
     if (part.length === 0) continue;
-    out.push({ bin: b + 1, persons: part.length, meanPredicted: part.reduce((s, i) => s + p[i]!, 0) / part.length, observedRate: part.reduce((s, i) => s + y[i]!, 0) / part.length });
+    out.push({
+      bin: b + 1,
+      persons: part.length,
+      meanPredicted: part.reduce((s, i) => s + p[i]!, 0) / part.length,
+      observedRate: part.reduce((s, i) => s + y[i]!, 0) / part.length,
+    });
   }
   return out;
 }
@@ -164,7 +175,14 @@ export function liftByDecile(p: number[], y: number[]): LiftRow[] {
     const positives = part.reduce((s, i) => s + y[i]!, 0);
     captured += positives;
     const rate = part.length ? positives / part.length : 0;
-    out.push({ decile: d + 1, persons: part.length, positives, rate, lift: base > 0 ? rate / base : 0, cumulativeCapture: total > 0 ? captured / total : 0 });
+    out.push({
+      decile: d + 1,
+      persons: part.length,
+      positives,
+      rate,
+      lift: base > 0 ? rate / base : 0,
+      cumulativeCapture: total > 0 ? captured / total : 0,
+    });
   }
   return out;
 }

@@ -124,10 +124,12 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
   }
   const buyers = summaries.buyers;
   const repeatCustomers = buyers.filter((b) => b.frequency > 0).length;
-  if (repeatCustomers === 0) throw new ScopeError('not enough data: the models need buyers with at least one repeat purchase in the calibration period');
+  if (repeatCustomers === 0)
+    throw new ScopeError('not enough data: the models need buyers with at least one repeat purchase in the calibration period');
 
   const histories = buyers.map(rfm);
-  const candidates = options.model === 'auto' ? [fitBgNbd(histories, 'bg'), fitBgNbd(histories, 'mbg')] : [fitBgNbd(histories, options.model)];
+  const candidates =
+    options.model === 'auto' ? [fitBgNbd(histories, 'bg'), fitBgNbd(histories, 'mbg')] : [fitBgNbd(histories, options.model)];
   const bg = candidates.reduce((best, fit) => (fit.logLikelihood > best.logLikelihood ? fit : best));
   const spendRows = buyers.filter((b) => b.frequency > 0 && b.monetaryValue > 0);
   let gg: PredictionResult['gammaGamma'] = null;
@@ -175,7 +177,10 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
     .slice(0, options.top);
 
   let holdout: PredictionResult['holdout'] = null;
-  const holdoutDays = summaries.dataEnd && summaries.calibrationEnd ? Math.round((Date.parse(summaries.dataEnd) - Date.parse(summaries.calibrationEnd)) / DAY_MS) : 0;
+  const holdoutDays =
+    summaries.dataEnd && summaries.calibrationEnd
+      ? Math.round((Date.parse(summaries.dataEnd) - Date.parse(summaries.calibrationEnd)) / DAY_MS)
+      : 0;
   if (holdoutDays > 0) {
     const buckets = new Map<string, { customers: number; actual: number; predicted: number }>();
     const predictedByHistory = new Map<string, number>();
@@ -201,10 +206,12 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
       actual,
       predicted,
       ratio: actual > 0 ? predicted / actual : null,
-      byFrequency: labels.filter((l) => buckets.has(l)).map((l) => {
-        const g = buckets.get(l)!;
-        return { frequency: l, customers: g.customers, actual: g.actual / g.customers, predicted: g.predicted / g.customers };
-      }),
+      byFrequency: labels
+        .filter((l) => buckets.has(l))
+        .map((l) => {
+          const g = buckets.get(l)!;
+          return { frequency: l, customers: g.customers, actual: g.actual / g.customers, predicted: g.predicted / g.customers };
+        }),
     };
   }
 
@@ -221,7 +228,15 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
     repeatCustomers,
     totalBuyers: summaries.totalBuyers,
     sampleFraction: summaries.sampleFraction,
-    bgNbd: { variant: bg.params.variant ?? 'bg', r: bg.params.r, alpha: bg.params.alpha, a: bg.params.a, b: bg.params.b, logLikelihood: bg.logLikelihood, converged: bg.converged },
+    bgNbd: {
+      variant: bg.params.variant ?? 'bg',
+      r: bg.params.r,
+      alpha: bg.params.alpha,
+      a: bg.params.a,
+      b: bg.params.b,
+      logLikelihood: bg.logLikelihood,
+      converged: bg.converged,
+    },
     modelComparison: candidates.map((c) => ({ variant: c.params.variant ?? 'bg', logLikelihood: c.logLikelihood })),
     gammaGamma: gg,
     totals: {

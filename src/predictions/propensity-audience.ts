@@ -29,8 +29,13 @@ registerModelAudienceSource('propensity', async (store, q, projectId, params) =>
   for (const decile of o.deciles ?? []) {
     const lo = decile === 10 ? null : t[9 - decile]!;
     const hi = decile === 1 ? null : t[10 - decile]!;
-    conditions.push(`(${[lo === null ? '' : `s.p >= ${q.param(lo, 'Float64')}`, hi === null ? '' : `s.p < ${q.param(hi, 'Float64')}`].filter(Boolean).join(' AND ') || '1 = 1'})`);
+    conditions.push(
+      `(${[lo === null ? '' : `s.p >= ${q.param(lo, 'Float64')}`, hi === null ? '' : `s.p < ${q.param(hi, 'Float64')}`].filter(Boolean).join(' AND ') || '1 = 1'})`,
+    );
   }
-  const where = [conditions.length ? `(${conditions.join(' OR ')})` : '', o.minProbability !== undefined ? `s.p >= ${q.param(o.minProbability, 'Float64')}` : ''].filter(Boolean);
+  const where = [
+    conditions.length ? `(${conditions.join(' OR ')})` : '',
+    o.minProbability !== undefined ? `s.p >= ${q.param(o.minProbability, 'Float64')}` : '',
+  ].filter(Boolean);
   return `SELECT DISTINCT person_id FROM (${scoredPersonsSql(q, projectId, o.event, fit.channels, fit.model, o.target, o.days, fit.scoredAt)}) AS s${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
 });

@@ -55,7 +55,9 @@ export function featureSpecs(channels: string[]): FeatureSpec[] {
 export async function topChannels(store: Store, projectId: string, cutoff: Date, limit = 6): Promise<string[]> {
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<{ channel: string }>(
-    q.build(`SELECT channel, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)} AND timestamp < ${q.time(cutoff)} AND is_bot = 0 AND channel <> '' GROUP BY channel ORDER BY n DESC, channel LIMIT ${q.num(limit)}`),
+    q.build(
+      `SELECT channel, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)} AND timestamp < ${q.time(cutoff)} AND is_bot = 0 AND channel <> '' GROUP BY channel ORDER BY n DESC, channel LIMIT ${q.num(limit)}`,
+    ),
   );
   return rows.map((r) => r.channel);
 }
@@ -128,7 +130,9 @@ export interface LinearModel {
 
 /** SQL expression of the model's probability over a row holding the feature columns (prefix `alias.`). */
 export function linearScoreSql(q: QueryBuilder, m: LinearModel, alias: string): string {
-  const terms = m.features.map((f, j) => `${q.param(m.weights[j]! / m.sds[j]!, 'Float64')} * (${alias}.${f} - ${q.param(m.means[j]!, 'Float64')})`);
+  const terms = m.features.map(
+    (f, j) => `${q.param(m.weights[j]! / m.sds[j]!, 'Float64')} * (${alias}.${f} - ${q.param(m.means[j]!, 'Float64')})`,
+  );
   return `(1.0 / (1.0 + exp(-(${q.param(m.intercept, 'Float64')} + ${terms.join(' + ')}))))`;
 }
 

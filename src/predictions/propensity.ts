@@ -22,7 +22,15 @@ import { ORDER_EVENT, projectDataRange } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { auc, calibrationTable, fitLogistic, liftByDecile, predictLogistic, type CalibrationBin, type LiftRow } from './logistic.ts';
-import { DAY_MS, featureSpecs, linearScoreSql, outcomeSql, personFeaturesSql, topChannels, type LinearModel } from './propensity-features.ts';
+import {
+  DAY_MS,
+  featureSpecs,
+  linearScoreSql,
+  outcomeSql,
+  personFeaturesSql,
+  topChannels,
+  type LinearModel,
+} from './propensity-features.ts';
 
 export const MIN_POSITIVES = 100;
 export const MIN_NEGATIVES = 100;
@@ -33,7 +41,11 @@ export type PropensityTarget = 'purchase' | 'churn';
 export const propensityInputSchema = z.object({
   event: z.string().min(1).default(ORDER_EVENT).describe('the purchase event'),
   days: z.array(z.number().int().min(1).max(180)).min(1).max(4).default([7, 30]).describe('horizons in days, e.g. 7,30'),
-  targets: z.array(z.enum(['purchase', 'churn'])).min(1).default(['purchase', 'churn']).describe('purchase, churn or both'),
+  targets: z
+    .array(z.enum(['purchase', 'churn']))
+    .min(1)
+    .default(['purchase', 'churn'])
+    .describe('purchase, churn or both'),
   asOf: z.coerce.date().optional().describe('score as of this time (default: the end of the data)'),
   top: z.number().int().min(0).max(1000).default(20).describe('persons listed with the highest probability'),
   maxPersons: z.number().int().min(1000).max(2_000_000).default(200_000).describe('training rows beyond this are a hash sample'),
@@ -49,7 +61,14 @@ export interface PropensityModelResult {
   minimum: { positives: number; negatives: number; ga4: number; meetsGa4: boolean };
   cutoffs: { training: string; holdout: string; scored: string };
   training: { persons: number; positives: number };
-  holdout: { persons: number; positives: number; baseRate: number; auc: number | null; calibration: CalibrationBin[]; lift: LiftRow[] } | null;
+  holdout: {
+    persons: number;
+    positives: number;
+    baseRate: number;
+    auc: number | null;
+    calibration: CalibrationBin[];
+    lift: LiftRow[];
+  } | null;
   coefficients: Array<{ feature: string; label: string; weight: number; oddsRatioPerSd: number }>;
   scored: { persons: number; meanProbability: number; expectedPositives: number; decileThresholds: number[] } | null;
   top: Array<{ personId: string; probability: number }>;
@@ -73,7 +92,16 @@ interface Rows {
 }
 
 /** Feature rows and labels of one cutoff: churn rows are persons active in the N days before it. */
-async function labelledRows(store: Store, projectId: string, event: string, channels: string[], cutoff: Date, days: number, target: PropensityTarget, sample: number): Promise<Rows> {
+async function labelledRows(
+  store: Store,
+  projectId: string,
+  event: string,
+  channels: string[],
+  cutoff: Date,
+  days: number,
+  target: PropensityTarget,
+  sample: number,
+): Promise<Rows> {
   const q = new QueryBuilder(store.dialect);
   const specs = featureSpecs(channels);
   const features = personFeaturesSql(q, { projectId, cutoff, event, channels, sample });
@@ -91,14 +119,27 @@ FROM (${features}) AS f LEFT JOIN (${outcome}) AS o ON o.person_id = f.person_id
 
 async function personsBefore(store: Store, projectId: string, cutoff: Date): Promise<number> {
   const q = new QueryBuilder(store.dialect);
-  const [row] = await store.query<{ n: number }>(q.build(`SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${q.str(projectId)} AND timestamp < ${q.time(cutoff)} AND is_bot = 0`));
+  const [row] = await store.query<{ n: number }>(
+    q.build(
+      `SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${q.str(projectId)} AND timestamp < ${q.time(cutoff)} AND is_bot = 0`,
+    ),
+  );
   return Number(row?.n ?? 0);
 }
 
 const count = (y: number[]) => y.reduce((s, v) => s + v, 0);
 
 /** SQL selecting person_id and p (the probability) for every person in the model's population at `at`. */
-export function scoredPersonsSql(q: QueryBuilder, projectId: string, event: string, channels: string[], model: LinearModel, target: PropensityTarget, days: number, at: Date): string {
+export function scoredPersonsSql(
+  q: QueryBuilder,
+  projectId: string,
+  event: string,
+  channels: string[],
+  model: LinearModel,
+  target: PropensityTarget,
+  days: number,
+  at: Date,
+): string {
   const features = personFeaturesSql(q, { projectId, cutoff: at, event, channels });
   const population = target === 'churn' ? ` WHERE f.recency_days <= ${q.num(days)}` : '';
   return `SELECT f.person_id AS person_id, ${linearScoreSql(q, model, 'f')} AS p FROM (${features}) AS f${population}`;
@@ -133,7 +174,9 @@ export async function fitPropensity(
   };
   const refuse = (reason: string, training = { persons: 0, positives: 0 }) => ({ ...base, status: 'refused' as const, reason, training });
   if (!range || trainCutoff.getTime() - range.from.getTime() < days * DAY_MS) {
-    return refuse(`needs at least ${3 * days} days of data (N days of history before the training cutoff, then two N-day windows); the data covers ${range ? Math.floor((end.getTime() - range.from.getTime()) / DAY_MS) : 0} days`);
+    return refuse(
+      `needs at least ${3 * days} days of data (N days of history before the training cutoff, then two N-day windows); the data covers ${range ? Math.floor((end.getTime() - range.from.getTime()) / DAY_MS) : 0} days`,
+    );
   }
   const channels = await topChannels(store, projectId, trainCutoff);
   const specs = featureSpecs(channels);
@@ -145,33 +188,64 @@ export async function fitPropensity(
   const holdPos = count(hold.y);
   const training = { persons: train.y.length, positives: trainPos };
   const short: string[] = [];
-  for (const [name, rows, pos] of [['training', train, trainPos], ['holdout', hold, holdPos]] as const) {
-    if (pos < minPos) short.push(`${name} window has ${pos} ${target === 'purchase' ? 'purchasers' : 'churned persons'} (minimum ${minPos})`);
+  for (const [name, rows, pos] of [
+    ['training', train, trainPos],
+    ['holdout', hold, holdPos],
+  ] as const) {
+    if (pos < minPos)
+      short.push(`${name} window has ${pos} ${target === 'purchase' ? 'purchasers' : 'churned persons'} (minimum ${minPos})`);
     if (rows.y.length - pos < minNeg) short.push(`${name} window has ${rows.y.length - pos} negatives (minimum ${minNeg})`);
   }
-  minimum.meetsGa4 = Math.min(trainPos, holdPos) >= GA4_MIN_EXAMPLES && Math.min(train.y.length - trainPos, hold.y.length - holdPos) >= GA4_MIN_EXAMPLES;
+  minimum.meetsGa4 =
+    Math.min(trainPos, holdPos) >= GA4_MIN_EXAMPLES && Math.min(train.y.length - trainPos, hold.y.length - holdPos) >= GA4_MIN_EXAMPLES;
   if (short.length) return refuse(`not enough data for a ${days}-day ${target} model: ${short.join('; ')}`, training);
 
-  const fitted = fitLogistic(train.x, train.y, specs.map((s) => s.name));
+  const fitted = fitLogistic(
+    train.x,
+    train.y,
+    specs.map((s) => s.name),
+  );
   const p = hold.x.map((row) => predictLogistic(fitted, row));
-  const holdout = { persons: hold.y.length, positives: holdPos, baseRate: holdPos / hold.y.length, auc: auc(p, hold.y), calibration: calibrationTable(p, hold.y), lift: liftByDecile(p, hold.y) };
+  const holdout = {
+    persons: hold.y.length,
+    positives: holdPos,
+    baseRate: holdPos / hold.y.length,
+    auc: auc(p, hold.y),
+    calibration: calibrationTable(p, hold.y),
+    lift: liftByDecile(p, hold.y),
+  };
 
   // Refit on the freshest complete labels, then score everyone at the end of the data, in SQL.
-  const model = fitLogistic(hold.x, hold.y, specs.map((s) => s.name));
+  const model = fitLogistic(
+    hold.x,
+    hold.y,
+    specs.map((s) => s.name),
+  );
   const q = new QueryBuilder(store.dialect);
   const scoredSql = scoredPersonsSql(q, projectId, event, channels, model, target, days, end);
   const probs = Array.from({ length: 9 }, (_, k) => `${store.dialect.quantile('s.p', (k + 1) / 10)} AS q${k + 1}`);
-  const [summary] = await store.query<Record<string, number>>(q.build(`SELECT count(*) AS n, avg(s.p) AS mean_p, sum(s.p) AS sum_p, ${probs.join(', ')} FROM (${scoredSql}) AS s${store.dialect.querySuffix}`));
+  const [summary] = await store.query<Record<string, number>>(
+    q.build(
+      `SELECT count(*) AS n, avg(s.p) AS mean_p, sum(s.p) AS sum_p, ${probs.join(', ')} FROM (${scoredSql}) AS s${store.dialect.querySuffix}`,
+    ),
+  );
   const tq = new QueryBuilder(store.dialect);
-  const top = (options.top ?? 20) > 0
-    ? await store.query<{ person_id: string; p: number }>(tq.build(`SELECT person_id, p FROM (${scoredPersonsSql(tq, projectId, event, channels, model, target, days, end)}) AS s ORDER BY p DESC, person_id LIMIT ${tq.num(options.top ?? 20)}`))
-    : [];
+  const top =
+    (options.top ?? 20) > 0
+      ? await store.query<{ person_id: string; p: number }>(
+          tq.build(
+            `SELECT person_id, p FROM (${scoredPersonsSql(tq, projectId, event, channels, model, target, days, end)}) AS s ORDER BY p DESC, person_id LIMIT ${tq.num(options.top ?? 20)}`,
+          ),
+        )
+      : [];
   return {
     ...base,
     status: 'ok',
     training,
     holdout,
-    coefficients: specs.map((s, j) => ({ feature: s.name, label: s.label, weight: model.weights[j]!, oddsRatioPerSd: Math.exp(model.weights[j]!) })).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+    coefficients: specs
+      .map((s, j) => ({ feature: s.name, label: s.label, weight: model.weights[j]!, oddsRatioPerSd: Math.exp(model.weights[j]!) }))
+      .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
     scored: {
       persons: Number(summary?.n ?? 0),
       meanProbability: Number(summary?.mean_p ?? 0),
@@ -189,7 +263,19 @@ export async function computePropensity(store: Store, projectId: string, input: 
   const models: PropensityModelResult[] = [];
   for (const target of input.targets) {
     for (const days of input.days) {
-      const { channels: _c, scoredAt: _s, model: _m, ...result } = await fitPropensity(store, projectId, { event: input.event, days, target, asOf: input.asOf, top: input.top, maxPersons: input.maxPersons });
+      const {
+        channels: _c,
+        scoredAt: _s,
+        model: _m,
+        ...result
+      } = await fitPropensity(store, projectId, {
+        event: input.event,
+        days,
+        target,
+        asOf: input.asOf,
+        top: input.top,
+        maxPersons: input.maxPersons,
+      });
       models.push(result);
     }
   }
@@ -201,7 +287,8 @@ export const propensityAnalysis = defineAnalysis({
   id: 'propensity',
   command: 'predict propensity',
   path: '/api/v1/predictions/propensity',
-  summary: 'Probability of a purchase and of churn in the next N days for every known person, with a time-split holdout (AUC, calibration, lift by decile)',
+  summary:
+    'Probability of a purchase and of churn in the next N days for every known person, with a time-split holdout (AUC, calibration, lift by decile)',
   access: 'read',
   input: propensityInputSchema,
   scoped: false,

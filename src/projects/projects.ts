@@ -34,7 +34,11 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-export async function createProject(store: Store, name: string, keys?: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; secretKey: string }> {
+export async function createProject(
+  store: Store,
+  name: string,
+  keys?: { writeKey?: string; secretKey?: string },
+): Promise<{ project: Project; secretKey: string }> {
   if (!name.trim()) throw new Error('project name must not be empty');
   const secretKey = keys?.secretKey ?? `sk_${randomBytes(24).toString('base64url')}`;
   const project: Project = {

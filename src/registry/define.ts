@@ -35,7 +35,13 @@ export interface RunContext {
  * `selection` says which number (a funnel step, a journey cell, a retention cell …), as the
  * analysis's own `selection` schema defines it.
  */
-export type PeopleSql<I, S> = (q: QueryBuilder, scope: AnalysisScope, input: I, selection: S, ctx: { store: Store }) => string | Promise<string>;
+export type PeopleSql<I, S> = (
+  q: QueryBuilder,
+  scope: AnalysisScope,
+  input: I,
+  selection: S,
+  ctx: { store: Store },
+) => string | Promise<string>;
 
 export interface AnalysisDefinition<Shape extends z.ZodRawShape = z.ZodRawShape, Output = unknown, Selection = unknown> {
   /** Stable id, used by the CLI command name (unless `command` is set), audiences and drill-down. */
@@ -58,7 +64,13 @@ export interface AnalysisDefinition<Shape extends z.ZodRawShape = z.ZodRawShape,
   people?: {
     selection: z.ZodType<Selection>;
     /** May read stored definitions (a journey, personas) through `ctx.store` before building the SQL. */
-    sql(q: QueryBuilder, scope: AnalysisScope, input: z.output<z.ZodObject<Shape>>, selection: Selection, ctx: { store: Store }): string | Promise<string>;
+    sql(
+      q: QueryBuilder,
+      scope: AnalysisScope,
+      input: z.output<z.ZodObject<Shape>>,
+      selection: Selection,
+      ctx: { store: Store },
+    ): string | Promise<string>;
   };
 }
 
@@ -74,7 +86,10 @@ export interface AnyAnalysis {
   command?: string;
   // Method syntax: parameters are compared bivariantly, so every typed definition fits here.
   run(ctx: RunContext, input: never): Promise<unknown>;
-  people?: { selection: z.ZodType; sql(q: QueryBuilder, scope: AnalysisScope, input: never, selection: never, ctx: { store: Store }): string | Promise<string> };
+  people?: {
+    selection: z.ZodType;
+    sql(q: QueryBuilder, scope: AnalysisScope, input: never, selection: never, ctx: { store: Store }): string | Promise<string>;
+  };
 }
 
 /** Identity function that keeps the input/output types of one analysis definition. */

@@ -22,18 +22,43 @@ const filterObject = z.object({
  * before the languages were merged use it).
  */
 export const propertyFilterSchema = z.preprocess(
-  (raw) => (raw && typeof raw === 'object' && 'key' in raw && !('property' in raw) ? { ...(raw as object), property: (raw as { key: unknown }).key } : raw),
+  (raw) =>
+    raw && typeof raw === 'object' && 'key' in raw && !('property' in raw)
+      ? { ...(raw as object), property: (raw as { key: unknown }).key }
+      : raw,
   filterObject.superRefine((f, ctx) => {
     if (f.op === 'exists') return;
     if (f.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a value` });
-    else if (f.op === 'in' && !Array.isArray(f.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'in needs a list of values' });
-    else if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && !Number.isFinite(Number(f.value))) ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a number` });
+    else if (f.op === 'in' && !Array.isArray(f.value))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'in needs a list of values' });
+    else if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && !Number.isFinite(Number(f.value)))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a number` });
   }),
 );
 export type PropertyFilter = z.output<typeof filterObject>;
 
 /** Typed event columns a filter may name directly; anything else is read from `properties`. */
-const STRING_COLUMNS = new Set(['event', 'channel', 'source', 'medium', 'campaign', 'term', 'content', 'click_id', 'referrer', 'url', 'path', 'currency', 'order_id', 'browser', 'os', 'device_type', 'type', 'user_id', 'anonymous_id']);
+const STRING_COLUMNS = new Set([
+  'event',
+  'channel',
+  'source',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'click_id',
+  'referrer',
+  'url',
+  'path',
+  'currency',
+  'order_id',
+  'browser',
+  'os',
+  'device_type',
+  'type',
+  'user_id',
+  'anonymous_id',
+]);
 const NUMBER_COLUMNS = new Set(['revenue']);
 const COMPARE = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
@@ -41,7 +66,11 @@ const COMPARE = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
  * The SQL condition of one filter over an events row. `alias` prefixes column names ('e.' or '');
  * `json` is the JSON column properties are read from (default `properties`; `traits` for persons).
  */
-export function propertyFilterSql(q: QueryBuilder, f: PropertyFilter, options: { alias?: string; json?: string; columns?: boolean } = {}): string {
+export function propertyFilterSql(
+  q: QueryBuilder,
+  f: PropertyFilter,
+  options: { alias?: string; json?: string; columns?: boolean } = {},
+): string {
   const d = q.d;
   const alias = options.alias ?? '';
   const json = `${alias}${options.json ?? 'properties'}`;
@@ -76,6 +105,10 @@ export function propertyFilterSql(q: QueryBuilder, f: PropertyFilter, options: {
 }
 
 /** All filters at once (AND), or TRUE for none. */
-export function propertyFiltersSql(q: QueryBuilder, filters: readonly PropertyFilter[], options?: Parameters<typeof propertyFilterSql>[2]): string {
+export function propertyFiltersSql(
+  q: QueryBuilder,
+  filters: readonly PropertyFilter[],
+  options?: Parameters<typeof propertyFilterSql>[2],
+): string {
   return filters.length ? filters.map((f) => `(${propertyFilterSql(q, f, options)})`).join(' AND ') : '1 = 1';
 }

@@ -47,7 +47,12 @@ export function segmentPersonsSql(q: QueryBuilder, projectId: string, segment: S
     switch (rule.kind) {
       case 'trait': {
         const v = `${d.jsonString('traits', [rule.trait])}`;
-        const cond = rule.op === 'eq' ? `${v} = ${q.str(rule.value)}` : rule.op === 'neq' ? `${v} <> ${q.str(rule.value)}` : `position(${q.str(rule.value)} IN ${v}) > 0`;
+        const cond =
+          rule.op === 'eq'
+            ? `${v} = ${q.str(rule.value)}`
+            : rule.op === 'neq'
+              ? `${v} <> ${q.str(rule.value)}`
+              : `position(${q.str(rule.value)} IN ${v}) > 0`;
         return `person_id IN (SELECT person_id FROM persons WHERE project_id = ${p} AND ${cond})`;
       }
       case 'first_channel':
@@ -76,14 +81,20 @@ export function segmentPersonsSql(q: QueryBuilder, projectId: string, segment: S
  * A subquery of the project's events in scope (time range inclusive of `from`, exclusive of `to`).
  * `extraWhere` adds analysis-specific conditions. Use as `FROM ${scopedEvents(q, scope)} AS e`.
  */
-export function scopedEvents(q: QueryBuilder, scope: AnalysisScope, options: { ignoreTimeRange?: boolean; extraWhere?: string[] } = {}): string {
+export function scopedEvents(
+  q: QueryBuilder,
+  scope: AnalysisScope,
+  options: { ignoreTimeRange?: boolean; extraWhere?: string[] } = {},
+): string {
   const where = [`project_id = ${q.str(scope.projectId)}`];
   if (!options.ignoreTimeRange) where.push(`timestamp >= ${q.time(scope.from)}`, `timestamp < ${q.time(scope.to)}`);
   if (scope.excludeBots !== false) where.push('is_bot = 0');
   // A channel filter keeps the persons reached through those channels, with all their events,
   // so conversions (which carry no channel of their own) stay in the picture.
   if (scope.channels && scope.channels.length > 0) {
-    where.push(`person_id IN (SELECT person_id FROM events WHERE project_id = ${q.str(scope.projectId)} AND ${q.d.inArray('channel', q.list(scope.channels))})`);
+    where.push(
+      `person_id IN (SELECT person_id FROM events WHERE project_id = ${q.str(scope.projectId)} AND ${q.d.inArray('channel', q.list(scope.channels))})`,
+    );
   }
   if (scope.segment) where.push(`(${segmentPersonsSql(q, scope.projectId, scope.segment)})`);
   where.push(...(options.extraWhere ?? []));
@@ -105,11 +116,7 @@ export type ScopeInput = z.infer<typeof scopeInputSchema>;
  * Turns request fields into an AnalysisScope: a saved persona (document kind "persona" with a
  * `segment` body) is looked up by id or name; an inline segment is used as given.
  */
-export async function resolveScope(
-  store: Store,
-  projectId: string,
-  input: ScopeInput,
-): Promise<AnalysisScope> {
+export async function resolveScope(store: Store, projectId: string, input: ScopeInput): Promise<AnalysisScope> {
   if (input.to.getTime() <= input.from.getTime()) throw new ScopeError('to: the date range must end after it starts');
   let segment = input.segment;
   if (input.persona) {
@@ -134,7 +141,9 @@ export async function projectDataRange(
   const q = new QueryBuilder(store.dialect);
   const bots = options.excludeBots ? ' AND is_bot = 0' : '';
   const [row] = await store.query<{ first_ts: string | null; last_ts: string | null; n: number }>(
-    q.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}${bots}${store.dialect.querySuffix}`),
+    q.build(
+      `SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}${bots}${store.dialect.querySuffix}`,
+    ),
   );
   if (!row || !Number(row.n) || !row.first_ts || !row.last_ts) return null;
   return { from: new Date(row.first_ts), to: new Date(Date.parse(row.last_ts) + 1) };

@@ -19,12 +19,36 @@ import { SqlRejected, engineMessage } from './errors.ts';
 
 /** AST node kinds a read-only SELECT is made of; anything else (Set, QueryParameter, …) is refused. */
 const NODE_KINDS = new Set([
-  'SelectWithUnionQuery', 'SelectIntersectExceptQuery', 'SelectQuery', 'ExpressionList', 'WithElement', 'Subquery',
-  'Literal', 'Identifier', 'Function', 'Asterisk', 'QualifiedAsterisk', 'ColumnsRegexpMatcher', 'ColumnsListMatcher',
-  'QualifiedColumnsRegexpMatcher', 'QualifiedColumnsListMatcher', 'ColumnsTransformerList', 'ColumnsExceptTransformer',
-  'ColumnsReplaceTransformer', 'ColumnsReplaceTransformer::Replacement', 'TablesInSelectQuery', 'TablesInSelectQueryElement',
-  'TableExpression', 'TableIdentifier', 'TableJoin', 'ArrayJoin', 'OrderByElement', 'WindowListElement', 'WindowDefinition',
-  'SampleRatio', 'Alias',
+  'SelectWithUnionQuery',
+  'SelectIntersectExceptQuery',
+  'SelectQuery',
+  'ExpressionList',
+  'WithElement',
+  'Subquery',
+  'Literal',
+  'Identifier',
+  'Function',
+  'Asterisk',
+  'QualifiedAsterisk',
+  'ColumnsRegexpMatcher',
+  'ColumnsListMatcher',
+  'QualifiedColumnsRegexpMatcher',
+  'QualifiedColumnsListMatcher',
+  'ColumnsTransformerList',
+  'ColumnsExceptTransformer',
+  'ColumnsReplaceTransformer',
+  'ColumnsReplaceTransformer::Replacement',
+  'TablesInSelectQuery',
+  'TablesInSelectQueryElement',
+  'TableExpression',
+  'TableIdentifier',
+  'TableJoin',
+  'ArrayJoin',
+  'OrderByElement',
+  'WindowListElement',
+  'WindowDefinition',
+  'SampleRatio',
+  'Alias',
 ]);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -52,7 +76,10 @@ async function lines(store: Store, sql: string, limits: UntrustedQueryLimits | '
 }
 
 async function catalog(store: Store, limits: UntrustedQueryLimits): Promise<{ database: string; names: Set<string> }> {
-  const rows = await store.queryUntrusted({ sql: 'SELECT currentDatabase() AS db, lower(name) AS name FROM system.tables WHERE database = currentDatabase()', params: {} }, limits);
+  const rows = await store.queryUntrusted(
+    { sql: 'SELECT currentDatabase() AS db, lower(name) AS name FROM system.tables WHERE database = currentDatabase()', params: {} },
+    limits,
+  );
   return { database: String(rows[0]?.db ?? ''), names: new Set(rows.map((r) => String(r.name))) };
 }
 
@@ -73,7 +100,8 @@ function checkAst(ast: string[], catalogNames: Set<string>): void {
     if (!NODE_KINDS.has(kind)) reject(`${kind} is not allowed in read-only SQL`);
     const name = rest[0] ?? '';
     if (kind === 'Function') {
-      if (parent === 'TableExpression') reject(`table functions such as ${name}() are not allowed: queries read ${PUBLIC_RELATIONS.join(', ')}`);
+      if (parent === 'TableExpression')
+        reject(`table functions such as ${name}() are not allowed: queries read ${PUBLIC_RELATIONS.join(', ')}`);
       if (!isAllowedFunction(name)) reject(`the function ${name}() is not allowed in read-only SQL`);
     }
     if (kind === 'TableIdentifier') {
@@ -81,8 +109,10 @@ function checkAst(ast: string[], catalogNames: Set<string>): void {
       // SELECT without FROM, and INTERSECT/EXCEPT arms, read the one-row system table.
       if (n === 'system.one') continue;
       const tail = rest.slice(1).join(' ');
-      if (!IDENTIFIER.test(name) || (tail !== '' && !/^\(alias [A-Za-z_][A-Za-z0-9_]*\)$/.test(tail))) reject(`unknown relation "${rest.join(' ')}": queries read ${PUBLIC_RELATIONS.join(', ')}`);
-      if (!(PUBLIC_RELATIONS as readonly string[]).includes(n) && catalogNames.has(n)) reject(`unknown relation "${name}": queries read ${PUBLIC_RELATIONS.join(', ')} and their own CTEs`);
+      if (!IDENTIFIER.test(name) || (tail !== '' && !/^\(alias [A-Za-z_][A-Za-z0-9_]*\)$/.test(tail)))
+        reject(`unknown relation "${rest.join(' ')}": queries read ${PUBLIC_RELATIONS.join(', ')}`);
+      if (!(PUBLIC_RELATIONS as readonly string[]).includes(n) && catalogNames.has(n))
+        reject(`unknown relation "${name}": queries read ${PUBLIC_RELATIONS.join(', ')} and their own CTEs`);
     }
   }
 }
@@ -94,12 +124,19 @@ function checkQueryTree(tree: string[], database: string): void {
     if (t.startsWith('TABLE_FUNCTION')) reject('table functions are not allowed in read-only SQL');
     const m = /^TABLE id: \d+,.*\btable_name: (\S+?),?(?:\s|$)/.exec(t);
     // ("TABLE EXPRESSION" is a heading inside CROSS JOIN, not a table.)
-    if (t.startsWith('TABLE id:') && (!m || !allowed.has(m[1]!))) reject(`unknown relation "${m?.[1]?.replace(`${database}.`, '') ?? '?'}": queries read ${PUBLIC_RELATIONS.join(', ')}`);
+    if (t.startsWith('TABLE id:') && (!m || !allowed.has(m[1]!)))
+      reject(`unknown relation "${m?.[1]?.replace(`${database}.`, '') ?? '?'}": queries read ${PUBLIC_RELATIONS.join(', ')}`);
   }
 }
 
 /** The project-scoped, checked query for ClickHouse (no bound parameters: see ChdbStore.select). */
-export async function scopeClickHouseSql(store: Store, projectId: string, sql: string, rowLimit: number, limits: UntrustedQueryLimits): Promise<Query> {
+export async function scopeClickHouseSql(
+  store: Store,
+  projectId: string,
+  sql: string,
+  rowLimit: number,
+  limits: UntrustedQueryLimits,
+): Promise<Query> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(projectId)) reject('invalid project');
   const [formatted = ''] = await lines(store, `SELECT formatQuery(${quote(sql)})`, limits);
   if (/^(SETTINGS|FORMAT|INTO OUTFILE)\b/m.test(formatted)) reject('FORMAT, INTO OUTFILE and SETTINGS are not allowed in read-only SQL');

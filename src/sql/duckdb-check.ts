@@ -19,8 +19,23 @@ const TABLE_REFS = new Set(['BASE_TABLE', 'SUBQUERY', 'JOIN', 'EMPTY', 'EXPRESSI
 const QUERY_NODES = new Set(['SELECT_NODE', 'SET_OPERATION_NODE']);
 const MODIFIERS = new Set(['ORDER_MODIFIER', 'LIMIT_MODIFIER', 'DISTINCT_MODIFIER', 'LIMIT_PERCENT_MODIFIER']);
 const EXPRESSIONS = new Set([
-  'CONSTANT', 'COLUMN_REF', 'FUNCTION', 'WINDOW', 'AGGREGATE', 'CAST', 'CASE', 'COMPARISON', 'CONJUNCTION', 'OPERATOR',
-  'STAR', 'SUBQUERY', 'BETWEEN', 'LAMBDA', 'LAMBDA_REF', 'COLLATE', 'POSITIONAL_REFERENCE',
+  'CONSTANT',
+  'COLUMN_REF',
+  'FUNCTION',
+  'WINDOW',
+  'AGGREGATE',
+  'CAST',
+  'CASE',
+  'COMPARISON',
+  'CONJUNCTION',
+  'OPERATOR',
+  'STAR',
+  'SUBQUERY',
+  'BETWEEN',
+  'LAMBDA',
+  'LAMBDA_REF',
+  'COLLATE',
+  'POSITIONAL_REFERENCE',
 ]);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -58,10 +73,11 @@ function walk(v: Json, key: string, found: Found): void {
     if (!EXPRESSIONS.has(cls)) reject(`${cls.toLowerCase()} expressions are not allowed in read-only SQL`);
     if ('function_name' in v) {
       const name = str(v.function_name);
-      if (!['', 'main'].includes(str(v.schema)) || str(v.catalog) !== '') reject(`the function ${str(v.schema)}.${name}() is not allowed in read-only SQL`);
+      if (!['', 'main'].includes(str(v.schema)) || str(v.catalog) !== '')
+        reject(`the function ${str(v.schema)}.${name}() is not allowed in read-only SQL`);
       if (!isAllowedFunction(name)) reject(`the function ${name}() is not allowed in read-only SQL`);
     }
-  } else if (key === 'from_table' || (key === 'left' || key === 'right') && type && !QUERY_NODES.has(type)) {
+  } else if (key === 'from_table' || ((key === 'left' || key === 'right') && type && !QUERY_NODES.has(type))) {
     if (type === 'TABLE_FUNCTION') {
       const fn = isObj(v.function) ? str(v.function.function_name) : '';
       reject(`table functions${fn ? ` such as ${fn}()` : ''} are not allowed: queries read ${PUBLIC_RELATIONS.join(', ')}`);
@@ -69,7 +85,12 @@ function walk(v: Json, key: string, found: Found): void {
     if (!TABLE_REFS.has(type)) reject(`${type.toLowerCase().replace(/_/g, ' ')} is not allowed in read-only SQL`);
     if (type === 'BASE_TABLE') found.tables.push(v);
   } else if (type.endsWith('_NODE')) {
-    if (!QUERY_NODES.has(type)) reject(type === 'RECURSIVE_CTE_NODE' ? 'recursive CTEs are not allowed in read-only SQL' : `${type.toLowerCase()} is not allowed in read-only SQL`);
+    if (!QUERY_NODES.has(type))
+      reject(
+        type === 'RECURSIVE_CTE_NODE'
+          ? 'recursive CTEs are not allowed in read-only SQL'
+          : `${type.toLowerCase()} is not allowed in read-only SQL`,
+      );
   } else if (type.endsWith('_MODIFIER')) {
     if (!MODIFIERS.has(type)) reject(`${type.toLowerCase()} is not allowed in read-only SQL`);
   } else if (type === 'TABLE_FUNCTION' || type === 'PIVOT' || type === 'SHOW_REF' || type === 'BASE_TABLE') {
@@ -97,7 +118,8 @@ async function serialize(store: Store, sql: string): Promise<Obj> {
   const ast = JSON.parse(rows[0]!.ast) as Obj;
   if (ast.error) {
     const message = str(ast.error_message);
-    if (/Only SELECT statements/i.test(message)) reject('only SELECT queries are allowed (one statement, no INSERT, DROP, SET, COPY, PRAGMA …)');
+    if (/Only SELECT statements/i.test(message))
+      reject('only SELECT queries are allowed (one statement, no INSERT, DROP, SET, COPY, PRAGMA …)');
     reject(message.replace(/\n+LINE \d+:[\s\S]*$/, '') || 'the query could not be parsed');
   }
   return ast;
@@ -123,7 +145,10 @@ export async function scopeDuckDbSql(store: Store, projectId: string, sql: strin
   for (const t of found.tables) {
     const name = str(t.table_name);
     const n = name.toLowerCase();
-    if (str(t.schema_name) !== '' || str(t.catalog_name) !== '') reject(`unknown relation "${[t.catalog_name, t.schema_name, name].filter(Boolean).join('.')}": queries read ${PUBLIC_RELATIONS.join(', ')}`);
+    if (str(t.schema_name) !== '' || str(t.catalog_name) !== '')
+      reject(
+        `unknown relation "${[t.catalog_name, t.schema_name, name].filter(Boolean).join('.')}": queries read ${PUBLIC_RELATIONS.join(', ')}`,
+      );
     if ((PUBLIC_RELATIONS as readonly string[]).includes(n)) {
       // Bound to the project's rows. If the engine could not see the scoped CTE here, the name
       // would not resolve at all: nothing falls back to the unscoped relation.
@@ -137,7 +162,9 @@ export async function scopeDuckDbSql(store: Store, projectId: string, sql: strin
   const q = new QueryBuilder(store.dialect);
   // Source positions are dropped: they are 64-bit integers JSON.parse cannot keep exactly.
   const checked = stripLocations(ast) as Obj;
-  const rows = await store.query<{ sql: string }>(q.build(`SELECT json_deserialize_sql(CAST(${q.str(JSON.stringify(checked))} AS JSON)) AS sql`));
+  const rows = await store.query<{ sql: string }>(
+    q.build(`SELECT json_deserialize_sql(CAST(${q.str(JSON.stringify(checked))} AS JSON)) AS sql`),
+  );
   const body = rows[0]!.sql;
   // The SQL text made from the tree must parse back to the same tree, or it is not what was checked.
   const again = await serialize(store, body);

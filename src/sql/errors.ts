@@ -21,7 +21,10 @@ export function engineMessage(error: unknown): string {
   m = m.replace(/\n+LINE \d+:[\s\S]*$/, '');
   m = m.replace(/^Code: \d+\.\s*DB::Exception:\s*/, '').replace(/^Code: \d+\.\s*DB::Exception:\s*/, '');
   m = m.replace(/\s*\(version [^)]*\)/g, '');
-  m = m.replace(/[:.]?\s*(?:In scope|in scope|While processing|While executing|In query|\(in query:)[\s\S]*?(?=\.?\s*\([A-Z][A-Z_]+\)\s*\.?\s*$|$)/g, '');
+  m = m.replace(
+    /[:.]?\s*(?:In scope|in scope|While processing|While executing|In query|\(in query:)[\s\S]*?(?=\.?\s*\([A-Z][A-Z_]+\)\s*\.?\s*$|$)/g,
+    '',
+  );
   m = m.replace(/wm_scoped_(\w+)/g, '$1');
   m = m.trim();
   if (GENERATED.test(m)) {

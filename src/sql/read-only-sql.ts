@@ -35,7 +35,13 @@ function guardedLimits(limits: Partial<QueryLimits> | undefined): UntrustedQuery
 }
 
 /** The user's query, checked, with each public relation bound to one project's rows. */
-export async function scopeUserSql(store: Store, projectId: string, sql: string, limit = 10000, limits?: Partial<QueryLimits>): Promise<Query> {
+export async function scopeUserSql(
+  store: Store,
+  projectId: string,
+  sql: string,
+  limit = 10000,
+  limits?: Partial<QueryLimits>,
+): Promise<Query> {
   const text = sql.trim().replace(/;\s*$/, '');
   if (!text) throw new SqlRejected('empty query');
   if (text.length > MAX_SQL_TEXT) throw new SqlRejected(`the query is longer than ${MAX_SQL_TEXT} characters`);
@@ -53,7 +59,8 @@ export async function scopeUserSql(store: Store, projectId: string, sql: string,
 export async function runUserSql(store: Store, projectId: string, sql: string, options: UserSqlOptions | number = {}): Promise<Row[]> {
   const o = typeof options === 'number' ? { limit: options } : options;
   const maxConcurrent = o.maxConcurrent ?? 2;
-  if (running >= maxConcurrent) throw new SqlBusy(`${maxConcurrent} SQL queries are already running: try again when one has finished (WAYMARK_SQL_MAX_CONCURRENT)`);
+  if (running >= maxConcurrent)
+    throw new SqlBusy(`${maxConcurrent} SQL queries are already running: try again when one has finished (WAYMARK_SQL_MAX_CONCURRENT)`);
   running++;
   try {
     const limits = guardedLimits(o.limits);

@@ -11,7 +11,11 @@ export interface LbfgsResult {
   converged: boolean;
 }
 
-export function maximizeLbfgs(f: ValueAndGradient, start: Float64Array, options: { maxIterations?: number; memory?: number; tolerance?: number } = {}): LbfgsResult {
+export function maximizeLbfgs(
+  f: ValueAndGradient,
+  start: Float64Array,
+  options: { maxIterations?: number; memory?: number; tolerance?: number } = {},
+): LbfgsResult {
   const d = start.length;
   const maxIt = options.maxIterations ?? 500;
   const mem = options.memory ?? 8;
@@ -41,7 +45,8 @@ export function maximizeLbfgs(f: ValueAndGradient, start: Float64Array, options:
     let gammaScale = 1;
     if (S.length > 0) {
       const k = S.length - 1;
-      let sy = 0, yy = 0;
+      let sy = 0,
+        yy = 0;
       for (let i = 0; i < d; i++) {
         sy += S[k]![i]! * Y[k]![i]!;
         yy += Y[k]![i]! * Y[k]![i]!;

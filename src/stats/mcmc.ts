@@ -81,7 +81,7 @@ function essOf(chains: Float64Array[]): number {
   if (n < 4) return NaN;
   const acov = chains.map(autocovariance);
   const means = chains.map((c) => c.reduce((a, b) => a + b, 0) / n);
-  const meanVar = acov.reduce((s, a) => s + a[0]!, 0) / m * (n / (n - 1));
+  const meanVar = (acov.reduce((s, a) => s + a[0]!, 0) / m) * (n / (n - 1));
   let varPlus = meanVar * ((n - 1) / n);
   if (m > 1) {
     const grand = means.reduce((a, b) => a + b, 0) / m;

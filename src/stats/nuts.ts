@@ -313,7 +313,8 @@ export function nuts(logDensity: LogDensity, start: Float64Array, options: NutsO
           if (dense) {
             const next = new Float64Array(d * d);
             for (let i = 0; i < d; i++)
-              for (let j = 0; j < d; j++) next[i * d + j] = shrink * (wCount > 1 ? wM2[i * d + j]! / (wCount - 1) : i === j ? 1 : 0) + (i === j ? ridge : 0);
+              for (let j = 0; j < d; j++)
+                next[i * d + j] = shrink * (wCount > 1 ? wM2[i * d + j]! / (wCount - 1) : i === j ? 1 : 0) + (i === j ? ridge : 0);
             const L = cholesky(next, d);
             if (L) {
               invMass = next;

@@ -85,9 +85,7 @@ export function binomial(n: number, p: number, rng: Rng): number {
     return n;
   }
   const mode = Math.floor((n + 1) * p);
-  const pmfMode = Math.exp(
-    logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log(q),
-  );
+  const pmfMode = Math.exp(logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log(q));
   let u = rng() - pmfMode;
   if (u < 0) return mode;
   let lo = mode;
@@ -103,7 +101,7 @@ export function binomial(n: number, p: number, rng: Rng): number {
       if (u < 0) return hi;
     }
     if (lo > 0) {
-      pLo *= (lo / (n - lo + 1)) / ratio;
+      pLo *= lo / (n - lo + 1) / ratio;
       lo--;
       u -= pLo;
       if (u < 0) return lo;

@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
 import type { ColumnSpec, Query } from './dialect/dialect.ts';
 import { clickhouseDialect } from './dialect/clickhouse.ts';
-import { CLICKHOUSE_SESSION_SETTINGS, clickhouseLimitError, limitSettings, paramValues, splitStatements, untrustedSettings } from './clickhouse-store.ts';
+import {
+  CLICKHOUSE_SESSION_SETTINGS,
+  clickhouseLimitError,
+  limitSettings,
+  paramValues,
+  splitStatements,
+  untrustedSettings,
+} from './clickhouse-store.ts';
 import { DEFAULT_QUERY_LIMITS, plainValue, type QueryLimits, type Row, type Store, type UntrustedQueryLimits } from './store.ts';
 
 function toQuery(q: Query | string): Query {
@@ -205,7 +212,14 @@ export class ChdbStore implements Store {
   async insert(table: string, columns: ColumnSpec[], rows: Row[]): Promise<void> {
     if (rows.length === 0) return;
     const payload = rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null])))).join('\n');
-    await this.run((s) => s.insert({ table: `${this.database}.${table}`, values: payload, format: 'JSONEachRow', columns: columns.map((c) => c.name) } as never));
+    await this.run((s) =>
+      s.insert({
+        table: `${this.database}.${table}`,
+        values: payload,
+        format: 'JSONEachRow',
+        columns: columns.map((c) => c.name),
+      } as never),
+    );
   }
 
   async loadNdjson(table: string, columns: ColumnSpec[], path: string): Promise<void> {

@@ -2,7 +2,17 @@ import { createReadStream } from 'node:fs';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
 import type { ColumnSpec, Query } from './dialect/dialect.ts';
 import { clickhouseDialect } from './dialect/clickhouse.ts';
-import { DEFAULT_QUERY_LIMITS, limitError, plainValue, type QueryLimitError, type QueryLimits, type Row, type Store, StoreUnavailableError, type UntrustedQueryLimits } from './store.ts';
+import {
+  DEFAULT_QUERY_LIMITS,
+  limitError,
+  plainValue,
+  type QueryLimitError,
+  type QueryLimits,
+  type Row,
+  type Store,
+  StoreUnavailableError,
+  type UntrustedQueryLimits,
+} from './store.ts';
 
 /**
  * Settings every ClickHouse query runs with, so results match DuckDB's: NULLs from outer
@@ -96,7 +106,12 @@ export class ClickHouseHttpStore implements Store {
 
   private async read<T>(q: Query, settings: Record<string, number>, limits: QueryLimits): Promise<T[]> {
     try {
-      const rs = await this.client.query({ query: q.sql, query_params: paramValues(q), format: 'JSONEachRow', clickhouse_settings: settings as ClickHouseSettings });
+      const rs = await this.client.query({
+        query: q.sql,
+        query_params: paramValues(q),
+        format: 'JSONEachRow',
+        clickhouse_settings: settings as ClickHouseSettings,
+      });
       return ((await rs.json()) as Row[]).map((r) => plainValue(r) as T);
     } catch (error) {
       throw clickhouseLimitError(error, limits) ?? wrapConnectionError(error);

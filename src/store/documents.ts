@@ -39,7 +39,9 @@ export async function listDocuments<T>(store: Store, kind: string, projectId?: s
     q.build(`SELECT id, project_id, ${d.argMax('body', 'version')} AS latest_body, ${d.argMax('deleted', 'version')} AS latest_deleted
 FROM documents WHERE ${filters.join(' AND ')} GROUP BY id, project_id ORDER BY id`),
   );
-  return rows.filter((r) => Number(r.latest_deleted) === 0).map((r) => ({ id: r.id, projectId: r.project_id, body: JSON.parse(r.latest_body) as T }));
+  return rows
+    .filter((r) => Number(r.latest_deleted) === 0)
+    .map((r) => ({ id: r.id, projectId: r.project_id, body: JSON.parse(r.latest_body) as T }));
 }
 
 export async function getDocument<T>(store: Store, kind: string, projectId: string, id: string): Promise<T | undefined> {

@@ -3,7 +3,16 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, listValue, StatementType, type DuckDBValue } from '@duckdb/node-api';
 import { type ColumnSpec, type Query } from './dialect/dialect.ts';
 import { duckdbDialect } from './dialect/duckdb.ts';
-import { DEFAULT_QUERY_LIMITS, limitError, plainValue, type QueryLimits, type Row, type Store, StoreUnavailableError, type UntrustedQueryLimits } from './store.ts';
+import {
+  DEFAULT_QUERY_LIMITS,
+  limitError,
+  plainValue,
+  type QueryLimits,
+  type Row,
+  type Store,
+  StoreUnavailableError,
+  type UntrustedQueryLimits,
+} from './store.ts';
 
 function toQuery(q: Query | string): Query {
   return typeof q === 'string' ? { sql: q, params: {} } : q;

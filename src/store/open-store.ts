@@ -26,7 +26,8 @@ export async function openStore(location: string, dataDir: string, limits: Query
   let store: Store;
   if (location === 'duckdb' || location === '') store = await DuckDbStore.open(join(resolve(dataDir), 'waymark.duckdb'), limits);
   else if (location.startsWith('duckdb:')) store = await DuckDbStore.open(location.slice('duckdb:'.length), limits);
-  else if (location.startsWith('chdb:')) store = await ChdbStore.open(resolve(location.slice('chdb:'.length) || join(dataDir, 'chdb')), 'waymark', limits);
+  else if (location.startsWith('chdb:'))
+    store = await ChdbStore.open(resolve(location.slice('chdb:'.length) || join(dataDir, 'chdb')), 'waymark', limits);
   else if (/^clickhouses?:\/\//.test(location)) store = await ClickHouseHttpStore.open(location, limits);
   else throw new Error(`unknown store "${location}": use duckdb, duckdb:PATH, chdb:DIR or clickhouse://user:pass@host:8123/db`);
   await migrate(store);

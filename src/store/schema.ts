@@ -197,7 +197,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'events view resolves each row with one identity lookup instead of two',
     statements: (d) => [d.createView('events', eventsView())],
   },
-  { version: 4, name: 'audience membership history and webhook deliveries', statements: (d) => [AUDIENCE_CHANGES, WEBHOOK_DELIVERIES].map((t) => d.createTable(t)) },
+  {
+    version: 4,
+    name: 'audience membership history and webhook deliveries',
+    statements: (d) => [AUDIENCE_CHANGES, WEBHOOK_DELIVERIES].map((t) => d.createTable(t)),
+  },
   {
     version: 5,
     name: 'persons merge traits per key: a later identify updates the keys it sends and keeps the rest',

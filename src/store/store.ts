@@ -95,7 +95,12 @@ function describeBytes(n: number): string {
 
 export function limitError(limit: 'time' | 'memory' | 'rows', limits: QueryLimits & { maxResultRows?: number }): QueryLimitError {
   const names = limits.names ?? DEFAULT_QUERY_LIMITS.names;
-  if (limit === 'time') return new QueryLimitError('time', `the query ran past its time limit of ${limits.timeoutMs / 1000} s (${names.time})`);
-  if (limit === 'memory') return new QueryLimitError('memory', `the query ran past its memory limit of ${describeBytes(limits.maxMemoryBytes)} (${names.memory})`);
+  if (limit === 'time')
+    return new QueryLimitError('time', `the query ran past its time limit of ${limits.timeoutMs / 1000} s (${names.time})`);
+  if (limit === 'memory')
+    return new QueryLimitError(
+      'memory',
+      `the query ran past its memory limit of ${describeBytes(limits.maxMemoryBytes)} (${names.memory})`,
+    );
   return new QueryLimitError('rows', `the query returned more than ${limits.maxResultRows} rows`);
 }

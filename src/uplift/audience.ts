@@ -19,6 +19,8 @@ registerModelAudienceSource('uplift', async (store, q, projectId, params) => {
   const variation = p.variation ?? fitted.result.treatments[0]!.variation;
   const model = fitted.models.get(variation);
   if (!model) throw new Error(`variation: "${variation}" is not a treatment of "${p.experiment}"`);
-  const ids = fitted.rows.filter((r) => segmentOf(model.predict(r.x), predictLogistic(model.mu0, r.x), p.segmentThreshold) === p.segment).map((r) => r.personId);
+  const ids = fitted.rows
+    .filter((r) => segmentOf(model.predict(r.x), predictLogistic(model.mu0, r.x), p.segmentThreshold) === p.segment)
+    .map((r) => r.personId);
   return `SELECT DISTINCT person_id FROM events WHERE project_id = ${q.str(projectId)} AND ${q.d.inArray('person_id', q.list(ids))}`;
 });

@@ -22,7 +22,12 @@ export interface UpliftData {
   channels: string[];
 }
 
-export async function upliftRows(store: Store, projectId: string, experimentId: string, options: { event?: string; windowDays: number }): Promise<UpliftData> {
+export async function upliftRows(
+  store: Store,
+  projectId: string,
+  experimentId: string,
+  options: { event?: string; windowDays: number },
+): Promise<UpliftData> {
   const d = store.dialect;
   const q = new QueryBuilder(d);
   const p = q.str(projectId);
@@ -38,13 +43,24 @@ FROM (SELECT person_id, timestamp, ${d.jsonScalar('properties', ['variation_id']
   max(CASE WHEN e.device_type = 'mobile' THEN 1 ELSE 0 END) AS mobile
 FROM (${exposed}) AS x JOIN (SELECT person_id, event, timestamp, channel, device_type FROM events WHERE project_id = ${p} AND is_bot = 0) AS e ON e.person_id = x.person_id
 WHERE x.seen = 1 GROUP BY x.person_id, x.variation`;
-  const rows = await store.query<{ person_id: string; variation: string; y: number; prior_events: number; prior_orders: number; first_channel_raw: string; mobile: number }>(
-    q.build(`SELECT * FROM (${perPerson}) AS pp ORDER BY person_id${d.querySuffix}`),
-  );
+  const rows = await store.query<{
+    person_id: string;
+    variation: string;
+    y: number;
+    prior_events: number;
+    prior_orders: number;
+    first_channel_raw: string;
+    mobile: number;
+  }>(q.build(`SELECT * FROM (${perPerson}) AS pp ORDER BY person_id${d.querySuffix}`));
   const channelCounts = new Map<string, number>();
-  for (const r of rows) if (r.first_channel_raw !== 'zzz') channelCounts.set(r.first_channel_raw, (channelCounts.get(r.first_channel_raw) ?? 0) + 1);
+  for (const r of rows)
+    if (r.first_channel_raw !== 'zzz') channelCounts.set(r.first_channel_raw, (channelCounts.get(r.first_channel_raw) ?? 0) + 1);
   // One indicator per channel that brought at least 2% of the exposed (the rest share the baseline).
-  const channels = [...channelCounts].filter(([, n]) => n >= rows.length * 0.02).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8).map(([c]) => c);
+  const channels = [...channelCounts]
+    .filter(([, n]) => n >= rows.length * 0.02)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 8)
+    .map(([c]) => c);
   const covariates = ['mobile', 'log_prior_events', 'log_prior_orders', ...channels.map((c) => `first channel ${c}`)];
   return {
     covariates,
@@ -53,7 +69,12 @@ WHERE x.seen = 1 GROUP BY x.person_id, x.variation`;
       personId: r.person_id,
       variation: String(r.variation),
       y: Number(r.y) > 0 ? 1 : 0,
-      x: [Number(r.mobile), Math.log1p(Number(r.prior_events)), Math.log1p(Number(r.prior_orders)), ...channels.map((c) => (r.first_channel_raw === c ? 1 : 0))],
+      x: [
+        Number(r.mobile),
+        Math.log1p(Number(r.prior_events)),
+        Math.log1p(Number(r.prior_orders)),
+        ...channels.map((c) => (r.first_channel_raw === c ? 1 : 0)),
+      ],
     })),
   };
 }

@@ -62,18 +62,33 @@ export function fitUplift(learner: Learner, control: ArmData, treated: ArmData, 
   if (learner === 't') return { learner, mu0, mu1, predict: (x) => predictLogistic(mu1, x) - predictLogistic(mu0, x) };
   const e = treated.y.length / (treated.y.length + control.y.length);
   if (learner === 'x') {
-    const tau1 = fitRidge(treated.x, treated.y.map((y, i) => y - predictLogistic(mu0, treated.x[i]!)));
-    const tau0 = fitRidge(control.x, control.y.map((y, i) => predictLogistic(mu1, control.x[i]!) - y));
+    const tau1 = fitRidge(
+      treated.x,
+      treated.y.map((y, i) => y - predictLogistic(mu0, treated.x[i]!)),
+    );
+    const tau0 = fitRidge(
+      control.x,
+      control.y.map((y, i) => predictLogistic(mu1, control.x[i]!) - y),
+    );
     return { learner, mu0, mu1, predict: (x) => e * predictRidge(tau0, x) + (1 - e) * predictRidge(tau1, x) };
   }
   // DR with two folds: outcome models fitted on one half give the pseudo-outcomes of the other.
-  const all = [...control.x.map((x, i) => ({ x, y: control.y[i]!, t: 0, fold: i % 2 })), ...treated.x.map((x, i) => ({ x, y: treated.y[i]!, t: 1, fold: i % 2 }))];
+  const all = [
+    ...control.x.map((x, i) => ({ x, y: control.y[i]!, t: 0, fold: i % 2 })),
+    ...treated.x.map((x, i) => ({ x, y: treated.y[i]!, t: 1, fold: i % 2 })),
+  ];
   const phiX: number[][] = [];
   const phi: number[] = [];
   for (const fold of [0, 1]) {
     const train = all.filter((r) => r.fold !== fold);
-    const m0 = outcomeModel({ x: train.filter((r) => r.t === 0).map((r) => r.x), y: train.filter((r) => r.t === 0).map((r) => r.y) }, names);
-    const m1 = outcomeModel({ x: train.filter((r) => r.t === 1).map((r) => r.x), y: train.filter((r) => r.t === 1).map((r) => r.y) }, names);
+    const m0 = outcomeModel(
+      { x: train.filter((r) => r.t === 0).map((r) => r.x), y: train.filter((r) => r.t === 0).map((r) => r.y) },
+      names,
+    );
+    const m1 = outcomeModel(
+      { x: train.filter((r) => r.t === 1).map((r) => r.x), y: train.filter((r) => r.t === 1).map((r) => r.y) },
+      names,
+    );
     for (const r of all.filter((r) => r.fold === fold)) {
       const p0 = predictLogistic(m0, r.x);
       const p1 = predictLogistic(m1, r.x);
@@ -114,7 +129,11 @@ export function qini(scores: number[], treated: boolean[], y: number[], points =
       yc += y[i]!;
     }
     if (r + 1 >= Math.round((next * n) / points)) {
-      curve.push({ fraction: next / points, incremental: nc > 0 ? yt - (yc * nt) / nc : 0, uplift: nt > 0 && nc > 0 ? yt / nt - yc / nc : 0 });
+      curve.push({
+        fraction: next / points,
+        incremental: nc > 0 ? yt - (yc * nt) / nc : 0,
+        uplift: nt > 0 && nc > 0 ? yt / nt - yc / nc : 0,
+      });
       next++;
     }
   }

@@ -21,9 +21,14 @@ import { fitUplift, qini, type Learner, type QiniResult, type UpliftModel } from
 
 export const upliftInputSchema = z.object({
   experiment: z.string().min(1).describe('the experiment id (experiment_id of Experiment Viewed)'),
-  event: z.string().min(1).optional().describe('outcome event (default: the experiment\'s first metric, else Order Completed)'),
-  windowDays: z.number().positive().max(365).optional().describe('days after the first exposure that count (default: the metric\'s, else 14)'),
-  control: z.string().optional().describe('control variation id (default: the experiment\'s first, else the smallest id)'),
+  event: z.string().min(1).optional().describe("outcome event (default: the experiment's first metric, else Order Completed)"),
+  windowDays: z
+    .number()
+    .positive()
+    .max(365)
+    .optional()
+    .describe("days after the first exposure that count (default: the metric's, else 14)"),
+  control: z.string().optional().describe("control variation id (default: the experiment's first, else the smallest id)"),
   holdoutFraction: z.number().min(0.1).max(0.5).default(0.3),
   valuePerConversion: z.number().min(0).default(1).describe('value of one conversion, for next best action'),
   costs: z.record(z.string(), z.number().min(0)).default({}).describe('cost per person of each action (variation id → cost)'),
@@ -60,7 +65,8 @@ export interface UpliftResult {
   };
 }
 
-export const inHoldout = (personId: string, fraction: number) => createHash('sha256').update(personId).digest().readUInt32BE(0) / 2 ** 32 < fraction;
+export const inHoldout = (personId: string, fraction: number) =>
+  createHash('sha256').update(personId).digest().readUInt32BE(0) / 2 ** 32 < fraction;
 
 function arm(rows: UpliftRow[]) {
   return { x: rows.map((r) => r.x), y: rows.map((r) => r.y) };
@@ -87,13 +93,21 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
   if (data.rows.length === 0) throw new ScopeError(`experiment: no exposures of "${input.experiment}"`);
   const variations = [...new Set(data.rows.map((r) => r.variation))].sort();
   const control = input.control ?? saved?.variations[0]?.id ?? variations[0]!;
-  if (!variations.includes(control)) throw new ScopeError(`control: variation "${control}" has no exposures (seen: ${variations.join(', ')})`);
+  if (!variations.includes(control))
+    throw new ScopeError(`control: variation "${control}" has no exposures (seen: ${variations.join(', ')})`);
   const arms = variations.map((v) => {
     const rs = data.rows.filter((r) => r.variation === v);
     const conversions = rs.reduce((s, r) => s + r.y, 0);
     return { variation: v, persons: rs.length, conversions, rate: rs.length ? conversions / rs.length : 0 };
   });
-  for (const a of arms) if (a.persons < 50 || a.conversions < 5) throw Object.assign(new Error(`uplift needs at least 50 persons and 5 conversions per arm; variation "${a.variation}" has ${a.persons} and ${a.conversions}`), { statusCode: 422 });
+  for (const a of arms)
+    if (a.persons < 50 || a.conversions < 5)
+      throw Object.assign(
+        new Error(
+          `uplift needs at least 50 persons and 5 conversions per arm; variation "${a.variation}" has ${a.persons} and ${a.conversions}`,
+        ),
+        { statusCode: 422 },
+      );
 
   const holdout = data.rows.filter((r) => inHoldout(r.personId, input.holdoutFraction));
   const training = data.rows.filter((r) => !inHoldout(r.personId, input.holdoutFraction));
@@ -103,12 +117,27 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
   for (const v of variations.filter((x) => x !== control)) {
     const c = arms.find((a) => a.variation === control)!;
     const t = arms.find((a) => a.variation === v)!;
-    const ate = { estimate: t.rate - c.rate, standardError: Math.sqrt((t.rate * (1 - t.rate)) / t.persons + (c.rate * (1 - c.rate)) / c.persons) };
+    const ate = {
+      estimate: t.rate - c.rate,
+      standardError: Math.sqrt((t.rate * (1 - t.rate)) / t.persons + (c.rate * (1 - c.rate)) / c.persons),
+    };
     const hold = holdout.filter((r) => r.variation === v || r.variation === control);
     const learners: TreatmentUplift['learners'] = [];
     for (const learner of ['t', 'x', 'dr'] as const) {
-      const m = fitUplift(learner, arm(training.filter((r) => r.variation === control)), arm(training.filter((r) => r.variation === v)), data.covariates);
-      learners.push({ learner, ...qini(hold.map((r) => m.predict(r.x)), hold.map((r) => r.variation === v), hold.map((r) => r.y)) });
+      const m = fitUplift(
+        learner,
+        arm(training.filter((r) => r.variation === control)),
+        arm(training.filter((r) => r.variation === v)),
+        data.covariates,
+      );
+      learners.push({
+        learner,
+        ...qini(
+          hold.map((r) => m.predict(r.x)),
+          hold.map((r) => r.variation === v),
+          hold.map((r) => r.y),
+        ),
+      });
     }
     const chosen = learners.reduce((a, b) => (b.qini > a.qini ? b : a)).learner;
     const model = fitUplift(chosen, arm(controlAll), arm(data.rows.filter((r) => r.variation === v)), data.covariates);
@@ -116,12 +145,23 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
     const segments: Record<UpliftSegment, number> = { persuadables: 0, 'sure-things': 0, 'lost-causes': 0, 'sleeping-dogs': 0 };
     const scored = data.rows.map((r) => ({ personId: r.personId, uplift: model.predict(r.x), baseline: predictLogistic(model.mu0, r.x) }));
     for (const s of scored) segments[segmentOf(s.uplift, s.baseline, input.segmentThreshold)]++;
-    treatments.push({ variation: v, ate, learners, chosen, segments, top: scored.sort((a, b) => b.uplift - a.uplift || a.personId.localeCompare(b.personId)).slice(0, input.top) });
+    treatments.push({
+      variation: v,
+      ate,
+      learners,
+      chosen,
+      segments,
+      top: scored.sort((a, b) => b.uplift - a.uplift || a.personId.localeCompare(b.personId)).slice(0, input.top),
+    });
   }
 
   const tested = new Set(variations.filter((v) => v !== control));
   const named = input.actions.length ? input.actions : [...tested];
-  const actions = [...new Set([...named, ...tested])].map((a) => ({ action: a, status: tested.has(a) ? ('tested' as const) : ('untested' as const), cost: tested.has(a) ? (input.costs[a] ?? 0) : (input.costs[a] ?? null) }));
+  const actions = [...new Set([...named, ...tested])].map((a) => ({
+    action: a,
+    status: tested.has(a) ? ('tested' as const) : ('untested' as const),
+    cost: tested.has(a) ? (input.costs[a] ?? 0) : (input.costs[a] ?? null),
+  }));
   const candidates = actions.filter((a) => a.status === 'tested' && (input.actions.length === 0 || input.actions.includes(a.action)));
   const counts: Record<string, number> = { 'no action': 0 };
   const best = data.rows.map((r) => {
@@ -149,7 +189,11 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
       covariates: data.covariates,
       holdout: { persons: holdout.length, fraction: input.holdoutFraction },
       treatments,
-      nextBestAction: { actions, counts, top: best.sort((a, b) => b.expectedValue - a.expectedValue || a.personId.localeCompare(b.personId)).slice(0, input.top) },
+      nextBestAction: {
+        actions,
+        counts,
+        top: best.sort((a, b) => b.expectedValue - a.expectedValue || a.personId.localeCompare(b.personId)).slice(0, input.top),
+      },
     },
   };
 }
@@ -157,7 +201,8 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
 export const upliftAnalysis = defineAnalysis({
   id: 'uplift',
   path: '/api/v1/uplift',
-  summary: 'Uplift from an experiment (T-, X- and doubly robust learners, Qini and AUUC on a holdout), persons ranked by incremental gain, and next best action among tested actions',
+  summary:
+    'Uplift from an experiment (T-, X- and doubly robust learners, Qini and AUUC on a holdout), persons ranked by incremental gain, and next best action among tested actions',
   access: 'read',
   input: upliftInputSchema,
   scoped: false,

@@ -40,7 +40,37 @@ export function wordSentiment(word: string): number {
 
 const CONTENT = new Set(['NOUN', 'PROPN', 'VERB', 'ADJ', 'ADV']);
 // Lemmas too common in feedback to say what it is about.
-const LIGHT = new Set(['be', 'have', 'do', 'get', 'go', 'make', 'take', 'keep', 'again', 'so', 'very', 'really', 'just', 'too', 'also', 'still', 'even', 'there', 'then', 'not', 'never', 'all', 'it', 'thing', 'bit', 'way', 'time', 'much', 'well']);
+const LIGHT = new Set([
+  'be',
+  'have',
+  'do',
+  'get',
+  'go',
+  'make',
+  'take',
+  'keep',
+  'again',
+  'so',
+  'very',
+  'really',
+  'just',
+  'too',
+  'also',
+  'still',
+  'even',
+  'there',
+  'then',
+  'not',
+  'never',
+  'all',
+  'it',
+  'thing',
+  'bit',
+  'way',
+  'time',
+  'much',
+  'well',
+]);
 
 export function analyse(text: string): AnalysedText {
   const n = nlp();

@@ -125,7 +125,9 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
     // Only a cluster's core terms (mean NPMI with the rest of it at least the threshold) assign
     // comments to it: a term that joined through one phrase ("store" via "store staff") but is
     // said as often elsewhere ("parking at the store") would otherwise pull those comments in.
-    const core = members.filter((m) => members.length === 1 || members.reduce((a, o) => a + (o === m ? 0 : npmi(m, o)), 0) / (members.length - 1) >= threshold);
+    const core = members.filter(
+      (m) => members.length === 1 || members.reduce((a, o) => a + (o === m ? 0 : npmi(m, o)), 0) / (members.length - 1) >= threshold,
+    );
     const set = new Set((core.length > 0 ? core : members).map((m) => terms[m]!));
     const ds: number[] = [];
     docTermSets.forEach((dt, i) => {
@@ -136,7 +138,7 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
   const mentionsOf = (ds: number[]) => ds.reduce((a, i) => a + docs[i]!.n, 0);
   // Fragments: a cluster whose comments lie mostly (≥ redundancy) inside ONE larger cluster is a
   // part of it ("full / leave" inside "parking lot"): folded in, its terms added.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const order = themes.map((t, k) => ({ k, w: mentionsOf(t.docs) })).sort((a, b) => a.w - b.w);
     for (const { k, w } of order) {
@@ -163,11 +165,13 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
   }
   // Fillers: a one-term cluster said across themes ("order", "overall"): most of its comments carry
   // other themes, none of which holds most of them. Not a theme of its own.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const carriers = new Map<number, number>();
     for (const t of themes) for (const i of t.docs) carriers.set(i, (carriers.get(i) ?? 0) + 1);
-    const k = themes.findIndex((t) => t.terms.length === 1 && mentionsOf(t.docs.filter((i) => carriers.get(i)! > 1)) >= redundancy * mentionsOf(t.docs));
+    const k = themes.findIndex(
+      (t) => t.terms.length === 1 && mentionsOf(t.docs.filter((i) => carriers.get(i)! > 1)) >= redundancy * mentionsOf(t.docs),
+    );
     if (k >= 0) {
       themes = themes.filter((_, j) => j !== k);
       changed = true;

@@ -40,9 +40,23 @@ export interface VoiceTheme {
   sentiment: number;
   negativeShare: number;
   averageScore: number | null;
-  trend: { slices: Array<{ from: string; mentions: number; comments: number; share: number | null }>; change: number | null; interval: [number, number] | null; direction: 'rising' | 'falling' | 'flat' | 'unknown' };
+  trend: {
+    slices: Array<{ from: string; mentions: number; comments: number; share: number | null }>;
+    change: number | null;
+    interval: [number, number] | null;
+    direction: 'rising' | 'falling' | 'flat' | 'unknown';
+  };
   /** Per stage: mentions, mean sentiment, and the negative and positive mentions with their most said comments. */
-  stages: Array<{ stage: string; mentions: number; sentiment: number; examples: string[]; negative: number; positive: number; negativeExamples: string[]; positiveExamples: string[] }>;
+  stages: Array<{
+    stage: string;
+    mentions: number;
+    sentiment: number;
+    examples: string[];
+    negative: number;
+    positive: number;
+    negativeExamples: string[];
+    positiveExamples: string[];
+  }>;
   touchpoints: Array<{ touchpoint: string; mentions: number; sentiment: number }>;
   dropOff: RateComparison;
   revenueAtRisk: number;
@@ -82,14 +96,30 @@ async function respondentOutcomes(store: Store, scope: AnalysisScope): Promise<{
   const ev = scopedEvents(q, scope);
   const perPerson = `SELECT person_id, ${d.minIf('timestamp', `event = '${SURVEY_EVENT}'`)} AS first_response, max(CASE WHEN event = '${ORDER_EVENT}' THEN timestamp END) AS last_order
 FROM ${ev} AS e GROUP BY person_id`;
-  const rows = await store.query(q.build(`SELECT person_id, CASE WHEN last_order > first_response THEN 1 ELSE 0 END AS ordered FROM (${perPerson}) AS p WHERE first_response IS NOT NULL`));
+  const rows = await store.query(
+    q.build(
+      `SELECT person_id, CASE WHEN last_order > first_response THEN 1 ELSE 0 END AS ordered FROM (${perPerson}) AS p WHERE first_response IS NOT NULL`,
+    ),
+  );
   const q2 = new QueryBuilder(d);
-  const [tot] = await store.query(q2.build(`SELECT count(*) AS orders, coalesce(sum(revenue), 0) AS revenue FROM ${scopedEvents(q2, scope, { extraWhere: [`event = '${ORDER_EVENT}'`] })} AS o`));
+  const [tot] = await store.query(
+    q2.build(
+      `SELECT count(*) AS orders, coalesce(sum(revenue), 0) AS revenue FROM ${scopedEvents(q2, scope, { extraWhere: [`event = '${ORDER_EVENT}'`] })} AS o`,
+    ),
+  );
   const orders = Number(tot?.orders ?? 0);
-  return { ordered: new Map(rows.map((r) => [String(r.person_id), Number(r.ordered) === 1])), aov: orders > 0 ? Number(tot!.revenue) / orders : 0 };
+  return {
+    ordered: new Map(rows.map((r) => [String(r.person_id), Number(r.ordered) === 1])),
+    aov: orders > 0 ? Number(tot!.revenue) / orders : 0,
+  };
 }
 
-export async function analyseVoice(store: Store, scope: AnalysisScope, responses: SurveyResponse[], options: VoiceOptions): Promise<{ report: VoiceReport; sentimentOf: Map<string, number> }> {
+export async function analyseVoice(
+  store: Store,
+  scope: AnalysisScope,
+  responses: SurveyResponse[],
+  options: VoiceOptions,
+): Promise<{ report: VoiceReport; sentimentOf: Map<string, number> }> {
   const examplesN = options.examples ?? 3;
   const commented = responses.filter((r) => r.comment !== '');
   // Distinct comments (case-insensitive), analysed once each.
@@ -146,14 +176,25 @@ export async function analyseVoice(store: Store, scope: AnalysisScope, responses
         e.n++;
         c.set(k, e);
       }
-      return [...c.values()].sort((a, b) => b.n - a.n || a.text.localeCompare(b.text)).slice(0, examplesN).map((e) => e.text);
+      return [...c.values()]
+        .sort((a, b) => b.n - a.n || a.text.localeCompare(b.text))
+        .slice(0, examplesN)
+        .map((e) => e.text);
     };
 
     const perSlice = new Array<number>(sliceCount).fill(0);
     for (const r of rows) perSlice[sliceOf(r.timestamp)]!++;
     const half = Math.floor(sliceCount / 2);
     const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
-    const trendDiff = sliceCount >= 2 ? diffInterval(sum(perSlice.slice(half)), sum(commentsPerSlice.slice(half)), sum(perSlice.slice(0, half)), sum(commentsPerSlice.slice(0, half))) : { diff: null, interval: null };
+    const trendDiff =
+      sliceCount >= 2
+        ? diffInterval(
+            sum(perSlice.slice(half)),
+            sum(commentsPerSlice.slice(half)),
+            sum(perSlice.slice(0, half)),
+            sum(commentsPerSlice.slice(0, half)),
+          )
+        : { diff: null, interval: null };
 
     const mentioners = new Set(rows.map((r) => r.personId));
     let xm = 0;
@@ -179,18 +220,39 @@ export async function analyseVoice(store: Store, scope: AnalysisScope, responses
       negativeShare: sent.length > 0 ? sent.filter((x) => x < 0).length / sent.length : 0,
       averageScore: scores.length > 0 ? scores.reduce((a, x) => a + x, 0) / scores.length : null,
       trend: {
-        slices: perSlice.map((m, k) => ({ from: new Date(from + (span * k) / sliceCount).toISOString(), mentions: m, comments: commentsPerSlice[k]!, share: commentsPerSlice[k]! > 0 ? m / commentsPerSlice[k]! : null })),
+        slices: perSlice.map((m, k) => ({
+          from: new Date(from + (span * k) / sliceCount).toISOString(),
+          mentions: m,
+          comments: commentsPerSlice[k]!,
+          share: commentsPerSlice[k]! > 0 ? m / commentsPerSlice[k]! : null,
+        })),
         change: trendDiff.diff,
         interval: trendDiff.interval,
-        direction: trendDiff.interval === null ? 'unknown' : trendDiff.interval[0] > 0 ? 'rising' : trendDiff.interval[1] < 0 ? 'falling' : 'flat',
+        direction:
+          trendDiff.interval === null ? 'unknown' : trendDiff.interval[0] > 0 ? 'rising' : trendDiff.interval[1] < 0 ? 'falling' : 'flat',
       },
       stages: group((r) => stageName(r.stageNo)).map(([stage, xs]) => {
         const neg = xs.filter((r) => sentimentOf.get(r.messageId)! < 0);
         const pos = xs.filter((r) => sentimentOf.get(r.messageId)! > 0);
-        return { stage, mentions: xs.length, sentiment: mean(xs), examples: topTexts(xs), negative: neg.length, positive: pos.length, negativeExamples: topTexts(neg), positiveExamples: topTexts(pos) };
+        return {
+          stage,
+          mentions: xs.length,
+          sentiment: mean(xs),
+          examples: topTexts(xs),
+          negative: neg.length,
+          positive: pos.length,
+          negativeExamples: topTexts(neg),
+          positiveExamples: topTexts(pos),
+        };
       }),
       touchpoints: group((r) => r.touchpoint).map(([touchpoint, xs]) => ({ touchpoint, mentions: xs.length, sentiment: mean(xs) })),
-      dropOff: { outcome: 'ordered after their first response in the range', mentioners: { persons: nm, rate: nm > 0 ? xm / nm : null }, others: { persons: no, rate: no > 0 ? xo / no : null }, difference: cmp.diff, interval: cmp.interval },
+      dropOff: {
+        outcome: 'ordered after their first response in the range',
+        mentioners: { persons: nm, rate: nm > 0 ? xm / nm : null },
+        others: { persons: no, rate: no > 0 ? xo / no : null },
+        difference: cmp.diff,
+        interval: cmp.interval,
+      },
       revenueAtRisk: gap * nm * aov,
       revenueAtRiskInterval: cmp.interval ? [Math.max(0, -cmp.interval[1]) * nm * aov, Math.max(0, -cmp.interval[0]) * nm * aov] : null,
       examples: topTexts(rows),
@@ -200,7 +262,8 @@ export async function analyseVoice(store: Store, scope: AnalysisScope, responses
   const allSent = commented.map((r) => sentimentOf.get(r.messageId)!);
   return {
     report: {
-      method: 'themes: wink-nlp lemmas and two-word phrases, clustered by co-occurrence (NPMI, average linkage); sentiment: wink-nlp lexicon score plus domain words learned from the scores of the same responses',
+      method:
+        'themes: wink-nlp lemmas and two-word phrases, clustered by co-occurrence (NPMI, average linkage); sentiment: wink-nlp lexicon score plus domain words learned from the scores of the same responses',
       comments: commented.length,
       distinctComments: docs.length,
       sentiment: {

@@ -26,8 +26,17 @@ describeEachStore('customer timeline', (ctx) => {
           ['Order Completed', 'Web · Order Completed', 'purchase', 'purchase', 50],
         ],
       );
-      assert.deepEqual(t.totals, { events: 4, orders: 1, revenue: 50, firstSeen: '2026-03-02T10:00:00.000Z', lastSeen: '2026-03-02T12:00:00.000Z' });
-      assert.deepEqual(t.stages.map((s) => s.enteredAt), ['2026-03-02T10:00:00.000Z', '2026-03-02T10:05:00.000Z', '2026-03-02T12:00:00.000Z', null, null]);
+      assert.deepEqual(t.totals, {
+        events: 4,
+        orders: 1,
+        revenue: 50,
+        firstSeen: '2026-03-02T10:00:00.000Z',
+        lastSeen: '2026-03-02T12:00:00.000Z',
+      });
+      assert.deepEqual(
+        t.stages.map((s) => s.enteredAt),
+        ['2026-03-02T10:00:00.000Z', '2026-03-02T10:05:00.000Z', '2026-03-02T12:00:00.000Z', null, null],
+      );
       // Pre-identify events keep the device's session; the order is a session of the user id.
       assert.deepEqual(new Set(t.events.map((e) => e.sessionId)).size, 3);
     }
@@ -35,10 +44,16 @@ describeEachStore('customer timeline', (ctx) => {
 
   it('marks the nth-occurrence loyalty entry on the repeat order, and keeps the latest events under a limit', async () => {
     const t = await getCustomerTimeline(ctx.store, 'tl', 'u-ann');
-    assert.deepEqual(t.events.map((e) => e.stage_entered ?? '-'), ['awareness', 'consideration', 'purchase', 'experience', '-', 'loyalty']);
+    assert.deepEqual(
+      t.events.map((e) => e.stage_entered ?? '-'),
+      ['awareness', 'consideration', 'purchase', 'experience', '-', 'loyalty'],
+    );
     const short = await getCustomerTimeline(ctx.store, 'tl', 'u-ann', { limit: 2 });
     assert.equal(short.truncated, true);
-    assert.deepEqual(short.events.map((e) => e.event), ['Survey Responded', 'Order Completed']);
+    assert.deepEqual(
+      short.events.map((e) => e.event),
+      ['Survey Responded', 'Order Completed'],
+    );
     assert.equal(short.totals.events, 6);
   });
 
@@ -48,14 +63,31 @@ describeEachStore('customer timeline', (ctx) => {
 
   it('searches by id prefix and by email or name, latest seen first, with counts and revenue', async () => {
     const byPrefix = await searchCustomers(ctx.store, 'tl', 'u-');
-    assert.deepEqual(byPrefix.map((c) => [c.personId, c.events, c.orders, c.revenue]), [
-      ['u-ann', 6, 2, 160],
-      ['u-cat', 4, 1, 50],
-      ['u-bob', 3, 0, 0],
-      ['u-eve', 2, 1, 80],
-    ]);
+    assert.deepEqual(
+      byPrefix.map((c) => [c.personId, c.events, c.orders, c.revenue]),
+      [
+        ['u-ann', 6, 2, 160],
+        ['u-cat', 4, 1, 50],
+        ['u-bob', 3, 0, 0],
+        ['u-eve', 2, 1, 80],
+      ],
+    );
     const byName = await searchCustomers(ctx.store, 'tl', 'jones');
-    assert.deepEqual(byName.map((c) => [c.personId, c.email, c.name]), [['u-cat', 'cat@example.com', 'Cat Jones']]);
-    assert.deepEqual(await searchCustomers(ctx.store, 'tl', 'anon-d'), [{ personId: 'anon-dan', email: '', name: '', events: 1, orders: 0, revenue: 0, firstSeen: '2026-03-02T10:00:00.000Z', lastSeen: '2026-03-02T10:00:00.000Z' }]);
+    assert.deepEqual(
+      byName.map((c) => [c.personId, c.email, c.name]),
+      [['u-cat', 'cat@example.com', 'Cat Jones']],
+    );
+    assert.deepEqual(await searchCustomers(ctx.store, 'tl', 'anon-d'), [
+      {
+        personId: 'anon-dan',
+        email: '',
+        name: '',
+        events: 1,
+        orders: 0,
+        revenue: 0,
+        firstSeen: '2026-03-02T10:00:00.000Z',
+        lastSeen: '2026-03-02T10:00:00.000Z',
+      },
+    ]);
   });
 });

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyse2x2, chiSquare2x2, computeDropOffDrivers, CORRELATION_NOTE, fisherExactTwoSided } from '../../src/analysis/drop-off-drivers.ts';
+import {
+  analyse2x2,
+  chiSquare2x2,
+  computeDropOffDrivers,
+  CORRELATION_NOTE,
+  fisherExactTwoSided,
+} from '../../src/analysis/drop-off-drivers.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 
-const close = (actual: number, expected: number, tol: number, what: string) => assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
+const close = (actual: number, expected: number, tol: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
 
 describe('2×2 statistics', () => {
   it('gives the lady-tasting-tea table [[3,1],[1,3]] a two-sided Fisher p of 0.4857 and OR 9 with Woolf CI 0.367–220.9', () => {

@@ -6,7 +6,14 @@ import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 let n = 0;
-const track = (u: string, ts: string, event: string, properties: object = {}) => ({ type: 'track', messageId: `f${n++}`, userId: u, timestamp: ts, event, properties });
+const track = (u: string, ts: string, event: string, properties: object = {}) => ({
+  type: 'track',
+  messageId: `f${n++}`,
+  userId: u,
+  timestamp: ts,
+  event,
+  properties,
+});
 const survey = (u: string, ts: string, properties: object) => track(u, ts, 'Survey Responded', properties);
 
 // Range [04-01, 04-03). Seven responses in range, one before it.
@@ -20,13 +27,25 @@ const WORLD = [
   survey('u3', '2026-04-02T09:00:00Z', { survey: 'NPS', score: 9, stage: 'experience', comment: 'Fast delivery, great quality' }),
   // A page view between delivery and survey is not a touchpoint.
   track('u4', '2026-04-01T08:00:00Z', 'Order Delivered', { order_id: 'o4' }),
-  { type: 'page', messageId: `f${n++}`, userId: 'u4', timestamp: '2026-04-01T12:00:00Z', context: { page: { url: 'https://shop.example.com/' } } },
+  {
+    type: 'page',
+    messageId: `f${n++}`,
+    userId: 'u4',
+    timestamp: '2026-04-01T12:00:00Z',
+    context: { page: { url: 'https://shop.example.com/' } },
+  },
   survey('u4', '2026-04-01T13:00:00Z', { survey: 'NPS', score: 3, stage: 'experience', comment: 'Delivery was late again, not good' }),
   // No stage; an explicit touchpoint; the same comment in other case.
   survey('u5', '2026-04-02T10:00:00Z', { survey: 'NPS', score: 7, touchpoint: 'Email', comment: 'delivery was late again, not good' }),
   survey('u6', '2026-04-02T11:00:00Z', { survey: 'NPS', score: 10, stage: 'loyalty' }),
   survey('u7', '2026-03-30T11:00:00Z', { survey: 'NPS', score: 0, stage: 'loyalty', comment: 'Terrible' }),
-  survey('u8', '2026-04-02T12:00:00Z', { survey: 'CSAT', score: 4, stage: 'purchase', touchpoint: 'Order Completed', comment: 'Prices are too high but the returns were easy' }),
+  survey('u8', '2026-04-02T12:00:00Z', {
+    survey: 'CSAT',
+    score: 4,
+    stage: 'purchase',
+    touchpoint: 'Order Completed',
+    comment: 'Prices are too high but the returns were easy',
+  }),
 ];
 
 describeEachStore('feedback by stage', (ctx) => {
@@ -48,7 +67,10 @@ describeEachStore('feedback by stage', (ctx) => {
     assert.ok(Math.abs(npsInterval[0] - (25 - h)) < 1e-9 && Math.abs(npsInterval[1] - Math.min(100, 25 + h)) < 1e-9);
     const { interval: csatInterval, ...csat } = r.total.csat!;
     assert.deepEqual(csat, { responses: 3, satisfied: 2, score: 2 / 3, average: 11 / 3 });
-    assert.ok(csatInterval[0] < 2 / 3 && csatInterval[1] > 2 / 3 && csatInterval[0] > 0 && csatInterval[1] < 1, 'Wilson interval inside 0…1');
+    assert.ok(
+      csatInterval[0] < 2 / 3 && csatInterval[1] > 2 / 3 && csatInterval[0] > 0 && csatInterval[1] < 1,
+      'Wilson interval inside 0…1',
+    );
     assert.equal(r.total.ces, null);
     assert.deepEqual(r.total.distribution, [
       { survey: 'CSAT', score: 2, count: 1 },
@@ -61,7 +83,7 @@ describeEachStore('feedback by stage', (ctx) => {
     ]);
   });
 
-  it('groups by the journey stage the respondent was in when responding (the journey map\'s own rule)', async () => {
+  it("groups by the journey stage the respondent was in when responding (the journey map's own rule)", async () => {
     // In range: u1 ordered, then answered (purchase); u4 had a delivery, then answered (experience);
     // u3's delivery is before the range, so in range she, like u2, u5, u6 and u8, has only interacted (awareness).
     const r = await computeFeedback(ctx.store, scope);
@@ -75,8 +97,15 @@ describeEachStore('feedback by stage', (ctx) => {
     );
     assert.deepEqual(r.journey.stages, ['awareness', 'consideration', 'purchase', 'experience', 'loyalty']);
     // One slice for a two-day range: over time equals the totals per stage and touchpoint.
-    assert.deepEqual(r.overTime.map((s) => [s.stage, s.responses]).sort(), [['awareness', 5], ['experience', 1], ['purchase', 1]]);
-    assert.equal(r.overTimeByTouchpoint.reduce((a, s) => a + s.responses, 0), 7);
+    assert.deepEqual(r.overTime.map((s) => [s.stage, s.responses]).sort(), [
+      ['awareness', 5],
+      ['experience', 1],
+      ['purchase', 1],
+    ]);
+    assert.equal(
+      r.overTimeByTouchpoint.reduce((a, s) => a + s.responses, 0),
+      7,
+    );
   });
 
   it('groups by touchpoint: the property, else the latest preceding track event', async () => {
@@ -101,7 +130,13 @@ describeEachStore('feedback by stage', (ctx) => {
     // 'Fast delivery, great quality' (u3), 'Delivery was late again, not good' (u4, u5).
     assert.equal(t.mentions, 3);
     assert.deepEqual(t.examples, ['Delivery was late again, not good', 'Fast delivery, great quality']);
-    assert.deepEqual(t.stages.map((s) => [s.stage, s.mentions]), [['awareness', 2], ['experience', 1]]);
+    assert.deepEqual(
+      t.stages.map((s) => [s.stage, s.mentions]),
+      [
+        ['awareness', 2],
+        ['experience', 1],
+      ],
+    );
     assert.equal(t.negativeShare, 2 / 3);
     assert.equal(r.voice.comments, 6);
   });
@@ -120,12 +155,18 @@ describeEachStore('feedback by stage', (ctx) => {
 
 describe('phrases', () => {
   it('counts an n-gram once per response and drops stop-word edges', () => {
-    const grams = countNgrams([{ text: 'the checkout the checkout failed', n: 2 }, { text: 'checkout failed', n: 1 }]);
+    const grams = countNgrams([
+      { text: 'the checkout the checkout failed', n: 2 },
+      { text: 'checkout failed', n: 1 },
+    ]);
     assert.deepEqual(grams.slice(0, 3), [
       { phrase: 'checkout failed', count: 3, words: 2 },
       { phrase: 'checkout', count: 3, words: 1 },
       { phrase: 'failed', count: 3, words: 1 },
     ]);
-    assert.equal(grams.find((g) => g.phrase === 'the checkout'), undefined);
+    assert.equal(
+      grams.find((g) => g.phrase === 'the checkout'),
+      undefined,
+    );
   });
 });

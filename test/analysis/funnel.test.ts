@@ -26,10 +26,20 @@ function track(person: string, event: string, minutes: number, extra: { ms?: num
 }
 
 function page(person: string, minutes: number) {
-  return { type: 'page', messageId: `m${counter++}`, ...who(person), timestamp: at(minutes), context: { page: { url: 'https://shop.example/help' } } };
+  return {
+    type: 'page',
+    messageId: `m${counter++}`,
+    ...who(person),
+    timestamp: at(minutes),
+    context: { page: { url: 'https://shop.example/help' } },
+  };
 }
 
-const scope = (projectId: string): AnalysisScope => ({ projectId, from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-31T00:00:00Z') });
+const scope = (projectId: string): AnalysisScope => ({
+  projectId,
+  from: new Date('2026-03-01T00:00:00Z'),
+  to: new Date('2026-03-31T00:00:00Z'),
+});
 const counts = (r: Pick<FunnelResult, 'steps'>) => r.steps.map((s) => s.count);
 const ABC = ['Product Viewed', 'Checkout Started', 'Order Completed'];
 
@@ -80,7 +90,7 @@ describeEachStore('funnel', (ctx) => {
     assert.equal(any.steps[2]!.median_seconds_to_convert, 60);
   });
 
-  it('counts a person who completes on a later attempt once, as converted, with that attempt\'s times', async () => {
+  it("counts a person who completes on a later attempt once, as converted, with that attempt's times", async () => {
     await ingest(
       ctx.store,
       'retry',
@@ -145,11 +155,15 @@ describeEachStore('funnel', (ctx) => {
     );
     const plain = await run('excl', { steps: ABC, windowSeconds: 3600 });
     assert.deepEqual(counts(plain), [5, 5, 3]);
-    const excluded = await run('excl', { steps: ABC, windowSeconds: 3600, exclusions: [{ event: 'Chat Started', fromStep: 2, toStep: 3 }] });
+    const excluded = await run('excl', {
+      steps: ABC,
+      windowSeconds: 3600,
+      exclusions: [{ event: 'Chat Started', fromStep: 2, toStep: 3 }],
+    });
     assert.deepEqual(counts(excluded), [3, 3, 2]);
   });
 
-  it('follows a funnel that repeats its first event as a later step, with ties, exclusions and the first step\'s breakdown', async () => {
+  it("follows a funnel that repeats its first event as a later step, with ties, exclusions and the first step's breakdown", async () => {
     const google = 'https://shop.example/p?utm_source=google&utm_medium=cpc';
     const email = 'https://shop.example/p?utm_source=newsletter&utm_medium=email';
     await ingest(
@@ -247,7 +261,14 @@ describeEachStore('funnel', (ctx) => {
       [
         track('anon-m', 'Product Viewed', 0),
         track('anon-m', 'Checkout Started', 2),
-        { type: 'identify', messageId: `m${counter++}`, anonymousId: 'anon-m', userId: 'm', timestamp: at(3), traits: { email: 'm@example.com' } },
+        {
+          type: 'identify',
+          messageId: `m${counter++}`,
+          anonymousId: 'anon-m',
+          userId: 'm',
+          timestamp: at(3),
+          traits: { email: 'm@example.com' },
+        },
         track('m', 'Order Completed', 10),
       ],
       RECEIVED,
@@ -343,15 +364,27 @@ describeEachStore('funnel', (ctx) => {
         track('f1', 'Order Completed', 5),
         track('f2', 'Product Viewed', 0, { properties: { category: 'Hats', price: 20 } }),
         track('f2', 'Order Completed', 5),
-        track('f3', 'Product Viewed', 0, { properties: { category: 'Shoes', price: 30 }, url: 'https://shop.example/p?utm_source=google&utm_medium=cpc' }),
+        track('f3', 'Product Viewed', 0, {
+          properties: { category: 'Shoes', price: 30 },
+          url: 'https://shop.example/p?utm_source=google&utm_medium=cpc',
+        }),
       ],
       RECEIVED,
     );
-    const shoes = await run('filt', { steps: [{ event: 'Product Viewed', filters: [{ property: 'category', op: 'eq', value: 'Shoes' }] }, 'Order Completed'], windowSeconds: 3600 });
+    const shoes = await run('filt', {
+      steps: [{ event: 'Product Viewed', filters: [{ property: 'category', op: 'eq', value: 'Shoes' }] }, 'Order Completed'],
+      windowSeconds: 3600,
+    });
     assert.deepEqual(counts(shoes), [2, 1]);
-    const dear = await run('filt', { steps: [{ event: 'Product Viewed', filters: [{ property: 'price', op: 'gt', value: 25 }] }, 'Order Completed'], windowSeconds: 3600 });
+    const dear = await run('filt', {
+      steps: [{ event: 'Product Viewed', filters: [{ property: 'price', op: 'gt', value: 25 }] }, 'Order Completed'],
+      windowSeconds: 3600,
+    });
     assert.deepEqual(counts(dear), [2, 1]);
-    const paid = await run('filt', { steps: [{ event: 'Product Viewed', filters: [{ property: 'channel', op: 'eq', value: 'Paid Search' }] }, 'Order Completed'], windowSeconds: 3600 });
+    const paid = await run('filt', {
+      steps: [{ event: 'Product Viewed', filters: [{ property: 'channel', op: 'eq', value: 'Paid Search' }] }, 'Order Completed'],
+      windowSeconds: 3600,
+    });
     assert.deepEqual(counts(paid), [1, 0]);
   });
 

@@ -20,7 +20,11 @@ const GENERATOR_STAGES = parseJourney({
   id: 'generator',
   name: 'Demo generator stages',
   stages: [
-    { id: 'awareness', name: 'Awareness', rules: [{ events: ['Page Viewed', 'Email Opened', 'Email Link Clicked'] }, { anyChannel: true }] },
+    {
+      id: 'awareness',
+      name: 'Awareness',
+      rules: [{ events: ['Page Viewed', 'Email Opened', 'Email Link Clicked'] }, { anyChannel: true }],
+    },
     { id: 'consideration', name: 'Consideration', rules: [{ events: ['Product Viewed'] }] },
     { id: 'purchase', name: 'Purchase', rules: [{ events: ['Order Completed'] }] },
     { id: 'experience', name: 'Experience', rules: [{ events: ['Order Delivered'] }] },
@@ -37,15 +41,22 @@ describe('journey map on generated demo data', () => {
     const demo = generateDemo({ seed: 7, customers: 1600, days: 120, endDate: '2026-10-31' });
     await importMessages(store, 'demo', demo.messages(), { workDir: join(tempDir(), 'work') });
     truth = demo.groundTruth();
-    map = await computeJourneyMap(store, { projectId: 'demo', from: new Date('2026-01-01'), to: new Date('2026-11-01') }, { journey: GENERATOR_STAGES });
+    map = await computeJourneyMap(
+      store,
+      { projectId: 'demo', from: new Date('2026-01-01'), to: new Date('2026-11-01') },
+      { journey: GENERATOR_STAGES },
+    );
   });
   after(async () => {
     await store.close();
   });
 
-  it('counts exactly the generator\'s buyers, delivered buyers and repeat buyers (checkout identifies everyone)', () => {
+  it("counts exactly the generator's buyers, delivered buyers and repeat buyers (checkout identifies everyone)", () => {
     const reached = Object.fromEntries(truth.stages.map((s) => [s.stage, s.reached]));
-    assert.deepEqual(map.stages.slice(2).map((s) => s.entered), [reached.purchase, reached.experience, reached.loyalty]);
+    assert.deepEqual(
+      map.stages.slice(2).map((s) => s.entered),
+      [reached.purchase, reached.experience, reached.loyalty],
+    );
   });
 
   it('recovers awareness → consideration near considerProb', () => {
@@ -64,7 +75,14 @@ describe('journey map on generated demo data', () => {
     // P(repeat intent) = Σ regions w × [on time: (1−refund)·good + refund·refunded; late: (1−refund)·late + refund·refunded].
     const { repeatProb: rp, refundProb: rf } = PARAMS;
     const total = REGIONS.reduce((a, r) => a + r.weight, 0);
-    const intent = REGIONS.reduce((a, r) => a + (r.weight / total) * ((1 - r.lateRate) * ((1 - rf.onTime) * rp.good + rf.onTime * rp.refunded) + r.lateRate * ((1 - rf.late) * rp.late + rf.late * rp.refunded)), 0);
+    const intent = REGIONS.reduce(
+      (a, r) =>
+        a +
+        (r.weight / total) *
+          ((1 - r.lateRate) * ((1 - rf.onTime) * rp.good + rf.onTime * rp.refunded) +
+            r.lateRate * ((1 - rf.late) * rp.late + rf.late * rp.refunded)),
+      0,
+    );
     const s = map.stages[3]!;
     const se = Math.sqrt((intent * (1 - intent)) / s.entered);
     assert.ok(s.conversionRate! < intent + 3 * se, `${s.conversionRate} vs repeat intent ${intent}`);

@@ -18,9 +18,23 @@ let n = 0;
 const id = () => `m-${++n}`;
 
 function page(who: { anonymousId?: string; userId?: string }, m: number, path: string, context: Record<string, unknown> = {}) {
-  return { type: 'page', messageId: id(), timestamp: at(m), ...who, name: 'Page', properties: { path, url: `https://shop.example${path}` }, context: { page: { path, url: `https://shop.example${path}`, referrer: '' }, ...context } };
+  return {
+    type: 'page',
+    messageId: id(),
+    timestamp: at(m),
+    ...who,
+    name: 'Page',
+    properties: { path, url: `https://shop.example${path}` },
+    context: { page: { path, url: `https://shop.example${path}`, referrer: '' }, ...context },
+  };
 }
-function track(who: { anonymousId?: string; userId?: string }, m: number, event: string, properties: Record<string, unknown> = {}, context?: Record<string, unknown>) {
+function track(
+  who: { anonymousId?: string; userId?: string },
+  m: number,
+  event: string,
+  properties: Record<string, unknown> = {},
+  context?: Record<string, unknown>,
+) {
   return { type: 'track', messageId: id(), timestamp: at(m), ...who, event, properties, ...(context ? { context } : {}) };
 }
 
@@ -47,7 +61,14 @@ export function journeyMessages(): object[] {
 
     page(catAnon, 0, '/', { campaign: { source: 'facebook', medium: 'paid_social', name: 'spring' } }),
     track(catAnon, 5, 'Product Viewed', { product_id: 'p3' }, web('/product/p3')),
-    { type: 'identify', messageId: id(), timestamp: at(60), anonymousId: 'anon-cat', userId: 'u-cat', traits: { email: 'cat@example.com', name: 'Cat Jones' } },
+    {
+      type: 'identify',
+      messageId: id(),
+      timestamp: at(60),
+      anonymousId: 'anon-cat',
+      userId: 'u-cat',
+      traits: { email: 'cat@example.com', name: 'Cat Jones' },
+    },
     track(cat, 120, 'Order Completed', { order_id: 'o4', revenue: 50 }),
 
     page(dan, 0, '/'),

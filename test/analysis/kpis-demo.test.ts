@@ -38,7 +38,10 @@ describe('KPIs on demo data against the generator ground truth', () => {
     assert.equal(k.csatResponses.value! + k.npsResponses.value!, truth.totals.by_type['track:Survey Responded']);
     // Per channel, orders add up to the total: each order is attributed to exactly one channel.
     const report = await computeKpis(store, scope);
-    assert.equal(report.byChannel.reduce((a, c) => a + c.kpis.orders.value!, 0), truth.totals.orders);
+    assert.equal(
+      report.byChannel.reduce((a, c) => a + c.kpis.orders.value!, 0),
+      truth.totals.orders,
+    );
     const feedback = await computeFeedback(store, scope);
     assert.equal(feedback.total.responses, truth.totals.by_type['track:Survey Responded']);
   });
@@ -60,7 +63,11 @@ describe('KPIs on demo data against the generator ground truth', () => {
       }
     }
     for (const r of j.realised) {
-      assert.deepEqual(tally.get(`${r.wave}:${r.period}`), { started: r.checkouts_started, completed: r.orders_completed }, `wave ${r.wave} ${r.period}`);
+      assert.deepEqual(
+        tally.get(`${r.wave}:${r.period}`),
+        { started: r.checkouts_started, completed: r.orders_completed },
+        `wave ${r.wave} ${r.period}`,
+      );
     }
   });
 });

@@ -8,7 +8,14 @@ import { describeEachStore } from '../support/stores.ts';
 const T0 = '2026-03-02T09:00:00.000Z';
 const at = (min: number) => minutesAfter(T0, min);
 let seq = 0;
-const track = (anon: string, event: string, min: number, extra: object = {}) => ({ type: 'track', event, anonymousId: anon, messageId: `m${seq++}`, timestamp: at(min), ...extra });
+const track = (anon: string, event: string, min: number, extra: object = {}) => ({
+  type: 'track',
+  event,
+  anonymousId: anon,
+  messageId: `m${seq++}`,
+  timestamp: at(min),
+  ...extra,
+});
 const page = (anon: string, path: string, min: number) => ({
   type: 'page',
   anonymousId: anon,
@@ -26,11 +33,22 @@ const page = (anon: string, path: string, min: number) => ({
  *   E: Product Viewed, Order Completed
  */
 const journeys = [
-  page('A', '/home', 0), track('A', 'Product Viewed', 1), track('A', 'Product Added', 2), track('A', 'Checkout Started', 3), track('A', 'Order Completed', 4),
-  page('B', '/home', 0), track('B', 'Product Viewed', 1), track('B', 'Product Viewed', 2), page('B', '/product/12', 3), track('B', 'Product Added', 4),
-  track('C', 'Product Viewed', 0), track('C', 'Product Added', 40),
-  page('D', '/home', 0), track('D', 'Products Searched', 1),
-  track('E', 'Product Viewed', 0), track('E', 'Order Completed', 1),
+  page('A', '/home', 0),
+  track('A', 'Product Viewed', 1),
+  track('A', 'Product Added', 2),
+  track('A', 'Checkout Started', 3),
+  track('A', 'Order Completed', 4),
+  page('B', '/home', 0),
+  track('B', 'Product Viewed', 1),
+  track('B', 'Product Viewed', 2),
+  page('B', '/product/12', 3),
+  track('B', 'Product Added', 4),
+  track('C', 'Product Viewed', 0),
+  track('C', 'Product Added', 40),
+  page('D', '/home', 0),
+  track('D', 'Products Searched', 1),
+  track('E', 'Product Viewed', 0),
+  track('E', 'Order Completed', 1),
 ];
 
 const scope = (projectId: string) => ({ projectId, from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-03T00:00:00Z') });
@@ -118,14 +136,31 @@ describeEachStore('paths', (ctx) => {
     const r = await run({ start: 'Product Viewed', end: 'Order Completed', steps: 3 });
     assert.equal(r.mode, 'between');
     assert.equal(r.persons, 2);
-    assert.deepEqual(graph(r).nodes, { '0:Product Viewed': 2, '1:Order Completed': 1, '1:Product Added': 1, '2:Checkout Started': 1, '3:Order Completed': 1 });
+    assert.deepEqual(graph(r).nodes, {
+      '0:Product Viewed': 2,
+      '1:Order Completed': 1,
+      '1:Product Added': 1,
+      '2:Checkout Started': 1,
+      '3:Order Completed': 1,
+    });
     const short = await run({ start: 'Product Viewed', end: 'Order Completed', steps: 2 });
     assert.equal(short.persons, 1, 'A needs 3 steps to order');
-    assert.deepEqual(short.topPaths.map((p) => p.steps), [['Product Viewed', 'Order Completed']]);
+    assert.deepEqual(
+      short.topPaths.map((p) => p.steps),
+      [['Product Viewed', 'Order Completed']],
+    );
   });
 
   it('applies cleaning rules in order and collapses consecutive repeats', async () => {
-    const r = await run({ start: 'Product Viewed', steps: 3, collapseRepeats: true, cleaning: [{ pattern: '/product/\\d+', label: '/product/:id' }, { pattern: ':id$', label: ':pid' }] });
+    const r = await run({
+      start: 'Product Viewed',
+      steps: 3,
+      collapseRepeats: true,
+      cleaning: [
+        { pattern: '/product/\\d+', label: '/product/:id' },
+        { pattern: ':id$', label: ':pid' },
+      ],
+    });
     assert.deepEqual(graph(r).nodes, {
       '0:Product Viewed': 4,
       '1:/product/:pid': 1,
@@ -141,7 +176,16 @@ describeEachStore('paths', (ctx) => {
   });
 
   it('names the rule with a bad regular expression', async () => {
-    await assert.rejects(run({ start: 'Product Viewed', cleaning: [{ pattern: 'ok', label: 'x' }, { pattern: '/product/(\\d+', label: 'y' }] }), (e: Error) => e instanceof ScopeError && /cleaning rule 2/.test(e.message));
+    await assert.rejects(
+      run({
+        start: 'Product Viewed',
+        cleaning: [
+          { pattern: 'ok', label: 'x' },
+          { pattern: '/product/(\\d+', label: 'y' },
+        ],
+      }),
+      (e: Error) => e instanceof ScopeError && /cleaning rule 2/.test(e.message),
+    );
     await assert.rejects(run({ cleaning: [{ pattern: 'a(?=b)', label: 'y' }] }), /cleaning rule 1 .*look-around/);
   });
 
@@ -161,11 +205,20 @@ describeEachStore('paths', (ctx) => {
 
   it('starts at each first step without an anchor, and filters on where paths start or end', async () => {
     const r = await run({ steps: 1 });
-    assert.deepEqual(graph(r).nodes, { '0:/home': 3, '0:Product Viewed': 2, '1:Product Viewed': 2, '1:Products Searched': 1, '1:Order Completed': 1 });
+    assert.deepEqual(graph(r).nodes, {
+      '0:/home': 3,
+      '0:Product Viewed': 2,
+      '1:Product Viewed': 2,
+      '1:Products Searched': 1,
+      '1:Order Completed': 1,
+    });
     const ending = await run({ start: 'Product Viewed', steps: 3, unit: 'person', endsWith: 'Product Added' });
     assert.equal(ending.persons, 2, 'B and C end on Product Added');
     const starting = await run({ steps: 4, startsWith: '/home', endsWith: 'Order Completed' });
-    assert.deepEqual(starting.topPaths.map((p) => p.steps), [['/home', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed']]);
+    assert.deepEqual(
+      starting.topPaths.map((p) => p.steps),
+      [['/home', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed']],
+    );
   });
 
   it('prefixes labels with the touchpoint channel when asked', async () => {
@@ -174,7 +227,11 @@ describeEachStore('paths', (ctx) => {
   });
 
   it('builds an acyclic Sankey: every link goes one depth forward between existing nodes', async () => {
-    for (const input of [{ steps: 5 }, { end: 'Order Completed', steps: 5 }, { start: 'Product Viewed', steps: 5, unit: 'person' as const }]) {
+    for (const input of [
+      { steps: 5 },
+      { end: 'Order Completed', steps: 5 },
+      { start: 'Product Viewed', steps: 5, unit: 'person' as const },
+    ]) {
       const r = await run(input);
       // An empty result would pass every check below, so the graph must first have steps to check.
       assert.ok(r.nodes.length >= 3, `${JSON.stringify(input)} gives ${r.nodes.length} nodes`);

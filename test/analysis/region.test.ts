@@ -12,7 +12,15 @@ import { describeEachStore } from '../support/stores.ts';
 
 let n = 0;
 const identify = (u: string, ts: string, traits: object) => ({ type: 'identify', messageId: `g${n++}`, userId: u, timestamp: ts, traits });
-const order = (u: string, ts: string, extra: object = {}) => ({ type: 'track', event: 'Order Completed', messageId: `g${n++}`, userId: u, timestamp: ts, properties: { revenue: 10 }, ...extra });
+const order = (u: string, ts: string, extra: object = {}) => ({
+  type: 'track',
+  event: 'Order Completed',
+  messageId: `g${n++}`,
+  userId: u,
+  timestamp: ts,
+  properties: { revenue: 10 },
+  ...extra,
+});
 
 describeEachStore('person region', (ctx) => {
   before(async () => {
@@ -22,7 +30,14 @@ describeEachStore('person region', (ctx) => {
       order('p1', '2026-04-02T10:00:00Z', { context: { location: { region: 'South' } } }),
       // p2: trait North, an order with properties.region West.
       identify('p2', '2026-04-01T09:00:00Z', { region: 'North' }),
-      { type: 'track', event: 'Order Completed', messageId: `g${n++}`, userId: 'p2', timestamp: '2026-04-02T11:00:00Z', properties: { revenue: 10, region: 'West' } },
+      {
+        type: 'track',
+        event: 'Order Completed',
+        messageId: `g${n++}`,
+        userId: 'p2',
+        timestamp: '2026-04-02T11:00:00Z',
+        properties: { revenue: 10, region: 'West' },
+      },
       // p3: only the trait, updated later.
       identify('p3', '2026-04-01T09:00:00Z', { region: 'North' }),
       identify('p3', '2026-04-03T09:00:00Z', { region: 'East' }),
@@ -34,12 +49,26 @@ describeEachStore('person region', (ctx) => {
 
   it('reads event context, then event properties, then the trait', async () => {
     const q = new QueryBuilder(ctx.store.dialect);
-    const rows = await ctx.store.query(q.build(`SELECT person_id, region FROM (${personRegionSql(q, q.str('regions'))}) AS r ORDER BY person_id`));
-    assert.deepEqual(rows.map((r) => [r.person_id, r.region]), [['p1', 'South'], ['p2', 'West'], ['p3', 'East'], ['p4', 'Unknown']]);
+    const rows = await ctx.store.query(
+      q.build(`SELECT person_id, region FROM (${personRegionSql(q, q.str('regions'))}) AS r ORDER BY person_id`),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.person_id, r.region]),
+      [
+        ['p1', 'South'],
+        ['p2', 'West'],
+        ['p3', 'East'],
+        ['p4', 'Unknown'],
+      ],
+    );
   });
 
   it('breaks a KPI series down by the same region', async () => {
-    const s = await computeKpiSeries(ctx.store, { projectId: 'regions', from: new Date('2026-04-01'), to: new Date('2026-04-05') }, { metric: 'orders', interval: 'day', by: 'region' });
+    const s = await computeKpiSeries(
+      ctx.store,
+      { projectId: 'regions', from: new Date('2026-04-01'), to: new Date('2026-04-05') },
+      { metric: 'orders', interval: 'day', by: 'region' },
+    );
     const totals = Object.fromEntries(s.units!.map((u) => [u.unit, u.points.reduce((a, p) => a + p.value, 0)]));
     assert.deepEqual(totals, { East: 1, South: 1, Unknown: 1, West: 1 });
   });

@@ -6,8 +6,22 @@ import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 let seq = 0;
-const signUp = (who: object, timestamp: string, extra: object = {}) => ({ type: 'track', event: 'Signed Up', messageId: `r${seq++}`, timestamp, ...who, ...extra });
-const order = (who: object, timestamp: string, revenue: number) => ({ type: 'track', event: 'Order Completed', messageId: `r${seq++}`, timestamp, properties: { revenue }, ...who });
+const signUp = (who: object, timestamp: string, extra: object = {}) => ({
+  type: 'track',
+  event: 'Signed Up',
+  messageId: `r${seq++}`,
+  timestamp,
+  ...who,
+  ...extra,
+});
+const order = (who: object, timestamp: string, revenue: number) => ({
+  type: 'track',
+  event: 'Order Completed',
+  messageId: `r${seq++}`,
+  timestamp,
+  properties: { revenue },
+  ...who,
+});
 const anon = (id: string) => ({ anonymousId: id });
 
 /*
@@ -21,7 +35,13 @@ const anon = (id: string) => ({ anonymousId: id });
  *   P6 signs up W3 (the last period), orders W3 50
  */
 const events = [
-  { type: 'page', messageId: `r${seq++}`, anonymousId: 'P1', timestamp: '2026-03-02T09:59:00.000Z', context: { page: { url: 'https://shop.example/?utm_source=newsletter&utm_medium=email' } } },
+  {
+    type: 'page',
+    messageId: `r${seq++}`,
+    anonymousId: 'P1',
+    timestamp: '2026-03-02T09:59:00.000Z',
+    context: { page: { url: 'https://shop.example/?utm_source=newsletter&utm_medium=email' } },
+  },
   signUp(anon('P1'), '2026-03-02T10:00:00.000Z'),
   order(anon('P1'), '2026-03-04T10:00:00.000Z', 10),
   order(anon('P1'), '2026-03-10T10:00:00.000Z', 20),
@@ -37,7 +57,14 @@ const events = [
   signUp(anon('P5'), '2026-03-13T10:00:00.000Z'),
   order(anon('P5'), '2026-03-27T10:00:00.000Z', 8),
   signUp(anon('anon-7'), '2026-03-10T10:00:00.000Z'),
-  { type: 'identify', messageId: `r${seq++}`, anonymousId: 'anon-7', userId: 'u7', timestamp: '2026-03-10T10:05:00.000Z', traits: { plan: 'pro' } },
+  {
+    type: 'identify',
+    messageId: `r${seq++}`,
+    anonymousId: 'anon-7',
+    userId: 'u7',
+    timestamp: '2026-03-10T10:05:00.000Z',
+    traits: { plan: 'pro' },
+  },
   order({ userId: 'u7' }, '2026-03-17T12:00:00.000Z', 40),
   signUp(anon('P6'), '2026-03-24T10:00:00.000Z'),
   order(anon('P6'), '2026-03-24T11:00:00.000Z', 50),
@@ -93,7 +120,14 @@ describeEachStore('retention', (ctx) => {
 
   it('gives revenue per period, per cohort member and cumulative', async () => {
     const r = await run({ metric: 'revenue' });
-    assert.deepEqual(r.cohorts.map((c) => c.values), [[10, 27, 35, 3], [12, 40, 8, null], [50, null, null, null]]);
+    assert.deepEqual(
+      r.cohorts.map((c) => c.values),
+      [
+        [10, 27, 35, 3],
+        [12, 40, 8, null],
+        [50, null, null, null],
+      ],
+    );
     close(r.cohorts[0]!.perPerson, [10 / 3, 9, 35 / 3, 1]);
     close(r.cohorts[0]!.cumulativePerPerson, [10 / 3, 37 / 3, 24, 25]);
     close(r.cohorts[1]!.cumulativePerPerson, [4, 52 / 3, 20, null]);
@@ -102,18 +136,31 @@ describeEachStore('retention', (ctx) => {
 
   it('uses the cohort event as return event by default, so period 0 is the whole cohort', async () => {
     const r = await run({ returnEvent: undefined, periods: 3 });
-    assert.deepEqual(r.cohorts.map((c) => c.values), [[3, 0, 1], [3, 0, 0], [1, null, null]]);
+    assert.deepEqual(
+      r.cohorts.map((c) => c.values),
+      [
+        [3, 0, 1],
+        [3, 0, 0],
+        [1, null, null],
+      ],
+    );
   });
 
   it('buckets days and calendar months in UTC', async () => {
     const days = await run({ interval: 'day', periods: 3 });
-    assert.deepEqual(days.cohorts.slice(0, 3).map((c) => [c.start, c.size, c.values]), [
-      ['2026-03-02', 1, [0, 0, 1]],
-      ['2026-03-03', 1, [0, 0, 0]],
-      ['2026-03-08', 1, [0, 1, 0]],
-    ]);
+    assert.deepEqual(
+      days.cohorts.slice(0, 3).map((c) => [c.start, c.size, c.values]),
+      [
+        ['2026-03-02', 1, [0, 0, 1]],
+        ['2026-03-03', 1, [0, 0, 0]],
+        ['2026-03-08', 1, [0, 1, 0]],
+      ],
+    );
     const months = await run({ interval: 'month', periods: 2 });
-    assert.deepEqual(months.cohorts.map((c) => [c.start, c.size, c.values]), [['2026-03-01', 7, [7, null]]]);
+    assert.deepEqual(
+      months.cohorts.map((c) => [c.start, c.size, c.values]),
+      [['2026-03-01', 7, [7, null]]],
+    );
   });
 
   it('splits cohorts by first-touch channel and pools each channel over the observable periods', async () => {
@@ -127,15 +174,24 @@ describeEachStore('retention', (ctx) => {
         ['2026-03-23', '(none)', 1, [1, null, null, null]],
       ],
     );
-    assert.deepEqual(r.breakdowns!.map((b) => [b.key, b.size, b.values, b.eligible]), [
-      ['(none)', 6, [2, 2, 2, 1], [6, 5, 5, 2]],
-      ['Email', 1, [1, 1, 1, 0], [1, 1, 1, 1]],
-    ]);
+    assert.deepEqual(
+      r.breakdowns!.map((b) => [b.key, b.size, b.values, b.eligible]),
+      [
+        ['(none)', 6, [2, 2, 2, 1], [6, 5, 5, 2]],
+        ['Email', 1, [1, 1, 1, 0], [1, 1, 1, 1]],
+      ],
+    );
   });
 
   it('splits cohorts by saved persona', async () => {
-    await putDocument(ctx.store, 'persona', project, 'pro', { name: 'Pro plan', segment: { match: 'all', rules: [{ kind: 'trait', trait: 'plan', op: 'eq', value: 'pro' }] } });
+    await putDocument(ctx.store, 'persona', project, 'pro', {
+      name: 'Pro plan',
+      segment: { match: 'all', rules: [{ kind: 'trait', trait: 'plan', op: 'eq', value: 'pro' }] },
+    });
     const r = await run({ cohortBy: 'persona' });
-    assert.deepEqual(r.cohorts.map((c) => [c.start, c.key, c.size, c.values]), [['2026-03-09', 'Pro plan', 1, [0, 1, 0, null]]]);
+    assert.deepEqual(
+      r.cohorts.map((c) => [c.start, c.key, c.size, c.values]),
+      [['2026-03-09', 'Pro plan', 1, [0, 1, 0, null]]],
+    );
   });
 });

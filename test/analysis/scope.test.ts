@@ -6,7 +6,14 @@ import { describeEachStore } from '../support/stores.ts';
 
 const BOT_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 let n = 0;
-const track = (anonymousId: string, timestamp: string, context?: object) => ({ type: 'track', event: 'Product Viewed', messageId: `s${n++}`, anonymousId, timestamp, ...(context ? { context } : {}) });
+const track = (anonymousId: string, timestamp: string, context?: object) => ({
+  type: 'track',
+  event: 'Product Viewed',
+  messageId: `s${n++}`,
+  anonymousId,
+  timestamp,
+  ...(context ? { context } : {}),
+});
 
 // People from 03-02 10:00 to 03-20 18:30:15.250; a bot before and after them.
 const events = [
@@ -23,8 +30,14 @@ describeEachStore('project data range', (ctx) => {
   });
 
   it('runs from the first event to one millisecond past the last, bots included unless excluded', async () => {
-    assert.deepEqual(await projectDataRange(ctx.store, 'range-p'), { from: new Date('2026-03-01T08:00:00.000Z'), to: new Date('2026-03-22T08:00:00.001Z') });
-    assert.deepEqual(await projectDataRange(ctx.store, 'range-p', { excludeBots: true }), { from: new Date('2026-03-02T10:00:00.000Z'), to: new Date('2026-03-20T18:30:15.251Z') });
+    assert.deepEqual(await projectDataRange(ctx.store, 'range-p'), {
+      from: new Date('2026-03-01T08:00:00.000Z'),
+      to: new Date('2026-03-22T08:00:00.001Z'),
+    });
+    assert.deepEqual(await projectDataRange(ctx.store, 'range-p', { excludeBots: true }), {
+      from: new Date('2026-03-02T10:00:00.000Z'),
+      to: new Date('2026-03-20T18:30:15.251Z'),
+    });
   });
 
   it('is null for a project without events', async () => {
@@ -36,7 +49,14 @@ describeEachStore('project data range', (ctx) => {
     assert.deepEqual([both.from, both.to], [new Date('2026-03-01T08:00:00.000Z'), new Date('2026-03-22T08:00:00.001Z')]);
     const toOnly = await resolveScopeWithDefaultRange(ctx.store, 'range-p', optionalRangeScopeSchema.parse({ from: '2026-03-10' }));
     assert.deepEqual([toOnly.from, toOnly.to], [new Date('2026-03-10T00:00:00.000Z'), new Date('2026-03-22T08:00:00.001Z')]);
-    const fromOnly = await resolveScopeWithDefaultRange(ctx.store, 'range-p', optionalRangeScopeSchema.parse({ to: '2026-03-15', channels: ['Direct'] }));
-    assert.deepEqual([fromOnly.from, fromOnly.to, fromOnly.channels], [new Date('2026-03-01T08:00:00.000Z'), new Date('2026-03-15T00:00:00.000Z'), ['Direct']]);
+    const fromOnly = await resolveScopeWithDefaultRange(
+      ctx.store,
+      'range-p',
+      optionalRangeScopeSchema.parse({ to: '2026-03-15', channels: ['Direct'] }),
+    );
+    assert.deepEqual(
+      [fromOnly.from, fromOnly.to, fromOnly.channels],
+      [new Date('2026-03-01T08:00:00.000Z'), new Date('2026-03-15T00:00:00.000Z'), ['Direct']],
+    );
   });
 });

@@ -40,8 +40,14 @@ describe('seasonal anomaly bands', () => {
       assert.equal(fit.components.yearly, true);
       assert.equal(fit.components.weekly, true);
       assert.ok(fit.components.holidays.includes('Christmas Day'));
-      assert.ok(fit.components.levelShifts.some((d) => Math.abs(Date.parse(d) - Date.parse('2025-05-15')) <= 3 * DAY), JSON.stringify(fit.components.levelShifts));
-      const clean = fit.points.filter((_p, i) => !planted.has(i)).map((p) => Math.abs(p.z)).sort((a, b) => b - a);
+      assert.ok(
+        fit.components.levelShifts.some((d) => Math.abs(Date.parse(d) - Date.parse('2025-05-15')) <= 3 * DAY),
+        JSON.stringify(fit.components.levelShifts),
+      );
+      const clean = fit.points
+        .filter((_p, i) => !planted.has(i))
+        .map((p) => Math.abs(p.z))
+        .sort((a, b) => b - a);
       const threshold = clean[Math.floor(clean.length * 0.01)]!; // 1% of clean days score above it
       for (const i of planted) {
         total++;
@@ -52,7 +58,9 @@ describe('seasonal anomaly bands', () => {
       cleanDays += clean.length;
     }
     const recall = found / total;
-    console.log(`anomalies: recall ${recall.toFixed(3)} at 1% false-alarm rate (${found}/${total}); default |z|>3: recall ${(foundAtDefault / total).toFixed(3)}, false-alarm rate ${(falseAlarmsAtDefault / cleanDays).toFixed(4)}`);
+    console.log(
+      `anomalies: recall ${recall.toFixed(3)} at 1% false-alarm rate (${found}/${total}); default |z|>3: recall ${(foundAtDefault / total).toFixed(3)}, false-alarm rate ${(falseAlarmsAtDefault / cleanDays).toFixed(4)}`,
+    );
     assert.ok(recall >= 0.75, `recall ${recall}`);
     assert.ok(falseAlarmsAtDefault / cleanDays < 0.02);
   });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { anomaliesInputSchema, checkSubscriptions, createSubscription, detectAnomalies, listAlerts, type Subscription } from '../../src/anomalies/anomalies.ts';
+import {
+  anomaliesInputSchema,
+  checkSubscriptions,
+  createSubscription,
+  detectAnomalies,
+  listAlerts,
+  type Subscription,
+} from '../../src/anomalies/anomalies.ts';
 import { mulberry32 } from '../../src/stats/random.ts';
 import { ingest } from '../support/ingest.ts';
 import { describeEachStore } from '../support/stores.ts';
@@ -21,7 +28,13 @@ function simulate(seed = 3) {
   let m = 0;
   for (let c = 0; c < 3; c++) {
     for (let k = 0; k < 200; k++) {
-      messages.push({ type: 'page', userId: `${c}-${k}`, messageId: `a${m++}`, timestamp: new Date(START - DAY).toISOString(), context: { page: { url: `https://shop.example/${CHANNELS[c]!.query}`, referrer: CHANNELS[c]!.referrer } } });
+      messages.push({
+        type: 'page',
+        userId: `${c}-${k}`,
+        messageId: `a${m++}`,
+        timestamp: new Date(START - DAY).toISOString(),
+        context: { page: { url: `https://shop.example/${CHANNELS[c]!.query}`, referrer: CHANNELS[c]!.referrer } },
+      });
     }
   }
   const weekly = [0.7, 1.1, 1.1, 1.0, 1.0, 1.2, 0.9];
@@ -31,7 +44,14 @@ function simulate(seed = 3) {
       let n = Math.round(14 * weekly[dow]! * (0.9 + 0.2 * rng()));
       if (c === 0 && day === DROP_DAY) n = 0;
       for (let j = 0; j < n; j++) {
-        messages.push({ type: 'track', event: 'Order Completed', userId: `${c}-${Math.floor(rng() * 200)}`, messageId: `a${m++}`, timestamp: new Date(START + day * DAY + (8 + rng() * 12) * 3_600_000).toISOString(), properties: { revenue: 40 } });
+        messages.push({
+          type: 'track',
+          event: 'Order Completed',
+          userId: `${c}-${Math.floor(rng() * 200)}`,
+          messageId: `a${m++}`,
+          timestamp: new Date(START + day * DAY + (8 + rng() * 12) * 3_600_000).toISOString(),
+          properties: { revenue: 40 },
+        });
       }
     }
   }
@@ -43,7 +63,10 @@ describeEachStore('KPI anomalies with root cause', (ctx) => {
   let sub: Subscription;
   before(async () => {
     await ingest(ctx.store, 'shop', simulate());
-    receiver = await startReceiver(() => sub?.webhooks[0]?.secret ?? '', (_k, attempt) => (attempt === 1 ? 500 : 200));
+    receiver = await startReceiver(
+      () => sub?.webhooks[0]?.secret ?? '',
+      (_k, attempt) => (attempt === 1 ? 500 : 200),
+    );
   });
   after(() => receiver.close());
 
@@ -52,14 +75,19 @@ describeEachStore('KPI anomalies with root cause', (ctx) => {
     const k = result.kpis[0]!;
     assert.equal(k.components.weekly, true);
     const dropDate = new Date(START + DROP_DAY * DAY).toISOString().slice(0, 10);
-    assert.deepEqual(k.anomalies.map((a) => a.date), [dropDate]);
+    assert.deepEqual(
+      k.anomalies.map((a) => a.date),
+      [dropDate],
+    );
     const a = k.anomalies[0]!;
     assert.ok(a.size < 0 && a.relativeSize! < -0.2, `size ${a.size}`);
     assert.ok(a.probability > 0.999);
     assert.equal(a.rootCauses[0]!.dimension, 'channel');
     assert.equal(a.rootCauses[0]!.value, 'Email');
     assert.ok(a.rootCauses[0]!.shareOfChange > 0.8);
-    console.log(`anomalies root cause: ${a.date} orders ${a.value} vs expected ${a.expected.toFixed(1)} (p=${a.probability.toFixed(5)}), root cause ${a.rootCauses[0]!.dimension}=${a.rootCauses[0]!.value} (${(a.rootCauses[0]!.shareOfChange * 100).toFixed(0)}% of the change)`);
+    console.log(
+      `anomalies root cause: ${a.date} orders ${a.value} vs expected ${a.expected.toFixed(1)} (p=${a.probability.toFixed(5)}), root cause ${a.rootCauses[0]!.dimension}=${a.rootCauses[0]!.value} (${(a.rootCauses[0]!.shareOfChange * 100).toFixed(0)}% of the change)`,
+    );
   });
 
   it('alerts a subscriber once, through a signed webhook that is retried after a 500', async () => {
@@ -70,7 +98,13 @@ describeEachStore('KPI anomalies with root cause', (ctx) => {
     const second = await checkSubscriptions(ctx.store, 'shop', { recentDays: 30, delivery: { baseDelayMs: 5 } });
     assert.equal(second.alerts.length, 0);
     assert.equal(second.delivered, 0);
-    assert.deepEqual(receiver.calls.map((c) => [c.status, c.signatureValid]), [[500, true], [200, true]]);
+    assert.deepEqual(
+      receiver.calls.map((c) => [c.status, c.signatureValid]),
+      [
+        [500, true],
+        [200, true],
+      ],
+    );
     assert.equal(receiver.accepted()[0].type, 'kpi.anomaly');
     assert.equal(receiver.accepted()[0].rootCauses[0].value, 'Email');
     assert.equal((await listAlerts(ctx.store, 'shop')).length, 1);

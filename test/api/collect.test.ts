@@ -14,7 +14,7 @@ async function post(t: TestServer, path: string, body: unknown, headers: Record<
   const response = await fetch(t.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: basic(t.writeKey), ...headers },
-    body: typeof body === "string" ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
+    body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
@@ -35,7 +35,11 @@ for (const kind of ALL_STORE_KINDS) {
 
     it('stores what @segment/analytics-node sends over loopback, once, with persons resolved', async () => {
       const analytics = new Analytics({ writeKey: t.writeKey, host: t.url, path: '/v1/batch', flushAt: 5, maxRetries: 3 });
-      analytics.page({ anonymousId: 'node-anon', name: 'Home', properties: { url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email' } });
+      analytics.page({
+        anonymousId: 'node-anon',
+        name: 'Home',
+        properties: { url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email' },
+      });
       analytics.track({ anonymousId: 'node-anon', event: 'Product Viewed', properties: { product_id: 'p1' } });
       analytics.identify({ anonymousId: 'node-anon', userId: 'node-user', traits: { email: 'n@example.com' } });
       analytics.track({ userId: 'node-user', event: 'Order Completed', properties: { order_id: 'o1', revenue: 42.5 } });
@@ -54,7 +58,10 @@ for (const kind of ALL_STORE_KINDS) {
     });
 
     it('accepts analytics.js requests: text/plain, write key in the body, short paths, settings', async () => {
-      const fixture = readFileSync(new URL('../fixtures/analytics-js-track.json', import.meta.url), 'utf8').replace('__WRITE_KEY__', t.writeKey);
+      const fixture = readFileSync(new URL('../fixtures/analytics-js-track.json', import.meta.url), 'utf8').replace(
+        '__WRITE_KEY__',
+        t.writeKey,
+      );
       const response = await fetch(`${t.url}/v1/t`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: fixture });
       assert.equal(response.status, 200);
       const settings = await fetch(`${t.url}/v1/projects/${t.writeKey}/settings`);
@@ -64,15 +71,31 @@ for (const kind of ALL_STORE_KINDS) {
       const r = await t.api('POST', '/api/v1/sql', {
         sql: "SELECT channel, source, medium, campaign, term, path, browser FROM events WHERE anonymous_id = '7d9f5a54-3c2b-4e1a-9f8e-2b1c0d9e8f7a'",
       });
-      assert.deepEqual(r.body.rows, [{ channel: 'Paid Search', source: 'google', medium: 'cpc', campaign: 'spring-lamps', term: 'driftwood lamp', path: '/product/42', browser: 'Safari' }]);
+      assert.deepEqual(r.body.rows, [
+        {
+          channel: 'Paid Search',
+          source: 'google',
+          medium: 'cpc',
+          campaign: 'spring-lamps',
+          term: 'driftwood lamp',
+          path: '/product/42',
+          browser: 'Safari',
+        },
+      ]);
     });
 
     it('accepts a RudderStack batch on /beacon/v1/batch and links its identify', async () => {
       const fixture = JSON.parse(readFileSync(new URL('../fixtures/rudderstack-batch.json', import.meta.url), 'utf8'));
-      const response = await fetch(`${t.url}/beacon/v1/batch?writeKey=${t.writeKey}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(fixture) });
+      const response = await fetch(`${t.url}/beacon/v1/batch?writeKey=${t.writeKey}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(fixture),
+      });
       assert.equal(response.status, 200);
       await t.api('POST', '/api/v1/flush');
-      const r = await t.api('POST', '/api/v1/sql', { sql: "SELECT event, person_id, revenue, currency FROM events WHERE anonymous_id = 'rs-anon-1' ORDER BY event" });
+      const r = await t.api('POST', '/api/v1/sql', {
+        sql: "SELECT event, person_id, revenue, currency FROM events WHERE anonymous_id = 'rs-anon-1' ORDER BY event",
+      });
       assert.deepEqual(r.body.rows, [
         { event: 'Checkout Started', person_id: 'rs-user-1', revenue: 120, currency: 'EUR' },
         { event: 'Identify', person_id: 'rs-user-1', revenue: null, currency: '' },
@@ -123,11 +146,24 @@ for (const kind of ALL_STORE_KINDS) {
 
     it('answers 413 for an oversized message (keeping the rest) and for an oversized request', async () => {
       const big = 'x'.repeat(40 * 1024);
-      const r = await post(t, '/v1/batch', { batch: [{ type: 'track', event: 'Big', userId: 'b', properties: { big } }, { type: 'track', event: 'Small', userId: 'b', messageId: 'small-1' }] });
+      const r = await post(t, '/v1/batch', {
+        batch: [
+          { type: 'track', event: 'Big', userId: 'b', properties: { big } },
+          { type: 'track', event: 'Small', userId: 'b', messageId: 'small-1' },
+        ],
+      });
       assert.equal(r.status, 413);
       assert.equal(r.body.rejected[0].field, 'message');
       assert.equal(await countEvents(t, "event = 'Small'"), 1);
-      const huge = { batch: Array.from({ length: 200 }, (_, i) => ({ type: 'track', event: 'Huge', userId: 'h', properties: { pad: 'y'.repeat(30 * 1024) }, messageId: `h${i}` })) };
+      const huge = {
+        batch: Array.from({ length: 200 }, (_, i) => ({
+          type: 'track',
+          event: 'Huge',
+          userId: 'h',
+          properties: { pad: 'y'.repeat(30 * 1024) },
+          messageId: `h${i}`,
+        })),
+      };
       const r2 = await post(t, '/v1/batch', huge);
       assert.equal(r2.status, 413);
       assert.equal(await countEvents(t, "event = 'Huge'"), 0);
@@ -135,7 +171,11 @@ for (const kind of ALL_STORE_KINDS) {
 
     it('answers 400 for bad JSON, 401 for a missing or unknown write key, and never 5xx', async () => {
       assert.equal((await post(t, '/v1/batch', '{"batch": [')).status, 400);
-      const noKey = await fetch(`${t.url}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'x', userId: 'u' }) });
+      const noKey = await fetch(`${t.url}/v1/track`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'x', userId: 'u' }),
+      });
       assert.equal(noKey.status, 401);
       const badKey = await post(t, '/v1/track', { event: 'x', userId: 'u' }, { authorization: basic('wk_nope') });
       assert.equal(badKey.status, 401);
@@ -150,11 +190,20 @@ for (const kind of ALL_STORE_KINDS) {
         sentAt: new Date(skewedClient).toISOString(),
         batch: [
           { type: 'track', event: 'Skewed', userId: 's', messageId: 'skew-1', timestamp: new Date(skewedClient - 60_000).toISOString() },
-          { type: 'track', event: 'Future', userId: 's', messageId: 'skew-2', timestamp: new Date(now + 86400_000).toISOString(), sentAt: new Date(now + 86400_000).toISOString() },
+          {
+            type: 'track',
+            event: 'Future',
+            userId: 's',
+            messageId: 'skew-2',
+            timestamp: new Date(now + 86400_000).toISOString(),
+            sentAt: new Date(now + 86400_000).toISOString(),
+          },
         ],
       });
       await t.api('POST', '/api/v1/flush');
-      const r = await t.api('POST', '/api/v1/sql', { sql: "SELECT event, timestamp, received_at FROM events WHERE user_id = 's' ORDER BY event" });
+      const r = await t.api('POST', '/api/v1/sql', {
+        sql: "SELECT event, timestamp, received_at FROM events WHERE user_id = 's' ORDER BY event",
+      });
       const future = r.body.rows[0];
       const skewed = r.body.rows[1];
       const lag = (Date.parse(skewed.received_at) - Date.parse(skewed.timestamp)) / 1000;
@@ -200,7 +249,10 @@ for (const kind of ALL_STORE_KINDS) {
     });
 
     it('allows browsers from other origins (CORS)', async () => {
-      const r = await fetch(`${t.url}/v1/batch`, { method: 'OPTIONS', headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' } });
+      const r = await fetch(`${t.url}/v1/batch`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' },
+      });
       assert.equal(r.status, 204);
       assert.equal(r.headers.get('access-control-allow-origin'), 'https://shop.example.com');
     });

@@ -17,13 +17,34 @@ describe('experiments API', () => {
     const discovered = await t.api('GET', '/api/v1/experiments/discovered');
     assert.equal(discovered.status, 200);
     assert.deepEqual(
-      discovered.body.experiments.map((e: { experimentId: string; persons: number; configured: boolean; variations: { id: string; persons: number }[] }) => [e.experimentId, e.persons, e.configured, e.variations.map((v) => [v.id, v.persons])]),
-      [['hero', 22, false, [['0', 11], ['1', 11], ['2', 1]]]],
+      discovered.body.experiments.map(
+        (e: { experimentId: string; persons: number; configured: boolean; variations: { id: string; persons: number }[] }) => [
+          e.experimentId,
+          e.persons,
+          e.configured,
+          e.variations.map((v) => [v.id, v.persons]),
+        ],
+      ),
+      [
+        [
+          'hero',
+          22,
+          false,
+          [
+            ['0', 11],
+            ['1', 11],
+            ['2', 1],
+          ],
+        ],
+      ],
     );
     assert.equal((await t.api('POST', '/api/v1/experiments', HERO)).status, 201);
     const report = await t.api('GET', '/api/v1/experiments/hero/report');
     assert.equal(report.status, 200);
-    assert.deepEqual(report.body.exposures.variations.map((v: { persons: number }) => v.persons), [10, 10]);
+    assert.deepEqual(
+      report.body.exposures.variations.map((v: { persons: number }) => v.persons),
+      [10, 10],
+    );
     const expected = runAb(HERO_PURCHASE).results[0]!;
     const got = report.body.metrics[0].report.results[0];
     assert.equal(got.expected, expected.expected);

@@ -39,7 +39,13 @@ describe('funnel routes', () => {
   });
   after(async () => t.close());
 
-  const body = (extra: object = {}) => ({ from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', steps: STEPS, windowSeconds: 3600, ...extra });
+  const body = (extra: object = {}) => ({
+    from: '2026-03-01T00:00:00Z',
+    to: '2026-04-01T00:00:00Z',
+    steps: STEPS,
+    windowSeconds: 3600,
+    ...extra,
+  });
 
   it('answers POST /api/v1/funnels with step counts, rates and times', async () => {
     const r = await t.api('POST', '/api/v1/funnels', body());
@@ -71,12 +77,22 @@ describe('funnel routes', () => {
     assert.match(backwards.body.error, /^to: the date range must end after it starts/);
     const step = await t.api('POST', '/api/v1/funnels/drivers', { ...body(), funnel: { steps: STEPS, windowSeconds: 3600 }, step: 4 });
     assert.equal(step.status, 400);
-    const noKey = await fetch(`${t.url}/api/v1/funnels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body()) });
+    const noKey = await fetch(`${t.url}/api/v1/funnels`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body()),
+    });
     assert.equal(noKey.status, 401);
   });
 
   it('answers POST /api/v1/funnels/drivers with the cohort split and the correlation note', async () => {
-    const r = await t.api('POST', '/api/v1/funnels/drivers', { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', funnel: { steps: STEPS, windowSeconds: 3600 }, step: 2, minPersons: 1 });
+    const r = await t.api('POST', '/api/v1/funnels/drivers', {
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-04-01T00:00:00Z',
+      funnel: { steps: STEPS, windowSeconds: 3600 },
+      step: 2,
+      minPersons: 1,
+    });
     assert.equal(r.status, 200);
     assert.deepEqual([r.body.converted, r.body.dropped], [2, 1]);
     assert.match(r.body.note, /^Correlation, not causation: /);
@@ -93,7 +109,8 @@ describe('waymark funnel (CLI)', () => {
     await store.close(); // the CLI opens the same file
 
     const root = new URL('../..', import.meta.url).pathname;
-    const run = (args: string[]) => spawnSync(process.execPath, ['bin/waymark.js', '--data', dir, ...args, '--json'], { cwd: root, encoding: 'utf8' });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['bin/waymark.js', '--data', dir, ...args, '--json'], { cwd: root, encoding: 'utf8' });
     const out = run(['funnel', '--steps', STEPS.join(','), '--window', '1h']);
     assert.equal(out.status, 0, out.stderr);
     const r = JSON.parse(out.stdout);
@@ -106,7 +123,10 @@ describe('waymark funnel (CLI)', () => {
       ],
     );
     const narrow = JSON.parse(run(['funnel', '--steps', STEPS.join(','), '--window', '3m']).stdout);
-    assert.deepEqual(narrow.steps.map((s: any) => s.count), [3, 1, 0]);
+    assert.deepEqual(
+      narrow.steps.map((s: any) => s.count),
+      [3, 1, 0],
+    );
 
     const drivers = run(['funnel', 'drivers', '--steps', STEPS.join(','), '--window', '1h', '--step', '2', '--min-persons', '1']);
     assert.equal(drivers.status, 0, drivers.stderr);

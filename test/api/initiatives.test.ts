@@ -26,7 +26,9 @@ describe('initiatives API', () => {
     assert.ok(Math.abs(report.body.roi.estimate - -0.1) < 1e-9);
     assert.equal(report.body.paybackDate, null);
     const annotations = await t.api('GET', '/api/v1/annotations');
-    assert.deepEqual(annotations.body.annotations, [{ date: SHIP, kind: 'initiative', id, label: ROLLOUT_INITIATIVE.name, description: '' }]);
+    assert.deepEqual(annotations.body.annotations, [
+      { date: SHIP, kind: 'initiative', id, label: ROLLOUT_INITIATIVE.name, description: '' },
+    ]);
   });
 
   it('lists, updates and deletes, answering 404 for unknown ids and 400 for invalid bodies', async () => {

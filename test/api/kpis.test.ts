@@ -17,8 +17,21 @@ const SITE = 'https://shop.example.com';
 // v1: a 40 s visit from Google with an order of 30, then an NPS 10 "Fast delivery".
 // v2: a one-page Direct visit (a bounce). v0: one Direct page view the day before.
 let n = 0;
-const page = (a: string, ts: string, referrer = '') => ({ type: 'page', messageId: `k${n++}`, anonymousId: a, timestamp: ts, context: { page: { url: `${SITE}/`, referrer } } });
-const track = (a: string, ts: string, event: string, properties: object) => ({ type: 'track', messageId: `k${n++}`, anonymousId: a, timestamp: ts, event, properties });
+const page = (a: string, ts: string, referrer = '') => ({
+  type: 'page',
+  messageId: `k${n++}`,
+  anonymousId: a,
+  timestamp: ts,
+  context: { page: { url: `${SITE}/`, referrer } },
+});
+const track = (a: string, ts: string, event: string, properties: object) => ({
+  type: 'track',
+  messageId: `k${n++}`,
+  anonymousId: a,
+  timestamp: ts,
+  event,
+  properties,
+});
 const WORLD = [
   page('v0', '2026-05-01T10:00:00Z'),
   page('v1', '2026-05-02T10:00:00Z', 'https://www.google.com/'),
@@ -51,10 +64,25 @@ describe('KPI and feedback routes', () => {
   it('POST /api/v1/kpis/series answers a daily series per channel', async () => {
     const r = await t.api('POST', '/api/v1/kpis/series', { from: '2026-05-01T00:00:00Z', to: RANGE.to, metric: 'visitors', by: 'channel' });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.points, [{ date: '2026-05-01', value: 1 }, { date: '2026-05-02', value: 2 }]);
+    assert.deepEqual(r.body.points, [
+      { date: '2026-05-01', value: 1 },
+      { date: '2026-05-02', value: 2 },
+    ]);
     assert.deepEqual(r.body.units, [
-      { unit: 'Direct', points: [{ date: '2026-05-01', value: 1 }, { date: '2026-05-02', value: 1 }] },
-      { unit: 'Organic Search', points: [{ date: '2026-05-01', value: 0 }, { date: '2026-05-02', value: 1 }] },
+      {
+        unit: 'Direct',
+        points: [
+          { date: '2026-05-01', value: 1 },
+          { date: '2026-05-02', value: 1 },
+        ],
+      },
+      {
+        unit: 'Organic Search',
+        points: [
+          { date: '2026-05-01', value: 0 },
+          { date: '2026-05-02', value: 1 },
+        ],
+      },
     ]);
   });
 
@@ -84,12 +112,17 @@ describe('KPI and feedback routes', () => {
   });
 
   it('answers 401 without a key', async () => {
-    const response = await fetch(`${t.url}/api/v1/kpis`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(RANGE) });
+    const response = await fetch(`${t.url}/api/v1/kpis`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(RANGE),
+    });
     assert.equal(response.status, 401);
   });
 
   it('runs `waymark kpis` and `waymark feedback` against the server', async () => {
-    const cli = async (...args: string[]) => JSON.parse((await run(process.execPath, [BIN, '--server', t.url, '--key', t.secretKey, '--json', ...args])).stdout);
+    const cli = async (...args: string[]) =>
+      JSON.parse((await run(process.execPath, [BIN, '--server', t.url, '--key', t.secretKey, '--json', ...args])).stdout);
     // `feedback` without --from/--to covers the project's whole data range [05-01 10:00, 05-02 12:00].
     const [kpis, feedback] = await Promise.all([cli('kpis', '--from', RANGE.from, '--to', RANGE.to), cli('feedback')]);
     assert.equal(kpis.overall.orders.value, 1);
@@ -104,11 +137,35 @@ describe('waymark kpis on a data folder', () => {
     const { project } = await createProject(store, 'Shop');
     await ingest(store, project.id, WORLD);
     await store.close();
-    const kpis = JSON.parse((await run(process.execPath, [BIN, '--data', dir, '--json', 'kpis', '--from', RANGE.from, '--to', RANGE.to, '--by-channel'])).stdout);
-    assert.deepEqual([kpis.overall.visitors.value, kpis.overall.sessions.value, kpis.overall.orders.value, kpis.overall.revenue.value], [2, 2, 1, 30]);
+    const kpis = JSON.parse(
+      (await run(process.execPath, [BIN, '--data', dir, '--json', 'kpis', '--from', RANGE.from, '--to', RANGE.to, '--by-channel'])).stdout,
+    );
+    assert.deepEqual(
+      [kpis.overall.visitors.value, kpis.overall.sessions.value, kpis.overall.orders.value, kpis.overall.revenue.value],
+      [2, 2, 1, 30],
+    );
     assert.equal(kpis.previousPeriod.from, '2026-05-01T00:00:00.000Z');
-    const series = JSON.parse((await run(process.execPath, [BIN, '--data', dir, '--json', 'kpis', '--series', 'revenue', '--from', '2026-05-01', '--to', '2026-05-03'])).stdout);
-    assert.deepEqual(series.points, [{ date: '2026-05-01', value: 0 }, { date: '2026-05-02', value: 30 }]);
+    const series = JSON.parse(
+      (
+        await run(process.execPath, [
+          BIN,
+          '--data',
+          dir,
+          '--json',
+          'kpis',
+          '--series',
+          'revenue',
+          '--from',
+          '2026-05-01',
+          '--to',
+          '2026-05-03',
+        ])
+      ).stdout,
+    );
+    assert.deepEqual(series.points, [
+      { date: '2026-05-01', value: 0 },
+      { date: '2026-05-02', value: 30 },
+    ]);
     const text = (await run(process.execPath, [BIN, '--data', dir, 'kpis', '--from', RANGE.from, '--to', RANGE.to])).stdout;
     assert.match(text, /revenue\s+30\s+0/);
   });

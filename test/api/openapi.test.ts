@@ -18,7 +18,12 @@ it('publishes an OpenAPI document generated from the routes and their schemas', 
   const body = funnel.requestBody.content['application/json'].schema;
   assert.ok(body.properties.steps, 'the funnel body documents its steps');
   assert.ok(body.properties.windowSeconds);
-  assert.deepEqual(spec.paths['/api/v1/initiatives/{id}/report'].get.parameters[0], { name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+  assert.deepEqual(spec.paths['/api/v1/initiatives/{id}/report'].get.parameters[0], {
+    name: 'id',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  });
   assert.ok(spec.paths['/v1/batch'].post, 'collection endpoints are listed');
   const undocumented = Object.entries(spec.paths as Record<string, Record<string, { summary?: string }>>)
     .flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [`${m} ${path}`, op.summary] as const))
@@ -27,7 +32,9 @@ it('publishes an OpenAPI document generated from the routes and their schemas', 
 });
 
 it('gives no GET or DELETE operation a request body', async () => {
-  const spec = (await (await fetch(`${t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const spec = (await (await fetch(`${t.url}/api/v1/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, { requestBody?: unknown }>>;
+  };
   const withBody = Object.entries(spec.paths).flatMap(([path, ops]) =>
     Object.entries(ops)
       .filter(([method, op]) => (method === 'get' || method === 'delete') && op.requestBody)

@@ -11,14 +11,31 @@ import { tempDir } from '../support/stores.ts';
 
 const T0 = '2026-03-02T09:00:00.000Z';
 let seq = 0;
-const track = (anon: string, event: string, min: number) => ({ type: 'track', event, anonymousId: anon, messageId: `a${seq++}`, timestamp: minutesAfter(T0, min) });
-const page = (anon: string, path: string, min: number) => ({ type: 'page', anonymousId: anon, messageId: `a${seq++}`, timestamp: minutesAfter(T0, min), context: { page: { url: `https://shop.example${path}` } } });
+const track = (anon: string, event: string, min: number) => ({
+  type: 'track',
+  event,
+  anonymousId: anon,
+  messageId: `a${seq++}`,
+  timestamp: minutesAfter(T0, min),
+});
+const page = (anon: string, path: string, min: number) => ({
+  type: 'page',
+  anonymousId: anon,
+  messageId: `a${seq++}`,
+  timestamp: minutesAfter(T0, min),
+  context: { page: { url: `https://shop.example${path}` } },
+});
 
 // A and B view a product page then add it to the cart; C views one and leaves.
 const journeys = [
-  track('A', 'Product Viewed', 0), page('A', '/product/12', 1), track('A', 'Product Added', 2),
-  track('B', 'Product Viewed', 0), page('B', '/product/7', 1), track('B', 'Product Added', 2),
-  track('C', 'Product Viewed', 0), page('C', '/product/7', 1),
+  track('A', 'Product Viewed', 0),
+  page('A', '/product/12', 1),
+  track('A', 'Product Added', 2),
+  track('B', 'Product Viewed', 0),
+  page('B', '/product/7', 1),
+  track('B', 'Product Added', 2),
+  track('C', 'Product Viewed', 0),
+  page('C', '/product/7', 1),
 ];
 const clean = [{ pattern: '/product/\\d+', label: '/product/:id' }];
 
@@ -45,7 +62,10 @@ describe('POST /api/v1/paths', () => {
   });
 
   it('answers 400 naming a bad cleaning rule, a range that ends before it starts, and 401 without a key', async () => {
-    const bad = await t.api('POST', '/api/v1/paths', { start: 'Product Viewed', cleaning: [...clean, { pattern: '[unclosed', label: 'x' }] });
+    const bad = await t.api('POST', '/api/v1/paths', {
+      start: 'Product Viewed',
+      cleaning: [...clean, { pattern: '[unclosed', label: 'x' }],
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /cleaning rule 2 \("\[unclosed"\)/);
     const backwards = await t.api('POST', '/api/v1/paths', { from: '2026-03-05', to: '2026-03-01', start: 'Product Viewed' });
@@ -66,10 +86,26 @@ describe('waymark paths', () => {
     const { project } = await createProject(store, 'Shop');
     await ingest(store, project.id, journeys);
     await store.close();
-    const run = spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, 'paths', '--start', 'Product Viewed', '--steps', '2', '--clean', '/product/\\d+=/product/:id', '--json'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        'bin/waymark.js',
+        '--data',
+        dataDir,
+        'paths',
+        '--start',
+        'Product Viewed',
+        '--steps',
+        '2',
+        '--clean',
+        '/product/\\d+=/product/:id',
+        '--json',
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.persons, 3);

@@ -68,7 +68,11 @@ describeEachStore('drill-down lists', (ctx) => {
     }
     // A leak counts each lost person once, at their last touchpoint: its persons are the 'lost' outcome.
     for (const leak of m.leaks.slice(0, 3)) {
-      assert.equal(await people('journey-map', {}, { stage: leak.stage, channel: leak.channel, interaction: leak.interaction, outcome: 'lost' }), leak.lost, leak.touchpoint);
+      assert.equal(
+        await people('journey-map', {}, { stage: leak.stage, channel: leak.channel, interaction: leak.interaction, outcome: 'lost' }),
+        leak.lost,
+        leak.touchpoint,
+      );
     }
   });
 

@@ -51,9 +51,21 @@ describe('POST /api/v1/retention', () => {
     );
     const unbounded = await t.api('POST', '/api/v1/retention', { ...body, mode: 'unbounded', from: '2026-05-01', to: '2026-05-04' });
     assert.equal(unbounded.status, 200);
-    assert.deepEqual(unbounded.body.cohorts.map((c: { values: unknown[] }) => c.values), [[2, 2, 1], [1, 1, null]]);
+    assert.deepEqual(
+      unbounded.body.cohorts.map((c: { values: unknown[] }) => c.values),
+      [
+        [2, 2, 1],
+        [1, 1, null],
+      ],
+    );
     const revenue = await t.api('POST', '/api/v1/retention', { ...body, metric: 'revenue' });
-    assert.deepEqual(revenue.body.cohorts.map((c: { values: unknown[] }) => c.values), [[0, 20, 30], [0, 5, null]]);
+    assert.deepEqual(
+      revenue.body.cohorts.map((c: { values: unknown[] }) => c.values),
+      [
+        [0, 20, 30],
+        [0, 5, null],
+      ],
+    );
   });
 
   it('answers 400 for a range that ends before it starts or an unknown interval, 401 without a key', async () => {
@@ -63,7 +75,11 @@ describe('POST /api/v1/retention', () => {
     const interval = await t.api('POST', '/api/v1/retention', { ...body, interval: 'fortnight' });
     assert.equal(interval.status, 400);
     assert.equal(interval.body.field, 'interval');
-    const anonymous = await fetch(`${t.url}/api/v1/retention`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const anonymous = await fetch(`${t.url}/api/v1/retention`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     assert.equal(anonymous.status, 401);
   });
 });
@@ -76,8 +92,23 @@ describe('waymark retention', () => {
     const { project } = await createProject(store, 'Shop');
     await ingest(store, project.id, events);
     await store.close();
-    const args = ['--cohort-event', 'Signed Up', '--return-event', 'Order Completed', '--interval', 'day', '--periods', '3', '--mode', 'unbounded', '--json'];
-    const run = spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, 'retention', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const args = [
+      '--cohort-event',
+      'Signed Up',
+      '--return-event',
+      'Order Completed',
+      '--interval',
+      'day',
+      '--periods',
+      '3',
+      '--mode',
+      'unbounded',
+      '--json',
+    ];
+    const run = spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, 'retention', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.deepEqual(

@@ -16,12 +16,17 @@ describe('RudderStack source config', () => {
     await t.close();
   });
 
-  it('answers the SDK\'s trailing-slash request with a valid source config and a CORS grant', async () => {
-    const r = await fetch(`${t.url}/sourceConfig/?p=npm&v=3.11.0&build=modern&writeKey=${t.writeKey}&lockIntegrationsVersion=false&lockPluginsVersion=false`, { headers: { origin: 'https://shop.example.com' } });
+  it("answers the SDK's trailing-slash request with a valid source config and a CORS grant", async () => {
+    const r = await fetch(
+      `${t.url}/sourceConfig/?p=npm&v=3.11.0&build=modern&writeKey=${t.writeKey}&lockIntegrationsVersion=false&lockPluginsVersion=false`,
+      { headers: { origin: 'https://shop.example.com' } },
+    );
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(r.headers.get('access-control-allow-origin'), 'https://shop.example.com');
-    const body = (await r.json()) as { source: { id: string; config: object; destinations: unknown[]; enabled: boolean; writeKey: string } };
+    const body = (await r.json()) as {
+      source: { id: string; config: object; destinations: unknown[]; enabled: boolean; writeKey: string };
+    };
     assert.equal(body.source.id, t.project.id);
     assert.equal(typeof body.source.config, 'object');
     assert.deepEqual(body.source.destinations, []);

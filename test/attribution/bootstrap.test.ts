@@ -40,7 +40,10 @@ describe('bootstrap intervals', () => {
       { path: ['B'], conversions: 5, value: 100, nulls: 5 },
     ];
     const r = resampleJourneys(paths, mulberry32(1));
-    assert.equal(r.reduce((s, p) => s + p.conversions + p.nulls, 0), 50);
+    assert.equal(
+      r.reduce((s, p) => s + p.conversions + p.nulls, 0),
+      50,
+    );
     for (const p of r) if (p.conversions > 0) close(p.value / p.conversions, p.path[0] === 'A' ? 5 : 20, 1e-12);
   });
 });
@@ -50,7 +53,10 @@ describe('synthetic paths', () => {
     const a = makeSyntheticPaths(500, 20000, 8, 1);
     assert.equal(a.length, 500);
     assert.equal(new Set(a.map((p) => p.path.join('>'))).size, 500);
-    assert.equal(a.reduce((s, p) => s + p.conversions + p.nulls, 0), 20000);
+    assert.equal(
+      a.reduce((s, p) => s + p.conversions + p.nulls, 0),
+      20000,
+    );
     assert.deepEqual(makeSyntheticPaths(500, 20000, 8, 1), a);
     for (const p of a) assert.equal(p.ageDays!.length, p.path.length);
   });

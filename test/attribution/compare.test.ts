@@ -8,8 +8,14 @@ const toy = TOY_PATHS;
 describe('compareModels', () => {
   it('runs every model that can run and reports the rest as skipped', () => {
     const c = compareModels(toy);
-    assert.deepEqual(c.results.map((r) => r.model), MODEL_NAMES.filter((m) => m !== 'time_decay'));
-    assert.deepEqual(c.skipped.map((s) => s.model), ['time_decay']);
+    assert.deepEqual(
+      c.results.map((r) => r.model),
+      MODEL_NAMES.filter((m) => m !== 'time_decay'),
+    );
+    assert.deepEqual(
+      c.skipped.map((s) => s.model),
+      ['time_decay'],
+    );
   });
 
   it('ranks disagreement by max − min share: A swings from 0 (last touch) to 3/5 (first touch)', () => {
@@ -31,7 +37,10 @@ describe('compareModels', () => {
   it('runs time decay when every converting path has ages', () => {
     const aged = toy.map((p) => ({ ...p, ageDays: p.path.map((_, k) => p.path.length - 1 - k) }));
     const c = compareModels(aged, { models: ['time_decay', 'linear'] });
-    assert.deepEqual(c.results.map((r) => r.model), ['time_decay', 'linear']);
+    assert.deepEqual(
+      c.results.map((r) => r.model),
+      ['time_decay', 'linear'],
+    );
     assert.equal(c.skipped.length, 0);
   });
 });

@@ -27,7 +27,7 @@ export function spearman(a: number[], b: number[]): number {
   const ranks = (x: number[]) => {
     const order = x.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
     const r = new Array<number>(x.length);
-    for (let i = 0; i < order.length; ) {
+    for (let i = 0; i < order.length;) {
       let j = i;
       while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
       for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
@@ -81,7 +81,7 @@ describe('attribution commands on demo data with known ground truth', () => {
     assert.ok(Math.abs(credited - truth.totals.orders) < 1e-6, 'Markov credit sums to the orders');
   });
 
-  it('joins all of the generator\'s spend in the ROI table', async () => {
+  it("joins all of the generator's spend in the ROI table", async () => {
     const r = await waymark('--data', data, 'roi', '--model', 'markov', '--by', 'campaign', ...WHOLE_RANGE, '--json');
     const totals = r.tables[0].totals;
     assert.ok(Math.abs(totals.spend - truth.totals.spend_usd) < 0.05, `${totals.spend} vs ${truth.totals.spend_usd}`);
@@ -106,9 +106,16 @@ describe('attribution commands on demo data with known ground truth', () => {
 
   it('keeps --paths mode: the reference file gives the same result as the library', async () => {
     const cli = await pathsRun;
-    assert.deepEqual(cli, toCliJson(attributeFromPathsFile(REFERENCE, 'markov', { order: 1, halfLifeDays: 7, collapse: false, bootstrap: false })));
+    assert.deepEqual(
+      cli,
+      toCliJson(attributeFromPathsFile(REFERENCE, 'markov', { order: 1, halfLifeDays: 7, collapse: false, bootstrap: false })),
+    );
     const total = cli.channels.reduce((s: number, c: { conversions: number }) => s + c.conversions, 0);
-    const fileTotal = readFileSync(REFERENCE, 'utf8').trim().split('\n').slice(1).reduce((s, line) => s + Number(line.split(';')[1]), 0);
+    const fileTotal = readFileSync(REFERENCE, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .reduce((s, line) => s + Number(line.split(';')[1]), 0);
     assert.ok(Math.abs(total - fileTotal) < 1e-6 * fileTotal);
   });
 });

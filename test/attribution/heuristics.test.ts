@@ -67,14 +67,12 @@ describe('position based', () => {
 
 describe('time decay', () => {
   it('weights touches 28/14/7/0 days old as 1/16, 1/4, 1/2, 1 with a 7-day half-life', () => {
-    const r = runModel('time_decay', [
-      { path: ['A', 'B', 'C', 'D'], conversions: 1, value: 29, nulls: 0, ageDays: [28, 14, 7, 0] },
-    ]);
+    const r = runModel('time_decay', [{ path: ['A', 'B', 'C', 'D'], conversions: 1, value: 29, nulls: 0, ageDays: [28, 14, 7, 0] }]);
     const sum = 1 / 16 + 1 / 4 + 1 / 2 + 1;
     assertCredit(r, {
-      A: [1 / 16 / sum, (29 / 16) / sum],
-      B: [1 / 4 / sum, (29 / 4) / sum],
-      C: [1 / 2 / sum, (29 / 2) / sum],
+      A: [1 / 16 / sum, 29 / 16 / sum],
+      B: [1 / 4 / sum, 29 / 4 / sum],
+      C: [1 / 2 / sum, 29 / 2 / sum],
       D: [1 / sum, 29 / sum],
     });
     close(byChannel(r).D[0], 0.5517241379310345);
@@ -102,7 +100,10 @@ describe('registry', () => {
 
   it('credits converting journeys without any touchpoint to "(no touchpoint)" so totals still add up', () => {
     const r = runModel('linear', [...toy, { path: [], conversions: 2, value: 7, nulls: 1 }]);
-    close(r.channels.reduce((s, c) => s + c.conversions, 0), 7);
+    close(
+      r.channels.reduce((s, c) => s + c.conversions, 0),
+      7,
+    );
     assert.deepEqual(byChannel(r)['(no touchpoint)'], [2, 7]);
   });
 });

@@ -85,7 +85,13 @@ describe('markov removal effects', () => {
 
   it('gives zero credit, not NaN, when nothing converted', () => {
     const r = markov([{ path: ['A', 'B'], conversions: 0, value: 0, nulls: 5 }]);
-    assert.deepEqual(r.channels.map((c) => [c.channel, c.conversions, c.value, c.share]), [['A', 0, 0, 0], ['B', 0, 0, 0]]);
+    assert.deepEqual(
+      r.channels.map((c) => [c.channel, c.conversions, c.value, c.share]),
+      [
+        ['A', 0, 0, 0],
+        ['B', 0, 0, 0],
+      ],
+    );
   });
 
   it('rejects orders outside 1–4', () => {

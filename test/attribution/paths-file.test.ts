@@ -23,13 +23,16 @@ describe('paths file parser', () => {
 
   it('names line and column of a bad number', () => {
     const text = `${HEADER}\na;1;2;0\nb;one;2;0\n`;
-    assert.throws(() => parsePathsCsv(text, { source: 'p.csv' }), (e: Error) => {
-      assert.ok(e instanceof PathsFileError);
-      assert.equal(e.line, 3);
-      assert.equal(e.column, 2);
-      assert.match(e.message, /^p\.csv: line 3, column 2 \(total_conversions\): expected a non-negative integer, got "one"/);
-      return true;
-    });
+    assert.throws(
+      () => parsePathsCsv(text, { source: 'p.csv' }),
+      (e: Error) => {
+        assert.ok(e instanceof PathsFileError);
+        assert.equal(e.line, 3);
+        assert.equal(e.column, 2);
+        assert.match(e.message, /^p\.csv: line 3, column 2 \(total_conversions\): expected a non-negative integer, got "one"/);
+        return true;
+      },
+    );
   });
 
   it('rejects negative values, empty touchpoints, wrong field counts and unknown headers', () => {
@@ -57,7 +60,11 @@ describe('attributeFromPathsFile', () => {
     assert.equal(json.model, 'markov');
     assert.deepEqual(
       json.channels.map((c) => [c.channel, Math.round(c.share * 1e12) / 1e12, Math.round(c.value * 1e9) / 1e9]),
-      [['C2', 0.4, 4], ['C3', 0.4, 4], ['C1', 0.2, 2]],
+      [
+        ['C2', 0.4, 4],
+        ['C3', 0.4, 4],
+        ['C1', 0.2, 2],
+      ],
     );
     assert.deepEqual(Object.keys(json.channels[0]), ['channel', 'conversions', 'value', 'share']);
   });

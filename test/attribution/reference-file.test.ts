@@ -20,9 +20,19 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 describe('ChannelAttribution reference paths', () => {
   it('parses 10,000 paths with the published totals', () => {
     assert.equal(paths.length, 10000);
-    assert.equal(paths.reduce((s, p) => s + p.conversions, 0), CONV);
-    assert.equal(paths.reduce((s, p) => s + p.nulls, 0), NULLS);
-    close(paths.reduce((s, p) => s + p.value, 0), VALUE, 5e-4);
+    assert.equal(
+      paths.reduce((s, p) => s + p.conversions, 0),
+      CONV,
+    );
+    assert.equal(
+      paths.reduce((s, p) => s + p.nulls, 0),
+      NULLS,
+    );
+    close(
+      paths.reduce((s, p) => s + p.value, 0),
+      VALUE,
+      5e-4,
+    );
     assert.deepEqual(paths[0], { path: ['eta', 'iota', 'alpha', 'eta'], conversions: 1, value: 0.244, nulls: 3 });
   });
 
@@ -37,9 +47,24 @@ describe('ChannelAttribution reference paths', () => {
     it(`${model} ${JSON.stringify(options)} attributes exactly the total conversions and value`, () => {
       const r = runModel(model, paths, options);
       assert.equal(r.totalConversions, CONV);
-      assert.ok(rel(r.channels.reduce((s, c) => s + c.conversions, 0), CONV) < 1e-6);
-      assert.ok(rel(r.channels.reduce((s, c) => s + c.value, 0), VALUE) < 1e-6);
-      assert.ok(rel(r.channels.reduce((s, c) => s + c.share, 0), 1) < 1e-6);
+      assert.ok(
+        rel(
+          r.channels.reduce((s, c) => s + c.conversions, 0),
+          CONV,
+        ) < 1e-6,
+      );
+      assert.ok(
+        rel(
+          r.channels.reduce((s, c) => s + c.value, 0),
+          VALUE,
+        ) < 1e-6,
+      );
+      assert.ok(
+        rel(
+          r.channels.reduce((s, c) => s + c.share, 0),
+          1,
+        ) < 1e-6,
+      );
     });
   }
 

@@ -27,6 +27,13 @@ describe('response curve fit', () => {
   });
 
   it('needs at least two days with spend', () => {
-    assert.throws(() => fitResponseCurve([{ spend: 10, revenue: 5 }, { spend: 0, revenue: 1 }]), /at least 2 points/);
+    assert.throws(
+      () =>
+        fitResponseCurve([
+          { spend: 10, revenue: 5 },
+          { spend: 0, revenue: 1 },
+        ]),
+      /at least 2 points/,
+    );
   });
 });

@@ -11,8 +11,21 @@ import { close } from './helpers.ts';
 
 const SITE = 'https://shop.example.com';
 let n = 0;
-const page = (anon: string, ts: string, query: string) => ({ type: 'page', messageId: `r${n++}`, anonymousId: anon, timestamp: ts, context: { page: { url: `${SITE}/${query}` } } });
-const order = (anon: string, ts: string, revenue: number) => ({ type: 'track', event: 'Order Completed', messageId: `r${n++}`, anonymousId: anon, timestamp: ts, properties: { revenue } });
+const page = (anon: string, ts: string, query: string) => ({
+  type: 'page',
+  messageId: `r${n++}`,
+  anonymousId: anon,
+  timestamp: ts,
+  context: { page: { url: `${SITE}/${query}` } },
+});
+const order = (anon: string, ts: string, revenue: number) => ({
+  type: 'track',
+  event: 'Order Completed',
+  messageId: `r${n++}`,
+  anonymousId: anon,
+  timestamp: ts,
+  properties: { revenue },
+});
 const SEARCH = '?utm_source=google&utm_medium=cpc&utm_campaign=brand&utm_term=kw1';
 const SOCIAL = '?utm_source=facebook&utm_medium=paid_social&utm_campaign=social1';
 
@@ -45,7 +58,8 @@ const settings = { reportingCurrency: 'USD', currencyRates: { EUR: 1.2 }, margin
 function expectRow(rows: RoiRow[], touchpoint: string, e: Omit<RoiRow, 'touchpoint' | 'profit'>): void {
   const r = rows.find((x) => x.touchpoint.toLowerCase() === touchpoint.toLowerCase());
   assert.ok(r, `row ${touchpoint}`);
-  for (const k of ['spend', 'conversions', 'revenue', 'newCustomers', 'returningCustomers'] as const) close(r[k], e[k], 1e-9, `${touchpoint} ${k}:`);
+  for (const k of ['spend', 'conversions', 'revenue', 'newCustomers', 'returningCustomers'] as const)
+    close(r[k], e[k], 1e-9, `${touchpoint} ${k}:`);
   for (const k of ['roas', 'roi', 'cpa', 'cac'] as const) {
     if (e[k] === null) assert.equal(r[k], null, `${touchpoint} ${k}`);
     else close(r[k]!, e[k]!, 1e-9, `${touchpoint} ${k}:`);
@@ -64,29 +78,132 @@ describeEachStore('ROI per touchpoint on stored events and spend', (ctx) => {
   it('computes spend, ROAS, ROI with margin, CPA and CAC under last touch by channel', async () => {
     const report = await computeRoi(ctx.store, scope, { models: ['last_touch'], margin: 0.5 });
     const rows = report.tables[0]!.rows;
-    expectRow(rows, 'Paid Search', { spend: 50, conversions: 3, revenue: 350, newCustomers: 2, returningCustomers: 1, roas: 7, roi: 2.5, cpa: 50 / 3, cac: 25 });
-    expectRow(rows, 'Paid Social', { spend: 60, conversions: 0, revenue: 0, newCustomers: 0, returningCustomers: 0, roas: 0, roi: -1, cpa: null, cac: null });
-    expectRow(rows, 'Display', { spend: 10, conversions: 0, revenue: 0, newCustomers: 0, returningCustomers: 0, roas: 0, roi: -1, cpa: null, cac: null });
+    expectRow(rows, 'Paid Search', {
+      spend: 50,
+      conversions: 3,
+      revenue: 350,
+      newCustomers: 2,
+      returningCustomers: 1,
+      roas: 7,
+      roi: 2.5,
+      cpa: 50 / 3,
+      cac: 25,
+    });
+    expectRow(rows, 'Paid Social', {
+      spend: 60,
+      conversions: 0,
+      revenue: 0,
+      newCustomers: 0,
+      returningCustomers: 0,
+      roas: 0,
+      roi: -1,
+      cpa: null,
+      cac: null,
+    });
+    expectRow(rows, 'Display', {
+      spend: 10,
+      conversions: 0,
+      revenue: 0,
+      newCustomers: 0,
+      returningCustomers: 0,
+      roas: 0,
+      roi: -1,
+      cpa: null,
+      cac: null,
+    });
     assert.equal(rows.length, 3);
-    expectRow([report.tables[0]!.totals], '(total)', { spend: 120, conversions: 3, revenue: 350, newCustomers: 2, returningCustomers: 1, roas: 350 / 120, roi: 55 / 120, cpa: 40, cac: 60 });
+    expectRow([report.tables[0]!.totals], '(total)', {
+      spend: 120,
+      conversions: 3,
+      revenue: 350,
+      newCustomers: 2,
+      returningCustomers: 1,
+      roas: 350 / 120,
+      roi: 55 / 120,
+      cpa: 40,
+      cac: 60,
+    });
     assert.deepEqual(report.journeys, { paths: 3, conversions: 3, nulls: 1, firstOrders: 2, value: 350, conversionsWithoutTouch: 0 });
   });
 
   it('splits revenue and new customers across the path under linear', async () => {
     const report = await computeRoi(ctx.store, scope, { models: ['linear', 'last_touch'], margin: 0.5 });
-    assert.deepEqual(report.tables.map((t) => t.model), ['linear', 'last_touch']);
+    assert.deepEqual(
+      report.tables.map((t) => t.model),
+      ['linear', 'last_touch'],
+    );
     const rows = report.tables[0]!.rows;
-    expectRow(rows, 'Paid Search', { spend: 50, conversions: 2.5, revenue: 250, newCustomers: 1.5, returningCustomers: 1, roas: 5, roi: 1.5, cpa: 20, cac: 50 / 1.5 });
-    expectRow(rows, 'Paid Social', { spend: 60, conversions: 0.5, revenue: 100, newCustomers: 0.5, returningCustomers: 0, roas: 100 / 60, roi: -1 / 6, cpa: 120, cac: 120 });
+    expectRow(rows, 'Paid Search', {
+      spend: 50,
+      conversions: 2.5,
+      revenue: 250,
+      newCustomers: 1.5,
+      returningCustomers: 1,
+      roas: 5,
+      roi: 1.5,
+      cpa: 20,
+      cac: 50 / 1.5,
+    });
+    expectRow(rows, 'Paid Social', {
+      spend: 60,
+      conversions: 0.5,
+      revenue: 100,
+      newCustomers: 0.5,
+      returningCustomers: 0,
+      roas: 100 / 60,
+      roi: -1 / 6,
+      cpa: 120,
+      cac: 120,
+    });
   });
 
   it('joins spend by campaign and by keyword with the same labels as the touches', async () => {
     const byCampaign = await computeRoi(ctx.store, scope, { models: ['last_touch'], margin: 0.5, granularity: 'campaign' });
-    expectRow(byCampaign.tables[0]!.rows, 'brand', { spend: 50, conversions: 3, revenue: 350, newCustomers: 2, returningCustomers: 1, roas: 7, roi: 2.5, cpa: 50 / 3, cac: 25 });
-    expectRow(byCampaign.tables[0]!.rows, 'social1', { spend: 60, conversions: 0, revenue: 0, newCustomers: 0, returningCustomers: 0, roas: 0, roi: -1, cpa: null, cac: null });
+    expectRow(byCampaign.tables[0]!.rows, 'brand', {
+      spend: 50,
+      conversions: 3,
+      revenue: 350,
+      newCustomers: 2,
+      returningCustomers: 1,
+      roas: 7,
+      roi: 2.5,
+      cpa: 50 / 3,
+      cac: 25,
+    });
+    expectRow(byCampaign.tables[0]!.rows, 'social1', {
+      spend: 60,
+      conversions: 0,
+      revenue: 0,
+      newCustomers: 0,
+      returningCustomers: 0,
+      roas: 0,
+      roi: -1,
+      cpa: null,
+      cac: null,
+    });
     const byKeyword = await computeRoi(ctx.store, scope, { models: ['last_touch'], margin: 0.5, granularity: 'keyword' });
-    expectRow(byKeyword.tables[0]!.rows, 'kw1', { spend: 50, conversions: 3, revenue: 350, newCustomers: 2, returningCustomers: 1, roas: 7, roi: 2.5, cpa: 50 / 3, cac: 25 });
-    expectRow(byKeyword.tables[0]!.rows, 'disp1', { spend: 10, conversions: 0, revenue: 0, newCustomers: 0, returningCustomers: 0, roas: 0, roi: -1, cpa: null, cac: null });
+    expectRow(byKeyword.tables[0]!.rows, 'kw1', {
+      spend: 50,
+      conversions: 3,
+      revenue: 350,
+      newCustomers: 2,
+      returningCustomers: 1,
+      roas: 7,
+      roi: 2.5,
+      cpa: 50 / 3,
+      cac: 25,
+    });
+    expectRow(byKeyword.tables[0]!.rows, 'disp1', {
+      spend: 10,
+      conversions: 0,
+      revenue: 0,
+      newCustomers: 0,
+      returningCustomers: 0,
+      roas: 0,
+      roi: -1,
+      cpa: null,
+      cac: null,
+    });
   });
 
   it('reports new and returning customers in the attribution report', async () => {
@@ -98,7 +215,7 @@ describeEachStore('ROI per touchpoint on stored events and spend', (ctx) => {
     assert.equal(r.totalFirstOrders, 2);
   });
 
-  it('spreads the model\'s channel revenue over the touch days that had spend', async () => {
+  it("spreads the model's channel revenue over the touch days that had spend", async () => {
     const m = await computeMarginal(ctx.store, scope, { model: 'last_touch', margin: 0.5 });
     const search = m.channels.find((c) => c.channel === 'Paid Search')!;
     // Linear, touch-dated credit of Paid Search: Apr 2 100, Apr 4 100, Apr 5 50; last touch gives it 350.

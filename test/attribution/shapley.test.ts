@@ -48,7 +48,11 @@ describe('Shapley attribution', () => {
   });
 
   it('simplified form equals the exact Shapley value of v(S) = Σ_{T⊆S} R(T)', () => {
-    const R = new Map([[0b011, 3], [0b110, 2], [0b100, 1]]); // bits: A, B, C
+    const R = new Map([
+      [0b011, 3],
+      [0b110, 2],
+      [0b100, 1],
+    ]); // bits: A, B, C
     const v = (m: number) => [...R].reduce((s, [t, r]) => s + ((t & m) === t ? r : 0), 0);
     const phi = shapleyValues(3, v);
     close(phi[0], 1.5, 1e-12);
@@ -76,6 +80,10 @@ describe('Shapley attribution', () => {
     const r = shapley(paths, { shapleyVariant: 'conversion_rate' });
     assert.equal(r.channels.length, 15);
     assert.ok(r.channels.some((c) => c.channel === '(other)'));
-    close(r.channels.reduce((s, c) => s + c.conversions, 0), r.totalConversions, 1e-9);
+    close(
+      r.channels.reduce((s, c) => s + c.conversions, 0),
+      r.totalConversions,
+      1e-9,
+    );
   });
 });

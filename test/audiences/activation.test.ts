@@ -13,7 +13,13 @@ const fast = { baseDelayMs: 5, maxAttempts: 4 };
 
 /** 620 persons with plan traits: 540 "pro" (two webhook chunks) and 80 "free". */
 function identifies(plan: (i: number) => string, at: string) {
-  return Array.from({ length: 620 }, (_, i) => ({ type: 'identify', userId: `u${String(i).padStart(4, '0')}`, traits: { plan: plan(i) }, messageId: `id-${at}-${i}`, timestamp: at }));
+  return Array.from({ length: 620 }, (_, i) => ({
+    type: 'identify',
+    userId: `u${String(i).padStart(4, '0')}`,
+    traits: { plan: plan(i) },
+    messageId: `id-${at}-${i}`,
+    timestamp: at,
+  }));
 }
 
 async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
@@ -28,9 +34,16 @@ describeEachStore('audience activation', (ctx) => {
   let receiver: Receiver;
   let audience: SavedAudience;
   before(async () => {
-    await ingest(ctx.store, PROJECT, identifies((i) => (i < 540 ? 'pro' : 'free'), '2026-01-01T00:00:00Z'));
+    await ingest(
+      ctx.store,
+      PROJECT,
+      identifies((i) => (i < 540 ? 'pro' : 'free'), '2026-01-01T00:00:00Z'),
+    );
     // The first attempt of every delivery fails with a 500: each must be retried and land once.
-    receiver = await startReceiver(() => audience?.webhooks[0]?.secret ?? '', (_key, attempt) => (attempt === 1 ? 500 : 200));
+    receiver = await startReceiver(
+      () => audience?.webhooks[0]?.secret ?? '',
+      (_key, attempt) => (attempt === 1 ? 500 : 200),
+    );
     audience = await createAudience(ctx.store, PROJECT, {
       name: 'Pro plan',
       source: { kind: 'segment', segment: { rules: [{ kind: 'trait', trait: 'plan', op: 'eq', value: 'pro' }] } },
@@ -47,7 +60,10 @@ describeEachStore('audience activation', (ctx) => {
     assert.deepEqual(result.deliveries, { delivered: 2, dead: 0 });
     assert.ok(receiver.calls.every((c) => c.signatureValid));
     assert.equal(receiver.calls.length, 4, 'two chunks, each failed once and retried once');
-    assert.deepEqual(receiver.calls.map((c) => c.status), [500, 200, 500, 200]);
+    assert.deepEqual(
+      receiver.calls.map((c) => c.status),
+      [500, 200, 500, 200],
+    );
     assert.equal(receiver.calls[0]!.key, receiver.calls[1]!.key, 'a retry carries the same idempotency key');
     const joined = personsOf(receiver.accepted(), 'audience.joined');
     assert.equal(joined.length, 540);
@@ -64,7 +80,11 @@ describeEachStore('audience activation', (ctx) => {
 
   it('sends only the persons who joined or left since the last run, once each', async () => {
     // 10 pro persons become free, 7 free persons become pro.
-    await ingest(ctx.store, PROJECT, identifies((i) => (i < 10 ? 'free' : i < 540 ? 'pro' : i < 547 ? 'pro' : 'free'), '2026-01-02T00:00:00Z'));
+    await ingest(
+      ctx.store,
+      PROJECT,
+      identifies((i) => (i < 10 ? 'free' : i < 540 ? 'pro' : i < 547 ? 'pro' : 'free'), '2026-01-02T00:00:00Z'),
+    );
     const acceptedBefore = receiver.accepted().length;
     const result = await syncAudience(ctx.store, audience, { delivery: fast });
     assert.equal(result.joined, 7);
@@ -72,22 +92,37 @@ describeEachStore('audience activation', (ctx) => {
     assert.equal(result.size, 537);
     const fresh = receiver.accepted().slice(acceptedBefore);
     assert.deepEqual(personsOf(fresh, 'audience.joined').sort(), ['u0540', 'u0541', 'u0542', 'u0543', 'u0544', 'u0545', 'u0546']);
-    assert.deepEqual(personsOf(fresh, 'audience.left').sort(), Array.from({ length: 10 }, (_, i) => `u000${i}`));
+    assert.deepEqual(
+      personsOf(fresh, 'audience.left').sort(),
+      Array.from({ length: 10 }, (_, i) => `u000${i}`),
+    );
     // Over all runs: every (person, change) arrived exactly once.
     const all = receiver.accepted().flatMap((b) => (b.persons as string[]).map((p) => `${b.type}:${p}`));
     assert.equal(all.length, 540 + 7 + 10);
     assert.equal(new Set(all).size, all.length);
     const history = await audienceHistory(ctx.store, audience);
     // A run without changes leaves no rows: the history shows the two runs that changed something.
-    assert.deepEqual(history.runs.map((r) => [r.joined, r.left]), [[7, 10], [540, 0]]);
+    assert.deepEqual(
+      history.runs.map((r) => [r.joined, r.left]),
+      [
+        [7, 10],
+        [540, 0],
+      ],
+    );
     assert.equal(history.changes.length, 557);
   });
 
   it('dead-letters a delivery that keeps failing and never re-sends it', async () => {
-    const broken = await startReceiver(() => 'x'.repeat(20), () => 503);
+    const broken = await startReceiver(
+      () => 'x'.repeat(20),
+      () => 503,
+    );
     try {
       const stored = await getAudience(ctx.store, PROJECT, audience.id);
-      const withBroken: SavedAudience = { ...stored, webhooks: [{ url: broken.url, secret: 'x'.repeat(20), events: ['left'], addedAt: '2000-01-01T00:00:00Z' }] };
+      const withBroken: SavedAudience = {
+        ...stored,
+        webhooks: [{ url: broken.url, secret: 'x'.repeat(20), events: ['left'], addedAt: '2000-01-01T00:00:00Z' }],
+      };
       const first = await syncAudience(ctx.store, withBroken, { delivery: { baseDelayMs: 2, maxAttempts: 3 } });
       assert.deepEqual(first.deliveries, { delivered: 0, dead: 1 }, 'the one "left" chunk');
       assert.equal(broken.calls.length, 3);

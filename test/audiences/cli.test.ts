@@ -9,7 +9,8 @@ import { simulateShop } from '../predictions/propensity-generator.ts';
 import { ingest } from '../support/ingest.ts';
 import { tempDir } from '../support/stores.ts';
 
-const waymark = (dataDir: string, ...args: string[]) => spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, ...args], { encoding: 'utf8', timeout: 120_000 });
+const waymark = (dataDir: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('predict-and-act CLI', () => {
   it('creates, syncs and exports an audience, and prints propensity, personas and anomalies', async () => {
@@ -19,10 +20,28 @@ describe('predict-and-act CLI', () => {
     const { project } = await createProject(store, 'Shop');
     const shop = simulateShop(1200, 150, 7);
     // Segment audiences select from persons (identified, with traits): every shopper identifies.
-    await ingest(store, project.id, [...shop.messages, ...shop.people.map((p, i) => ({ type: 'identify', userId: p.id, traits: { plan: 'free' }, messageId: `idf-${i}`, timestamp: new Date(p.start).toISOString() }))]);
+    await ingest(store, project.id, [
+      ...shop.messages,
+      ...shop.people.map((p, i) => ({
+        type: 'identify',
+        userId: p.id,
+        traits: { plan: 'free' },
+        messageId: `idf-${i}`,
+        timestamp: new Date(p.start).toISOString(),
+      })),
+    ]);
     await store.close();
 
-    const created = waymark(dataDir, 'audiences', 'create', '--name', 'Repeat buyers', '--segment', '{"rules":[{"kind":"order_count","op":"gte","value":2}]}', '--json');
+    const created = waymark(
+      dataDir,
+      'audiences',
+      'create',
+      '--name',
+      'Repeat buyers',
+      '--segment',
+      '{"rules":[{"kind":"order_count","op":"gte","value":2}]}',
+      '--json',
+    );
     assert.equal(created.status, 0, created.stderr);
     assert.equal(JSON.parse(created.stdout).id, 'repeat-buyers');
     const synced = waymark(dataDir, 'audiences', 'sync', 'repeat-buyers');

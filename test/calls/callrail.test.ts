@@ -36,8 +36,17 @@ describe('CallRail call records', () => {
     assert.equal(m.timestamp, '2026-03-20T13:00:00.000Z');
     assert.equal(m.messageId, 'callrail-CAL8154748ae6bd4e278a7cddd38a662f4f');
     assert.deepEqual(m.properties, {
-      channel: 'Phone', provider: 'callrail', call_id: CALL.resource_id, duration_seconds: 184, tracking_number: '+14045550199',
-      answered: true, campaign: 'brand', keyword: 'driftwood supply', source: 'google', medium: 'cpc', first_call: 'true',
+      channel: 'Phone',
+      provider: 'callrail',
+      call_id: CALL.resource_id,
+      duration_seconds: 184,
+      tracking_number: '+14045550199',
+      answered: true,
+      campaign: 'brand',
+      keyword: 'driftwood supply',
+      source: 'google',
+      medium: 'cpc',
+      first_call: 'true',
     });
     assert.ok(!JSON.stringify(m).includes('Jane') && !JSON.stringify(m).includes('555-0100'), 'no personal data is kept');
   });
@@ -62,11 +71,23 @@ describe('CallRail call records', () => {
 
   it('reads a CSV export of calls', async () => {
     const file = join(tempDir(), 'calls.csv');
-    writeFileSync(file, 'Resource ID,Customer Phone Number,Start Time,Duration,Answered,Campaign,Keywords\nc1,+14045550100,2026-03-20T13:00:00Z,60,false,brand,driftwood supply\n');
+    writeFileSync(
+      file,
+      'Resource ID,Customer Phone Number,Start Time,Duration,Answered,Campaign,Keywords\nc1,+14045550100,2026-03-20T13:00:00Z,60,false,brand,driftwood supply\n',
+    );
     const out = [];
     for await (const m of readCallsCsv(file)) out.push(m);
     assert.equal(out.length, 1);
-    assert.deepEqual((out[0] as { properties: object }).properties, { channel: 'Phone', provider: 'callrail', call_id: 'c1', duration_seconds: 60, tracking_number: '', answered: false, campaign: 'brand', keyword: 'driftwood supply' });
+    assert.deepEqual((out[0] as { properties: object }).properties, {
+      channel: 'Phone',
+      provider: 'callrail',
+      call_id: 'c1',
+      duration_seconds: 60,
+      tracking_number: '',
+      answered: false,
+      campaign: 'brand',
+      keyword: 'driftwood supply',
+    });
   });
 });
 
@@ -81,7 +102,11 @@ describe('CallRail webhook on a running server', () => {
   });
 
   const post = (body: string, headers: Record<string, string>, writeKey = t.writeKey) =>
-    fetch(`${t.url}/v1/calls/callrail?writeKey=${encodeURIComponent(writeKey)}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${t.url}/v1/calls/callrail?writeKey=${encodeURIComponent(writeKey)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
 
   it('refuses calls before a secret is set, with a bad signature, or an unknown write key', async () => {
     const body = JSON.stringify(CALL);
@@ -115,17 +140,38 @@ describe('CallRail webhook on a running server', () => {
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { success: true, accepted: 1, messageId: 'callrail-CAL8154748ae6bd4e278a7cddd38a662f4f' });
     // The same caller orders half an hour later (server-side, identified by the same hashed id).
-    const order = { type: 'track', event: 'Order Completed', anonymousId: hashedCallerId(CALL.customer_phone_number), messageId: 'o-call', timestamp: '2026-03-20T13:30:00.000Z', properties: { revenue: 80 } };
-    const batch = await fetch(`${t.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${t.writeKey}:`).toString('base64')}` }, body: JSON.stringify({ batch: [order] }) });
+    const order = {
+      type: 'track',
+      event: 'Order Completed',
+      anonymousId: hashedCallerId(CALL.customer_phone_number),
+      messageId: 'o-call',
+      timestamp: '2026-03-20T13:30:00.000Z',
+      properties: { revenue: 80 },
+    };
+    const batch = await fetch(`${t.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${t.writeKey}:`).toString('base64')}` },
+      body: JSON.stringify({ batch: [order] }),
+    });
     assert.equal(batch.status, 200);
     assert.equal((await t.api('POST', '/api/v1/flush')).status, 200);
 
     const scope = { projectId: t.project.id, from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };
     const byChannel = await computeAttribution(t.store, scope, { model: 'last_touch' });
-    assert.deepEqual(byChannel.touchpoints.map((x) => [x.touchpoint, x.conversions, x.value]), [['Phone', 1, 80]]);
+    assert.deepEqual(
+      byChannel.touchpoints.map((x) => [x.touchpoint, x.conversions, x.value]),
+      [['Phone', 1, 80]],
+    );
     const byKeyword = await computeAttribution(t.store, scope, { model: 'last_touch', granularity: 'keyword' });
-    assert.deepEqual(byKeyword.touchpoints.map((x) => [x.touchpoint, x.conversions, x.value]), [['driftwood supply', 1, 80]]);
-    const stored = await t.api('POST', '/api/v1/sql', { sql: "SELECT channel, source, medium, campaign, term FROM events WHERE event = 'Call Completed'" });
-    assert.deepEqual(stored.body.rows, [{ channel: 'Phone', source: 'google', medium: 'cpc', campaign: 'brand', term: 'driftwood supply' }]);
+    assert.deepEqual(
+      byKeyword.touchpoints.map((x) => [x.touchpoint, x.conversions, x.value]),
+      [['driftwood supply', 1, 80]],
+    );
+    const stored = await t.api('POST', '/api/v1/sql', {
+      sql: "SELECT channel, source, medium, campaign, term FROM events WHERE event = 'Call Completed'",
+    });
+    assert.deepEqual(stored.body.rows, [
+      { channel: 'Phone', source: 'google', medium: 'cpc', campaign: 'brand', term: 'driftwood supply' },
+    ]);
   });
 });

@@ -5,11 +5,19 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** A signed-in teammate: a cookie-carrying client, as a browser would be. */
 async function signIn(t: TestServer, email: string, password: string) {
-  const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify({ email, password }) });
+  const login = await fetch(`${t.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: t.url },
+    body: JSON.stringify({ email, password }),
+  });
   assert.equal(login.status, 200);
   const cookie = /^(waymark_session=[^;]*)/.exec(login.headers.get('set-cookie')!)![1]!;
   return async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const r = await fetch(t.url + path, { method, headers: { cookie, origin: t.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(t.url + path, {
+      method,
+      headers: { cookie, origin: t.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await r.text();
     return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
@@ -35,7 +43,10 @@ describe('collaboration', () => {
   after(() => t.close());
 
   it('shows a comment left on a journey cell to a teammate, with @mentions, by role', async () => {
-    const posted = await ben('POST', '/api/v1/comments', { target: cell, text: 'Drop-off doubled here since the redesign, @cai can you check the mobile PDP? cc @ana@example.com' });
+    const posted = await ben('POST', '/api/v1/comments', {
+      target: cell,
+      text: 'Drop-off doubled here since the redesign, @cai can you check the mobile PDP? cc @ana@example.com',
+    });
     assert.equal(posted.status, 201);
     assert.deepEqual(posted.body.mentions.map((m: { email: string }) => m.email).sort(), ['ana@example.com', 'cai@example.com']);
     assert.equal(posted.body.author.name, 'Ben');
@@ -45,7 +56,10 @@ describe('collaboration', () => {
 
     const seenByViewer = await cai('GET', cellQuery);
     assert.equal(seenByViewer.status, 200);
-    assert.deepEqual(seenByViewer.body.comments.map((c: { text: string }) => c.text), [posted.body.text]);
+    assert.deepEqual(
+      seenByViewer.body.comments.map((c: { text: string }) => c.text),
+      [posted.body.text],
+    );
     const seenByOwner = await ana('GET', cellQuery);
     assert.equal(seenByOwner.body.comments.length, 2);
     const mentions = await cai('GET', '/api/v1/comments?mentions=me');
@@ -58,17 +72,32 @@ describe('collaboration', () => {
   });
 
   it('annotates time charts and lists the annotations by chart', async () => {
-    const a = await ana('POST', '/api/v1/chart-annotations', { date: '2026-03-02', label: 'Spring sale launch', kind: 'campaign', charts: ['revenue'] });
+    const a = await ana('POST', '/api/v1/chart-annotations', {
+      date: '2026-03-02',
+      label: 'Spring sale launch',
+      kind: 'campaign',
+      charts: ['revenue'],
+    });
     assert.equal(a.status, 201);
     await ana('POST', '/api/v1/chart-annotations', { date: '2026-03-10', label: 'Tracking fix' });
     const revenue = await cai('GET', '/api/v1/chart-annotations?chart=revenue');
-    assert.deepEqual(revenue.body.annotations.map((x: { label: string }) => x.label), ['Spring sale launch', 'Tracking fix']);
+    assert.deepEqual(
+      revenue.body.annotations.map((x: { label: string }) => x.label),
+      ['Spring sale launch', 'Tracking fix'],
+    );
     const orders = await cai('GET', '/api/v1/chart-annotations?chart=orders&from=2026-03-05');
-    assert.deepEqual(orders.body.annotations.map((x: { label: string }) => x.label), ['Tracking fix']);
+    assert.deepEqual(
+      orders.body.annotations.map((x: { label: string }) => x.label),
+      ['Tracking fix'],
+    );
   });
 
   it('shares a saved view read-only until it is revoked or expires', async () => {
-    const share = await ana('POST', '/api/v1/shares', { path: '/journeys/default', state: { from: '2026-01-01', channel: 'Email' }, label: 'Email journey' });
+    const share = await ana('POST', '/api/v1/shares', {
+      path: '/journeys/default',
+      state: { from: '2026-01-01', channel: 'Email' },
+      label: 'Email journey',
+    });
     assert.equal(share.status, 201);
     assert.match(share.body.url, /^\/journeys\/default\?from=2026-01-01&channel=Email&share=wms_/);
     const token = share.body.token as string;
@@ -76,7 +105,16 @@ describe('collaboration', () => {
     assert.equal(resolved.status, 200);
     assert.deepEqual((await resolved.json()).state, { from: '2026-01-01', channel: 'Email' });
     assert.equal((await fetch(`${t.url}/api/v1/chart-annotations`, { headers: { 'x-waymark-share': token } })).status, 200);
-    assert.equal((await fetch(`${t.url}/api/v1/personas`, { method: 'POST', headers: { 'x-waymark-share': token, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', segment: { rules: [{ kind: 'order_count', op: 'gte', value: 1 }] } }) })).status, 403);
+    assert.equal(
+      (
+        await fetch(`${t.url}/api/v1/personas`, {
+          method: 'POST',
+          headers: { 'x-waymark-share': token, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'x', segment: { rules: [{ kind: 'order_count', op: 'gte', value: 1 }] } }),
+        })
+      ).status,
+      403,
+    );
     assert.equal((await ana('DELETE', `/api/v1/shares/${share.body.id}`)).status, 200);
     assert.equal((await fetch(`${t.url}/api/v1/shares/resolve?token=${token}`)).status, 410);
     assert.equal((await fetch(`${t.url}/api/v1/chart-annotations`, { headers: { 'x-waymark-share': token } })).status, 410);
@@ -87,16 +125,34 @@ describe('collaboration', () => {
   });
 
   it('records who changed what in the audit log', async () => {
-    const created = await ana('POST', '/api/v1/personas', { name: 'Big spenders', segment: { rules: [{ kind: 'revenue', op: 'gte', value: 500 }] } });
+    const created = await ana('POST', '/api/v1/personas', {
+      name: 'Big spenders',
+      segment: { rules: [{ kind: 'revenue', op: 'gte', value: 500 }] },
+    });
     assert.equal(created.status, 201);
-    await ben('PUT', `/api/v1/personas/${created.body.id}`, { name: 'Big spenders', segment: { rules: [{ kind: 'revenue', op: 'gte', value: 400 }] } });
+    await ben('PUT', `/api/v1/personas/${created.body.id}`, {
+      name: 'Big spenders',
+      segment: { rules: [{ kind: 'revenue', op: 'gte', value: 400 }] },
+    });
     await t.api('POST', '/api/v1/audiences', { name: 'Spenders', source: { kind: 'persona', persona: created.body.id } });
     await ana('PATCH', '/api/v1/project/settings', { margin: 0.4 });
     const log = await ana('GET', '/api/v1/audit');
     assert.equal(log.status, 200);
     const personaEntries = log.body.entries.filter((e: { resource: string }) => e.resource === 'personas');
-    assert.deepEqual(personaEntries.map((e: { actor: { name: string }; action: string; resourceId: string | null }) => [e.actor.name, e.action, e.resourceId]), [['Ben', 'update', created.body.id], ['Ana', 'create', null]]);
-    assert.ok(log.body.entries.some((e: { resource: string; actor: { kind: string } }) => e.resource === 'audiences' && e.actor.kind === 'key'));
+    assert.deepEqual(
+      personaEntries.map((e: { actor: { name: string }; action: string; resourceId: string | null }) => [
+        e.actor.name,
+        e.action,
+        e.resourceId,
+      ]),
+      [
+        ['Ben', 'update', created.body.id],
+        ['Ana', 'create', null],
+      ],
+    );
+    assert.ok(
+      log.body.entries.some((e: { resource: string; actor: { kind: string } }) => e.resource === 'audiences' && e.actor.kind === 'key'),
+    );
     assert.ok(log.body.entries.some((e: { resource: string }) => e.resource === 'settings'));
     assert.ok(log.body.entries.some((e: { resource: string }) => e.resource === 'comments'));
     assert.equal((await cai('GET', '/api/v1/audit')).status, 403);

@@ -57,7 +57,11 @@ test('event counts per type fall in ranges a small online retailer would see', (
   // Ground-truth counts by type agree with the stream.
   for (const [key, n] of Object.entries(truth.totals.by_type)) {
     const [type, event] = key.split(':');
-    assert.equal(count((m) => m.type === type && (event === undefined || m.event === event)), n, key);
+    assert.equal(
+      count((m) => m.type === type && (event === undefined || m.event === event)),
+      n,
+      key,
+    );
   }
 });
 
@@ -171,7 +175,10 @@ test('a small share of page views come from bots, which never identify', () => {
   const share = botPages.length / pages.length;
   assert.ok(share > 0.005 && share < 0.08, `bot share ${share}`);
   const botIds = new Set(botPages.map((m) => m.anonymousId));
-  assert.equal(count((m) => m.type === 'identify' && botIds.has(m.anonymousId)), 0);
+  assert.equal(
+    count((m) => m.type === 'identify' && botIds.has(m.anonymousId)),
+    0,
+  );
   assert.equal(truth.population.bots, botIds.size);
 });
 
@@ -235,7 +242,15 @@ test('spend has a row for every day × paid campaign, and clicks cover the track
 
   // Tracked paid landings per row key from the stream.
   const channelOf = (source: string, medium: string) =>
-    medium === 'display' ? 'Display' : medium === 'affiliate' ? 'Affiliates' : source === 'google' ? 'Paid Search' : source === 'facebook' || source === 'instagram' ? 'Paid Social' : null;
+    medium === 'display'
+      ? 'Display'
+      : medium === 'affiliate'
+        ? 'Affiliates'
+        : source === 'google'
+          ? 'Paid Search'
+          : source === 'facebook' || source === 'instagram'
+            ? 'Paid Social'
+            : null;
   const tracked = new Map<string, number>();
   for (const m of messages) {
     const c = m.type === 'page' ? m.context?.campaign : undefined;
@@ -260,6 +275,9 @@ test('spend has a row for every day × paid campaign, and clicks cover the track
   }
   assert.ok(trackedTotal > 1000);
   assert.ok(clicksTotal / trackedTotal > 1.05 && clicksTotal / trackedTotal < 1.15, `clicks/tracked ${clicksTotal / trackedTotal}`);
-  const paidSpend = truth.channels.filter((c) => c.spend > 0).map((c) => c.channel).sort();
+  const paidSpend = truth.channels
+    .filter((c) => c.spend > 0)
+    .map((c) => c.channel)
+    .sort();
   assert.deepEqual(paidSpend, ['Affiliates', 'Display', 'Paid Search', 'Paid Social']);
 });

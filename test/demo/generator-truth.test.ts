@@ -22,7 +22,8 @@ for (const m of run.messages()) {
     else if (m.event === 'Order Completed') {
       completed.add(String(m.properties!.order_id));
       if (!firstOrderAt.has(m.userId!)) firstOrderAt.set(m.userId!, t);
-    } else if (m.event === 'Experiment Viewed' && m.properties!.experiment_id === truth0.experiment.experiment_id) exposures.push({ anonymousId: m.anonymousId!, variation: m.properties!.variation_id as number, t });
+    } else if (m.event === 'Experiment Viewed' && m.properties!.experiment_id === truth0.experiment.experiment_id)
+      exposures.push({ anonymousId: m.anonymousId!, variation: m.properties!.variation_id as number, t });
   }
 }
 const truth = run.groundTruth();
@@ -42,14 +43,18 @@ test('checkout conversion is p0 before the streamlined checkout reaches a region
     cell[0]++;
     if (completed.has(c.orderId)) cell[1]++;
   }
-  for (const [name, [n, k], p] of [['before', cells.before, jc.p0], ['after', cells.after, jc.p1]] as const) {
+  for (const [name, [n, k], p] of [
+    ['before', cells.before, jc.p0],
+    ['after', cells.after, jc.p1],
+  ] as const) {
     const rate = k / n;
     const se = Math.sqrt((p * (1 - p)) / n);
     assert.ok(n > 500, `${name}: only ${n} checkouts`);
     assert.ok(Math.abs(rate - p) < 3 * se, `${name}: ${rate.toFixed(4)} vs ${p} (se ${se.toFixed(4)}, n ${n})`);
   }
   // The realised table in the ground truth is exactly what the stream shows.
-  const sum = (treated: boolean, f: 'checkouts_started' | 'orders_completed') => jc.realised.filter((r) => r.treated === treated).reduce((a, r) => a + r[f], 0);
+  const sum = (treated: boolean, f: 'checkouts_started' | 'orders_completed') =>
+    jc.realised.filter((r) => r.treated === treated).reduce((a, r) => a + r[f], 0);
   assert.deepEqual([sum(false, 'checkouts_started'), sum(false, 'orders_completed')], cells.before);
   assert.deepEqual([sum(true, 'checkouts_started'), sum(true, 'orders_completed')], cells.after);
   // Incremental orders ≈ (p1 − p0) × treated checkouts.
@@ -70,7 +75,10 @@ test('the wave-2 regions give a difference-in-differences control between the tw
   assert.equal(w2.treated, false);
   const diff = w1.p - w2.p;
   const se = Math.sqrt((w1.p * (1 - w1.p)) / w1.n + (w2.p * (1 - w2.p)) / w2.n);
-  assert.ok(Math.abs(diff - truth.journey_change.absolute_lift) < 3 * se, `between-wave difference ${diff.toFixed(3)} (se ${se.toFixed(3)})`);
+  assert.ok(
+    Math.abs(diff - truth.journey_change.absolute_lift) < 3 * se,
+    `between-wave difference ${diff.toFixed(3)} (se ${se.toFixed(3)})`,
+  );
 });
 
 test('the experiment splits 50/50 without sample ratio mismatch and its realised lift matches the true lift', () => {
@@ -88,7 +96,10 @@ test('the experiment splits 50/50 without sample ratio mismatch and its realised
   // stream shows at most that many, and only a few fewer.
   assert.deepEqual(truth.experiment.exposed, exposed);
   for (const k of [0, 1]) {
-    assert.ok(converted[k]! <= truth.experiment.converted[k]! && converted[k]! >= 0.95 * truth.experiment.converted[k]!, `arm ${k}: ${converted[k]} vs ${truth.experiment.converted[k]}`);
+    assert.ok(
+      converted[k]! <= truth.experiment.converted[k]! && converted[k]! >= 0.95 * truth.experiment.converted[k]!,
+      `arm ${k}: ${converted[k]} vs ${truth.experiment.converted[k]}`,
+    );
   }
   const n = exposed[0]! + exposed[1]!;
   assert.ok(n > 3000, `exposed ${n}`);
@@ -99,14 +110,20 @@ test('the experiment splits 50/50 without sample ratio mismatch and its realised
   const [p0, p1] = [converted[0]! / exposed[0]!, converted[1]! / exposed[1]!];
   const logLift = Math.log(p1 / p0);
   const se = Math.sqrt((1 - p0) / converted[0]! + (1 - p1) / converted[1]!);
-  assert.ok(Math.abs(logLift - Math.log(1 + truth.experiment.true_relative_lift)) < 3 * se, `lift ${(p1 / p0 - 1).toFixed(3)} (se ${se.toFixed(3)})`);
+  assert.ok(
+    Math.abs(logLift - Math.log(1 + truth.experiment.true_relative_lift)) < 3 * se,
+    `lift ${(p1 / p0 - 1).toFixed(3)} (se ${se.toFixed(3)})`,
+  );
   // The potential-outcome rates of all exposed visitors carry the parameter's lift
   // (they share random numbers, so their ratio is far tighter than the observed one).
   const { control, treatment } = truth.experiment.true_rates;
   const extra = (treatment - control) * n; // visitors converted only by the banner
   const extraSe = Math.sqrt(extra) / (control * n);
   assert.ok(Math.abs(treatment / control - 1 - truth.experiment.true_relative_lift) < 3 * extraSe, `true rates ${control} → ${treatment}`);
-  for (const [rate, k] of [[control, 0], [treatment, 1]] as const) {
+  for (const [rate, k] of [
+    [control, 0],
+    [treatment, 1],
+  ] as const) {
     const s = Math.sqrt((rate * (1 - rate)) / exposed[k]!);
     assert.ok(Math.abs(converted[k]! / exposed[k]! - rate) < 3 * s, `arm ${k}: ${converted[k]! / exposed[k]!} vs ${rate}`);
   }

@@ -15,7 +15,9 @@ const COLUMNS = [...EVENT_COLUMNS.map((c) => c.name).filter((c) => c !== 'receiv
 
 async function rowsOf(store: Store, projectId: string): Promise<string[]> {
   const q = new QueryBuilder(store.dialect);
-  const rows = await store.query(q.build(`SELECT ${COLUMNS.join(', ')} FROM events_raw WHERE project_id = ${q.str(projectId)} ORDER BY message_id`));
+  const rows = await store.query(
+    q.build(`SELECT ${COLUMNS.join(', ')} FROM events_raw WHERE project_id = ${q.str(projectId)} ORDER BY message_id`),
+  );
   return rows.map((r) => JSON.stringify(r));
 }
 
@@ -40,7 +42,8 @@ describeEachStore('the demo bulk load', (ctx) => {
     assert.equal(bulk.length, chunked.length);
     const differing = bulk.filter((row, k) => row !== chunked[k]);
     assert.deepEqual(differing.slice(0, 3), []);
-    for (const table of ['identity_links', 'person_traits']) assert.equal(await countRows(ctx.store, table, 'bulk'), await countRows(ctx.store, table, 'chunked'), table);
+    for (const table of ['identity_links', 'person_traits'])
+      assert.equal(await countRows(ctx.store, table, 'bulk'), await countRows(ctx.store, table, 'chunked'), table);
     const staged = await ctx.store.query('SELECT count(*) AS n FROM events_staging');
     assert.equal(Number(staged[0]!.n), 0);
   });

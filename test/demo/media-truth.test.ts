@@ -31,7 +31,10 @@ test('the outcome model replays the generated world exactly: with the plan uncha
   }
   const same = spendScenario(0, s.media[0]!.spend, s.media[0]!.halfSaturation, 1);
   const mismatches = tally.persons.filter((p) => stillOrders(p, same) !== p.revenue > 0);
-  assert.deepEqual(mismatches.map((p) => p.userId), []);
+  assert.deepEqual(
+    mismatches.map((p) => p.userId),
+    [],
+  );
   assert.ok(tally.persons.filter((p) => p.revenue > 0).length > 300);
 });
 
@@ -76,7 +79,10 @@ test('true ROI by counterfactual: Direct causes nothing, Affiliates do not pay b
   assert.equal(channel('Direct').true_incremental_revenue, 0);
   assert.equal(channel('Direct').roi, null);
   assert.ok(channel('Affiliates').roi! < 0.5, `affiliates roi ${channel('Affiliates').roi}`);
-  assert.ok(channel('Display').roi! > 1.5 && channel('Paid Social').roi! > 1.2, `display ${channel('Display').roi}, social ${channel('Paid Social').roi}`);
+  assert.ok(
+    channel('Display').roi! > 1.5 && channel('Paid Social').roi! > 1.2,
+    `display ${channel('Display').roi}, social ${channel('Paid Social').roi}`,
+  );
   for (const c of truth.channels.filter((x) => x.media)) {
     assert.ok(Math.abs(c.roi! - c.true_incremental_revenue / c.spend) < 1e-3, c.channel);
     // Saturation: the last 10% of spend earns less per dollar than the average dollar.
@@ -114,7 +120,10 @@ test('the welcome offer is randomized with exposure events, and its uplift segme
     if (p.uplift_segment === 'sleeping_dog') assert.ok(effect < 0, p.persona);
     assert.ok(Math.sign(p.true_uplift!) === Math.sign(effect) || p.true_uplift === 0, `${p.user_id} ${p.true_uplift} ${effect}`);
   }
-  assert.ok(u.segments.persuadable > 0 && u.segments.sleeping_dog > 0 && u.segments.sure_thing > 0 && u.segments.lost_cause > 0, JSON.stringify(u.segments));
+  assert.ok(
+    u.segments.persuadable > 0 && u.segments.sleeping_dog > 0 && u.segments.sure_thing > 0 && u.segments.lost_cause > 0,
+    JSON.stringify(u.segments),
+  );
   const sum = Object.values(u.segments).reduce((a, b) => a + b, 0);
   assert.equal(sum, n);
   assert.ok(u.true_ate > 0);

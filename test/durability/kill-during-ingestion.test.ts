@@ -21,10 +21,16 @@ it('keeps every acknowledged event exactly once across a SIGKILL', { timeout: 12
   const senders = Array.from({ length: 4 }, async (_, worker) => {
     for (let b = 0; !killed; b++) {
       const ids = Array.from({ length: 50 }, (_, i) => `w${worker}-b${b}-m${i}`);
-      const body = JSON.stringify({ batch: ids.map((messageId) => ({ type: 'track', event: 'Durable', userId: `u${worker}`, messageId })) });
+      const body = JSON.stringify({
+        batch: ids.map((messageId) => ({ type: 'track', event: 'Durable', userId: `u${worker}`, messageId })),
+      });
       sent += ids.length;
       try {
-        const r = await fetch(`http://127.0.0.1:${port}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
+        const r = await fetch(`http://127.0.0.1:${port}/v1/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth },
+          body,
+        });
         if (r.status === 200) for (const id of ids) acknowledged.add(id);
       } catch {
         break; // connection refused or reset: the process is gone
@@ -35,7 +41,7 @@ it('keeps every acknowledged event exactly once across a SIGKILL', { timeout: 12
   first.child.kill('SIGKILL');
   killed = true;
   await Promise.all(senders);
-  await new Promise((r) => first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r));
+  await new Promise((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r)));
   assert.ok(acknowledged.size > 500, `expected a stream of acknowledged batches, got ${acknowledged.size}`);
 
   const second = await startProcess(dataDir, port);
@@ -43,7 +49,10 @@ it('keeps every acknowledged event exactly once across a SIGKILL', { timeout: 12
     const r = await fetch(`http://127.0.0.1:${port}/api/v1/sql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secretKey}` },
-      body: JSON.stringify({ sql: "SELECT message_id, count(*) AS copies FROM events WHERE event = 'Durable' GROUP BY message_id", limit: 1_000_000 }),
+      body: JSON.stringify({
+        sql: "SELECT message_id, count(*) AS copies FROM events WHERE event = 'Durable' GROUP BY message_id",
+        limit: 1_000_000,
+      }),
     });
     const rows = ((await r.json()) as { rows: { message_id: string; copies: number }[] }).rows;
     const stored = new Map(rows.map((x) => [x.message_id, x.copies]));

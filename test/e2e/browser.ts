@@ -37,14 +37,26 @@ export async function startDashboard(customers = 2000): Promise<DashboardFixture
   const config = loadConfig({ dataDir, port: 0, logLevel: 'silent' }, {});
   const store = await openStore(config.store, dataDir);
   const lines = await loadDemo(store, config, { customers: String(customers), seed: '7' }, false);
-  const secretKey = lines.find((l) => l.includes('secret key:'))!.split('secret key:')[1]!.trim();
+  const secretKey = lines
+    .find((l) => l.includes('secret key:'))!
+    .split('secret key:')[1]!
+    .trim();
   await createUser(store, { ...OWNER, role: 'owner' });
   await createUser(store, { ...VIEWER, role: 'viewer' });
   const server = await startServer(config, { store });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     // playwright gives every launch a fresh temporary profile (its own --user-data-dir).
   });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -63,7 +75,12 @@ export async function startDashboard(customers = 2000): Promise<DashboardFixture
   };
 }
 
-export async function signIn(browser: Browser, url: string, user = OWNER, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function signIn(
+  browser: Browser,
+  url: string,
+  user = OWNER,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(url + '/overview');

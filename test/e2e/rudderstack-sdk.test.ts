@@ -52,7 +52,9 @@ describe('RudderStack browser SDK v3 in Chromium', { skip: existsSync(CHROMIUM) 
     await page.waitForFunction(() => (window as unknown as { rsReady?: boolean }).rsReady === true, undefined, { timeout: 20_000 });
     // Wait until the four messages are loaded (the loader runs every 200 ms in tests).
     const q = new QueryBuilder(t.store.dialect);
-    const sql = q.build(`SELECT type, event, anonymous_id, user_id, person_id, channel, source, medium, campaign, revenue FROM events WHERE project_id = ${q.str(t.project.id)} ORDER BY timestamp, message_id`);
+    const sql = q.build(
+      `SELECT type, event, anonymous_id, user_id, person_id, channel, source, medium, campaign, revenue FROM events WHERE project_id = ${q.str(t.project.id)} ORDER BY timestamp, message_id`,
+    );
     for (let i = 0; i < 100 && rows.length < 4; i++) {
       await new Promise((r) => setTimeout(r, 200));
       rows = await t.store.query(sql);
@@ -66,7 +68,8 @@ describe('RudderStack browser SDK v3 in Chromium', { skip: existsSync(CHROMIUM) 
 
   it('fetches the source config from Waymark, then posts to its data plane', () => {
     assert.ok(requests.includes('GET /sourceConfig/'), requests.join(', '));
-    for (const path of ['/v1/page', '/v1/identify', '/v1/track']) assert.ok(requests.includes(`POST ${path}`), `${path}: ${requests.join(', ')}`);
+    for (const path of ['/v1/page', '/v1/identify', '/v1/track'])
+      assert.ok(requests.includes(`POST ${path}`), `${path}: ${requests.join(', ')}`);
   });
 
   it('stores the page, identify, track and order with the UTM channel and one resolved person', () => {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { experimentReport } from '../../src/experiments/experiment-report.ts';
-import { experimentInputSchema, getExperiment, listExperiments, removeExperiment, saveExperiment } from '../../src/experiments/experiments.ts';
+import {
+  experimentInputSchema,
+  getExperiment,
+  listExperiments,
+  removeExperiment,
+  saveExperiment,
+} from '../../src/experiments/experiments.ts';
 import { discoverExperiments, exposureCounts, metricSums } from '../../src/experiments/exposures.ts';
 import { holmBonferroni, runAb } from '../../src/experiments/stats/index.ts';
 import { ingest } from '../support/ingest.ts';
@@ -36,7 +42,10 @@ describeEachStore('experiment report', (ctx) => {
     const r = await experimentReport(ctx.store, 'exp-report', experiment);
     assert.deepEqual(
       r.exposures.variations.map((v) => [v.id, v.persons]),
-      [['0', 10], ['1', 10]],
+      [
+        ['0', 10],
+        ['1', 10],
+      ],
     );
     assert.equal(r.exposures.excludedMultipleVariations, 1);
     assert.equal(r.exposures.excludedUnknownVariation, 1);
@@ -69,7 +78,14 @@ describeEachStore('experiment report', (ctx) => {
       properties: { experiment_id: 'skewed', variation_id: i < 35 ? 'a' : 'b' },
     }));
     await ingest(ctx.store, 'exp-srm', views);
-    const experiment = await saveExperiment(ctx.store, 'exp-srm', { id: 'skewed', variations: [{ id: 'a', weight: 1 }, { id: 'b', weight: 1 }], metrics: [{ name: 'orders', kind: 'count' }] });
+    const experiment = await saveExperiment(ctx.store, 'exp-srm', {
+      id: 'skewed',
+      variations: [
+        { id: 'a', weight: 1 },
+        { id: 'b', weight: 1 },
+      ],
+      metrics: [{ name: 'orders', kind: 'count' }],
+    });
     const r = await experimentReport(ctx.store, 'exp-srm', experiment);
     // χ² = 2 × 12.5² / 22.5 = 13.89 with 1 df: p = erfc(√(χ²/2)) = 0.000193942.
     assert.ok(Math.abs(r.srm.pValue - 0.00019394162910371941) < 1e-9, String(r.srm.pValue));
@@ -95,9 +111,22 @@ describeEachStore('experiment report', (ctx) => {
     const second = await saveExperiment(ctx.store, 'exp-crud', { ...HERO, method: 'bayesian' });
     assert.equal(second.createdAt, first.createdAt);
     assert.equal((await getExperiment(ctx.store, 'exp-crud', 'hero'))?.method, 'bayesian');
-    assert.deepEqual((await listExperiments(ctx.store, 'exp-crud')).map((e) => e.id), ['hero']);
+    assert.deepEqual(
+      (await listExperiments(ctx.store, 'exp-crud')).map((e) => e.id),
+      ['hero'],
+    );
     assert.equal(await removeExperiment(ctx.store, 'exp-crud', 'hero'), true);
     assert.deepEqual(await listExperiments(ctx.store, 'exp-crud'), []);
-    assert.throws(() => experimentInputSchema.parse({ ...HERO, variations: [{ id: '0', weight: 1 }, { id: '0', weight: 1 }] }), /variation ids must be unique/);
+    assert.throws(
+      () =>
+        experimentInputSchema.parse({
+          ...HERO,
+          variations: [
+            { id: '0', weight: 1 },
+            { id: '0', weight: 1 },
+          ],
+        }),
+      /variation ids must be unique/,
+    );
   });
 });

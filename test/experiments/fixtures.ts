@@ -13,9 +13,23 @@ const at = (ms: number) => new Date(BASE + ms).toISOString();
 export function abMessages(experimentId = 'hero'): object[] {
   const m: object[] = [];
   const view = (user: string, variation: number, offset: number, k = 0) =>
-    m.push({ type: 'track', event: 'Experiment Viewed', messageId: `${user}-v${k}`, userId: user, timestamp: at(offset), properties: { experiment_id: experimentId, variation_id: variation } });
+    m.push({
+      type: 'track',
+      event: 'Experiment Viewed',
+      messageId: `${user}-v${k}`,
+      userId: user,
+      timestamp: at(offset),
+      properties: { experiment_id: experimentId, variation_id: variation },
+    });
   const order = (user: string, offset: number, revenue: number, k: number) =>
-    m.push({ type: 'track', event: 'Order Completed', messageId: `${user}-o${k}`, userId: user, timestamp: at(offset), properties: { order_id: `${user}-${k}`, revenue } });
+    m.push({
+      type: 'track',
+      event: 'Order Completed',
+      messageId: `${user}-o${k}`,
+      userId: user,
+      timestamp: at(offset),
+      properties: { order_id: `${user}-${k}`, revenue },
+    });
   for (let i = 0; i < 10; i++) {
     view(`c${i}`, 0, i * 3_600_000);
     view(`t${i}`, 1, i * 3_600_000);

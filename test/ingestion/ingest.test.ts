@@ -20,9 +20,15 @@ describe('ingest()', () => {
       { type: 'page', anonymousId: 'x', messageId: 'm2' },
     ]);
     assert.equal(result.accepted, 2);
-    assert.deepEqual(result.rejected.map((r) => [r.index, r.field]), [[1, 'event']]);
+    assert.deepEqual(
+      result.rejected.map((r) => [r.index, r.field]),
+      [[1, 'event']],
+    );
     const [segment] = readdirSync(spool.dir).filter((f) => f.endsWith('.open'));
-    const lines = readFileSync(join(spool.dir, segment!), 'utf8').trim().split('\n').map((l) => JSON.parse(l).message_id);
+    const lines = readFileSync(join(spool.dir, segment!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).message_id);
     assert.deepEqual(lines, ['m1', 'm2']);
     assert.equal(spool.backlogBytes > 0, true);
   });
@@ -32,12 +38,18 @@ describe('ingest()', () => {
     spool.backlogBytes = limits.maxBacklogBytes + 1;
     const message = [{ type: 'track', event: 'A', userId: 'u' }];
     await assert.rejects(ingest(context(spool), { id: 'p' }, message), (e: IngestRefused) => e.status === 429 && e.retryAfterSeconds === 5);
-    await assert.rejects(ingest(context(spool, new Error('store down')), { id: 'p' }, message), (e: IngestRefused) => e.status === 503 && e.retryAfterSeconds === 30);
+    await assert.rejects(
+      ingest(context(spool, new Error('store down')), { id: 'p' }, message),
+      (e: IngestRefused) => e.status === 503 && e.retryAfterSeconds === 30,
+    );
   });
 
   it('answers 503 and keeps nothing when the spool cannot write', async () => {
     const failing = { backlogBytes: 0, append: () => Promise.reject(new Error('ENOSPC: no space left on device')) } as unknown as Spool;
-    await assert.rejects(ingest(context(failing), { id: 'p' }, [{ type: 'track', event: 'A', userId: 'u' }]), (e: IngestRefused) => e.status === 503 && e.retryAfterSeconds === 10);
+    await assert.rejects(
+      ingest(context(failing), { id: 'p' }, [{ type: 'track', event: 'A', userId: 'u' }]),
+      (e: IngestRefused) => e.status === 503 && e.retryAfterSeconds === 10,
+    );
   });
 });
 
@@ -50,7 +62,11 @@ describe('admission of request bodies', () => {
     assert.ok(a && b);
     assert.equal(bytesInFlight(spool), 6 * MB);
     assert.equal(admitBody(ctx, { 'content-length': String(3 * MB) }), undefined, 'over the 8 MB cap');
-    assert.equal(admitBody(ctx, { 'content-length': '1000', 'content-encoding': 'gzip' }), undefined, 'a gzip body may inflate to a whole batch');
+    assert.equal(
+      admitBody(ctx, { 'content-length': '1000', 'content-encoding': 'gzip' }),
+      undefined,
+      'a gzip body may inflate to a whole batch',
+    );
     a();
     a();
     assert.equal(bytesInFlight(spool), 3 * MB);

@@ -20,10 +20,14 @@ function peakRssMb(pid: number): number {
 
 function post(url: URL, auth: string, body: Buffer, agent: Agent): Promise<{ status: number; retryAfter?: string }> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: auth } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: auth } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined }));
+      },
+    );
     req.setTimeout(60_000, () => req.destroy(new Error('timeout')));
     req.on('error', (e) => resolve({ status: -1, retryAfter: e.message }));
     req.end(body);
@@ -37,7 +41,13 @@ it('answers a burst of 160 concurrent 3.7 MB batches with 200s and 429s, holding
   try {
     const writeKey = /write key:\s+(\S+)/.exec(server.output)![1]!;
     const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-    const batch = Array.from({ length: 1000 }, (_, i) => ({ type: 'track', event: 'Burst', anonymousId: `b${i % 50}`, messageId: `burst-${i}`, properties: { padding: 'x'.repeat(3780) } }));
+    const batch = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'track',
+      event: 'Burst',
+      anonymousId: `b${i % 50}`,
+      messageId: `burst-${i}`,
+      properties: { padding: 'x'.repeat(3780) },
+    }));
     const body = Buffer.from(JSON.stringify({ batch }));
     assert.ok(body.length > 3.6 * MB && body.length < 4 * MB);
     const before = peakRssMb(server.child.pid!);
@@ -47,8 +57,14 @@ it('answers a burst of 160 concurrent 3.7 MB batches with 200s and 429s, holding
     agent.destroy();
     const peak = peakRssMb(server.child.pid!);
     const count = (s: number) => answers.filter((a) => a.status === s).length;
-    process.stdout.write(`# overload: ${count(200)} × 200, ${count(429)} × 429, peak RSS ${peak.toFixed(0)} MB (${before.toFixed(0)} MB before the burst)\n`);
-    assert.deepEqual(answers.filter((a) => a.status !== 200 && a.status !== 429), [], 'only 200s and 429s');
+    process.stdout.write(
+      `# overload: ${count(200)} × 200, ${count(429)} × 429, peak RSS ${peak.toFixed(0)} MB (${before.toFixed(0)} MB before the burst)\n`,
+    );
+    assert.deepEqual(
+      answers.filter((a) => a.status !== 200 && a.status !== 429),
+      [],
+      'only 200s and 429s',
+    );
     assert.ok(count(429) > 0, 'the cap turned requests away');
     assert.ok(count(200) >= 4, 'requests within the cap were stored');
     assert.ok(answers.filter((a) => a.status === 429).every((a) => a.retryAfter === '1'));

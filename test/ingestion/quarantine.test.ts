@@ -15,7 +15,13 @@ import { describeEachStore, tempDir } from '../support/stores.ts';
 const received = new Date('2026-03-01T12:00:00.000Z');
 
 function goodLines(prefix: string, n: number): string[] {
-  const messages = Array.from({ length: n }, (_, i) => ({ type: 'track', event: 'Good', userId: `u${i % 3}`, messageId: `${prefix}-${i}`, timestamp: '2026-03-01T10:00:00.000Z' }));
+  const messages = Array.from({ length: n }, (_, i) => ({
+    type: 'track',
+    event: 'Good',
+    userId: `u${i % 3}`,
+    messageId: `${prefix}-${i}`,
+    timestamp: '2026-03-01T10:00:00.000Z',
+  }));
   const { rows, rejected } = processMessages('pq', messages, 'batch', undefined, received, 32768);
   assert.deepEqual(rejected, []);
   return rows.map((r) => JSON.stringify(r));
@@ -47,9 +53,15 @@ describeEachStore('a spool segment the store refuses', (ctx) => {
 
     const [{ n }] = await ctx.store.query<{ n: number }>("SELECT count(*) AS n FROM events_raw WHERE project_id = 'pq'");
     assert.equal(n, 65, 'all 40 + 25 good lines stored');
-    const dead = readFileSync(join(dir, 'dead-letter.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const dead = readFileSync(join(dir, 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(dead.length, 4);
-    assert.deepEqual(dead.map((d) => d.segment), Array(4).fill('000000000000.ndjson'));
+    assert.deepEqual(
+      dead.map((d) => d.segment),
+      Array(4).fill('000000000000.ndjson'),
+    );
     assert.ok(dead.some((d) => d.line.includes('bad-year')) && dead.some((d) => d.line.includes('bad-surrogate')));
     const status = loader.status();
     assert.equal(status.state, 'idle');
@@ -80,7 +92,9 @@ describeEachStore('a spool segment the store refuses', (ctx) => {
     writeFileSync(join(dir, 'quarantine', '000000000001.ndjson.part'), good[0]!);
     const restarted = new Loader(ctx.store, new Spool(dir, 1), 30);
     await restarted.loadNow();
-    const rows = await ctx.store.query<{ message_id: string; copies: number }>("SELECT message_id, count(*) AS copies FROM events_raw WHERE message_id LIKE 'resume-%' GROUP BY message_id");
+    const rows = await ctx.store.query<{ message_id: string; copies: number }>(
+      "SELECT message_id, count(*) AS copies FROM events_raw WHERE message_id LIKE 'resume-%' GROUP BY message_id",
+    );
     assert.equal(rows.length, 12);
     assert.ok(rows.every((r) => r.copies === 1));
     assert.equal(restarted.status().deadLetters, 1);

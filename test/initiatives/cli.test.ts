@@ -26,9 +26,29 @@ describe('initiatives and experiments commands', () => {
   });
 
   it('records an initiative with a control region and reports its lift and ROI from the data folder', async () => {
-    const created = await waymark('initiatives', 'create', '--name', 'One-page checkout', '--shipped', '2026-03-07', '--post-end', '2026-03-09', '--kpi', 'checkout_conversion', '--cost', '100', '--monthly-cost', '0', '--control-region', 'South');
+    const created = await waymark(
+      'initiatives',
+      'create',
+      '--name',
+      'One-page checkout',
+      '--shipped',
+      '2026-03-07',
+      '--post-end',
+      '2026-03-09',
+      '--kpi',
+      'checkout_conversion',
+      '--cost',
+      '100',
+      '--monthly-cost',
+      '0',
+      '--control-region',
+      'South',
+    );
     assert.deepEqual(created.control, { by: 'region', values: ['South'] });
-    assert.deepEqual((await waymark('initiatives', 'list')).initiatives.map((i: { id: string }) => i.id), [created.id]);
+    assert.deepEqual(
+      (await waymark('initiatives', 'list')).initiatives.map((i: { id: string }) => i.id),
+      [created.id],
+    );
     const report = await waymark('initiatives', 'report', created.id);
     assert.equal(report.method, 'did');
     assert.ok(Math.abs(report.lift.absolute.estimate - DID) < 1e-9);
@@ -39,7 +59,13 @@ describe('initiatives and experiments commands', () => {
   it('configures an experiment and reports the hand-counted conversions', async () => {
     await waymark('experiments', 'create', '--id', 'hero', '--variations', '0,1', '--metric', 'conversion:Order Completed:14');
     const report = await waymark('experiments', 'report', 'hero');
-    assert.deepEqual(report.metrics[0].input.variations.map((v: { n: number; sum: number }) => [v.n, v.sum]), [[10, 3], [10, 5]]);
+    assert.deepEqual(
+      report.metrics[0].input.variations.map((v: { n: number; sum: number }) => [v.n, v.sum]),
+      [
+        [10, 3],
+        [10, 5],
+      ],
+    );
     const discovered = await waymark('experiments', 'discovered');
     assert.equal(discovered.experiments[0].experimentId, 'hero');
   });

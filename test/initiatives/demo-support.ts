@@ -10,7 +10,11 @@ import { addDays } from '../../src/initiatives/methods/stats.ts';
 import type { Store } from '../../src/store/store.ts';
 import { tempDir } from '../support/stores.ts';
 
-export async function loadDemo(store: Store, projectId: string, options: { seed: number; customers: number; days: number }): Promise<GroundTruth> {
+export async function loadDemo(
+  store: Store,
+  projectId: string,
+  options: { seed: number; customers: number; days: number },
+): Promise<GroundTruth> {
   const demo = generateDemo({ ...options, endDate: '2026-10-31' });
   await importMessages(store, projectId, demo.messages(), { workDir: join(tempDir(), 'work'), sessionTimeoutMinutes: 30 });
   return demo.groundTruth();
@@ -24,7 +28,13 @@ export interface DemoScore {
 }
 
 /** The streamlined checkout as an initiative: wave-1 regions treated, wave-2 regions as control until wave 2 ships. */
-export async function scoreDemo(store: Store, projectId: string, truth: GroundTruth, grossMargin = 0.4, method: 'auto' | 'did' | 'synthetic_control' = 'auto'): Promise<DemoScore> {
+export async function scoreDemo(
+  store: Store,
+  projectId: string,
+  truth: GroundTruth,
+  grossMargin = 0.4,
+  method: 'auto' | 'did' | 'synthetic_control' = 'auto',
+): Promise<DemoScore> {
   const j = truth.journey_change;
   const wave2 = j.rollout[1]!;
   const postEnd = [addDays(wave2.date, -1), truth.generator.end_date].sort()[0]!;

@@ -10,7 +10,8 @@ import { journeyMessages } from '../analysis/journey-map-fixture.ts';
 import { ingest } from '../support/ingest.ts';
 import { tempDir } from '../support/stores.ts';
 
-const waymark = (dataDir: string, ...args: string[]) => spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, ...args], { encoding: 'utf8', timeout: 60_000 });
+const waymark = (dataDir: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 describe('journeys CLI', () => {
   it('imports a journey file, maps it over the whole data range and shows a customer timeline', async () => {
@@ -22,11 +23,24 @@ describe('journeys CLI', () => {
     await store.close();
 
     const file = join(dataDir, 'journey.json');
-    writeFileSync(file, JSON.stringify({ id: 'orders', name: 'Orders', stages: [{ id: 'first', name: 'First', rules: [{ events: ['Order Completed'] }] }, { id: 'repeat', name: 'Repeat', rules: [{ events: ['Order Completed'], minOccurrence: 2 }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'orders',
+        name: 'Orders',
+        stages: [
+          { id: 'first', name: 'First', rules: [{ events: ['Order Completed'] }] },
+          { id: 'repeat', name: 'Repeat', rules: [{ events: ['Order Completed'], minOccurrence: 2 }] },
+        ],
+      }),
+    );
     const imported = waymark(dataDir, 'journeys', 'import', file, '--json');
     assert.equal(imported.status, 0, imported.stderr);
     const listed = waymark(dataDir, 'journeys', 'list', '--json');
-    assert.deepEqual(JSON.parse(listed.stdout).map((j: { id: string }) => j.id), ['orders']);
+    assert.deepEqual(
+      JSON.parse(listed.stdout).map((j: { id: string }) => j.id),
+      ['orders'],
+    );
 
     const map = waymark(dataDir, 'journey-map', '--journey', 'orders', '--json');
     assert.equal(map.status, 0, map.stderr);
@@ -34,7 +48,13 @@ describe('journeys CLI', () => {
     // Default period: first event to just after the last one (ann's repeat order on day 5).
     assert.equal(out.from, '2026-03-02T10:00:00.000Z');
     assert.equal(out.to, '2026-03-07T10:00:00.001Z');
-    assert.deepEqual(out.stages.map((s: { entered: number; converted: number }) => [s.entered, s.converted]), [[3, 1], [1, 0]]);
+    assert.deepEqual(
+      out.stages.map((s: { entered: number; converted: number }) => [s.entered, s.converted]),
+      [
+        [3, 1],
+        [1, 0],
+      ],
+    );
     assert.equal(out.stages[0].medianTimeToNextSeconds, 5 * 86400 - 30 * 60);
 
     const bad = waymark(dataDir, 'journeys', 'import', join(dataDir, 'missing.json'));

@@ -40,7 +40,8 @@ describeEachStore('default journey on the demo against its ground truth', (ctx) 
     const got = map.stages.map((s) => [s.id, s.identified, s.anonymous]);
     assert.deepEqual(got, want);
     // Anonymous devices are what separates the map's count from the customers who reached the stage.
-    for (const [k, s] of map.stages.entries()) assert.equal(s.entered, truth.stages[k]!.identified_reached + truth.stages[k]!.anonymous_devices_reached);
+    for (const [k, s] of map.stages.entries())
+      assert.equal(s.entered, truth.stages[k]!.identified_reached + truth.stages[k]!.anonymous_devices_reached);
     assert.match(map.anonymousNote, new RegExp(`^${map.anonymous} of ${map.persons} persons are anonymous devices`));
   });
 
@@ -58,7 +59,10 @@ describeEachStore('default journey on the demo against its ground truth', (ctx) 
 
   it('counts each lost person in exactly one leak and keeps the leaks within the revenue possible', () => {
     const lost = map.stages.reduce((a, s) => a + s.lost, 0);
-    assert.equal(map.leaks.reduce((a, l) => a + l.lost, 0), lost);
+    assert.equal(
+      map.leaks.reduce((a, l) => a + l.lost, 0),
+      lost,
+    );
     assert.ok(map.leakTotal <= map.revenuePossible, `${map.leakTotal} > ${map.revenuePossible}`);
     assert.equal(map.revenuePossible, map.persons * map.avgOrderValue);
     for (const l of map.leaks) {

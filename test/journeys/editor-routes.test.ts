@@ -9,7 +9,14 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 let n = 0;
-const track = (u: string, ts: string, event: string, properties: object = {}) => ({ type: 'track', messageId: `v${n++}`, userId: u, timestamp: ts, event, properties });
+const track = (u: string, ts: string, event: string, properties: object = {}) => ({
+  type: 'track',
+  messageId: `v${n++}`,
+  userId: u,
+  timestamp: ts,
+  event,
+  properties,
+});
 
 describeEachStore('journey editor endpoints', (ctx) => {
   let t: TestServer;
@@ -30,23 +37,38 @@ describeEachStore('journey editor endpoints', (ctx) => {
   it('lists event names with events, persons and last seen, most frequent first', async () => {
     const r = await t.api('GET', '/api/v1/vocabulary/events');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.events.map((e: { event: string; events: number; persons: number }) => [e.event, e.events, e.persons]), [
-      ['Product Viewed', 3, 2],
-      ['Email Opened', 1, 1],
-      ['Order Completed', 1, 1],
-    ]);
+    assert.deepEqual(
+      r.body.events.map((e: { event: string; events: number; persons: number }) => [e.event, e.events, e.persons]),
+      [
+        ['Product Viewed', 3, 2],
+        ['Email Opened', 1, 1],
+        ['Order Completed', 1, 1],
+      ],
+    );
   });
 
   it('lists the property keys of an event with exact counts and top values', async () => {
     const r = await t.api('GET', '/api/v1/vocabulary/properties?event=Product%20Viewed');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.keys.map((k: { key: string; events: number }) => [k.key, k.events]), [['category', 3], ['product_id', 3]]);
-    assert.deepEqual(r.body.keys[0].topValues, [{ value: 'tents', events: 2 }, { value: 'boots', events: 1 }]);
+    assert.deepEqual(
+      r.body.keys.map((k: { key: string; events: number }) => [k.key, k.events]),
+      [
+        ['category', 3],
+        ['product_id', 3],
+      ],
+    );
+    assert.deepEqual(r.body.keys[0].topValues, [
+      { value: 'tents', events: 2 },
+      { value: 'boots', events: 1 },
+    ]);
   });
 
   it('serves the three templates', async () => {
     const r = await t.api('GET', '/api/v1/journeys/templates');
-    assert.deepEqual(r.body.templates.map((j: { id: string }) => j.id), ['default-b2c', 'ecommerce', 'subscription']);
+    assert.deepEqual(
+      r.body.templates.map((j: { id: string }) => j.id),
+      ['default-b2c', 'ecommerce', 'subscription'],
+    );
   });
 
   it('previews a draft journey per stage and one rule, as the map would count them', async () => {
@@ -54,13 +76,24 @@ describeEachStore('journey editor endpoints', (ctx) => {
       name: 'Draft',
       stages: [
         { id: 'seen', name: 'Seen', rules: [{ anyEvent: true }] },
-        { id: 'tents', name: 'Tents', rules: [{ events: ['Product Viewed'], properties: [{ key: 'category', op: 'eq', value: 'tents' }] }] },
+        {
+          id: 'tents',
+          name: 'Tents',
+          rules: [{ events: ['Product Viewed'], properties: [{ key: 'category', op: 'eq', value: 'tents' }] }],
+        },
         { id: 'buyer', name: 'Buyer', rules: [{ events: ['Order Completed'] }] },
       ],
     };
     const r = await t.api('POST', '/api/v1/journeys/preview', { journey, rule: { events: ['Product Viewed'] } });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.journey, { persons: 3, stages: [{ id: 'seen', entered: 3 }, { id: 'tents', entered: 2 }, { id: 'buyer', entered: 1 }] });
+    assert.deepEqual(r.body.journey, {
+      persons: 3,
+      stages: [
+        { id: 'seen', entered: 3 },
+        { id: 'tents', entered: 2 },
+        { id: 'buyer', entered: 1 },
+      ],
+    });
     assert.deepEqual(r.body.rule, { persons: 2, events: 3 });
     const bad = await t.api('POST', '/api/v1/journeys/preview', { rule: {} });
     assert.equal(bad.status, 400);

@@ -13,12 +13,20 @@ import { ingest } from '../support/ingest.ts';
 import { describeEachStore, tempDir } from '../support/stores.ts';
 
 let n = 0;
-const identify = (userId: string, ts: string, traits: object) => ({ type: 'identify', messageId: `t${n++}`, userId, timestamp: ts, traits });
+const identify = (userId: string, ts: string, traits: object) => ({
+  type: 'identify',
+  messageId: `t${n++}`,
+  userId,
+  timestamp: ts,
+  traits,
+});
 
 describeEachStore('person traits merged per key', (ctx) => {
   const traitsOf = async (project: string) => {
     const q = new QueryBuilder(ctx.store.dialect);
-    const rows = await ctx.store.query(q.build(`SELECT user_id, traits FROM persons WHERE project_id = ${q.str(project)} ORDER BY user_id`));
+    const rows = await ctx.store.query(
+      q.build(`SELECT user_id, traits FROM persons WHERE project_id = ${q.str(project)} ORDER BY user_id`),
+    );
     return Object.fromEntries(rows.map((r) => [String(r.user_id), JSON.parse(String(r.traits)) as Record<string, unknown>]));
   };
 
@@ -37,7 +45,14 @@ describeEachStore('person traits merged per key', (ctx) => {
 
   it('keeps every key at its latest value', async () => {
     const t = await traitsOf('traits');
-    assert.deepEqual(t.u1, { email: 'ann@new.example.com', region: 'South', persona: 'Outdoor', age: 31, plan: { tier: 'gold' }, nickname: 'annie' });
+    assert.deepEqual(t.u1, {
+      email: 'ann@new.example.com',
+      region: 'South',
+      persona: 'Outdoor',
+      age: 31,
+      plan: { tier: 'gold' },
+      nickname: 'annie',
+    });
     assert.deepEqual(t.u2, {});
   });
 
@@ -56,7 +71,9 @@ describeEachStore('person traits merged per key', (ctx) => {
     const withPersona = [...declared.entries()].filter(([, k]) => k.has('persona')).map(([u]) => u);
     const keptRegion = withRegion.filter((u) => typeof t[u]?.region === 'string' && t[u]!.region !== '').length;
     const keptPersona = withPersona.filter((u) => typeof t[u]?.persona === 'string' && t[u]!.persona !== '').length;
-    console.log(`demo traits: region kept ${keptRegion}/${withRegion.length}, persona kept ${keptPersona}/${withPersona.length}, identified ${declared.size}`);
+    console.log(
+      `demo traits: region kept ${keptRegion}/${withRegion.length}, persona kept ${keptPersona}/${withPersona.length}, identified ${declared.size}`,
+    );
     assert.ok(withRegion.length > 0);
     assert.equal(keptRegion, withRegion.length);
     assert.equal(keptPersona, withPersona.length);

@@ -20,7 +20,10 @@ describe('MMM calibration by lift tests', () => {
     const sim = simulateMmm({ seed: 8, days: 150, channels: 2, rois: [1.5, 2] });
     const sampler = { chains: 2, warmup: 150, draws: 150, seed: 2 };
     const plain = fitMmm(sim.series, { sampler });
-    const calibrated = fitMmm(sim.series, { sampler, lifts: [{ channel: 'channel_1', roi: 4, se: 0.05, source: 'manual', label: 'geo test' }] });
+    const calibrated = fitMmm(sim.series, {
+      sampler,
+      lifts: [{ channel: 'channel_1', roi: 4, se: 0.05, source: 'manual', label: 'geo test' }],
+    });
     const p = calibrated.priors[0]!;
     assert.equal(p.source, 'lift');
     assert.deepEqual(p.roi, { mean: 4, sd: 0.05 });

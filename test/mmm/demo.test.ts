@@ -52,7 +52,15 @@ describe('MMM on the demo retailer against its ground truth', () => {
   const truth = run.groundTruth();
   const firstDay = new Date(startDay * DAY).toISOString().slice(0, 10);
   const lastDay = new Date((startDay + o.days - 1) * DAY).toISOString().slice(0, 10);
-  const series: MmmSeries = { kpi: 'revenue', firstDay, days: o.days, warmup: 0, y, channels: [...spend].map(([name, s]) => ({ name, spend: s })), controls: [] };
+  const series: MmmSeries = {
+    kpi: 'revenue',
+    firstDay,
+    days: o.days,
+    warmup: 0,
+    y,
+    channels: [...spend].map(([name, s]) => ({ name, spend: s })),
+    controls: [],
+  };
   // The retailer's calendar: the default retail holidays plus its own summer sale.
   const holidays = [...defaultHolidays(firstDay, lastDay), { name: 'Summer sale', date: `${lastDay.slice(0, 4)}-07-15`, leadDays: 2 }];
   const fit = fitMmm(series, { holidays });
@@ -61,7 +69,11 @@ describe('MMM on the demo retailer against its ground truth', () => {
 
   it('puts every paid channel’s true ROI inside its 90% interval, with converged chains', () => {
     assert.deepEqual([...roi.keys()].sort(), [...trueRoi.keys()].sort());
-    for (const [channel, s] of roi) assert.ok(trueRoi.get(channel)! >= s.lo && trueRoi.get(channel)! <= s.hi, `${channel}: true ${trueRoi.get(channel)} vs [${s.lo}, ${s.hi}]`);
+    for (const [channel, s] of roi)
+      assert.ok(
+        trueRoi.get(channel)! >= s.lo && trueRoi.get(channel)! <= s.hi,
+        `${channel}: true ${trueRoi.get(channel)} vs [${s.lo}, ${s.hi}]`,
+      );
     assert.ok(fit.diagnostics.converged, `R-hat ${fit.diagnostics.maxRhat}, ESS ${fit.diagnostics.minEss}`);
   });
 
@@ -70,7 +82,8 @@ describe('MMM on the demo retailer against its ground truth', () => {
     const byTruth = [...trueRoi].sort((a, b) => b[1] - a[1]).map(([c]) => c);
     assert.equal(byEstimate[0], byTruth[0]);
     for (const [a, sa] of roi)
-      for (const [b, sb] of roi) if (sa.lo > sb.hi) assert.ok(trueRoi.get(a)! > trueRoi.get(b)!, `${a} above ${b} with separated intervals, against the truth`);
+      for (const [b, sb] of roi)
+        if (sa.lo > sb.hi) assert.ok(trueRoi.get(a)! > trueRoi.get(b)!, `${a} above ${b} with separated intervals, against the truth`);
   });
 
   it('recommends a plan that beats the current plan in the generator’s true model', () => {

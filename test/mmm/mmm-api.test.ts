@@ -24,16 +24,46 @@ const messages: object[] = [];
 revenue.forEach((v, t) => {
   const at = (h: number) => new Date(first + t * DAY + h * 3_600_000).toISOString();
   messages.push(
-    { type: 'track', event: 'Order Completed', userId: `u${t}`, timestamp: at(10), messageId: `o${t}a`, properties: { order_id: `o${t}a`, revenue: Math.round(v * 60) / 100 } },
-    { type: 'track', event: 'Order Completed', userId: `v${t}`, timestamp: at(15), messageId: `o${t}b`, properties: { order_id: `o${t}b`, revenue: Math.round((v - Math.round(v * 60) / 100 + 25) * 100) / 100 } },
-    { type: 'track', event: 'Order Refunded', userId: `v${t}`, timestamp: at(20), messageId: `r${t}`, properties: { order_id: `o${t}b`, revenue: 25 } },
+    {
+      type: 'track',
+      event: 'Order Completed',
+      userId: `u${t}`,
+      timestamp: at(10),
+      messageId: `o${t}a`,
+      properties: { order_id: `o${t}a`, revenue: Math.round(v * 60) / 100 },
+    },
+    {
+      type: 'track',
+      event: 'Order Completed',
+      userId: `v${t}`,
+      timestamp: at(15),
+      messageId: `o${t}b`,
+      properties: { order_id: `o${t}b`, revenue: Math.round((v - Math.round(v * 60) / 100 + 25) * 100) / 100 },
+    },
+    {
+      type: 'track',
+      event: 'Order Refunded',
+      userId: `v${t}`,
+      timestamp: at(20),
+      messageId: `r${t}`,
+      properties: { order_id: `o${t}b`, revenue: 25 },
+    },
   );
 });
 const spendRows: SpendRow[] = [];
 series.channels.forEach((c, ci) => {
   c.spend.forEach((cost, i) => {
     const t = i - series.warmup;
-    spendRows.push({ date: iso(t), channel: ['Paid Search', 'Display', 'Paid Social'][ci]!, campaign: 'c', keyword: '', cost: Math.round(cost * 100) / 100, currency: 'USD', impressions: 0, clicks: 0 });
+    spendRows.push({
+      date: iso(t),
+      channel: ['Paid Search', 'Display', 'Paid Social'][ci]!,
+      campaign: 'c',
+      keyword: '',
+      cost: Math.round(cost * 100) / 100,
+      currency: 'USD',
+      impressions: 0,
+      clicks: 0,
+    });
   });
 });
 const settings = { reportingCurrency: 'USD', currencyRates: {}, margin: 0.5, domains: [] };
@@ -54,9 +84,11 @@ describeEachStore('marketing-mix model on stored events and spend', (ctx) => {
     assert.equal(agg.series.firstDay, series.firstDay);
     assert.equal(agg.series.days, series.days);
     assert.equal(agg.series.warmup, series.warmup);
-    for (let t = 0; t < series.days; t++) assert.ok(Math.abs(agg.series.y[t]! - revenue[t]!) < 0.011, `day ${t}: ${agg.series.y[t]} vs ${revenue[t]}`);
+    for (let t = 0; t < series.days; t++)
+      assert.ok(Math.abs(agg.series.y[t]! - revenue[t]!) < 0.011, `day ${t}: ${agg.series.y[t]} vs ${revenue[t]}`);
     const display = agg.series.channels.find((c) => c.name === 'Display')!;
-    for (let i = 0; i < display.spend.length; i++) assert.ok(Math.abs(display.spend[i]! - Math.round(series.channels[1]!.spend[i]! * 100) / 100) < 1e-6);
+    for (let i = 0; i < display.spend.length; i++)
+      assert.ok(Math.abs(display.spend[i]! - Math.round(series.channels[1]!.spend[i]! * 100) / 100) < 1e-6);
     const orders = await dailyAggregate(ctx.store, scope, 'orders');
     assert.deepEqual([...orders.series.y].slice(0, 3), [2, 2, 2]);
   });
@@ -77,7 +109,10 @@ describeEachStore('marketing-mix model on stored events and spend', (ctx) => {
     assert.ok(b.fit.r2 > 0.5 && b.fit.r2 <= 1, `r2 ${b.fit.r2}`);
     assert.ok(b.fit.mape >= 0 && b.fit.mape < 0.2, `mape ${b.fit.mape}`);
     const curve = b.curves[0];
-    assert.ok(curve.points.some((p: { extrapolated: boolean }) => p.extrapolated) && curve.points.some((p: { extrapolated: boolean }) => !p.extrapolated));
+    assert.ok(
+      curve.points.some((p: { extrapolated: boolean }) => p.extrapolated) &&
+        curve.points.some((p: { extrapolated: boolean }) => !p.extrapolated),
+    );
     assert.ok(b.diagnostics.maxRhat > 0.99);
   });
 
@@ -115,7 +150,12 @@ describeEachStore('marketing-mix model on stored events and spend', (ctx) => {
   });
 
   it('reconciles attribution, MMM ROI and a hand-entered lift per channel', async () => {
-    const res = await server.api('POST', '/api/v1/roi/reconcile', { kpi: 'revenue', model: 'last_touch', lifts: [{ channel: 'Display', roi: 50, se: 1 }], ...sampler });
+    const res = await server.api('POST', '/api/v1/roi/reconcile', {
+      kpi: 'revenue',
+      model: 'last_touch',
+      lifts: [{ channel: 'Display', roi: 50, se: 1 }],
+      ...sampler,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const display = res.body.channels.find((c: { channel: string }) => c.channel === 'Display');
     assert.equal(display.lifts.length, 1);

@@ -37,9 +37,13 @@ describe('NUTS', () => {
   it('recovers the means and standard deviations of a correlated Gaussian, with R-hat near 1 and ESS reported', () => {
     // x ~ N(mu, S) with S = [[1, 0.9·2], [0.9·2, 4]].
     const mu = [1, -2];
-    const s11 = 1, s22 = 4, s12 = 0.9 * 2;
+    const s11 = 1,
+      s22 = 4,
+      s12 = 0.9 * 2;
     const det = s11 * s22 - s12 * s12;
-    const p11 = s22 / det, p22 = s11 / det, p12 = -s12 / det;
+    const p11 = s22 / det,
+      p22 = s11 / det,
+      p12 = -s12 / det;
     const logp = (x: Float64Array, g: Float64Array) => {
       const a = x[0]! - mu[0]!;
       const b = x[1]! - mu[1]!;
@@ -58,7 +62,10 @@ describe('NUTS', () => {
       assert.ok(rhat(coord(i)) < 1.02);
       assert.ok(effectiveSampleSize(coord(i)) > 400);
     }
-    assert.equal(chains.reduce((s, c) => s + c.divergences, 0), 0);
+    assert.equal(
+      chains.reduce((s, c) => s + c.divergences, 0),
+      0,
+    );
   });
 });
 
@@ -69,14 +76,19 @@ describe('budget optimiser', () => {
     const k = [40, 10, 150, 5];
     const total = 200;
     const optimum = (lambda: number) => a.map((ac, c) => Math.max(0, Math.sqrt((ac * k[c]!) / lambda) - k[c]!));
-    let lo = 1e-9, hi = 1e3;
+    let lo = 1e-9,
+      hi = 1e3;
     for (let i = 0; i < 200; i++) {
       const mid = Math.sqrt(lo * hi);
       if (optimum(mid).reduce((s, v) => s + v, 0) > total) lo = mid;
       else hi = mid;
     }
     const expected = optimum(hi);
-    const found = optimizeAllocation(a.map((ac, c) => (B: number) => (ac * B) / (B + k[c]!)), a.map(() => ({ min: 0, max: total })), total);
+    const found = optimizeAllocation(
+      a.map((ac, c) => (B: number) => (ac * B) / (B + k[c]!)),
+      a.map(() => ({ min: 0, max: total })),
+      total,
+    );
     assert.ok(Math.abs(found.reduce((s, v) => s + v, 0) - total) < 1e-9);
     found.forEach((v, c) => assert.ok(Math.abs(v - expected[c]!) < 0.05, `channel ${c}: ${v} vs ${expected[c]}`));
   });
@@ -85,10 +97,18 @@ describe('budget optimiser', () => {
     // Channel 0 pays only past a threshold (steep Hill); channel 1 is linear and weaker.
     const f0 = (B: number) => (1000 * B ** 6) / (B ** 6 + 60 ** 6);
     const f1 = (B: number) => 4 * B;
-    const found = optimizeAllocation([f0, f1], [{ min: 0, max: 100 }, { min: 10, max: 100 }], 100);
+    const found = optimizeAllocation(
+      [f0, f1],
+      [
+        { min: 0, max: 100 },
+        { min: 10, max: 100 },
+      ],
+      100,
+    );
     assert.ok(found[1]! >= 10 - 1e-9);
     // Grid search over the one free variable.
-    let best = -Infinity, arg = 0;
+    let best = -Infinity,
+      arg = 0;
     for (let B = 0; B <= 90; B += 0.01) {
       const v = f0(B) + f1(100 - B);
       if (v > best) [best, arg] = [v, B];

@@ -12,12 +12,17 @@ import { simulateMmm } from '../../src/mmm/simulate.ts';
 function spearman(a: number[], b: number[]): number {
   const rank = (x: number[]) => {
     const r = new Array<number>(x.length);
-    x.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]).forEach(([, i], k) => (r[i] = k));
+    x.map((v, i) => [v, i] as const)
+      .sort((p, q) => p[0] - q[0])
+      .forEach(([, i], k) => (r[i] = k));
     return r;
   };
-  const ra = rank(a), rb = rank(b);
+  const ra = rank(a),
+    rb = rank(b);
   const m = (a.length - 1) / 2;
-  let num = 0, da = 0, db = 0;
+  let num = 0,
+    da = 0,
+    db = 0;
   for (let i = 0; i < a.length; i++) {
     num += (ra[i]! - m) * (rb[i]! - m);
     da += (ra[i]! - m) ** 2;
@@ -34,13 +39,17 @@ describe('MMM parameter recovery on simulated data', () => {
   });
 
   it('covers the true ROI with the 90% intervals and ranks the channels as the truth does', () => {
-    let inside = 0, total = 0;
+    let inside = 0,
+      total = 0;
     for (const w of worlds) {
       w.roi.forEach((s, c) => {
         total++;
         if (w.sim.truth.channels[c]!.roi >= s.lo && w.sim.truth.channels[c]!.roi <= s.hi) inside++;
       });
-      const rho = spearman(w.roi.map((s) => s.mean), w.sim.truth.channels.map((t, i) => t.roi + i * 1e-9));
+      const rho = spearman(
+        w.roi.map((s) => s.mean),
+        w.sim.truth.channels.map((t, i) => t.roi + i * 1e-9),
+      );
       assert.ok(rho >= 0.8, `rank correlation ${rho}`);
     }
     assert.ok(inside >= total - 1, `${inside} of ${total} intervals cover the truth`);
@@ -48,7 +57,8 @@ describe('MMM parameter recovery on simulated data', () => {
 
   it('estimates each world’s media contributions within 25% of the total true contribution', () => {
     for (const w of worlds) {
-      let err = 0, scale = 0;
+      let err = 0,
+        scale = 0;
       w.fit.channels.forEach((cd, c) => {
         err += Math.abs(w.roi[c]!.mean * cd.spendTotal - w.sim.truth.channels[c]!.contribution);
         scale += Math.abs(w.sim.truth.channels[c]!.contribution);

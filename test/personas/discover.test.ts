@@ -11,7 +11,8 @@ import { describeEachStore } from '../support/stores.ts';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-01T00:00:00Z');
-const MOBILE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const MOBILE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
 interface Kind {
@@ -26,10 +27,45 @@ interface Kind {
 }
 
 const KINDS: Kind[] = [
-  { label: 'deal mobile browsers', ua: MOBILE, query: '?utm_source=facebook&utm_medium=paid_social', referrer: '', category: 'Sale', visits: [2, 5], buy: 0.03 },
-  { label: 'loyal desktop buyers', ua: DESKTOP, query: '', referrer: '', category: 'Kitchen', visits: [5, 9], buy: 0.6, survey: { name: 'NPS', score: [8, 10], comment: 'Always reliable' } },
-  { label: 'unhappy searchers', ua: DESKTOP, query: '', referrer: 'https://www.google.com/', category: 'Garden', visits: [2, 4], buy: 0.75, survey: { name: 'CSAT', score: [1, 2], comment: 'Delivery was late' } },
-  { label: 'email gift shoppers', ua: MOBILE, query: '?utm_source=newsletter&utm_medium=email', referrer: '', category: 'Gifts', visits: [3, 6], buy: 0.5, survey: { name: 'NPS', score: [9, 10], comment: 'Lovely gifts' } },
+  {
+    label: 'deal mobile browsers',
+    ua: MOBILE,
+    query: '?utm_source=facebook&utm_medium=paid_social',
+    referrer: '',
+    category: 'Sale',
+    visits: [2, 5],
+    buy: 0.03,
+  },
+  {
+    label: 'loyal desktop buyers',
+    ua: DESKTOP,
+    query: '',
+    referrer: '',
+    category: 'Kitchen',
+    visits: [5, 9],
+    buy: 0.6,
+    survey: { name: 'NPS', score: [8, 10], comment: 'Always reliable' },
+  },
+  {
+    label: 'unhappy searchers',
+    ua: DESKTOP,
+    query: '',
+    referrer: 'https://www.google.com/',
+    category: 'Garden',
+    visits: [2, 4],
+    buy: 0.75,
+    survey: { name: 'CSAT', score: [1, 2], comment: 'Delivery was late' },
+  },
+  {
+    label: 'email gift shoppers',
+    ua: MOBILE,
+    query: '?utm_source=newsletter&utm_medium=email',
+    referrer: '',
+    category: 'Gifts',
+    visits: [3, 6],
+    buy: 0.5,
+    survey: { name: 'NPS', score: [9, 10], comment: 'Lovely gifts' },
+  },
 ];
 
 /**
@@ -51,18 +87,47 @@ function simulate(seed = 11) {
       const t = START + rng() * 80 * DAY;
       const ts = (s: number) => new Date(t + s * 1000).toISOString();
       const ctx = { userAgent: kind.ua };
-      messages.push({ type: 'page', userId: id, messageId: `n${m++}`, timestamp: ts(0), context: { ...ctx, page: { url: `https://shop.example/${kind.query}`, referrer: kind.referrer } } });
+      messages.push({
+        type: 'page',
+        userId: id,
+        messageId: `n${m++}`,
+        timestamp: ts(0),
+        context: { ...ctx, page: { url: `https://shop.example/${kind.query}`, referrer: kind.referrer } },
+      });
       const category = rng() < 0.8 ? kind.category : KINDS[Math.floor(rng() * 4)]!.category;
-      messages.push({ type: 'track', event: 'Product Viewed', userId: id, messageId: `n${m++}`, timestamp: ts(10), properties: { category }, context: ctx });
+      messages.push({
+        type: 'track',
+        event: 'Product Viewed',
+        userId: id,
+        messageId: `n${m++}`,
+        timestamp: ts(10),
+        properties: { category },
+        context: ctx,
+      });
       if (rng() < kind.buy) {
         messages.push({ type: 'track', event: 'Product Added', userId: id, messageId: `n${m++}`, timestamp: ts(20), context: ctx });
         messages.push({ type: 'track', event: 'Checkout Started', userId: id, messageId: `n${m++}`, timestamp: ts(30), context: ctx });
-        messages.push({ type: 'track', event: 'Order Completed', userId: id, messageId: `n${m++}`, timestamp: ts(40), properties: { revenue: 30 + Math.round(rng() * 60) }, context: ctx });
+        messages.push({
+          type: 'track',
+          event: 'Order Completed',
+          userId: id,
+          messageId: `n${m++}`,
+          timestamp: ts(40),
+          properties: { revenue: 30 + Math.round(rng() * 60) },
+          context: ctx,
+        });
       }
     }
     if (kind.survey) {
       const [lo, hi] = kind.survey.score;
-      messages.push({ type: 'track', event: 'Survey Responded', userId: id, messageId: `n${m++}`, timestamp: new Date(START + 85 * DAY).toISOString(), properties: { survey: kind.survey.name, score: lo + Math.floor(rng() * (hi - lo + 1)), comment: kind.survey.comment } });
+      messages.push({
+        type: 'track',
+        event: 'Survey Responded',
+        userId: id,
+        messageId: `n${m++}`,
+        timestamp: new Date(START + 85 * DAY).toISOString(),
+        properties: { survey: kind.survey.name, score: lo + Math.floor(rng() * (hi - lo + 1)), comment: kind.survey.comment },
+      });
     }
   }
   return { labels, messages };
@@ -80,10 +145,18 @@ describeEachStore('persona discovery', (ctx) => {
   it('finds the four planted personas by silhouette and matches their labels (adjusted Rand index)', () => {
     assert.equal(result.k, 4, JSON.stringify(result.silhouetteByK));
     const truth = result.assignments!.map((a) => sim.labels.get(a.personId)!);
-    const ari = adjustedRandIndex(truth, result.assignments!.map((a) => a.cluster));
-    console.log(`personas: k=${result.k}, silhouette ${result.silhouetteByK.map((s) => `${s.k}:${s.silhouette.toFixed(3)}`).join(' ')}, ARI ${ari.toFixed(3)}; ${result.personas.map((p) => `${p.name} (${p.size})`).join('; ')}`);
+    const ari = adjustedRandIndex(
+      truth,
+      result.assignments!.map((a) => a.cluster),
+    );
+    console.log(
+      `personas: k=${result.k}, silhouette ${result.silhouetteByK.map((s) => `${s.k}:${s.silhouette.toFixed(3)}`).join(' ')}, ARI ${ari.toFixed(3)}; ${result.personas.map((p) => `${p.name} (${p.size})`).join('; ')}`,
+    );
     assert.ok(ari >= 0.8, `ARI ${ari}`);
-    assert.equal(result.personas.reduce((s, p) => s + p.size, 0), 600);
+    assert.equal(
+      result.personas.reduce((s, p) => s + p.size, 0),
+      600,
+    );
   });
 
   it('describes each persona by what sets it apart, with a profile card', () => {
@@ -118,7 +191,10 @@ describeEachStore('persona discovery', (ctx) => {
     const saved = await createPersona(ctx.store, 'shop', { name: deal.name, segment: deal.suggestedSegment });
     const size = await personaSize(ctx.store, 'shop', saved);
     assert.ok(Math.abs(size.persons - deal.size) / deal.size < 0.25, `rule persona ${size.persons} vs cluster ${deal.size}`);
-    const audience = await createAudience(ctx.store, 'shop', { name: 'Deal seekers', source: { kind: 'model', model: 'discovered-persona', params: { model: result.model, cluster: deal.cluster } } });
+    const audience = await createAudience(ctx.store, 'shop', {
+      name: 'Deal seekers',
+      source: { kind: 'model', model: 'discovered-persona', params: { model: result.model, cluster: deal.cluster } },
+    });
     const synced = await syncAudience(ctx.store, audience);
     assert.equal(synced.size, deal.size, 'assignment in SQL reproduces the clustering');
   });

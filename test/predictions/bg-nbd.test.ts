@@ -53,10 +53,20 @@ describe('BG/NBD on the CDNOW sample (Fader, Hardie & Lee 2005)', () => {
 
   it('ranks the top customers for next-week purchases as the lifetimes quickstart does', () => {
     // lifetimes docs, "Ranking customers from best to worst": t = 1 week.
-    const published: Array<[number, number]> = [[509, 0.424877], [841, 0.474738], [1981, 0.486526], [157, 0.662396], [1516, 0.710623]];
-    for (const [id, value] of published) close(conditionalExpectedPurchases(fit.params, customers[id - 1]!, 1), value, 0.0002, `customer ${id}`);
+    const published: Array<[number, number]> = [
+      [509, 0.424877],
+      [841, 0.474738],
+      [1981, 0.486526],
+      [157, 0.662396],
+      [1516, 0.710623],
+    ];
+    for (const [id, value] of published)
+      close(conditionalExpectedPurchases(fit.params, customers[id - 1]!, 1), value, 0.0002, `customer ${id}`);
     const ranked = customers.map((c) => ({ id: c.id, e: conditionalExpectedPurchases(fit.params, c, 1) })).sort((a, b) => b.e - a.e);
-    assert.deepEqual(ranked.slice(0, 5).map((c) => c.id), [1516, 157, 1981, 841, 509]);
+    assert.deepEqual(
+      ranked.slice(0, 5).map((c) => c.id),
+      [1516, 157, 1981, 841, 509],
+    );
   });
 
   it('is certain a customer without repeat purchases is alive and doubts one who bought often long ago', () => {
@@ -66,7 +76,12 @@ describe('BG/NBD on the CDNOW sample (Fader, Hardie & Lee 2005)', () => {
     assert.ok(recent > 0.9 && lapsed < 0.01, `recent ${recent}, lapsed ${lapsed}`);
     // Hand-computed from the closed form: 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
     const p = fit.params;
-    close(probabilityAlive(p, { frequency: 2, recency: 30.43, T: 38.86 }), 1 / (1 + (p.a / (p.b + 1)) * ((p.alpha + 38.86) / (p.alpha + 30.43)) ** (p.r + 2)), 1e-12, 'P(alive)');
+    close(
+      probabilityAlive(p, { frequency: 2, recency: 30.43, T: 38.86 }),
+      1 / (1 + (p.a / (p.b + 1)) * ((p.alpha + 38.86) / (p.alpha + 30.43)) ** (p.r + 2)),
+      1e-12,
+      'P(alive)',
+    );
   });
 });
 

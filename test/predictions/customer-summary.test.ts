@@ -25,7 +25,11 @@ describeEachStore('customer summaries', (ctx) => {
   it('counts repeat purchase days, recency and age in days up to the calibration end, and holdout days after it', async () => {
     await ingest(ctx.store, 'cs-hand', [
       // A: two orders on day 1 are one purchase; repeats on days 8 and 15; one holdout purchase.
-      order('A', '2026-03-01', 10, 9), order('A', '2026-03-01', 5, 18), order('A', '2026-03-08', 20), order('A', '2026-03-15', 30), order('A', '2026-04-09', 7),
+      order('A', '2026-03-01', 10, 9),
+      order('A', '2026-03-01', 5, 18),
+      order('A', '2026-03-08', 20),
+      order('A', '2026-03-15', 30),
+      order('A', '2026-04-09', 7),
       order('B', '2026-03-03', 40),
       // C first buys after the calibration end: not a calibration buyer.
       order('C', '2026-03-25', 12),
@@ -41,8 +45,14 @@ describeEachStore('customer summaries', (ctx) => {
     ]);
     const all = await summarizeCustomers(ctx.store, scope('cs-hand', '2026-01-01', '2026-06-01'));
     assert.equal(all.calibrationEnd, '2026-04-19');
-    assert.deepEqual(all.buyers.find((b) => b.personId === 'A'), { personId: 'A', frequency: 3, recencyDays: 39, ageDays: 49, monetaryValue: 19, holdoutFrequency: 0 });
-    assert.deepEqual(all.buyers.find((b) => b.personId === 'C'), { personId: 'C', frequency: 0, recencyDays: 0, ageDays: 25, monetaryValue: 0, holdoutFrequency: 0 });
+    assert.deepEqual(
+      all.buyers.find((b) => b.personId === 'A'),
+      { personId: 'A', frequency: 3, recencyDays: 39, ageDays: 49, monetaryValue: 19, holdoutFrequency: 0 },
+    );
+    assert.deepEqual(
+      all.buyers.find((b) => b.personId === 'C'),
+      { personId: 'C', frequency: 0, recencyDays: 0, ageDays: 25, monetaryValue: 0, holdoutFrequency: 0 },
+    );
   });
 
   it('samples buyers by a hash of the person when there are more than the limit', async () => {
@@ -83,15 +93,27 @@ function describeCdnow(ctx: { store: import('../../src/store/store.ts').Store })
     assert.ok(Math.abs(bg.params.r - 0.243) < 0.0005 && Math.abs(bg.params.alpha / 7 - 4.414) < 0.0005, JSON.stringify(bg.params));
     assert.ok(Math.abs(bg.params.a - 0.793) < 0.0005 && Math.abs(bg.params.b - 2.426) < 0.0005, JSON.stringify(bg.params));
     const gg = fitGammaGamma(s.buyers);
-    assert.ok(Math.abs(gg.params.p - 6.25) < 0.005 && Math.abs(gg.params.q - 3.74) < 0.005 && Math.abs(gg.params.gamma - 15.44) < 0.005, JSON.stringify(gg.params));
+    assert.ok(
+      Math.abs(gg.params.p - 6.25) < 0.005 && Math.abs(gg.params.q - 3.74) < 0.005 && Math.abs(gg.params.gamma - 15.44) < 0.005,
+      JSON.stringify(gg.params),
+    );
   });
 
   it('checks the 39-week CDNOW holdout: the BG/NBD predicts 1,653 against 1,882 actual repeat purchase days, by calibration frequency', async () => {
-    const r = await predictCustomers(ctx.store, cdnowScope, { calibrationEnd: new Date('1997-09-30'), horizonDays: 273, top: 5, model: 'bg' });
+    const r = await predictCustomers(ctx.store, cdnowScope, {
+      calibrationEnd: new Date('1997-09-30'),
+      horizonDays: 273,
+      top: 5,
+      model: 'bg',
+    });
     assert.equal(r.holdout!.days, 273);
     assert.equal(r.customers, 2357);
     // Actual repeat purchase days of calibration buyers after 1997-09-30, from the raw file.
-    const days = new Set(cdnowTransactions().filter((t) => t.date > '1997-09-30').map((t) => `${t.customer}|${t.date}`));
+    const days = new Set(
+      cdnowTransactions()
+        .filter((t) => t.date > '1997-09-30')
+        .map((t) => `${t.customer}|${t.date}`),
+    );
     assert.equal(r.holdout!.actual, days.size);
     assert.equal(r.holdout!.actual, 1882);
     // The model under-forecasts this holdout by 12%: the sample's customers bought more in 1998 than their 1997 pace implies.
@@ -100,8 +122,14 @@ function describeCdnow(ctx: { store: import('../../src/store/store.ts').Store })
     const bucket = (f: string) => r.holdout!.byFrequency.find((b) => b.frequency === f)!;
     assert.ok(bucket('0').actual < bucket('2').actual && bucket('2').actual < bucket('7+').actual);
     assert.ok(bucket('0').predicted < bucket('2').predicted && bucket('2').predicted < bucket('7+').predicted);
-    assert.deepEqual(r.holdout!.byFrequency.map((b) => b.frequency), ['0', '1', '2', '3', '4', '5', '6', '7+']);
-    assert.equal(r.holdout!.byFrequency.reduce((s, b) => s + b.customers, 0), 2357);
+    assert.deepEqual(
+      r.holdout!.byFrequency.map((b) => b.frequency),
+      ['0', '1', '2', '3', '4', '5', '6', '7+'],
+    );
+    assert.equal(
+      r.holdout!.byFrequency.reduce((s, b) => s + b.customers, 0),
+      2357,
+    );
     // Over the holdout's length, the expected purchases equal the holdout prediction.
     assert.ok(Math.abs(r.totals.expectedPurchases - r.holdout!.predicted) < 1e-6);
     assert.equal(r.topByClv.length, 5);

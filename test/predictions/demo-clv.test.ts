@@ -17,7 +17,9 @@ describe('CLV predictions on demo data', () => {
     store = await openTestStore('duckdb');
     // 16,000 would-be customers: about 12,000 arrive (the media plan does not buy every prospect).
     const demo = generateDemo({ seed: 5, customers: 16_000, days: 365, endDate: '2026-10-31' });
-    const orders = [...(demo.messages() as Iterable<{ type: string; event?: string }>)].filter((m) => m.type === 'track' && m.event === 'Order Completed');
+    const orders = [...(demo.messages() as Iterable<{ type: string; event?: string }>)].filter(
+      (m) => m.type === 'track' && m.event === 'Order Completed',
+    );
     await ingest(store, projectId, orders);
   });
   after(async () => store?.close());

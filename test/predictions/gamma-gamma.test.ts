@@ -38,12 +38,19 @@ describe('Gamma-Gamma on the CDNOW calibration period (Fader, Hardie & Lee 2005)
   });
 
   it('gives the lifetimes docs conditional expected average profits to the cent', () => {
-    const expected: Array<[number, number]> = [[1, 24.658619], [2, 18.911489], [3, 35.170981], [6, 71.462843], [9, 27.282408]];
+    const expected: Array<[number, number]> = [
+      [1, 24.658619],
+      [2, 18.911489],
+      [3, 35.170981],
+      [6, 71.462843],
+      [9, 27.282408],
+    ];
     for (const [id, value] of expected) {
       const c = customers[id - 1]!;
       close(conditionalExpectedAverageProfit(fit.params, c.frequency, c.monetaryValue), value, 0.01, `customer ${id}`);
     }
-    const mean = customers.reduce((s, c) => s + conditionalExpectedAverageProfit(fit.params, c.frequency, c.monetaryValue), 0) / customers.length;
+    const mean =
+      customers.reduce((s, c) => s + conditionalExpectedAverageProfit(fit.params, c.frequency, c.monetaryValue), 0) / customers.length;
     close(mean, 35.2529588256, 0.005, 'mean expected profit');
   });
 
@@ -51,7 +58,14 @@ describe('Gamma-Gamma on the CDNOW calibration period (Fader, Hardie & Lee 2005)
     // The docs call customer_lifetime_value with its default freq='D' on weekly data, so a "month"
     // is 30 weeks there; the same convention reproduces its figures.
     const bg = fitBgNbd(customers).params;
-    const expected: Array<[number, number]> = [[1, 140.096211], [2, 18.943467], [3, 38.180574], [6, 1003.868107], [7, 28.109683], [9, 167.418216]];
+    const expected: Array<[number, number]> = [
+      [1, 140.096211],
+      [2, 18.943467],
+      [3, 38.180574],
+      [6, 1003.868107],
+      [7, 28.109683],
+      [9, 167.418216],
+    ];
     for (const [id, value] of expected) {
       const c = customers[id - 1]!;
       const profit = conditionalExpectedAverageProfit(fit.params, c.frequency, c.monetaryValue);

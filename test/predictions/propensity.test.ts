@@ -36,8 +36,13 @@ describeEachStore('purchase and churn propensity', (ctx) => {
     const population = sim.people.filter((p) => seen.has(p.id));
     assert.equal(h.persons, population.length);
     assert.equal(h.positives, population.filter((p) => bought.has(p.id)).length);
-    const oracle = auc(population.map((p) => truePurchaseProbability(p, cutoff, end)), population.map((p) => (bought.has(p.id) ? 1 : 0)));
-    console.log(`propensity 30d purchase: holdout AUC ${h.auc!.toFixed(3)}, oracle AUC ${oracle.toFixed(3)}, base rate ${h.baseRate.toFixed(3)}, top-decile lift ${h.lift[0]!.lift.toFixed(2)}`);
+    const oracle = auc(
+      population.map((p) => truePurchaseProbability(p, cutoff, end)),
+      population.map((p) => (bought.has(p.id) ? 1 : 0)),
+    );
+    console.log(
+      `propensity 30d purchase: holdout AUC ${h.auc!.toFixed(3)}, oracle AUC ${oracle.toFixed(3)}, base rate ${h.baseRate.toFixed(3)}, top-decile lift ${h.lift[0]!.lift.toFixed(2)}`,
+    );
     // Floor: the oracle also knows when each person's lifetime ends, which no behaviour shows, so
     // the model cannot reach it; it must keep at least 75% of the oracle's margin over chance.
     assert.ok((h.auc! - 0.5) / (oracle - 0.5) >= 0.75, `AUC ${h.auc} vs oracle ${oracle}`);
@@ -50,7 +55,7 @@ describeEachStore('purchase and churn propensity', (ctx) => {
     assert.ok(m.scored!.persons >= h.persons);
     assert.equal(m.top.length, 20);
     assert.ok(m.top[0]!.probability >= m.top[19]!.probability);
-    assert.equal(m.minimum.meetsGa4, false, 'this shop is below GA4\'s 1,000/1,000');
+    assert.equal(m.minimum.meetsGa4, false, "this shop is below GA4's 1,000/1,000");
   });
 
   it('predicts churn among recently active persons better than chance', async () => {
@@ -69,7 +74,10 @@ describeEachStore('purchase and churn propensity', (ctx) => {
   });
 
   it('serves the top purchase decile as an audience', async () => {
-    const audience = await createAudience(ctx.store, 'shop', { name: 'Likely buyers', source: { kind: 'model', model: 'propensity', params: { target: 'purchase', days: 30, deciles: [1] } } });
+    const audience = await createAudience(ctx.store, 'shop', {
+      name: 'Likely buyers',
+      source: { kind: 'model', model: 'propensity', params: { target: 'purchase', days: 30, deciles: [1] } },
+    });
     const r = await syncAudience(ctx.store, audience);
     const result = await computePropensity(ctx.store, 'shop', propensityInputSchema.parse({ days: [30], targets: ['purchase'], top: 0 }));
     const scored = result.models[0]!.scored!.persons;

@@ -62,7 +62,11 @@ describe('POST /api/v1/predictions/clv', () => {
     assert.equal(late.status, 400);
     const bad = await t.api('POST', '/api/v1/predictions/clv', { horizonDays: -5 });
     assert.equal(bad.status, 400);
-    const anonymous = await fetch(`${t.url}/api/v1/predictions/clv`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const anonymous = await fetch(`${t.url}/api/v1/predictions/clv`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(anonymous.status, 401);
   });
 });
@@ -75,14 +79,21 @@ describe('waymark predict clv', () => {
     const { project } = await createProject(store, 'Shop');
     await ingest(store, project.id, orders());
     await store.close();
-    const run = spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, 'predict', 'clv', '--horizon', '90', '--calibration-end', '2026-04-30', '--top', '2', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      ['bin/waymark.js', '--data', dataDir, 'predict', 'clv', '--horizon', '90', '--calibration-end', '2026-04-30', '--top', '2', '--json'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.customers, 40);
     assert.equal(out.horizonDays, 90);
     assert.equal(out.holdout.actual, 5);
     assert.equal(out.topChurnRisk.length, 2);
-    const text = spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, 'predict', 'clv'], { encoding: 'utf8', timeout: 60_000 });
+    const text = spawnSync(process.execPath, ['bin/waymark.js', '--data', dataDir, 'predict', 'clv'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /40 buyers \(10 with repeat purchases\)/);
   });

@@ -33,7 +33,15 @@ describe('analysis registry', () => {
     const document = collectRoutes(app);
     registerAnalysisRoutes(app, { projectResolvers: [] } as unknown as AppContext);
     await app.ready();
-    const paths = document().paths as Record<string, { post?: { summary?: string; requestBody?: { content: { 'application/json': { schema: { properties?: Record<string, unknown> } } } } } }>;
+    const paths = document().paths as Record<
+      string,
+      {
+        post?: {
+          summary?: string;
+          requestBody?: { content: { 'application/json': { schema: { properties?: Record<string, unknown> } } } };
+        };
+      }
+    >;
     for (const a of ANALYSES) {
       const op = paths[a.path]?.post;
       assert.ok(op, `${a.path} documented`);
@@ -80,13 +88,27 @@ describeEachStore('the one default range rule', (ctx) => {
     ]).flat();
     await ingest(ctx.store, project.id, messages, new Date(Date.UTC(2026, 2, 15)));
     const funnel = ANALYSES.find((a) => a.id === 'funnel')!;
-    const recent = (await runAnalysisRequest(ctx.store, project, funnel, { steps: ['Page Viewed', 'Signed Up'] })) as { steps: { count: number }[]; from: string };
+    const recent = (await runAnalysisRequest(ctx.store, project, funnel, { steps: ['Page Viewed', 'Signed Up'] })) as {
+      steps: { count: number }[];
+      from: string;
+    };
     // Data ends on day 59 at 12:00; the window is that day and the 29 before it: days 30..59.
     assert.equal(recent.steps[0]!.count, 30);
-    const all = (await runAnalysisRequest(ctx.store, project, funnel, { steps: ['Page Viewed', 'Signed Up'], from: day(0), to: day(60) })) as { steps: { count: number }[] };
+    const all = (await runAnalysisRequest(ctx.store, project, funnel, {
+      steps: ['Page Viewed', 'Signed Up'],
+      from: day(0),
+      to: day(60),
+    })) as { steps: { count: number }[] };
     assert.equal(all.steps[0]!.count, 60);
     const retention = ANALYSES.find((a) => a.id === 'retention')!;
-    const cohorts = (await runAnalysisRequest(ctx.store, project, retention, { cohortEvent: 'Signed Up', interval: 'month', periods: 2 })) as { cohorts: { size: number }[] };
-    assert.equal(cohorts.cohorts.reduce((n, c) => n + c.size, 0), 60);
+    const cohorts = (await runAnalysisRequest(ctx.store, project, retention, {
+      cohortEvent: 'Signed Up',
+      interval: 'month',
+      periods: 2,
+    })) as { cohorts: { size: number }[] };
+    assert.equal(
+      cohorts.cohorts.reduce((n, c) => n + c.size, 0),
+      60,
+    );
   });
 });

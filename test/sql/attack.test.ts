@@ -54,7 +54,7 @@ function attacks(e: Env): string[] {
     "SELECT 'a\\' AS x, * FROM events_raw",
     // One literal on DuckDB (no backslash escapes), a literal and a comment on ClickHouse: events_raw either way.
     "SELECT 'a\\'' AS x FROM events_raw -- ', * FROM events_raw",
-    "SELECT $$--$$ AS x, * FROM events_raw",
+    'SELECT $$--$$ AS x, * FROM events_raw',
     // Fake CTE names: WINDOW clauses, inner scopes, reserved names.
     'SELECT * FROM events_raw WINDOW w AS (), events_raw AS ()',
     'SELECT * FROM (WITH events_raw AS (SELECT 1) SELECT 1) t, events_raw',
@@ -139,7 +139,7 @@ function attacks(e: Env): string[] {
   ];
 }
 
-describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
+describeEachStore("users' SQL refuses hostile queries", (ctx) => {
   let t: TestServer;
   let f: SqlFixture;
   let env: Env;
@@ -148,12 +148,14 @@ describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
   let before_: { counts: Record<string, number>; tables: number; setting: string };
 
   async function snapshot(store: Store) {
-    const tables = store.dialect.name === 'duckdb'
-      ? await store.query<{ n: number }>('SELECT count(*) AS n FROM duckdb_tables()')
-      : await store.query<{ n: number }>('SELECT count() AS n FROM system.tables WHERE database = currentDatabase()');
-    const setting = store.dialect.name === 'duckdb'
-      ? await store.query<{ s: string }>("SELECT current_setting('threads')::VARCHAR AS s")
-      : await store.query<{ s: string }>("SELECT toString(getSetting('max_memory_usage')) AS s");
+    const tables =
+      store.dialect.name === 'duckdb'
+        ? await store.query<{ n: number }>('SELECT count(*) AS n FROM duckdb_tables()')
+        : await store.query<{ n: number }>('SELECT count() AS n FROM system.tables WHERE database = currentDatabase()');
+    const setting =
+      store.dialect.name === 'duckdb'
+        ? await store.query<{ s: string }>("SELECT current_setting('threads')::VARCHAR AS s")
+        : await store.query<{ s: string }>("SELECT toString(getSetting('max_memory_usage')) AS s");
     return { counts: await tableCounts(store), tables: Number(tables[0]!.n), setting: String(setting[0]!.s) };
   }
 
@@ -168,7 +170,12 @@ describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
     f = await seedTwoProjects(ctx.store, t.project.id);
     const dataDir = t.server.ctx.config.dataDir;
     writeFileSync(join(dataDir, 'canary.csv'), `a\n${CANARY}-file\n`);
-    env = { token: adminToken(dataDir), dataDir, outDir: tempDir(), hitUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hit` };
+    env = {
+      token: adminToken(dataDir),
+      dataDir,
+      outDir: tempDir(),
+      hitUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hit`,
+    };
     before_ = await snapshot(ctx.store);
   });
   after(async () => {
@@ -197,10 +204,14 @@ describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
     assert.equal(hits, 0);
   });
 
-  it('gives a viewer\'s session cookie the same refusals as a secret key', async () => {
+  it("gives a viewer's session cookie the same refusals as a secret key", async () => {
     await createUser(ctx.store, { email: 'viewer@example.com', password: 'viewer pass', role: 'viewer' });
     const headers = { 'content-type': 'application/json', origin: t.url };
-    const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: 'viewer@example.com', password: 'viewer pass' }) });
+    const login = await fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email: 'viewer@example.com', password: 'viewer pass' }),
+    });
     assert.equal(login.status, 200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const asViewer = async (sql: string) => {
@@ -208,14 +219,19 @@ describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
       return { status: r.status, text: await r.text() };
     };
     assert.equal((await asViewer('SELECT count(*) AS n FROM events')).status, 200);
-    for (const sql of ['SELECT * FROM documents', 'SELECT * FROM (SELECT 1) t, events_raw r', `SELECT * FROM read_text('${join(env.dataDir, 'admin-token')}')`, "INSERT INTO events_raw (project_id) VALUES ('x')"]) {
+    for (const sql of [
+      'SELECT * FROM documents',
+      'SELECT * FROM (SELECT 1) t, events_raw r',
+      `SELECT * FROM read_text('${join(env.dataDir, 'admin-token')}')`,
+      "INSERT INTO events_raw (project_id) VALUES ('x')",
+    ]) {
       const r = await asViewer(sql);
       assert.ok(r.status >= 400 && r.status < 500, `${r.status} for ${sql}`);
       assert.ok(!r.text.includes(CANARY) && !r.text.includes(env.token), `leak by ${sql}`);
     }
   });
 
-  it('answers engine errors with a 400 in the engine\'s words, without the SQL it ran', async () => {
+  it("answers engine errors with a 400 in the engine's words, without the SQL it ran", async () => {
     const r = await t.api('POST', '/api/v1/sql', { sql: 'SELECT no_such_column FROM events' });
     assert.equal(r.status, 400);
     assert.match(r.body.error, /no_such_column/);
@@ -225,9 +241,12 @@ describeEachStore('users\' SQL refuses hostile queries', (ctx) => {
     assert.equal(syntax.status, 400);
   });
 
-  it('keeps project A\'s own rows to itself: a union with B\'s rows by any route returns none of them', async () => {
+  it("keeps project A's own rows to itself: a union with B's rows by any route returns none of them", async () => {
     const r = await t.api('POST', '/api/v1/sql', { sql: 'SELECT count(*) AS n, count(DISTINCT project_id) AS p FROM events' });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.rows.map((x: { n: number; p: number }) => [Number(x.n), Number(x.p)]), [[f.a.events, 1]]);
+    assert.deepEqual(
+      r.body.rows.map((x: { n: number; p: number }) => [Number(x.n), Number(x.p)]),
+      [[f.a.events, 1]],
+    );
   });
 });

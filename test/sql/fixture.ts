@@ -24,9 +24,30 @@ function messages(prefix: string, persons: number): object[] {
     const userId = `${prefix}-user-${p}`;
     const anonymousId = `${prefix}-anon-${p}`;
     const day = (d: number, h = 0) => new Date(Date.UTC(2026, 0, 5 + d, 10 + h)).toISOString();
-    out.push({ type: 'page', messageId: `${prefix}-m-${p}-1`, anonymousId, timestamp: day(p % 7), properties: { path: '/' }, context: { campaign: { source: 'google', medium: 'cpc', name: `${prefix}-campaign` } } });
-    out.push({ type: 'identify', messageId: `${prefix}-m-${p}-2`, anonymousId, userId, timestamp: day(p % 7, 1), traits: { plan: p % 2 ? 'pro' : 'free', email: `${prefix}-${p}@example.com` } });
-    out.push({ type: 'track', messageId: `${prefix}-m-${p}-3`, userId, event: p % 3 === 0 ? 'Order Completed' : `${prefix === 'b' ? CANARY : 'Product Viewed'}`, timestamp: day(p % 7 + 1, 2), properties: { revenue: p % 3 === 0 ? 10 + p : undefined, plan: p % 2 ? 'pro' : 'free' } });
+    out.push({
+      type: 'page',
+      messageId: `${prefix}-m-${p}-1`,
+      anonymousId,
+      timestamp: day(p % 7),
+      properties: { path: '/' },
+      context: { campaign: { source: 'google', medium: 'cpc', name: `${prefix}-campaign` } },
+    });
+    out.push({
+      type: 'identify',
+      messageId: `${prefix}-m-${p}-2`,
+      anonymousId,
+      userId,
+      timestamp: day(p % 7, 1),
+      traits: { plan: p % 2 ? 'pro' : 'free', email: `${prefix}-${p}@example.com` },
+    });
+    out.push({
+      type: 'track',
+      messageId: `${prefix}-m-${p}-3`,
+      userId,
+      event: p % 3 === 0 ? 'Order Completed' : `${prefix === 'b' ? CANARY : 'Product Viewed'}`,
+      timestamp: day((p % 7) + 1, 2),
+      properties: { revenue: p % 3 === 0 ? 10 + p : undefined, plan: p % 2 ? 'pro' : 'free' },
+    });
   }
   return out;
 }
@@ -35,9 +56,25 @@ export async function seedTwoProjects(store: Store, projectA: string): Promise<S
   const { project: b, secretKey: secretB } = await createProject(store, `Other ${CANARY}`);
   const persons = 12;
   await ingest(store, projectA, messages('a', persons), new Date(Date.UTC(2026, 1, 1)));
-  await ingest(store, b.id, messages('b', 5).map((m) => ({ ...m, properties: { ...(m as { properties?: object }).properties, secret: CANARY } })), new Date(Date.UTC(2026, 1, 1)));
+  await ingest(
+    store,
+    b.id,
+    messages('b', 5).map((m) => ({ ...m, properties: { ...(m as { properties?: object }).properties, secret: CANARY } })),
+    new Date(Date.UTC(2026, 1, 1)),
+  );
   const spend = (project: string, campaign: string, cost: number, date: string) => ({
-    project_id: project, date, channel: 'Paid Search', source: 'google', campaign, keyword: '', cost, currency: 'USD', cost_reporting: cost, impressions: 100, clicks: 10, import_id: 'i1',
+    project_id: project,
+    date,
+    channel: 'Paid Search',
+    source: 'google',
+    campaign,
+    keyword: '',
+    cost,
+    currency: 'USD',
+    cost_reporting: cost,
+    impressions: 100,
+    clicks: 10,
+    import_id: 'i1',
   });
   await store.insert('ad_spend', AD_SPEND.columns, [
     spend(projectA, 'a-campaign', 40, '2026-01-05T00:00:00.000Z'),

@@ -25,11 +25,15 @@ export function runawaySql(kind: string): string {
     : "SELECT count() AS n FROM events a, events b, events c, events d, (SELECT arrayJoin(splitByChar(',', repeat('x,', 10000))) AS z) AS e";
 }
 
-describeEachStore('users\' SQL is bounded', (ctx) => {
+describeEachStore("users' SQL is bounded", (ctx) => {
   let t: TestServer;
   let f: SqlFixture;
   const asB = async (sql: string) => {
-    const r = await fetch(`${t.url}/api/v1/sql`, { method: 'POST', headers: { authorization: `Bearer ${f.secretB}`, 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+    const r = await fetch(`${t.url}/api/v1/sql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${f.secretB}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sql }),
+    });
     return { status: r.status, body: (await r.json()) as { rows: Array<{ n: number }> } };
   };
 
@@ -57,7 +61,7 @@ describeEachStore('users\' SQL is bounded', (ctx) => {
     assert.equal((await t.api('POST', '/api/v1/sql', { sql: 'SELECT count(*) AS n FROM events' })).status, 200);
   });
 
-  it('answers 429 naming WAYMARK_SQL_MAX_CONCURRENT when more users\' queries arrive than may run', async () => {
+  it("answers 429 naming WAYMARK_SQL_MAX_CONCURRENT when more users' queries arrive than may run", async () => {
     t.server.ctx.config.sqlMaxConcurrent = 1;
     try {
       const runaway = t.api('POST', '/api/v1/sql', { sql: runawaySql(ctx.kind) });
@@ -71,17 +75,19 @@ describeEachStore('users\' SQL is bounded', (ctx) => {
     }
   });
 
-  it('stops an analysis query at the store\'s time limit with a QueryLimitError', async () => {
+  it("stops an analysis query at the store's time limit with a QueryLimitError", async () => {
     const limits = { timeoutMs: 800, maxMemoryBytes: 2 * 1024 ** 3 };
     let store: Store;
     if (ctx.kind === 'duckdb') store = await DuckDbStore.open(join(tempDir(), 'limits.duckdb'), limits);
     else store = await ChdbStore.open(ChdbStore.folder!, `limits${process.pid}`, limits);
     try {
       await migrate(store);
-      const heavy = ctx.kind === 'duckdb'
-        ? 'SELECT count(*) AS n FROM range(100000000000) a'
-        : 'SELECT count() AS n FROM numbers(100000000000)';
-      await assert.rejects(store.query(heavy), (e: unknown) => e instanceof QueryLimitError && e.limit === 'time' && /WAYMARK_QUERY_TIMEOUT_MS/.test(e.message));
+      const heavy =
+        ctx.kind === 'duckdb' ? 'SELECT count(*) AS n FROM range(100000000000) a' : 'SELECT count() AS n FROM numbers(100000000000)';
+      await assert.rejects(
+        store.query(heavy),
+        (e: unknown) => e instanceof QueryLimitError && e.limit === 'time' && /WAYMARK_QUERY_TIMEOUT_MS/.test(e.message),
+      );
       assert.deepEqual(await store.query('SELECT 1 AS one'), [{ one: 1 }]);
     } finally {
       await store.close();

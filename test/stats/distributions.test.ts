@@ -11,8 +11,7 @@ import {
   studentTQuantile,
 } from '../../src/stats/distributions.ts';
 
-const close = (a: number, b: number, tol: number) =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+const close = (a: number, b: number, tol: number) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
 test('normal CDF and quantile reproduce tabulated values and invert each other', () => {
   close(normalCdf(1.959963984540054), 0.975, 1e-14);

@@ -29,7 +29,11 @@ describe('seeded sequences', () => {
 
 describe('random draws', () => {
   it('binomial draws have the right mean and variance in the small and large regimes', () => {
-    for (const [n, p] of [[10, 0.2], [100000, 0.3], [5000, 0.97]] as const) {
+    for (const [n, p] of [
+      [10, 0.2],
+      [100000, 0.3],
+      [5000, 0.97],
+    ] as const) {
       const rng = mulberry32(5);
       const N = 20000;
       let s = 0;
@@ -50,7 +54,10 @@ describe('random draws', () => {
 
   it('multinomial counts add up to n', () => {
     const c = multinomial(1_000_000, [1, 0, 3, 2.5, 1e-6], mulberry32(2));
-    assert.equal(c.reduce((s, x) => s + x, 0), 1_000_000);
+    assert.equal(
+      c.reduce((s, x) => s + x, 0),
+      1_000_000,
+    );
     assert.equal(c[1], 0);
   });
 

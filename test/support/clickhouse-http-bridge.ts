@@ -54,7 +54,7 @@ export async function startClickHouseBridge(chdbDir: string): Promise<Bridge> {
       } else {
         const sql = (urlQuery ? `${urlQuery}\n` : '') + body;
         const formatted = /\bFORMAT\s+\w+\s*$/i.exec(sql);
-        const format = formatted ? formatted[0].trim().split(/\s+/)[1]! : url.searchParams.get('default_format') ?? 'TabSeparated';
+        const format = formatted ? formatted[0].trim().split(/\s+/)[1]! : (url.searchParams.get('default_format') ?? 'TabSeparated');
         text = await store.raw(formatted ? sql.slice(0, formatted.index) : sql, params, format);
       }
       res.setHeader('X-ClickHouse-Summary', '{"read_rows":"0"}');

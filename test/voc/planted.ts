@@ -31,7 +31,11 @@ export const PLANTED_THEMES: PlantedTheme[] = [
     id: 'sizing',
     subjects: ['the sizing chart', 'the size guide', 'the sizing'],
     positive: ['{s} was accurate and the fit is perfect', '{s} helped me pick the right fit'],
-    negative: ['{s} was wrong and the jacket does not fit', '{s} is useless, everything runs small', 'had to return it because {s} was misleading'],
+    negative: [
+      '{s} was wrong and the jacket does not fit',
+      '{s} is useless, everything runs small',
+      'had to return it because {s} was misleading',
+    ],
   },
   {
     id: 'app',
@@ -65,7 +69,11 @@ export interface PlantedComment {
 
 export function plantedComments(count: number, seed = 11): PlantedComment[] {
   const u = mulberry32(seed);
-  const r = { next: u, int: (a: number, b: number) => a + Math.floor(u() * (b - a + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(u() * xs.length)]! };
+  const r = {
+    next: u,
+    int: (a: number, b: number) => a + Math.floor(u() * (b - a + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(u() * xs.length)]!,
+  };
   const out: PlantedComment[] = [];
   for (let i = 0; i < count; i++) {
     const t = PLANTED_THEMES[r.int(0, PLANTED_THEMES.length - 1)]!;

@@ -49,7 +49,9 @@ describe('theme discovery and sentiment on planted comments', () => {
     });
     const purity = pure / assigned;
     const recall = found / pairs;
-    console.log(`planted themes: ${themes.length} discovered (${themes.map((t) => t.label).join(', ')}); purity ${purity.toFixed(3)}, recall ${recall.toFixed(3)}`);
+    console.log(
+      `planted themes: ${themes.length} discovered (${themes.map((t) => t.label).join(', ')}); purity ${purity.toFixed(3)}, recall ${recall.toFixed(3)}`,
+    );
     assert.ok(purity >= 0.85, `purity ${purity}`);
     assert.ok(recall >= 0.85, `recall ${recall}`);
   });

@@ -8,7 +8,9 @@ function cell(v: string | number | null | undefined): string {
 }
 
 export function toCsv<T>(rows: T[], columns: Column<T>[]): string {
-  return [columns.map((c) => cell(c.label)).join(','), ...rows.map((r) => columns.map((c) => cell(c.value(r))).join(','))].join('\r\n') + '\r\n';
+  return (
+    [columns.map((c) => cell(c.label)).join(','), ...rows.map((r) => columns.map((c) => cell(c.value(r))).join(','))].join('\r\n') + '\r\n'
+  );
 }
 
 export function download(filename: string, content: string | Blob, type = 'text/csv;charset=utf-8'): void {

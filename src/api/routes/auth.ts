@@ -15,7 +15,12 @@ import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
 
 const loginBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
-const userBody = z.object({ email: z.string().min(3), password: z.string().min(8), name: z.string().optional(), role: z.enum(ROLES).default('viewer') });
+const userBody = z.object({
+  email: z.string().min(3),
+  password: z.string().min(8),
+  name: z.string().optional(),
+  role: z.enum(ROLES).default('viewer'),
+});
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   ctx.projectResolvers.push(resolveSessionProject);
@@ -31,7 +36,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post('/api/v1/auth/login', doc('Sign in (sets the session cookie)', loginBody), async (request, reply) => {
     const { email, password } = loginBody.parse(request.body);
     const wait = await limiter.attempt(request.ip);
-    if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).send({ error: `too many failed sign-ins; try again in ${wait} s` });
+    if (wait > 0)
+      return reply
+        .code(429)
+        .header('Retry-After', String(wait))
+        .send({ error: `too many failed sign-ins; try again in ${wait} s` });
     const user = await authenticate(ctx.store, email, password);
     if (!user) throw new HttpError(401, 'wrong email or password');
     await limiter.succeed(request.ip);
@@ -71,7 +80,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get('/api/v1/projects', doc('Projects'), async (request) => {
     await requireUser(request, ctx);
     const projects = (await listProjects(ctx.store)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    return { projects: projects.map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt, settings: p.settings })) };
+    return {
+      projects: projects.map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt, settings: p.settings })),
+    };
   });
 
   app.post('/api/v1/projects', doc('Create a project'), async (request, reply) => {

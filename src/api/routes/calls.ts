@@ -15,7 +15,15 @@ import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
 import { admissionHook, refusal } from './collect.ts';
 
-const settingsBody = z.object({ secret: z.string().min(16), header: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/).optional() });
+const settingsBody = z.object({
+  secret: z.string().min(16),
+  header: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
+});
 
 export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put('/api/v1/calls/settings', doc('Call-tracking webhook secret and header', settingsBody), async (request) => {
@@ -38,7 +46,8 @@ export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void 
       const settings = await getCallTrackingSettings(ctx.store, project.id);
       if (!settings) throw new HttpError(401, 'call tracking has no secret yet: PUT /api/v1/calls/settings {"secret": …}');
       const header = request.headers[settings.header];
-      if (!verifySignature(settings.secret, raw, Array.isArray(header) ? header[0] : header)) throw new HttpError(401, `bad or missing signature in the "${settings.header}" header`);
+      if (!verifySignature(settings.secret, raw, Array.isArray(header) ? header[0] : header))
+        throw new HttpError(401, `bad or missing signature in the "${settings.header}" header`);
       let call: unknown;
       try {
         call = JSON.parse(raw.toString('utf8'));
@@ -59,7 +68,8 @@ export function registerCallRoutes(app: FastifyInstance, ctx: AppContext): void 
       } catch (error) {
         throw refusal(error, reply);
       }
-      if (outcome.rejected.length > 0) throw new HttpError(outcome.rejected[0]!.status, `${outcome.rejected[0]!.field}: ${outcome.rejected[0]!.message}`);
+      if (outcome.rejected.length > 0)
+        throw new HttpError(outcome.rejected[0]!.status, `${outcome.rejected[0]!.field}: ${outcome.rejected[0]!.message}`);
       return { success: true, accepted: outcome.accepted, messageId: message.messageId };
     });
   });

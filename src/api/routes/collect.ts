@@ -90,8 +90,20 @@ export function registerCollectRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (!project) throw new HttpError(404, 'unknown write key');
     const host = request.headers.host ?? `${ctx.config.host}:${ctx.config.port}`;
     return {
-      integrations: { 'Segment.io': { apiKey: project.writeKey, apiHost: `${host}/v1`, protocol: request.protocol, unbundledIntegrations: [], addBundledMetadata: true } },
-      plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+      integrations: {
+        'Segment.io': {
+          apiKey: project.writeKey,
+          apiHost: `${host}/v1`,
+          protocol: request.protocol,
+          unbundledIntegrations: [],
+          addBundledMetadata: true,
+        },
+      },
+      plan: {
+        track: { __default: { enabled: true, integrations: {} } },
+        identify: { __default: { enabled: true } },
+        group: { __default: { enabled: true } },
+      },
       edgeFunction: {},
       analyticsNextEnabled: true,
       middlewareSettings: {},
@@ -107,6 +119,17 @@ export function registerCollectRoutes(app: FastifyInstance, ctx: AppContext): vo
     const writeKey = writeKeyOf(request, undefined);
     const project = writeKey ? await ctx.projects.byWrite(writeKey) : undefined;
     if (!project) throw new HttpError(401, 'unknown write key');
-    return { isHosted: false, source: { id: project.id, name: project.name, writeKey: project.writeKey, enabled: true, config: {}, workspaceId: project.id, destinations: [] } };
+    return {
+      isHosted: false,
+      source: {
+        id: project.id,
+        name: project.name,
+        writeKey: project.writeKey,
+        enabled: true,
+        config: {},
+        workspaceId: project.id,
+        destinations: [],
+      },
+    };
   });
 }

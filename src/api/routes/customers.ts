@@ -7,7 +7,10 @@ import { HttpError, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
 
-const searchQuery = z.object({ q: z.string().trim().min(1, 'q: give an id prefix, email or name'), limit: z.coerce.number().int().min(1).max(100).default(20) });
+const searchQuery = z.object({
+  q: z.string().trim().min(1, 'q: give an id prefix, email or name'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(500), journeyId: z.string().min(1).optional() });
 
 export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -17,7 +20,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): v
     return { customers: await searchCustomers(ctx.store, project.id, input.q, input.limit) };
   });
 
-  app.get('/api/v1/customers/:id/timeline', doc('One person\'s cross-channel timeline', undefined, timelineQuery), async (request) => {
+  app.get('/api/v1/customers/:id/timeline', doc("One person's cross-channel timeline", undefined, timelineQuery), async (request) => {
     const project = await requireProject(request, ctx);
     const input = timelineQuery.parse(request.query);
     try {

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { experimentReport } from '../../experiments/experiment-report.ts';
-import { experimentInputSchema, getExperiment, listExperiments, removeExperiment, saveExperiment, type Experiment } from '../../experiments/experiments.ts';
+import {
+  experimentInputSchema,
+  getExperiment,
+  listExperiments,
+  removeExperiment,
+  saveExperiment,
+  type Experiment,
+} from '../../experiments/experiments.ts';
 import { discoverExperiments } from '../../experiments/exposures.ts';
 import { HttpError, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -41,7 +48,8 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.delete<WithId>('/api/v1/experiments/:id', doc('Delete an experiment'), async (request) => {
     const project = await requireProject(request, ctx);
-    if (!(await removeExperiment(ctx.store, project.id, request.params.id))) throw new HttpError(404, `no experiment "${request.params.id}"`);
+    if (!(await removeExperiment(ctx.store, project.id, request.params.id)))
+      throw new HttpError(404, `no experiment "${request.params.id}"`);
     return { deleted: request.params.id };
   });
 

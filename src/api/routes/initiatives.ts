@@ -1,5 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { initiativeAnnotations, initiativeInputSchema, createInitiative, getInitiative, listInitiatives, removeInitiative, updateInitiative, type Initiative } from '../../initiatives/initiatives.ts';
+import {
+  initiativeAnnotations,
+  initiativeInputSchema,
+  createInitiative,
+  getInitiative,
+  listInitiatives,
+  removeInitiative,
+  updateInitiative,
+  type Initiative,
+} from '../../initiatives/initiatives.ts';
 import { initiativeReport } from '../../initiatives/initiative-report.ts';
 import { HttpError, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -39,7 +48,8 @@ export function registerInitiativeRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.delete<WithId>('/api/v1/initiatives/:id', doc('Delete an initiative'), async (request) => {
     const project = await requireProject(request, ctx);
-    if (!(await removeInitiative(ctx.store, project.id, request.params.id))) throw new HttpError(404, `no initiative "${request.params.id}"`);
+    if (!(await removeInitiative(ctx.store, project.id, request.params.id)))
+      throw new HttpError(404, `no initiative "${request.params.id}"`);
     return { deleted: request.params.id };
   });
 

@@ -28,25 +28,37 @@ export function registerJourneyEditorRoutes(app: FastifyInstance, ctx: AppContex
     return { templates: JOURNEY_TEMPLATES };
   });
 
-  app.get('/api/v1/vocabulary/events', doc('Event names of the project with events, persons and last seen', undefined, rangeQuery), async (request) => {
-    const project = await requireProject(request, ctx);
-    const q = rangeQuery.parse(request.query);
-    return { events: await eventNames(ctx.store, { projectId: project.id, ...q }) };
-  });
+  app.get(
+    '/api/v1/vocabulary/events',
+    doc('Event names of the project with events, persons and last seen', undefined, rangeQuery),
+    async (request) => {
+      const project = await requireProject(request, ctx);
+      const q = rangeQuery.parse(request.query);
+      return { events: await eventNames(ctx.store, { projectId: project.id, ...q }) };
+    },
+  );
 
-  app.get('/api/v1/vocabulary/properties', doc('Property keys (of one event, or all) with counts and top values', undefined, propertiesQuery), async (request) => {
-    const project = await requireProject(request, ctx);
-    const q = propertiesQuery.parse(request.query);
-    return propertyKeys(ctx.store, { projectId: project.id, from: q.from, to: q.to }, q.event);
-  });
+  app.get(
+    '/api/v1/vocabulary/properties',
+    doc('Property keys (of one event, or all) with counts and top values', undefined, propertiesQuery),
+    async (request) => {
+      const project = await requireProject(request, ctx);
+      const q = propertiesQuery.parse(request.query);
+      return propertyKeys(ctx.store, { projectId: project.id, from: q.from, to: q.to }, q.event);
+    },
+  );
 
-  app.post('/api/v1/journeys/preview', doc('Live counts of a draft journey (persons per stage) or of one stage rule', previewBody), async (request) => {
-    const project = await requireProject(request, ctx);
-    const body = previewBody.parse(request.body ?? {});
-    const scope: VocabularyScope = { projectId: project.id, from: body.from, to: body.to };
-    return {
-      ...(body.journey !== undefined ? { journey: await previewJourney(ctx.store, scope, parseJourney(body.journey)) } : {}),
-      ...(body.rule !== undefined ? { rule: await previewRule(ctx.store, scope, body.rule) } : {}),
-    };
-  });
+  app.post(
+    '/api/v1/journeys/preview',
+    doc('Live counts of a draft journey (persons per stage) or of one stage rule', previewBody),
+    async (request) => {
+      const project = await requireProject(request, ctx);
+      const body = previewBody.parse(request.body ?? {});
+      const scope: VocabularyScope = { projectId: project.id, from: body.from, to: body.to };
+      return {
+        ...(body.journey !== undefined ? { journey: await previewJourney(ctx.store, scope, parseJourney(body.journey)) } : {}),
+        ...(body.rule !== undefined ? { rule: await previewRule(ctx.store, scope, body.rule) } : {}),
+      };
+    },
+  );
 }

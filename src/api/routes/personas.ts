@@ -1,5 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { createPersona, createSuggestedPersonas, deletePersona, getPersona, listPersonas, PersonaNotFoundError, personaSize, updatePersona } from '../../journeys/personas.ts';
+import {
+  createPersona,
+  createSuggestedPersonas,
+  deletePersona,
+  getPersona,
+  listPersonas,
+  PersonaNotFoundError,
+  personaSize,
+  updatePersona,
+} from '../../journeys/personas.ts';
 import { HttpError, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';

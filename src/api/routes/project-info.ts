@@ -9,10 +9,14 @@ import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
 
 export function registerProjectInfoRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/v1/project/info', doc('Data range (first and last day with events), event count and channels of the project'), async (request) => {
-    const project = await requireProject(request, ctx);
-    return projectInfo(ctx.store, project.id);
-  });
+  app.get(
+    '/api/v1/project/info',
+    doc('Data range (first and last day with events), event count and channels of the project'),
+    async (request) => {
+      const project = await requireProject(request, ctx);
+      return projectInfo(ctx.store, project.id);
+    },
+  );
   app.get('/api/v1/events/names', doc('Event names of the project (track calls), busiest first'), async (request) => {
     const project = await requireProject(request, ctx);
     return { events: await eventNames(ctx.store, project.id) };

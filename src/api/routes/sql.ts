@@ -12,7 +12,11 @@ export function registerSqlRoutes(app: FastifyInstance, ctx: AppContext): void {
     const project = await requireProject(request, ctx);
     const input = body.parse(request.body);
     const { sqlTimeoutMs: timeoutMs, sqlMaxMemoryBytes: maxMemoryBytes, sqlMaxConcurrent: maxConcurrent } = ctx.config;
-    const rows = await runUserSql(ctx.store, project.id, input.sql, { limit: input.limit, limits: { timeoutMs, maxMemoryBytes }, maxConcurrent });
+    const rows = await runUserSql(ctx.store, project.id, input.sql, {
+      limit: input.limit,
+      limits: { timeoutMs, maxMemoryBytes },
+      maxConcurrent,
+    });
     return { rows };
   });
 }

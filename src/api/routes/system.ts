@@ -21,7 +21,9 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
     const storeOk = await ctx.store.ping();
     const loader = ctx.loader.status();
     const ok = storeOk && loader.state !== 'failing';
-    return reply.code(ok ? 200 : 503).send({ ok, store: ctx.store.kind, storeOk, backlogBytes: loader.backlogBytes, inflightBytes: bytesInFlight(ctx.spool), loader });
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ ok, store: ctx.store.kind, storeOk, backlogBytes: loader.backlogBytes, inflightBytes: bytesInFlight(ctx.spool), loader });
   });
 
   /** Loads spooled events into the store now (tests and imports want read-your-writes). */
@@ -53,7 +55,9 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get('/api/v1/admin/projects', doc('Projects (admin token)'), async (request) => {
     requireAdmin(request, ctx);
-    return { projects: (await listProjects(ctx.store)).map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt })) };
+    return {
+      projects: (await listProjects(ctx.store)).map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt })),
+    };
   });
 
   app.setNotFoundHandler((request, reply) => {

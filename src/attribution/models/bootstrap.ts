@@ -66,6 +66,9 @@ export function withBootstrap(
   return {
     ...point,
     channels,
-    notes: [...point.notes, `bootstrap: ${samples} journey resamples, seed ${seed}, ${Math.round(level * 100)}% percentile interval of conversions`],
+    notes: [
+      ...point.notes,
+      `bootstrap: ${samples} journey resamples, seed ${seed}, ${Math.round(level * 100)}% percentile interval of conversions`,
+    ],
   };
 }

@@ -25,7 +25,11 @@ export function totals(paths: PathAggregate[]): Totals {
 export function validatePaths(paths: PathAggregate[]): void {
   paths.forEach((p, i) => {
     if (!Array.isArray(p.path)) throw new Error(`path aggregate ${i}: path must be an array of touchpoint names`);
-    for (const [field, v] of [['conversions', p.conversions], ['value', p.value], ['nulls', p.nulls]] as const) {
+    for (const [field, v] of [
+      ['conversions', p.conversions],
+      ['value', p.value],
+      ['nulls', p.nulls],
+    ] as const) {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         throw new Error(`path aggregate ${i} (${p.path.join(' > ')}): ${field} must be a finite number, got ${String(v)}`);
       }

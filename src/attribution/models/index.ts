@@ -69,10 +69,7 @@ export interface Comparison {
  * Runs every model (or `models`) and ranks touchpoints under each. time_decay runs only when
  * every converting path has ages; a model that fails is reported in `skipped`, not thrown.
  */
-export function compareModels(
-  paths: PathAggregate[],
-  options: ModelOptions & { models?: string[] } = {},
-): Comparison {
+export function compareModels(paths: PathAggregate[], options: ModelOptions & { models?: string[] } = {}): Comparison {
   const names = options.models ?? MODEL_NAMES;
   const results: AttributionResult[] = [];
   const skipped: { model: string; reason: string }[] = [];

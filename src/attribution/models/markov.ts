@@ -327,11 +327,7 @@ function markovPoint(paths: PathAggregate[], options: ModelOptions): Attribution
   const sumC = detail.removalEffects.reduce((s, r) => s + r.conversion, 0);
   const sumV = detail.removalEffects.reduce((s, r) => s + r.value, 0);
   for (const r of detail.removalEffects) {
-    credit.add(
-      r.channel,
-      sumC > 0 ? (r.conversion / sumC) * convInChain : 0,
-      sumV !== 0 ? (r.value / sumV) * valueInChain : 0,
-    );
+    credit.add(r.channel, sumC > 0 ? (r.conversion / sumC) * convInChain : 0, sumV !== 0 ? (r.value / sumV) * valueInChain : 0);
   }
   const notes = [
     `order ${detail.chain.order}${options.collapse ? ', repeated channels collapsed' : ''}; ` +

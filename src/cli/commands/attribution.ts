@@ -20,7 +20,13 @@ export interface AttributionCommandOptions extends ScopeOptions {
 }
 
 function renderChannels(r: ReturnType<typeof toCliJson>): string {
-  return [`model: ${r.model}`, ...r.channels.map((c) => `${c.channel.padEnd(24)} ${c.conversions.toFixed(2).padStart(12)} ${c.value.toFixed(2).padStart(14)} ${(c.share * 100).toFixed(1).padStart(6)}%`)].join('\n');
+  return [
+    `model: ${r.model}`,
+    ...r.channels.map(
+      (c) =>
+        `${c.channel.padEnd(24)} ${c.conversions.toFixed(2).padStart(12)} ${c.value.toFixed(2).padStart(14)} ${(c.share * 100).toFixed(1).padStart(6)}%`,
+    ),
+  ].join('\n');
 }
 
 function renderReport(r: AttributionReport): string {
@@ -28,14 +34,23 @@ function renderReport(r: AttributionReport): string {
     `model: ${r.model}  by ${r.granularity}  lookback ${r.lookbackDays} d  ${r.from.slice(0, 10)} → ${r.to.slice(0, 10)}`,
     `${r.journeys.conversions} conversions (${r.journeys.firstOrders} first orders), ${r.journeys.nulls} non-converting journeys, ${r.journeys.paths} distinct paths`,
     `${'touchpoint'.padEnd(28)} ${'conversions'.padStart(12)} ${'value'.padStart(14)} ${'share'.padStart(7)} ${'new'.padStart(9)}`,
-    ...r.touchpoints.map((t) => `${t.touchpoint.slice(0, 28).padEnd(28)} ${t.conversions.toFixed(2).padStart(12)} ${t.value.toFixed(2).padStart(14)} ${(t.share * 100).toFixed(1).padStart(6)}% ${t.newCustomers.toFixed(2).padStart(9)}`),
+    ...r.touchpoints.map(
+      (t) =>
+        `${t.touchpoint.slice(0, 28).padEnd(28)} ${t.conversions.toFixed(2).padStart(12)} ${t.value.toFixed(2).padStart(14)} ${(t.share * 100).toFixed(1).padStart(6)}% ${t.newCustomers.toFixed(2).padStart(9)}`,
+    ),
   ].join('\n');
 }
 
 function renderComparison(r: ModelComparisonReport): string {
   const models = r.results.map((x) => x.model);
-  const lines = [`share of conversions by model (${r.granularity}); largest disagreement first`, `${'touchpoint'.padEnd(24)} ${models.map((m) => m.slice(0, 10).padStart(10)).join(' ')}`];
-  for (const d of r.disagreements) lines.push(`${d.channel.slice(0, 24).padEnd(24)} ${models.map((m) => `${((d.shares[m] ?? 0) * 100).toFixed(1)}%`.padStart(10)).join(' ')}`);
+  const lines = [
+    `share of conversions by model (${r.granularity}); largest disagreement first`,
+    `${'touchpoint'.padEnd(24)} ${models.map((m) => m.slice(0, 10).padStart(10)).join(' ')}`,
+  ];
+  for (const d of r.disagreements)
+    lines.push(
+      `${d.channel.slice(0, 24).padEnd(24)} ${models.map((m) => `${((d.shares[m] ?? 0) * 100).toFixed(1)}%`.padStart(10)).join(' ')}`,
+    );
   for (const s of r.skipped) lines.push(`skipped ${s.model}: ${s.reason}`);
   return lines.join('\n');
 }
@@ -57,7 +72,7 @@ export function addJourneyOptions(command: Command): Command {
 export function registerAttributionCommands(program: Command): void {
   const command = program
     .command('attribution')
-    .description('multi-touch attribution of the project\'s conversions, or of a paths file (ChannelAttribution format)')
+    .description("multi-touch attribution of the project's conversions, or of a paths file (ChannelAttribution format)")
     .option('--paths <file>', 'path;total_conversions;total_conversion_value;total_null file instead of the stored journeys')
     .option('--model <name>', 'first_touch, last_touch, last_non_direct, linear, time_decay, position_based, markov, shapley', 'markov')
     .option('--compare', 'every model side by side, with where they disagree most')
@@ -67,7 +82,12 @@ export function registerAttributionCommands(program: Command): void {
     .option('--bootstrap', 'data-driven models: add 95% bootstrap intervals');
   addJourneyOptions(command).action(async (o: AttributionCommandOptions, cmd: Command) => {
     const opts = globalOptions(cmd);
-    const options: ModelOptions = { order: Number(o.order), halfLifeDays: Number(o.halfLife), collapse: Boolean(o.collapse), bootstrap: Boolean(o.bootstrap) };
+    const options: ModelOptions = {
+      order: Number(o.order),
+      halfLifeDays: Number(o.halfLife),
+      collapse: Boolean(o.collapse),
+      bootstrap: Boolean(o.bootstrap),
+    };
     if (o.paths) {
       print(opts, toCliJson(attributeFromPathsFile(o.paths, o.model, options)), renderChannels);
       return;

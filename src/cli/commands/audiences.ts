@@ -35,7 +35,8 @@ function sourceOf(o: CreateOptions): unknown {
   return parseJson('source', o.source!);
 }
 
-const renderSync = (r: SyncResult) => `${r.audienceId}: ${r.size} members (+${r.joined} joined, −${r.left} left) in ${r.runId}; webhooks: ${r.deliveries.delivered} delivered, ${r.deliveries.dead} dead-lettered`;
+const renderSync = (r: SyncResult) =>
+  `${r.audienceId}: ${r.size} members (+${r.joined} joined, −${r.left} left) in ${r.runId}; webhooks: ${r.deliveries.delivered} delivered, ${r.deliveries.dead} dead-lettered`;
 
 export function registerAudienceCommands(program: Command): void {
   const audiences = program.command('audiences').description('saved audiences: membership history, exports and webhooks');
@@ -45,8 +46,19 @@ export function registerAudienceCommands(program: Command): void {
     .description("the project's saved audiences")
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = await runOn(opts, 'GET', '/api/v1/audiences', undefined, async (store, project) => ({ audiences: (await listAudiences(store, project.id)).map(publicAudience) }));
-      print(opts, result, (r) => (r.audiences.length ? r.audiences.map((a: SavedAudience) => `${a.id.padEnd(30)} ${a.name} (${a.source.kind}${a.refreshMinutes ? `, every ${a.refreshMinutes} min` : ''}, ${a.webhooks.length} webhook(s))`).join('\n') : 'no audiences yet'));
+      const result = await runOn(opts, 'GET', '/api/v1/audiences', undefined, async (store, project) => ({
+        audiences: (await listAudiences(store, project.id)).map(publicAudience),
+      }));
+      print(opts, result, (r) =>
+        r.audiences.length
+          ? r.audiences
+              .map(
+                (a: SavedAudience) =>
+                  `${a.id.padEnd(30)} ${a.name} (${a.source.kind}${a.refreshMinutes ? `, every ${a.refreshMinutes} min` : ''}, ${a.webhooks.length} webhook(s))`,
+              )
+              .join('\n')
+          : 'no audiences yet',
+      );
     });
 
   audiences
@@ -85,8 +97,11 @@ export function registerAudienceCommands(program: Command): void {
       if (!id && !o.all) throw new CliError('name an audience id or pass --all');
       const results: SyncResult[] = [];
       if (opts.server) {
-        const ids = id ? [id] : (await callServer<{ audiences: SavedAudience[] }>(opts, 'GET', '/api/v1/audiences')).audiences.map((a) => a.id);
-        for (const one of ids) results.push(await callServer<SyncResult>(opts, 'POST', `/api/v1/audiences/${encodeURIComponent(one)}/sync`, {}));
+        const ids = id
+          ? [id]
+          : (await callServer<{ audiences: SavedAudience[] }>(opts, 'GET', '/api/v1/audiences')).audiences.map((a) => a.id);
+        for (const one of ids)
+          results.push(await callServer<SyncResult>(opts, 'POST', `/api/v1/audiences/${encodeURIComponent(one)}/sync`, {}));
       } else {
         await withStore(opts, async (store) => {
           const project = await resolveProject(store, opts.project);
@@ -107,10 +122,16 @@ export function registerAudienceCommands(program: Command): void {
       const opts = globalOptions(command);
       if (o.format !== 'csv' && o.format !== 'segment') throw new CliError('--format: csv or segment');
       const out = o.output ? createWriteStream(o.output) : process.stdout;
-      const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text, (e) => (e ? reject(e) : resolve()))));
+      const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (e) => (e ? reject(e) : resolve())));
       if (opts.server) {
         if (!opts.key) throw new CliError('--key SECRET is required with --server');
-        const response = await fetch(new URL(`/api/v1/audiences/${encodeURIComponent(id)}/export?format=${o.format}&includeLeft=${o.includeLeft ? 'true' : 'false'}`, opts.server), { headers: { authorization: `Bearer ${opts.key}` } });
+        const response = await fetch(
+          new URL(
+            `/api/v1/audiences/${encodeURIComponent(id)}/export?format=${o.format}&includeLeft=${o.includeLeft ? 'true' : 'false'}`,
+            opts.server,
+          ),
+          { headers: { authorization: `Bearer ${opts.key}` } },
+        );
         if (!response.ok) throw new CliError(`server answered ${response.status}: ${await response.text()}`);
         await write(await response.text());
       } else {
@@ -118,7 +139,9 @@ export function registerAudienceCommands(program: Command): void {
           const project = await resolveProject(store, opts.project);
           const audience = await getAudience(store, project.id, id);
           if (o.format === 'csv') for await (const line of audienceCsv(store, audience)) await write(line);
-          else for await (const call of audienceIdentifyCalls(store, audience, { includeLeft: o.includeLeft })) await write(JSON.stringify(call) + '\n');
+          else
+            for await (const call of audienceIdentifyCalls(store, audience, { includeLeft: o.includeLeft }))
+              await write(JSON.stringify(call) + '\n');
         });
       }
       if (o.output) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));

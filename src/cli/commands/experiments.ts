@@ -21,7 +21,8 @@ interface CreateOptions {
 /** "kind[:event[:windowDays]]", e.g. "conversion:Order Completed:14" or "revenue". */
 function parseMetric(text: string, guardrail: boolean, cupedDays: number | undefined): ExperimentInput['metrics'][number] {
   const [kind, event, days] = text.split(':');
-  if (kind !== 'conversion' && kind !== 'revenue' && kind !== 'count') throw new CliError(`metric "${text}": kind must be conversion, revenue or count`);
+  if (kind !== 'conversion' && kind !== 'revenue' && kind !== 'count')
+    throw new CliError(`metric "${text}": kind must be conversion, revenue or count`);
   return {
     name: text,
     kind,
@@ -54,12 +55,20 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 function renderReport(r: ExperimentReport): string {
   const lines = [`${r.experiment.id} (${r.method}, correction ${r.correction})`];
-  for (const v of r.exposures.variations) lines.push(`  variation ${v.id}: ${v.persons} persons (${pct(v.observedShare)}, expected ${pct(v.expectedShare)})`);
-  lines.push(`  SRM p = ${r.srm.pValue.toPrecision(3)}${r.srm.mismatch ? '  MISMATCH' : ''}; excluded: ${r.exposures.excludedMultipleVariations} in several variations`);
+  for (const v of r.exposures.variations)
+    lines.push(`  variation ${v.id}: ${v.persons} persons (${pct(v.observedShare)}, expected ${pct(v.expectedShare)})`);
+  lines.push(
+    `  SRM p = ${r.srm.pValue.toPrecision(3)}${r.srm.mismatch ? '  MISMATCH' : ''}; excluded: ${r.exposures.excludedMultipleVariations} in several variations`,
+  );
   for (const m of r.metrics) {
-    lines.push(`${m.name}${m.guardrail ? ' (guardrail)' : ''}: ${m.report.variations.map((v) => `${v.name} mean ${v.mean.toPrecision(4)}`).join(', ')}`);
+    lines.push(
+      `${m.name}${m.guardrail ? ' (guardrail)' : ''}: ${m.report.variations.map((v) => `${v.name} mean ${v.mean.toPrecision(4)}`).join(', ')}`,
+    );
     for (const x of m.report.results) {
-      const stat = x.p_value !== undefined ? `p = ${x.p_value.toPrecision(3)}${x.p_value_adjusted !== undefined ? ` (adjusted ${x.p_value_adjusted.toPrecision(3)})` : ''}` : `chance to win ${pct(x.chance_to_win ?? 0)}, risk ${x.risk?.map((v) => v.toPrecision(3)).join('/')}`;
+      const stat =
+        x.p_value !== undefined
+          ? `p = ${x.p_value.toPrecision(3)}${x.p_value_adjusted !== undefined ? ` (adjusted ${x.p_value_adjusted.toPrecision(3)})` : ''}`
+          : `chance to win ${pct(x.chance_to_win ?? 0)}, risk ${x.risk?.map((v) => v.toPrecision(3)).join('/')}`;
       lines.push(`  ${x.name}: ${pct(x.expected)} [${pct(x.ci[0])}, ${pct(x.ci[1])}], ${stat}`);
     }
   }
@@ -88,7 +97,11 @@ export function registerExperimentCommands(program: Command): void {
       const opts = globalOptions(command);
       if (o.metric.length === 0) o.metric = ['conversion'];
       const input = experimentInputFromOptions(o);
-      print(opts, await runOn(opts, 'POST', '/api/v1/experiments', input, (store, project) => saveExperiment(store, project.id, input)), (e) => `saved experiment ${e.id}`);
+      print(
+        opts,
+        await runOn(opts, 'POST', '/api/v1/experiments', input, (store, project) => saveExperiment(store, project.id, input)),
+        (e) => `saved experiment ${e.id}`,
+      );
     });
 
   cmd
@@ -96,8 +109,16 @@ export function registerExperimentCommands(program: Command): void {
     .description('configured experiments')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = await runOn(opts, 'GET', '/api/v1/experiments', undefined, async (store, project) => ({ experiments: await listExperiments(store, project.id) }));
-      print(opts, result, (r: { experiments: Experiment[] }) => (r.experiments.length ? r.experiments.map((e) => `${e.id}  ${e.variations.map((v) => v.id).join(' vs ')}  ${e.metrics.map((m) => m.name).join(', ')}`).join('\n') : '(no experiments)'));
+      const result = await runOn(opts, 'GET', '/api/v1/experiments', undefined, async (store, project) => ({
+        experiments: await listExperiments(store, project.id),
+      }));
+      print(opts, result, (r: { experiments: Experiment[] }) =>
+        r.experiments.length
+          ? r.experiments
+              .map((e) => `${e.id}  ${e.variations.map((v) => v.id).join(' vs ')}  ${e.metrics.map((m) => m.name).join(', ')}`)
+              .join('\n')
+          : '(no experiments)',
+      );
     });
 
   cmd
@@ -105,8 +126,17 @@ export function registerExperimentCommands(program: Command): void {
     .description('experiment ids seen in Experiment Viewed events, with counts')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      const result = await runOn(opts, 'GET', '/api/v1/experiments/discovered', undefined, async (store, project) => ({ experiments: await discoverExperiments(store, project.id) }));
-      print(opts, result, (r) => r.experiments.map((e) => `${e.experimentId}  ${e.persons} persons  ${e.variations.map((v) => `${v.id}: ${v.persons}`).join(', ')}`).join('\n') || '(none)');
+      const result = await runOn(opts, 'GET', '/api/v1/experiments/discovered', undefined, async (store, project) => ({
+        experiments: await discoverExperiments(store, project.id),
+      }));
+      print(
+        opts,
+        result,
+        (r) =>
+          r.experiments
+            .map((e) => `${e.experimentId}  ${e.persons} persons  ${e.variations.map((v) => `${v.id}: ${v.persons}`).join(', ')}`)
+            .join('\n') || '(none)',
+      );
     });
 
   cmd

@@ -17,22 +17,18 @@ function render(r: FeedbackReport): string {
   lines.push('', `themes (${r.comments} comments):`);
   for (const t of r.themes) {
     const sentiment = t.sentiment === null ? '–' : t.sentiment.toFixed(2);
-    lines.push(`  ${t.theme.padEnd(10)} ${String(t.mentions).padStart(7)}  sentiment ${sentiment.padStart(5)}  ${t.examples.map((e) => `"${e}"`).join(', ')}`);
+    lines.push(
+      `  ${t.theme.padEnd(10)} ${String(t.mentions).padStart(7)}  sentiment ${sentiment.padStart(5)}  ${t.examples.map((e) => `"${e}"`).join(', ')}`,
+    );
   }
   lines.push('', `phrases: ${r.phrases.map((p) => `${p.phrase} (${p.count})`).join(', ')}`);
   return lines.join('\n');
 }
 
 export function registerFeedbackCommands(program: Command): void {
-  addScopeOptions(program.command('feedback').description('survey feedback by journey stage and touchpoint: NPS, CSAT, comment themes')).action(
-    async (o: ScopeOptions, command: Command) => {
-      await runScopedAnalysis(
-        globalOptions(command),
-        o,
-        '/api/v1/feedback',
-        (scope) => scope,
-        render,
-      );
-    },
-  );
+  addScopeOptions(
+    program.command('feedback').description('survey feedback by journey stage and touchpoint: NPS, CSAT, comment themes'),
+  ).action(async (o: ScopeOptions, command: Command) => {
+    await runScopedAnalysis(globalOptions(command), o, '/api/v1/feedback', (scope) => scope, render);
+  });
 }

@@ -30,7 +30,8 @@ function parseBreakdown(by: string | undefined): FunnelBreakdown | undefined {
 
 function funnelFields(o: FunnelCommandOptions): Record<string, unknown> {
   const steps = list(o.steps);
-  if (!steps || steps.length < 2) throw new CliError('--steps needs at least two comma-separated event names, e.g. "Product Viewed,Checkout Started,Order Completed"');
+  if (!steps || steps.length < 2)
+    throw new CliError('--steps needs at least two comma-separated event names, e.g. "Product Viewed,Checkout Started,Order Completed"');
   return {
     steps,
     windowSeconds: parseDuration(o.window),
@@ -44,22 +45,44 @@ function funnelFields(o: FunnelCommandOptions): Record<string, unknown> {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const dur = (s: number | null) => (s === null ? '–' : s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} d`);
+const dur = (s: number | null) =>
+  s === null
+    ? '–'
+    : s < 120
+      ? `${s.toFixed(0)} s`
+      : s < 7200
+        ? `${(s / 60).toFixed(1)} min`
+        : s < 172800
+          ? `${(s / 3600).toFixed(1)} h`
+          : `${(s / 86400).toFixed(1)} d`;
 
 function renderFunnel(r: FunnelResult): string {
   const unit = r.aggregate_by === 'session' ? 'sessions' : 'persons';
-  const lines = [`${r.order} funnel, ${unit}, window ${dur(r.window_seconds)} (${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}): ${pct(r.conversion_rate)} convert`, ''];
-  lines.push(`${'step'.padEnd(28)} ${unit.padStart(9)} ${'overall'.padStart(8)} ${'from prev'.padStart(9)} ${'dropped'.padStart(8)} ${'median'.padStart(9)} ${'p90'.padStart(9)}`);
+  const lines = [
+    `${r.order} funnel, ${unit}, window ${dur(r.window_seconds)} (${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}): ${pct(r.conversion_rate)} convert`,
+    '',
+  ];
+  lines.push(
+    `${'step'.padEnd(28)} ${unit.padStart(9)} ${'overall'.padStart(8)} ${'from prev'.padStart(9)} ${'dropped'.padStart(8)} ${'median'.padStart(9)} ${'p90'.padStart(9)}`,
+  );
   for (const s of r.steps) {
-    lines.push(`${s.name.slice(0, 28).padEnd(28)} ${String(s.count).padStart(9)} ${pct(s.conversion_rate).padStart(8)} ${pct(s.conversion_rate_from_previous).padStart(9)} ${String(s.dropped).padStart(8)} ${dur(s.median_seconds_to_convert).padStart(9)} ${dur(s.p90_seconds_to_convert).padStart(9)}`);
+    lines.push(
+      `${s.name.slice(0, 28).padEnd(28)} ${String(s.count).padStart(9)} ${pct(s.conversion_rate).padStart(8)} ${pct(s.conversion_rate_from_previous).padStart(9)} ${String(s.dropped).padStart(8)} ${dur(s.median_seconds_to_convert).padStart(9)} ${dur(s.p90_seconds_to_convert).padStart(9)}`,
+    );
   }
   if (r.breakdown) {
     lines.push('', 'breakdown:');
-    for (const b of r.breakdown) lines.push(`  ${b.value.slice(0, 30).padEnd(30)} ${b.steps.map((s) => String(s.count).padStart(8)).join('')}  ${pct(b.conversion_rate).padStart(7)}`);
+    for (const b of r.breakdown)
+      lines.push(
+        `  ${b.value.slice(0, 30).padEnd(30)} ${b.steps.map((s) => String(s.count).padStart(8)).join('')}  ${pct(b.conversion_rate).padStart(7)}`,
+      );
   }
   if (r.trend) {
     lines.push('', 'trend (by attempt start):');
-    for (const t of r.trend) lines.push(`  ${t.period}  ${String(t.started).padStart(8)} → ${String(t.converted).padStart(8)}  ${pct(t.conversion_rate).padStart(7)}`);
+    for (const t of r.trend)
+      lines.push(
+        `  ${t.period}  ${String(t.started).padStart(8)} → ${String(t.converted).padStart(8)}  ${pct(t.conversion_rate).padStart(7)}`,
+      );
   }
   return lines.join('\n');
 }
@@ -69,7 +92,9 @@ function renderDrivers(r: DropOffDriversResult): string {
   lines.push(`${'factor'.padEnd(46)} ${'conv'.padStart(6)} ${'drop'.padStart(6)} ${'odds ratio (95% CI)'.padStart(26)} ${'p'.padStart(9)}`);
   for (const f of r.factors) {
     const ci = `${f.odds_ratio.toFixed(2)} (${f.ci_low.toFixed(2)}–${f.ci_high.toFixed(2)})`;
-    lines.push(`${f.label.slice(0, 46).padEnd(46)} ${String(f.converted_with).padStart(6)} ${String(f.dropped_with).padStart(6)} ${ci.padStart(26)} ${f.p_value.toExponential(2).padStart(9)}`);
+    lines.push(
+      `${f.label.slice(0, 46).padEnd(46)} ${String(f.converted_with).padStart(6)} ${String(f.dropped_with).padStart(6)} ${ci.padStart(26)} ${f.p_value.toExponential(2).padStart(9)}`,
+    );
   }
   lines.push('', r.note);
   return lines.join('\n');
@@ -79,11 +104,18 @@ function addFunnelOptions(command: Command): Command {
   return addScopeOptions(
     command
       .option('--steps <events>', 'comma-separated step events, in order')
-      .option('--window <duration>', 'conversion window from the first step (e.g. 30m, 12h, 7d); an event exactly at the edge counts', `${DEFAULT_FUNNEL_WINDOW_SECONDS / 86400}d`)
+      .option(
+        '--window <duration>',
+        'conversion window from the first step (e.g. 30m, 12h, 7d); an event exactly at the edge counts',
+        `${DEFAULT_FUNNEL_WINDOW_SECONDS / 86400}d`,
+      )
       .option('--order <order>', 'ordered (anything in between), strict (the next event must be the next step) or any', 'ordered')
       .option('--exclude <events>', 'comma-separated exclusion events: one between the first and last step disqualifies that attempt')
       .option('--session', 'count sessions instead of persons'),
-    { from: 'attempts starting from (default: the first event)', to: 'attempts starting before, exclusive (default: just after the last event)' },
+    {
+      from: 'attempts starting from (default: the first event)',
+      to: 'attempts starting before, exclusive (default: just after the last event)',
+    },
   );
 }
 
@@ -94,7 +126,13 @@ async function runDrivers(o: FunnelCommandOptions, command: Command): Promise<vo
     opts,
     o,
     '/api/v1/funnels/drivers',
-    (scope) => ({ ...scope, funnel: funnelFields(o), step: Number(o.step), properties: list(o.properties) ?? [], minPersons: Number(o.minPersons) }),
+    (scope) => ({
+      ...scope,
+      funnel: funnelFields(o),
+      step: Number(o.step),
+      properties: list(o.properties) ?? [],
+      minPersons: Number(o.minPersons),
+    }),
     renderDrivers,
   );
 }
@@ -103,7 +141,9 @@ export function registerFunnelCommands(program: Command): void {
   const funnel = addFunnelOptions(
     program
       .command('funnel')
-      .description('conversion funnel: persons (or sessions) reaching each step in order within a window; `funnel drivers` explains a drop-off')
+      .description(
+        'conversion funnel: persons (or sessions) reaching each step in order within a window; `funnel drivers` explains a drop-off',
+      )
       .option('--by <breakdown>', `breakdown: ${BREAKDOWN_COLUMNS.join(', ')}, first_touch_channel, persona:NAME,NAME or a property name`)
       .option('--limit <n>', 'breakdown values shown before the rest is grouped as Other', '10')
       .option('--trend <interval>', 'whole-funnel conversion per day, week or month of attempt start')
@@ -113,19 +153,15 @@ export function registerFunnelCommands(program: Command): void {
       .option('--min-persons <n>', 'with --drivers: leave out factors seen in fewer units', '5'),
   ).action(async (o: FunnelCommandOptions & { drivers?: boolean }, command: Command) => {
     if (o.drivers) return runDrivers(o, command);
-    await runScopedAnalysis(
-      globalOptions(command),
-      o,
-      '/api/v1/funnels',
-      (scope) => ({ ...scope, ...funnelFields(o) }),
-      renderFunnel,
-    );
+    await runScopedAnalysis(globalOptions(command), o, '/api/v1/funnels', (scope) => ({ ...scope, ...funnelFields(o) }), renderFunnel);
   });
 
   addFunnelOptions(
     funnel
       .command('drivers')
-      .description('drop-off drivers: events, channels, properties and survey answers over- or under-represented among those who converted to --step versus those who dropped (correlation, not causation)')
+      .description(
+        'drop-off drivers: events, channels, properties and survey answers over- or under-represented among those who converted to --step versus those who dropped (correlation, not causation)',
+      )
       .option('--step <k>', 'the step whose conversion from step k−1 is explained (2 = the second step)')
       .option('--properties <names>', 'extra event properties to test (comma-separated)')
       .option('--min-persons <n>', 'leave out factors seen in fewer units', '5'),

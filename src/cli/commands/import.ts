@@ -28,7 +28,12 @@ async function importViaServer(opts: GlobalOptions, file: string, kind: string, 
     for await (const r of readSpendCsv(file)) rows.push(r);
     return callServer(opts, 'POST', '/api/v1/spend', { importId: spendImportId(file), rows });
   }
-  const source = kind === 'segment' ? readNdjson(file) : kind === 'calls' ? readCallsCsv(file) : readCsvMessages(file, parseMapping(o.map), kind as CsvKind, o.event);
+  const source =
+    kind === 'segment'
+      ? readNdjson(file)
+      : kind === 'calls'
+        ? readCallsCsv(file)
+        : readCsvMessages(file, parseMapping(o.map), kind as CsvKind, o.event);
   let batch: unknown[] = [];
   const totals = { messages: 0, accepted: 0, rejected: 0 };
   const send = async () => {
@@ -56,7 +61,11 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import <file>')
     .description('import Segment messages (NDJSON), or a CSV of events, orders or ad spend')
-    .option('--kind <kind>', 'segment (NDJSON), events, orders, spend (CSV: date,channel,campaign,keyword,cost,currency,impressions,clicks) or calls (CallRail CSV)', 'auto')
+    .option(
+      '--kind <kind>',
+      'segment (NDJSON), events, orders, spend (CSV: date,channel,campaign,keyword,cost,currency,impressions,clicks) or calls (CallRail CSV)',
+      'auto',
+    )
     .option('--map <mapping>', 'CSV column mapping, e.g. "timestamp=Date,userId=Customer,revenue=Amount"')
     .option('--event <name>', 'event name for CSV rows without an event column')
     .action(async (file: string, o: ImportOptions, command: Command) => {
@@ -71,9 +80,16 @@ export function registerImportCommand(program: Command): void {
         const result = await withStore(opts, async (store, config) => {
           const project = await resolveProject(store, opts.project);
           if (kind === 'spend') {
-            return importSpendRows(store, project.id, project.settings, readSpendCsv(file), spendImportId(file), (n) => bar.update(n, 'rows'));
+            return importSpendRows(store, project.id, project.settings, readSpendCsv(file), spendImportId(file), (n) =>
+              bar.update(n, 'rows'),
+            );
           }
-          const source = kind === 'segment' ? readNdjson(file) : kind === 'calls' ? readCallsCsv(file) : readCsvMessages(file, parseMapping(o.map), kind, o.event);
+          const source =
+            kind === 'segment'
+              ? readNdjson(file)
+              : kind === 'calls'
+                ? readCallsCsv(file)
+                : readCsvMessages(file, parseMapping(o.map), kind, o.event);
           return importMessages(store, project.id, source, {
             workDir: join(config.dataDir, 'tmp'),
             sessionTimeoutMinutes: config.sessionTimeoutMinutes,

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { createInitiative, getInitiative, listInitiatives, removeInitiative, type Initiative, type InitiativeInput } from '../../initiatives/initiatives.ts';
+import {
+  createInitiative,
+  getInitiative,
+  listInitiatives,
+  removeInitiative,
+  type Initiative,
+  type InitiativeInput,
+} from '../../initiatives/initiatives.ts';
 import { initiativeReport, type InitiativeReport } from '../../initiatives/initiative-report.ts';
 import { CliError, globalOptions, list, print, runOn } from '../target.ts';
 
@@ -56,7 +63,9 @@ const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 4 
 
 function renderList(r: { initiatives: Initiative[] }): string {
   if (r.initiatives.length === 0) return '(no initiatives)';
-  return r.initiatives.map((i) => `${i.id}  ${i.shippedAt}  ${typeof i.kpi === 'string' ? i.kpi : `${i.kpi.from} → ${i.kpi.to}`}  ${i.name}`).join('\n');
+  return r.initiatives
+    .map((i) => `${i.id}  ${i.shippedAt}  ${typeof i.kpi === 'string' ? i.kpi : `${i.kpi.from} → ${i.kpi.to}`}  ${i.name}`)
+    .join('\n');
 }
 
 function renderReport(r: InitiativeReport): string {
@@ -67,10 +76,22 @@ function renderReport(r: InitiativeReport): string {
     `lift: ${num(a.estimate)} [${num(a.low)}, ${num(a.high)}], p = ${a.pValue.toFixed(4)}` +
       (r.lift.relative ? `; relative ${pct(r.lift.relative.estimate)} [${pct(r.lift.relative.low)}, ${pct(r.lift.relative.high)}]` : ''),
   ];
-  if (r.incrementalConversions) lines.push(`incremental conversions: ${num(r.incrementalConversions.estimate)} [${num(r.incrementalConversions.low)}, ${num(r.incrementalConversions.high)}]`);
-  if (r.incrementalRevenue) lines.push(`incremental revenue: ${num(r.incrementalRevenue.estimate)} [${num(r.incrementalRevenue.low)}, ${num(r.incrementalRevenue.high)}]`);
-  if (r.roi && r.cost) lines.push(`ROI: ${pct(r.roi.estimate)} [${pct(r.roi.low)}, ${pct(r.roi.high)}] on cost ${num(r.cost.total)}; payback ${r.paybackDate ?? 'not within the post-period'}`);
-  if (r.placebo) lines.push(`placebo at ${r.placebo.fakeShipDate}: ${num(r.placebo.averageLift.estimate)} [${num(r.placebo.averageLift.low)}, ${num(r.placebo.averageLift.high)}]${r.placebo.intervalContainsZero ? ' (contains 0, as it should)' : ' (excludes 0!)'}`);
+  if (r.incrementalConversions)
+    lines.push(
+      `incremental conversions: ${num(r.incrementalConversions.estimate)} [${num(r.incrementalConversions.low)}, ${num(r.incrementalConversions.high)}]`,
+    );
+  if (r.incrementalRevenue)
+    lines.push(
+      `incremental revenue: ${num(r.incrementalRevenue.estimate)} [${num(r.incrementalRevenue.low)}, ${num(r.incrementalRevenue.high)}]`,
+    );
+  if (r.roi && r.cost)
+    lines.push(
+      `ROI: ${pct(r.roi.estimate)} [${pct(r.roi.low)}, ${pct(r.roi.high)}] on cost ${num(r.cost.total)}; payback ${r.paybackDate ?? 'not within the post-period'}`,
+    );
+  if (r.placebo)
+    lines.push(
+      `placebo at ${r.placebo.fakeShipDate}: ${num(r.placebo.averageLift.estimate)} [${num(r.placebo.averageLift.low)}, ${num(r.placebo.averageLift.high)}]${r.placebo.intervalContainsZero ? ' (contains 0, as it should)' : ' (excludes 0!)'}`,
+    );
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }
@@ -83,7 +104,10 @@ export function registerInitiativeCommands(program: Command): void {
     .description('record an initiative')
     .requiredOption('--name <name>', 'name')
     .requiredOption('--shipped <date>', 'first day the change was live, YYYY-MM-DD')
-    .requiredOption('--kpi <kpi>', 'checkout_conversion, conversion_rate, revenue_per_visitor, aov, repeat_rate, csat, or step (with --step-from/--step-to)')
+    .requiredOption(
+      '--kpi <kpi>',
+      'checkout_conversion, conversion_rate, revenue_per_visitor, aov, repeat_rate, csat, or step (with --step-from/--step-to)',
+    )
     .option('--step-from <event>', 'first event of a step KPI')
     .option('--step-to <event>', 'second event of a step KPI')
     .option('--description <text>', 'description')
@@ -102,7 +126,11 @@ export function registerInitiativeCommands(program: Command): void {
     .action(async (o: CreateOptions, command: Command) => {
       const opts = globalOptions(command);
       const input = initiativeInputFromOptions(o);
-      print(opts, await runOn(opts, 'POST', '/api/v1/initiatives', input, (store, project) => createInitiative(store, project.id, input)), (i) => `created initiative ${i.id} (${i.name})`);
+      print(
+        opts,
+        await runOn(opts, 'POST', '/api/v1/initiatives', input, (store, project) => createInitiative(store, project.id, input)),
+        (i) => `created initiative ${i.id} (${i.name})`,
+      );
     });
 
   cmd
@@ -110,7 +138,13 @@ export function registerInitiativeCommands(program: Command): void {
     .description('list initiatives')
     .action(async (_o: unknown, command: Command) => {
       const opts = globalOptions(command);
-      print(opts, await runOn(opts, 'GET', '/api/v1/initiatives', undefined, async (store, project) => ({ initiatives: await listInitiatives(store, project.id) })), renderList);
+      print(
+        opts,
+        await runOn(opts, 'GET', '/api/v1/initiatives', undefined, async (store, project) => ({
+          initiatives: await listInitiatives(store, project.id),
+        })),
+        renderList,
+      );
     });
 
   cmd

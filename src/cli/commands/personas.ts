@@ -7,11 +7,20 @@ import { print, globalOptions, runOn } from '../target.ts';
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 function render(r: DiscoverResult): string {
-  const lines = [`${r.k} personas among ${r.sampled} persons (k by silhouette: ${r.silhouetteByK.map((s) => `${s.k}=${s.silhouette.toFixed(3)}`).join(', ')})`, ''];
+  const lines = [
+    `${r.k} personas among ${r.sampled} persons (k by silhouette: ${r.silhouetteByK.map((s) => `${s.k}=${s.silhouette.toFixed(3)}`).join(', ')})`,
+    '',
+  ];
   for (const p of r.personas) {
-    lines.push(`${p.name} — ${p.size} persons (${pct(p.share)}), ${p.value.revenuePerPerson.toFixed(2)} revenue/person (${pct(p.value.revenueShare)} of revenue), ${p.value.ordersPerPerson.toFixed(2)} orders/person`);
-    lines.push(`  channels: ${p.topChannels.map((c) => `${c.channel} ${pct(c.share)}`).join(', ')}; categories: ${p.topCategories.map((c) => `${c.category} ${pct(c.share)}`).join(', ')}; mobile ${pct(p.mobileShare)}`);
-    lines.push(`  stages: viewed ${pct(p.stageConversion.viewedProduct)} → cart ${pct(p.stageConversion.addedToCart)} → checkout ${pct(p.stageConversion.startedCheckout)} → ordered ${pct(p.stageConversion.ordered)}; NPS ${p.nps.score === null ? '–' : p.nps.score.toFixed(0)} (${p.nps.respondents})`);
+    lines.push(
+      `${p.name} — ${p.size} persons (${pct(p.share)}), ${p.value.revenuePerPerson.toFixed(2)} revenue/person (${pct(p.value.revenueShare)} of revenue), ${p.value.ordersPerPerson.toFixed(2)} orders/person`,
+    );
+    lines.push(
+      `  channels: ${p.topChannels.map((c) => `${c.channel} ${pct(c.share)}`).join(', ')}; categories: ${p.topCategories.map((c) => `${c.category} ${pct(c.share)}`).join(', ')}; mobile ${pct(p.mobileShare)}`,
+    );
+    lines.push(
+      `  stages: viewed ${pct(p.stageConversion.viewedProduct)} → cart ${pct(p.stageConversion.addedToCart)} → checkout ${pct(p.stageConversion.startedCheckout)} → ordered ${pct(p.stageConversion.ordered)}; NPS ${p.nps.score === null ? '–' : p.nps.score.toFixed(0)} (${p.nps.respondents})`,
+    );
     if (p.themes.length) lines.push(`  themes: ${p.themes.map((t) => `"${t.comment}" ×${t.count}`).join(', ')}`);
     lines.push(`  rule: ${JSON.stringify(p.suggestedSegment.rules)}`);
   }
@@ -19,7 +28,9 @@ function render(r: DiscoverResult): string {
 }
 
 export function registerPersonaCommands(program: Command): void {
-  const personas = program.commands.find((c) => c.name() === 'personas') ?? program.command('personas').description('personas: saved segments and discovery');
+  const personas =
+    program.commands.find((c) => c.name() === 'personas') ??
+    program.command('personas').description('personas: saved segments and discovery');
   personas
     .command('discover')
     .description(discoverPersonasAnalysis.summary)
@@ -29,12 +40,20 @@ export function registerPersonaCommands(program: Command): void {
     .action(async (o: { k?: string; maxK: string; save?: boolean }, command: Command) => {
       const opts = globalOptions(command);
       const body = { ...(o.k ? { k: Number(o.k) } : {}), maxK: Number(o.maxK) };
-      const result = await runOn<DiscoverResult>(opts, 'POST', discoverPersonasAnalysis.path, body, async (store, project) => (await runAnalysisRequest(store, project, discoverPersonasAnalysis, body)) as DiscoverResult);
+      const result = await runOn<DiscoverResult>(
+        opts,
+        'POST',
+        discoverPersonasAnalysis.path,
+        body,
+        async (store, project) => (await runAnalysisRequest(store, project, discoverPersonasAnalysis, body)) as DiscoverResult,
+      );
       print(opts, result, render);
       if (o.save) {
         for (const p of result.personas) {
           const input = { name: p.name, description: `Discovered from behaviour: ${p.size} persons`, segment: p.suggestedSegment };
-          const saved = await runOn<{ id: string }>(opts, 'POST', '/api/v1/personas', input, (store, project) => createPersona(store, project.id, input));
+          const saved = await runOn<{ id: string }>(opts, 'POST', '/api/v1/personas', input, (store, project) =>
+            createPersona(store, project.id, input),
+          );
           if (!opts.json) process.stdout.write(`saved persona ${saved.id}\n`);
         }
       }

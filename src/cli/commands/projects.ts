@@ -47,7 +47,11 @@ export function registerProjectCommands(program: Command): void {
           }),
         () => viaRunningServer(opts, 'POST', '/api/v1/admin/projects', { name }),
       );
-      print(opts, result, (r) => `Project ${r.name} (${r.id})\n  write key:  ${r.writeKey}\n  secret key: ${r.secretKey}  (shown once; keep it)`);
+      print(
+        opts,
+        result,
+        (r) => `Project ${r.name} (${r.id})\n  write key:  ${r.writeKey}\n  secret key: ${r.secretKey}  (shown once; keep it)`,
+      );
     });
   projects
     .command('list')
@@ -56,8 +60,16 @@ export function registerProjectCommands(program: Command): void {
       const opts = globalOptions(command);
       const result = await localOrServer(
         opts,
-        () => withStore(opts, async (store) => ({ projects: (await listProjects(store)).map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt })) })),
-        () => viaRunningServer<{ projects: { id: string; name: string; writeKey: string; createdAt: string }[] }>(opts, 'GET', '/api/v1/admin/projects'),
+        () =>
+          withStore(opts, async (store) => ({
+            projects: (await listProjects(store)).map((p) => ({ id: p.id, name: p.name, writeKey: p.writeKey, createdAt: p.createdAt })),
+          })),
+        () =>
+          viaRunningServer<{ projects: { id: string; name: string; writeKey: string; createdAt: string }[] }>(
+            opts,
+            'GET',
+            '/api/v1/admin/projects',
+          ),
       );
       print(opts, result, (r) => r.projects.map((p) => `${p.name}\t${p.id}\t${p.writeKey}`).join('\n') || 'no projects');
     });

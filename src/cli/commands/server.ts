@@ -22,7 +22,11 @@ async function firstStartCredentials(store: Store): Promise<string[]> {
   const lines: string[] = [];
   if ((await listProjects(store)).length === 0) {
     const { project, secretKey } = await createProject(store, 'Default');
-    lines.push(`Created project "${project.name}"`, `  write key:  ${project.writeKey}`, `  secret key: ${secretKey}  (shown once; keep it)`);
+    lines.push(
+      `Created project "${project.name}"`,
+      `  write key:  ${project.writeKey}`,
+      `  secret key: ${secretKey}  (shown once; keep it)`,
+    );
   }
   lines.push(...(await ensureOwner(store)));
   return lines;
@@ -44,7 +48,8 @@ async function serve(opts: GlobalOptions, o: StartOptions, banner: string[]): Pr
   if (created.length > 0) await server.ctx.projects.reload();
   banner.push(...created);
   process.stdout.write([`Waymark is running on ${server.url} (store: ${store.kind}, data: ${config.dataDir})`, ...banner, ''].join('\n'));
-  if (created.length === 0 && banner.length === 0) process.stdout.write('Lost the dashboard password? waymark users reset-password EMAIL\n');
+  if (created.length === 0 && banner.length === 0)
+    process.stdout.write('Lost the dashboard password? waymark users reset-password EMAIL\n');
   const stop = async () => {
     await server.close();
     await store.close();

@@ -15,7 +15,7 @@ function table(rows: Record<string, unknown>[]): string {
 export function registerSqlCommand(program: Command): void {
   program
     .command('sql <query>')
-    .description('run a read-only SQL query over the project\'s events, persons and ad_spend')
+    .description("run a read-only SQL query over the project's events, persons and ad_spend")
     .option('--limit <n>', 'row limit', '10000')
     .action(async (query: string, o: { limit: string }, command: Command) => {
       const opts = globalOptions(command);

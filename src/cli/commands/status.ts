@@ -22,7 +22,11 @@ interface SpoolStatus {
 }
 
 function segmentsIn(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.ndjson') || n.endsWith('.open')).map((n) => join(dir, n)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.ndjson') || n.endsWith('.open'))
+        .map((n) => join(dir, n))
+    : [];
 }
 
 /** The spool as it lies on disk. */
@@ -46,10 +50,30 @@ export function spoolStatusFromDisk(dataDir: string): SpoolStatus {
 async function fromServer(url: string, deadLetterFile: string): Promise<SpoolStatus | undefined> {
   try {
     const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });
-    const health = (await response.json()) as { ok: boolean; loader?: { state: string; backlogBytes: number; pendingSegments: number; quarantinedSegments: number; deadLetters: number; lastError: string | null } };
+    const health = (await response.json()) as {
+      ok: boolean;
+      loader?: {
+        state: string;
+        backlogBytes: number;
+        pendingSegments: number;
+        quarantinedSegments: number;
+        deadLetters: number;
+        lastError: string | null;
+      };
+    };
     if (!health.loader) return undefined;
     const l = health.loader;
-    return { source: 'server', ok: health.ok, state: l.state, backlogBytes: l.backlogBytes, pendingSegments: l.pendingSegments, quarantinedSegments: l.quarantinedSegments, deadLetters: l.deadLetters, deadLetterFile, lastError: l.lastError };
+    return {
+      source: 'server',
+      ok: health.ok,
+      state: l.state,
+      backlogBytes: l.backlogBytes,
+      pendingSegments: l.pendingSegments,
+      quarantinedSegments: l.quarantinedSegments,
+      deadLetters: l.deadLetters,
+      deadLetterFile,
+      lastError: l.lastError,
+    };
   } catch {
     return undefined;
   }

@@ -47,7 +47,11 @@ export const abInputSchema = z
     const complete = (x: (typeof v.variations)[number]) =>
       x.pre_sum !== undefined && x.sum_product !== undefined && (v.metric_type === 'binomial' || x.pre_sum_squares !== undefined);
     if (withPre.length > 0 && !(withPre.length === v.variations.length && v.variations.every(complete))) {
-      ctx.addIssue({ code: 'custom', path: ['variations'], message: 'CUPED needs pre_sum, pre_sum_squares and sum_product on every variation' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['variations'],
+        message: 'CUPED needs pre_sum, pre_sum_squares and sum_product on every variation',
+      });
     }
   });
 
@@ -118,11 +122,11 @@ export function runAb(raw: unknown): AbReport {
     ? { mean: input.prior.mean, variance: input.prior.variance, proper: input.prior.proper }
     : undefined;
 
-  const effects: (EffectEstimate & { theta?: number })[] = summaries.slice(1).map((t) =>
-    cuped
-      ? cupedEffect(control, t, type, input.relative)
-      : effectFromArms(armStats(control, type), armStats(t, type), input.relative),
-  );
+  const effects: (EffectEstimate & { theta?: number })[] = summaries
+    .slice(1)
+    .map((t) =>
+      cuped ? cupedEffect(control, t, type, input.relative) : effectFromArms(armStats(control, type), armStats(t, type), input.relative),
+    );
 
   const results: AbResult[] = effects.map((effect, i) => {
     const name = input.variations[i + 1].name;

@@ -82,9 +82,7 @@ export function bayesianTestFromEffect(effect: EffectEstimate, options: Bayesian
   const dataPrecision = 1 / effect.variance;
   const priorPrecision = prior.proper ? 1 / prior.variance : 0;
   const postPrecision = dataPrecision + priorPrecision;
-  const mu = prior.proper
-    ? (effect.pointEstimate * dataPrecision + prior.mean * priorPrecision) / postPrecision
-    : effect.pointEstimate;
+  const mu = prior.proper ? (effect.pointEstimate * dataPrecision + prior.mean * priorPrecision) / postPrecision : effect.pointEstimate;
   const sigma = Math.sqrt(1 / postPrecision);
 
   const ctw = normalSf(0, mu, sigma);

@@ -8,12 +8,7 @@ import { normalQuantile } from '../../stats/distributions.ts';
  * that would give the adjusted p-value for the observed lift, and rebuilds the normal
  * interval. Never narrower than the original; unbounded when the adjusted p-value is 1.
  */
-export function adjustedCi(
-  adjustedPValue: number,
-  lift: number,
-  alpha: number,
-  ci: [number, number],
-): [number, number] {
+export function adjustedCi(adjustedPValue: number, lift: number, alpha: number, ci: [number, number]): [number, number] {
   if (adjustedPValue > 0.999999) return [-Infinity, Infinity];
   if (!lift) return ci;
   const z = normalQuantile(1 - alpha / 2);

@@ -32,12 +32,7 @@ export function welchDof(a: ArmStats, b: ArmStats): number {
  * Relative variance is the delta method for mean_b / mean_a with independent arms:
  * Var_b/(n_b μ_a²) + Var_a μ_b²/(n_a μ_a⁴) (gbstats `variance_of_ratios` with zero covariance).
  */
-export function effectFromArms(
-  a: ArmStats,
-  b: ArmStats,
-  relative: boolean,
-  varianceOverride?: number,
-): EffectEstimate {
+export function effectFromArms(a: ArmStats, b: ArmStats, relative: boolean, varianceOverride?: number): EffectEstimate {
   const base = {
     pointEstimate: 0,
     variance: 0,

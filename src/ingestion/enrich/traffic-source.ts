@@ -331,7 +331,13 @@ const DIRECT_REFERRERS = new Set(['$direct', '(direct)', 'direct']);
 function isOwnDomain(host: string, own: readonly string[] | undefined): boolean {
   if (!own) return false;
   for (const raw of own) {
-    const d = normalizeHost(raw.trim().toLowerCase().replace(/^https?:\/\//, '').split('/')[0]!);
+    const d = normalizeHost(
+      raw
+        .trim()
+        .toLowerCase()
+        .replace(/^https?:\/\//, '')
+        .split('/')[0]!,
+    );
     if (d && (host === d || host.endsWith(`.${d}`))) return true;
   }
   return false;

@@ -100,9 +100,10 @@ export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date
   const channelOverride = str(props.channel) || str(obj(context.touchpoint).channel);
   const hasTraffic = Boolean(url || referrer || context.campaign || channelOverride);
   // A server-side track without any web context is not a touch: it carries no channel of its own.
-  const traffic = hasTraffic || m.type === 'page' || m.type === 'screen'
-    ? resolveTrafficSource({ campaign: obj(context.campaign), url, referrer, channelOverride: channelOverride || undefined })
-    : undefined;
+  const traffic =
+    hasTraffic || m.type === 'page' || m.type === 'screen'
+      ? resolveTrafficSource({ campaign: obj(context.campaign), url, referrer, channelOverride: channelOverride || undefined })
+      : undefined;
   const device = parseDevice(str(context.userAgent) || undefined);
   let path = str(page.path) || str(props.path);
   if (!path && url) {

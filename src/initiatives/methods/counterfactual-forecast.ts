@@ -90,7 +90,8 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
   if ((input.weeklySeasonality ?? true) && !weekly) warnings.push('Fewer than 14 pre-period days: weekly seasonality not modelled.');
   const annualOpt = input.annualSeasonality ?? 'auto';
   const annual = annualOpt === true || (annualOpt === 'auto' && preSpan >= 365);
-  if (annualOpt === true && preSpan < 365) warnings.push('Annual seasonality requested with less than a year of pre-period data: it is poorly identified.');
+  if (annualOpt === true && preSpan < 365)
+    warnings.push('Annual seasonality requested with less than a year of pre-period data: it is poorly identified.');
   const K = input.fourierOrder ?? 3;
 
   // Column scaling keeps the normal equations well conditioned.
@@ -134,7 +135,8 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
   let rho = 0;
   let fit = first;
   const gaps = pre.slice(1).map((r, i) => r.day - pre[i]!.day);
-  if (gaps.some((g) => g !== 1)) warnings.push('Pre-period has missing days; the AR(1) error model treats neighbouring rows as consecutive.');
+  if (gaps.some((g) => g !== 1))
+    warnings.push('Pre-period has missing days; the AR(1) error model treats neighbouring rows as consecutive.');
   for (let iter = 0; iter < 4; iter++) {
     const e = xPre.map((x, i) => yPre[i]! - dot(x, beta));
     let num = 0;
@@ -202,7 +204,16 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
   const zq = normalQuantile(hi);
   pre.forEach((r, i) => {
     const cf = dot(xPre[i]!, beta);
-    series.push({ date: r.date, actual: r.y, counterfactual: cf, low: cf - zq * marginalSd, high: cf + zq * marginalSd, lift: r.y - cf, post: false, ...(r.weight !== undefined ? { exposure: r.weight } : {}) });
+    series.push({
+      date: r.date,
+      actual: r.y,
+      counterfactual: cf,
+      low: cf - zq * marginalSd,
+      high: cf + zq * marginalSd,
+      lift: r.y - cf,
+      post: false,
+      ...(r.weight !== undefined ? { exposure: r.weight } : {}),
+    });
   });
   post.forEach((r, h) => {
     // Point forecast: regression mean plus the decaying last pre-period residual.
@@ -237,7 +248,10 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
     'Pre-period bands show the in-sample fit ± the marginal residual spread; p-value is the two-sided tail share of simulated average lift around 0.',
     'Each day weighted equally in the fit (rates are not weighted by visitors).',
   );
-  if (!annual && preSpan < 365) assumptions.push('Less than a year of pre-period data: no annual seasonality term; a post-period spanning a seasonal turn may be misattributed.');
+  if (!annual && preSpan < 365)
+    assumptions.push(
+      'Less than a year of pre-period data: no annual seasonality term; a post-period spanning a seasonal turn may be misattributed.',
+    );
   if (nPost > pre.length) warnings.push('Post-period is longer than the pre-period: the extrapolated trend dominates the counterfactual.');
   if (preFitR2 < 0.2 && pre.length > 30) warnings.push(`Pre-period fit explains little (R² = ${preFitR2.toFixed(2)}): intervals are wide.`);
 

@@ -64,7 +64,10 @@ function twoWayDemean(obs: Obs[], v: number[], nUnits: number, nDays: number): n
   const r = [...v];
   for (let iter = 0; iter < 1000; iter++) {
     let change = 0;
-    for (const [key, n] of [['unit', nUnits], ['day', nDays]] as const) {
+    for (const [key, n] of [
+      ['unit', nUnits],
+      ['day', nDays],
+    ] as const) {
       const s = new Array<number>(n).fill(0);
       const c = new Array<number>(n).fill(0);
       obs.forEach((o, i) => {
@@ -127,8 +130,18 @@ export function differenceInDifferences(input: DidInput): DidResult {
 
   // TWFE OLS: τ = Σ D̈ÿ / Σ D̈² after removing unit and day means.
   const nUnits = input.units.length;
-  const dd = twoWayDemean(obs, obs.map((o) => o.d), nUnits, allDays.length);
-  const yy = twoWayDemean(obs, obs.map((o) => o.y), nUnits, allDays.length);
+  const dd = twoWayDemean(
+    obs,
+    obs.map((o) => o.d),
+    nUnits,
+    allDays.length,
+  );
+  const yy = twoWayDemean(
+    obs,
+    obs.map((o) => o.y),
+    nUnits,
+    allDays.length,
+  );
   let sdd = 0;
   let sdy = 0;
   for (let i = 0; i < obs.length; i++) {
@@ -162,8 +175,7 @@ export function differenceInDifferences(input: DidInput): DidResult {
   const gap = (d: number) => tDay.get(d)!.sum / tDay.get(d)!.n - cDay.get(d)!.sum / cDay.get(d)!.n;
   const preCommon = common.filter((d) => d < ship);
 
-  const wantUnit =
-    input.standardError === 'cluster_unit' || ((input.standardError ?? 'auto') === 'auto' && nUnits >= minClusters);
+  const wantUnit = input.standardError === 'cluster_unit' || ((input.standardError ?? 'auto') === 'auto' && nUnits >= minClusters);
   if (!wantUnit && common.length < 4) throw new Error('day-level standard error needs at least four days with both groups');
   let variance: number;
   let df: number;
@@ -257,7 +269,9 @@ export function differenceInDifferences(input: DidInput): DidResult {
   if (preCommon.length >= 4) {
     const tt = trendTest(preCommon, preCommon.map(gap));
     preTrend = { slope: tt.slope, se: tt.se, pValue: tt.p, significant: tt.p < alpha };
-    assumptions.push(`Parallel-trends check: pre-period treated − control gap regressed on time, AR(1)-robust SE, warning at p < ${alpha}.`);
+    assumptions.push(
+      `Parallel-trends check: pre-period treated − control gap regressed on time, AR(1)-robust SE, warning at p < ${alpha}.`,
+    );
     if (preTrend.significant) {
       warnings.push(
         `Pre-period trend in the treated − control gap (${tt.slope.toPrecision(3)} per day, p = ${tt.p.toPrecision(2)}): parallel trends is doubtful, so the estimate may be biased.`,

@@ -5,9 +5,7 @@ import { differenceInDifferences, type DidInput, type DidResult } from './differ
 import { syntheticControl, type SyntheticControlInput, type SyntheticControlResult } from './synthetic-control.ts';
 
 export type EstimateLiftInput =
-  | ({ method: 'did' } & DidInput)
-  | ({ method: 'forecast' } & ForecastInput)
-  | ({ method: 'synthetic_control' } & SyntheticControlInput);
+  ({ method: 'did' } & DidInput) | ({ method: 'forecast' } & ForecastInput) | ({ method: 'synthetic_control' } & SyntheticControlInput);
 
 export type EstimateLiftResult = DidResult | ForecastResult | SyntheticControlResult;
 

@@ -96,20 +96,27 @@ export function initiativeRoi(input: RoiInput): RoiResult {
       if (post.some((p) => p.exposure === undefined)) throw new Error('a rate KPI needs exposure (visitors) per post day');
       multiplier = post.map((p) => p.exposure!);
     }
-    assumptions.push('Incremental conversions = daily rate lift × that day’s exposed visitors; the change is assumed not to alter traffic.');
+    assumptions.push(
+      'Incremental conversions = daily rate lift × that day’s exposed visitors; the change is assumed not to alter traffic.',
+    );
   } else {
     multiplier = post.map(() => estimate.treatedUnits);
     if (estimate.treatedUnits > 1) assumptions.push(`Per-unit lift × ${estimate.treatedUnits} treated units.`);
   }
   const aov = kpi === 'revenue' ? 1 : input.averageOrderValue!;
-  const aovSe = kpi === 'revenue' ? 0 : input.averageOrderValueSe ?? 0;
-  const valueLabel = kpi === 'revenue' ? 'Revenue lift read directly from the KPI.' : `Incremental revenue = conversions × average order value ${aov}${aovSe ? ` (SE ${aovSe})` : ' (taken as known)'}.`;
+  const aovSe = kpi === 'revenue' ? 0 : (input.averageOrderValueSe ?? 0);
+  const valueLabel =
+    kpi === 'revenue'
+      ? 'Revenue lift read directly from the KPI.'
+      : `Incremental revenue = conversions × average order value ${aov}${aovSe ? ` (SE ${aovSe})` : ' (taken as known)'}.`;
   assumptions.push(valueLabel, `Gross margin = ${grossMargin} × incremental revenue.`);
 
   const lastDay = dayNumber(post[post.length - 1]!.date);
   const monthsElapsed = (lastDay - ship + 1) / DAYS_PER_MONTH;
   const totalCost = cost.oneOff + (cost.perMonth ?? 0) * monthsElapsed;
-  assumptions.push(`Cost = one-off ${cost.oneOff} + ${cost.perMonth ?? 0} per month × ${monthsElapsed.toFixed(2)} months (days / ${DAYS_PER_MONTH}).`);
+  assumptions.push(
+    `Cost = one-off ${cost.oneOff} + ${cost.perMonth ?? 0} per month × ${monthsElapsed.toFixed(2)} months (days / ${DAYS_PER_MONTH}).`,
+  );
 
   const pointUnits = sum(post.map((p, t) => p.lift * multiplier[t]!));
   const pointRevenue = pointUnits * aov;
@@ -175,7 +182,7 @@ export function initiativeRoi(input: RoiInput): RoiResult {
       const days = Math.ceil(cost.oneOff / (dailyMargin - dailyCost) - 1e-9);
       paybackDate = addDays(estimate.shipDate, Math.max(days, 1) - 1);
       paybackProjected = true;
-      assumptions.push('Payback date projected: the post-period\'s average daily incremental margin continues at the same rate.');
+      assumptions.push("Payback date projected: the post-period's average daily incremental margin continues at the same rate.");
     }
   }
   if (roi.low < 0 && roi.high > 0) warnings.push('The ROI interval spans 0: the initiative may not have paid for itself.');

@@ -68,7 +68,9 @@ export function placeboTest(input: PlaceboInput): PlaceboResult {
   const a = estimate.averageLift;
   const contains = a.low <= 0 && 0 <= a.high;
   if (!contains) {
-    warnings.push(`Placebo at ${fakeShipDate} finds a non-zero lift (${a.estimate.toPrecision(3)}, interval ${a.low.toPrecision(3)} to ${a.high.toPrecision(3)}): the method's assumptions may not hold for this KPI.`);
+    warnings.push(
+      `Placebo at ${fakeShipDate} finds a non-zero lift (${a.estimate.toPrecision(3)}, interval ${a.low.toPrecision(3)} to ${a.high.toPrecision(3)}): the method's assumptions may not hold for this KPI.`,
+    );
   }
   return {
     fakeShipDate,

@@ -123,16 +123,21 @@ export function staggeredDid(units: StaggeredUnit[], options: StaggeredOptions =
     }
     waves.push(wave);
   }
-  const overall = wDen > 0 ? (() => {
-    const estimate = wNum / wDen;
-    const se = Math.sqrt(wVar) / wDen;
-    return { estimate, se, low: estimate - z * se, high: estimate + z * se };
-  })() : null;
+  const overall =
+    wDen > 0
+      ? (() => {
+          const estimate = wNum / wDen;
+          const se = Math.sqrt(wVar) / wDen;
+          return { estimate, se, low: estimate - z * se, high: estimate + z * se };
+        })()
+      : null;
   return {
     level,
     waves,
     overall,
-    eventStudy: [...eventSums.entries()].sort((a, b) => a[0] - b[0]).map(([relativeDay, e]) => ({ relativeDay, lift: e.sum / e.waves, waves: e.waves })),
+    eventStudy: [...eventSums.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([relativeDay, e]) => ({ relativeDay, lift: e.sum / e.waves, waves: e.waves })),
     assumptions: [
       'Stacked difference-in-differences: each wave against units not yet treated in its window (clean controls).',
       'Parallel trends between each wave and its controls; days independent given the units (normal interval).',

@@ -128,7 +128,12 @@ export function trendTest(x: readonly number[], y: readonly number[]): { slope: 
 }
 
 /** Lift relative to the counterfactual mean; the counterfactual level is taken as known. */
-export function relative(estimate: number, low: number, high: number, base: number): { estimate: number; low: number; high: number } | null {
+export function relative(
+  estimate: number,
+  low: number,
+  high: number,
+  base: number,
+): { estimate: number; low: number; high: number } | null {
   if (!Number.isFinite(base) || base === 0) return null;
   const a = low / base;
   const b = high / base;

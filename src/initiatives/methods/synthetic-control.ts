@@ -156,7 +156,8 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
   const y = valuesOf(treated);
   const donorValues = donors.map(valuesOf);
   const main = fitOne(y, donorValues, isPost);
-  if (nPre < donors.length) warnings.push(`Fewer pre-period days (${nPre}) than donors (${donors.length}): the weights are not uniquely determined.`);
+  if (nPre < donors.length)
+    warnings.push(`Fewer pre-period days (${nPre}) than donors (${donors.length}): the weights are not uniquely determined.`);
 
   // In-space placebos: each donor as fake treated, fitted from the other donors only.
   const placebos: (PlaceboRun & { gaps: number[] })[] = donors.map((d, j) => {
@@ -172,7 +173,9 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
   for (const p of placebos) p.usedForInterval = p.preRmspe <= cutoff * Math.max(main.preRmspe, 1e-12);
   let used = placebos.filter((p) => p.usedForInterval);
   if (used.length < 2) {
-    warnings.push(`Only ${used.length} placebo(s) fit within ${cutoff}× the treated pre-period RMSPE; the interval uses all ${placebos.length}.`);
+    warnings.push(
+      `Only ${used.length} placebo(s) fit within ${cutoff}× the treated pre-period RMSPE; the interval uses all ${placebos.length}.`,
+    );
     used = placebos;
     for (const p of placebos) p.usedForInterval = true;
   }
@@ -206,7 +209,9 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
   const maxDonor = Math.max(...donorValues.map((d) => Math.max(...d.filter((_, t) => !isPost[t]))));
   const minDonor = Math.min(...donorValues.map((d) => Math.min(...d.filter((_, t) => !isPost[t]))));
   if (y.some((v, t) => !isPost[t] && (v > maxDonor || v < minDonor))) {
-    warnings.push('The treated unit leaves the donors’ range before the ship date: a convex combination cannot match it (consider rescaling units).');
+    warnings.push(
+      'The treated unit leaves the donors’ range before the ship date: a convex combination cannot match it (consider rescaling units).',
+    );
   }
   assumptions.push(
     'Counterfactual = weighted sum of untreated donors, weights ≥ 0 summing to 1, chosen to minimise pre-period squared error (no intercept, outcome levels only).',

@@ -53,14 +53,19 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     },
     createView: (name, select) => `CREATE OR REPLACE VIEW ${name}${onCluster} AS ${select}`,
     truncate: (table) => (options.cluster ? `TRUNCATE TABLE ${table}_local${onCluster}` : `TRUNCATE TABLE ${table}`),
-    dateTrunc: (unit, ts) => (unit === 'week' ? `toDateTime64(toMonday(${ts}), 3, 'UTC')` : `toDateTime64(date_trunc('${unit}', ${ts}), 3, 'UTC')`),
+    dateTrunc: (unit, ts) =>
+      unit === 'week' ? `toDateTime64(toMonday(${ts}), 3, 'UTC')` : `toDateTime64(date_trunc('${unit}', ${ts}), 3, 'UTC')`,
     secondsBetween: (a, b) => `(dateDiff('millisecond', ${a}, ${b}) / 1000.0)`,
     addSeconds: (ts, s) => `addMilliseconds(${ts}, toInt64(round((${s}) * 1000)))`,
     epochMillis: (ts) => `toUnixTimestamp64Milli(toDateTime64(${ts}, 3, 'UTC'))`,
     toDate: (ts) => `toDate(${ts})`,
     formatDate: (ts) => `formatDateTime(${ts}, '%Y-%m-%d')`,
     jsonString: (col, path) => `JSONExtractString(${col}, ${path.map(quote).join(', ')})`,
-    jsonEntries: (relation, alias, column) => ({ from: `${relation} AS ${alias} ARRAY JOIN JSONExtractKeysAndValuesRaw(${alias}.${column}) AS je`, key: 'je.1', value: 'je.2' }),
+    jsonEntries: (relation, alias, column) => ({
+      from: `${relation} AS ${alias} ARRAY JOIN JSONExtractKeysAndValuesRaw(${alias}.${column}) AS je`,
+      key: 'je.1',
+      value: 'je.2',
+    }),
     jsonObjectAgg: (key, value) => `concat('{', arrayStringConcat(groupArray(concat(toJSONString(${key}), ':', ${value})), ','), '}')`,
     // JSONExtractString gives '' for a number; the raw text of a number is its digits.
     jsonScalar: (col, path) => {

@@ -1,12 +1,12 @@
 import { type ColumnSpec, type ColumnType, type Dialect, type ParamType, type TableSpec, sqlTimestamp } from './dialect.ts';
 
 const columnTypes: Record<ColumnType, string> = {
-  String: 'VARCHAR NOT NULL DEFAULT \'\'',
+  String: "VARCHAR NOT NULL DEFAULT ''",
   Float64: 'DOUBLE NOT NULL DEFAULT 0',
   Int64: 'BIGINT NOT NULL DEFAULT 0',
   DateTime: 'TIMESTAMP NOT NULL',
   NullableFloat64: 'DOUBLE',
-  JSON: 'VARCHAR NOT NULL DEFAULT \'{}\'',
+  JSON: "VARCHAR NOT NULL DEFAULT '{}'",
 };
 
 const paramCasts: Record<ParamType, string> = {
@@ -81,7 +81,11 @@ export const duckdbDialect: Dialect = {
   formatDate: (ts) => `strftime(${ts}, '%Y-%m-%d')`,
   jsonString: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
   jsonScalar: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
-  jsonEntries: (relation, alias, column) => ({ from: `${relation} AS ${alias}, json_each(${alias}.${column}) AS je`, key: 'je.key', value: 'je.value' }),
+  jsonEntries: (relation, alias, column) => ({
+    from: `${relation} AS ${alias}, json_each(${alias}.${column}) AS je`,
+    key: 'je.key',
+    value: 'je.value',
+  }),
   jsonObjectAgg: (key, value) => `CAST(json_group_object(${key}, ${value}) AS VARCHAR)`,
   jsonNumber: (col, path) => `TRY_CAST(json_extract_string(${col}, ${jsonPath(path)}) AS DOUBLE)`,
   argMin: (e, by) => `arg_min(${e}, ${by})`,

@@ -13,10 +13,16 @@ test('binomial 49/100 vs 51/100 with a flat prior matches gbstats to 5 decimals'
     metricType: 'binomial',
   });
   assert.equal(round(r.expected), 0.04082);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.24779, 0.32943]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.24779, 0.32943],
+  );
   assert.equal(round(r.uplift.stddev), 0.14725);
   assert.equal(round(r.chance_to_win), 0.60918);
-  assert.deepEqual(r.risk.map((x) => round(x)), [0.0814, 0.04058]);
+  assert.deepEqual(
+    r.risk.map((x) => round(x)),
+    [0.0814, 0.04058],
+  );
   assert.equal(r.risk_type, 'relative');
 });
 
@@ -26,10 +32,16 @@ const treatment = { n: 10, sum: 105, sumSquares: 1111.5 };
 test('mean metric with a flat prior matches gbstats to 5 decimals', () => {
   const r = effectBayesianABTest({ control, treatment, metricType: 'mean' });
   assert.equal(round(r.expected), 0.05);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.02, 0.12]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.02, 0.12],
+  );
   assert.equal(round(r.uplift.stddev), 0.03572);
   assert.equal(round(r.chance_to_win), 0.91923);
-  assert.deepEqual(r.risk.map((x) => round(x)), [0.05131, 0.00131]);
+  assert.deepEqual(
+    r.risk.map((x) => round(x)),
+    [0.05131, 0.00131],
+  );
 });
 
 test('mean metric with an informative prior N(0.1, 0.1) matches gbstats to 5 decimals', () => {
@@ -40,10 +52,16 @@ test('mean metric with an informative prior N(0.1, 0.1) matches gbstats to 5 dec
     prior: { mean: 0.1, variance: 0.1, proper: true },
   });
   assert.equal(round(r.expected), 0.05063);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.01893, 0.12019]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.01893, 0.12019],
+  );
   assert.equal(round(r.uplift.stddev), 0.03549);
   assert.equal(round(r.chance_to_win), 0.92315);
-  assert.deepEqual(r.risk.map((x) => round(x)), [0.05186, 0.00123]);
+  assert.deepEqual(
+    r.risk.map((x) => round(x)),
+    [0.05186, 0.00123],
+  );
 });
 
 test('a relative prior rescaled to the absolute scale keeps chance to win within 0.01', () => {

@@ -13,7 +13,10 @@ test('regression-adjusted sequential test with pooled theta matches gbstats to 5
   const treatment: CupedSummary = { n: 3461, sum: 2422.7, sumSquares: 134698.29, preSum: 22.7, preSumSquares: 1348.29, sumProduct: 1 };
   const r = sequentialTestFromEffect(cupedEffect(control, treatment, 'mean'));
   assert.equal(round(r.expected), 0.50338);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.50969, 1.51646]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.50969, 1.51646],
+  );
   assert.equal(round(r.uplift.stddev), 0.33341);
   assert.equal(r.p_value, 1);
 });
@@ -24,7 +27,11 @@ interface Rows {
 }
 
 function summarize({ x, y }: Rows): CupedSummary {
-  let sum = 0, sumSquares = 0, preSum = 0, preSumSquares = 0, sumProduct = 0;
+  let sum = 0,
+    sumSquares = 0,
+    preSum = 0,
+    preSumSquares = 0,
+    sumProduct = 0;
   for (let i = 0; i < y.length; i++) {
     sum += y[i];
     sumSquares += y[i] * y[i];
@@ -61,7 +68,8 @@ test('pooled theta is the OLS slope of y on x over both arms, computed from the 
   const y = [...a.y, ...b.y];
   const mx = mean(x);
   const my = mean(y);
-  let sxy = 0, sxx = 0;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < x.length; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;

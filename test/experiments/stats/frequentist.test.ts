@@ -11,7 +11,10 @@ const treatment = { n: 3461, sum: 2422.7, sumSquares: 134698.29 }; // mean 0.70,
 test('relative Welch t-test on mean metric matches gbstats to 5 decimals', () => {
   const r = twoSidedTTest({ control, treatment, metricType: 'mean' });
   assert.equal(round(r.expected), 0.70732);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.03526, 1.44989]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.03526, 1.44989],
+  );
   assert.equal(round(r.uplift.stddev), 0.37879);
   assert.equal(round(r.p_value), 0.06191);
 });
@@ -19,7 +22,10 @@ test('relative Welch t-test on mean metric matches gbstats to 5 decimals', () =>
 test('absolute Welch t-test on mean metric matches gbstats to 5 decimals', () => {
   const r = twoSidedTTest({ control, treatment, metricType: 'mean', relative: false });
   assert.equal(round(r.expected), 0.29);
-  assert.deepEqual(r.ci.map((x) => round(x)), [0.04538, 0.53462]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [0.04538, 0.53462],
+  );
   assert.equal(round(r.uplift.stddev), 0.12478);
   assert.equal(round(r.p_value), 0.02016);
 });
@@ -31,7 +37,10 @@ test('relative test on proportions 14/28 vs 16/30 matches gbstats to 5 decimals'
     metricType: 'binomial',
   });
   assert.equal(round(r.expected), 0.06667);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.47767, 0.61101]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.47767, 0.61101],
+  );
   assert.equal(round(r.uplift.stddev), 0.2717);
   assert.equal(round(r.p_value), 0.80707);
 });

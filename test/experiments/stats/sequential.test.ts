@@ -10,7 +10,10 @@ const treatment = { n: 3461, sum: 2422.7, sumSquares: 134698.29 };
 test('sequential test with tuning parameter 1000 matches gbstats to 5 decimals', () => {
   const r = sequentialTwoSidedTTest({ control, treatment, metricType: 'mean', sequentialTuningParameter: 1000 });
   assert.equal(round(r.expected), 0.50336);
-  assert.deepEqual(r.ci.map((x) => round(x)), [-0.55844, 1.56516]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [-0.55844, 1.56516],
+  );
   assert.equal(round(r.uplift.stddev), 0.33341);
   assert.equal(r.p_value, 1);
 });
@@ -22,7 +25,10 @@ test('sequential test on proportions with the default tuning matches gbstats to 
     metricType: 'binomial',
   });
   assert.equal(round(r.expected), 0.50386);
-  assert.deepEqual(r.ci.map((x) => round(x)), [0.40098, 0.60675]);
+  assert.deepEqual(
+    r.ci.map((x) => round(x)),
+    [0.40098, 0.60675],
+  );
   assert.equal(round(r.uplift.stddev), 0.03386);
   assert.equal(round(r.p_value), 0);
 });

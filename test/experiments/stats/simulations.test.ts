@@ -34,7 +34,10 @@ test('20 peeks per A/A test: the sequential test stays within alpha while the na
   let naiveRejections = 0;
   let sequentialRejections = 0;
   for (let s = 0; s < sims; s++) {
-    let na = 0, ka = 0, nb = 0, kb = 0;
+    let na = 0,
+      ka = 0,
+      nb = 0,
+      kb = 0;
     let naive = false;
     let seq = false;
     for (let l = 0; l < looks; l++) {

@@ -61,8 +61,16 @@ const CASES: Array<{ name: string; ua: string | undefined; want: DeviceInfo }> =
   },
   { name: 'empty user agent is other, not a bot', ua: '', want: { browser: '', os: '', deviceType: 'other', isBot: false } },
   { name: 'missing user agent is other, not a bot', ua: undefined, want: { browser: '', os: '', deviceType: 'other', isBot: false } },
-  { name: 'a browser-like string naming no known browser or OS is other', ua: 'Mozilla/5.0 (Unknown; Foo)', want: { browser: '', os: '', deviceType: 'other', isBot: false } },
-  { name: 'a bare token without a browser signature counts as a bot (isbot verdict)', ua: 'x', want: { browser: '', os: '', deviceType: 'bot', isBot: true } },
+  {
+    name: 'a browser-like string naming no known browser or OS is other',
+    ua: 'Mozilla/5.0 (Unknown; Foo)',
+    want: { browser: '', os: '', deviceType: 'other', isBot: false },
+  },
+  {
+    name: 'a bare token without a browser signature counts as a bot (isbot verdict)',
+    ua: 'x',
+    want: { browser: '', os: '', deviceType: 'bot', isBot: true },
+  },
   {
     name: 'an in-app user agent naming only the device is still classified by device',
     ua: 'MyApp/1.0 (iPhone; iOS 17.0)',

@@ -20,7 +20,11 @@ const SITE = 'https://www.waymark-shop.com';
 const CASES: Case[] = [
   // --- Direct -------------------------------------------------------------------------------
   { name: 'no url, no referrer, no campaign is direct', input: {}, want: { source: '(direct)', medium: '(none)', channel: 'Direct' } },
-  { name: 'untagged landing page without referrer is direct', input: { url: `${SITE}/pricing` }, want: { source: '(direct)', medium: '(none)', channel: 'Direct' } },
+  {
+    name: 'untagged landing page without referrer is direct',
+    input: { url: `${SITE}/pricing` },
+    want: { source: '(direct)', medium: '(none)', channel: 'Direct' },
+  },
   {
     name: 'referrer on the same host (www stripped on both sides) is internal navigation: no source of its own, so the session keeps its source',
     input: { url: `${SITE}/checkout`, referrer: 'https://waymark-shop.com/cart' },
@@ -100,13 +104,41 @@ const CASES: Case[] = [
     input: { url: `${SITE}/?gclid=EAIaIQobChMI_Abc-123` },
     want: { source: 'google', medium: 'cpc', clickId: 'EAIaIQobChMI_Abc-123', channel: 'Paid Search' },
   },
-  { name: 'gbraid is google/cpc', input: { url: `${SITE}/?gbraid=0AAAAAo` }, want: { source: 'google', medium: 'cpc', clickId: '0AAAAAo', channel: 'Paid Search' } },
-  { name: 'wbraid is google/cpc', input: { url: `${SITE}/?wbraid=CjkKCQ` }, want: { source: 'google', medium: 'cpc', clickId: 'CjkKCQ', channel: 'Paid Search' } },
-  { name: 'dclid is google/cpc', input: { url: `${SITE}/?dclid=CJjX4` }, want: { source: 'google', medium: 'cpc', clickId: 'CJjX4', channel: 'Paid Search' } },
-  { name: 'msclkid is bing/cpc, Paid Search', input: { url: `${SITE}/?msclkid=9f1b2c` }, want: { source: 'bing', medium: 'cpc', clickId: '9f1b2c', channel: 'Paid Search' } },
-  { name: 'fbclid is facebook/paid, Paid Social', input: { url: `${SITE}/?fbclid=IwAR3xyz` }, want: { source: 'facebook', medium: 'paid', clickId: 'IwAR3xyz', channel: 'Paid Social' } },
-  { name: 'ttclid is tiktok/paid, Paid Social', input: { url: `${SITE}/?ttclid=E.C.P.abc` }, want: { source: 'tiktok', medium: 'paid', clickId: 'E.C.P.abc', channel: 'Paid Social' } },
-  { name: 'li_fat_id is linkedin/paid, Paid Social', input: { url: `${SITE}/?li_fat_id=5e7c-11` }, want: { source: 'linkedin', medium: 'paid', clickId: '5e7c-11', channel: 'Paid Social' } },
+  {
+    name: 'gbraid is google/cpc',
+    input: { url: `${SITE}/?gbraid=0AAAAAo` },
+    want: { source: 'google', medium: 'cpc', clickId: '0AAAAAo', channel: 'Paid Search' },
+  },
+  {
+    name: 'wbraid is google/cpc',
+    input: { url: `${SITE}/?wbraid=CjkKCQ` },
+    want: { source: 'google', medium: 'cpc', clickId: 'CjkKCQ', channel: 'Paid Search' },
+  },
+  {
+    name: 'dclid is google/cpc',
+    input: { url: `${SITE}/?dclid=CJjX4` },
+    want: { source: 'google', medium: 'cpc', clickId: 'CJjX4', channel: 'Paid Search' },
+  },
+  {
+    name: 'msclkid is bing/cpc, Paid Search',
+    input: { url: `${SITE}/?msclkid=9f1b2c` },
+    want: { source: 'bing', medium: 'cpc', clickId: '9f1b2c', channel: 'Paid Search' },
+  },
+  {
+    name: 'fbclid is facebook/paid, Paid Social',
+    input: { url: `${SITE}/?fbclid=IwAR3xyz` },
+    want: { source: 'facebook', medium: 'paid', clickId: 'IwAR3xyz', channel: 'Paid Social' },
+  },
+  {
+    name: 'ttclid is tiktok/paid, Paid Social',
+    input: { url: `${SITE}/?ttclid=E.C.P.abc` },
+    want: { source: 'tiktok', medium: 'paid', clickId: 'E.C.P.abc', channel: 'Paid Social' },
+  },
+  {
+    name: 'li_fat_id is linkedin/paid, Paid Social',
+    input: { url: `${SITE}/?li_fat_id=5e7c-11` },
+    want: { source: 'linkedin', medium: 'paid', clickId: '5e7c-11', channel: 'Paid Social' },
+  },
   {
     name: 'gclid wins over fbclid when both are present, whatever their order',
     input: { url: `${SITE}/?fbclid=FB1&gclid=G1` },
@@ -139,13 +171,41 @@ const CASES: Case[] = [
     input: { referrer: 'https://www.google.co.uk/' },
     want: { source: 'google', medium: 'organic', referrerHost: 'google.co.uk', channel: 'Organic Search' },
   },
-  { name: 'bing referrer is bing/organic', input: { referrer: 'https://www.bing.com/search?q=waymark' }, want: { source: 'bing', medium: 'organic', referrerHost: 'bing.com', channel: 'Organic Search' } },
-  { name: 'duckduckgo referrer', input: { referrer: 'https://duckduckgo.com/' }, want: { source: 'duckduckgo', medium: 'organic', referrerHost: 'duckduckgo.com', channel: 'Organic Search' } },
-  { name: 'regional yahoo search referrer', input: { referrer: 'https://uk.search.yahoo.com/search?p=x' }, want: { source: 'yahoo', medium: 'organic', referrerHost: 'uk.search.yahoo.com', channel: 'Organic Search' } },
-  { name: 'yandex.ru referrer', input: { referrer: 'https://yandex.ru/search/?text=x' }, want: { source: 'yandex', medium: 'organic', referrerHost: 'yandex.ru', channel: 'Organic Search' } },
-  { name: 'ecosia referrer', input: { referrer: 'https://www.ecosia.org/search?q=x' }, want: { source: 'ecosia', medium: 'organic', referrerHost: 'ecosia.org', channel: 'Organic Search' } },
-  { name: 'baidu referrer', input: { referrer: 'https://www.baidu.com/link?url=x' }, want: { source: 'baidu', medium: 'organic', referrerHost: 'baidu.com', channel: 'Organic Search' } },
-  { name: 'naver search referrer', input: { referrer: 'https://search.naver.com/search.naver?query=x' }, want: { source: 'naver', medium: 'organic', referrerHost: 'search.naver.com', channel: 'Organic Search' } },
+  {
+    name: 'bing referrer is bing/organic',
+    input: { referrer: 'https://www.bing.com/search?q=waymark' },
+    want: { source: 'bing', medium: 'organic', referrerHost: 'bing.com', channel: 'Organic Search' },
+  },
+  {
+    name: 'duckduckgo referrer',
+    input: { referrer: 'https://duckduckgo.com/' },
+    want: { source: 'duckduckgo', medium: 'organic', referrerHost: 'duckduckgo.com', channel: 'Organic Search' },
+  },
+  {
+    name: 'regional yahoo search referrer',
+    input: { referrer: 'https://uk.search.yahoo.com/search?p=x' },
+    want: { source: 'yahoo', medium: 'organic', referrerHost: 'uk.search.yahoo.com', channel: 'Organic Search' },
+  },
+  {
+    name: 'yandex.ru referrer',
+    input: { referrer: 'https://yandex.ru/search/?text=x' },
+    want: { source: 'yandex', medium: 'organic', referrerHost: 'yandex.ru', channel: 'Organic Search' },
+  },
+  {
+    name: 'ecosia referrer',
+    input: { referrer: 'https://www.ecosia.org/search?q=x' },
+    want: { source: 'ecosia', medium: 'organic', referrerHost: 'ecosia.org', channel: 'Organic Search' },
+  },
+  {
+    name: 'baidu referrer',
+    input: { referrer: 'https://www.baidu.com/link?url=x' },
+    want: { source: 'baidu', medium: 'organic', referrerHost: 'baidu.com', channel: 'Organic Search' },
+  },
+  {
+    name: 'naver search referrer',
+    input: { referrer: 'https://search.naver.com/search.naver?query=x' },
+    want: { source: 'naver', medium: 'organic', referrerHost: 'search.naver.com', channel: 'Organic Search' },
+  },
   {
     name: 'a smaller engine on the search list (so.com) is organic with its host as source',
     input: { referrer: 'https://www.so.com/s?q=x' },
@@ -166,11 +226,31 @@ const CASES: Case[] = [
     input: { url: `${SITE}/`, referrer: 'https://l.facebook.com/l.php?u=x' },
     want: { source: 'facebook', medium: 'referral', referrerHost: 'l.facebook.com', channel: 'Organic Social' },
   },
-  { name: 't.co referrer is twitter', input: { referrer: 'https://t.co/AbC' }, want: { source: 'twitter', medium: 'referral', referrerHost: 't.co', channel: 'Organic Social' } },
-  { name: 'x.com referrer is twitter', input: { referrer: 'https://x.com/waymark' }, want: { source: 'twitter', medium: 'referral', referrerHost: 'x.com', channel: 'Organic Social' } },
-  { name: 'linkedin referrer', input: { referrer: 'https://www.linkedin.com/feed/' }, want: { source: 'linkedin', medium: 'referral', referrerHost: 'linkedin.com', channel: 'Organic Social' } },
-  { name: 'reddit referrer', input: { referrer: 'https://old.reddit.com/r/analytics' }, want: { source: 'reddit', medium: 'referral', referrerHost: 'old.reddit.com', channel: 'Organic Social' } },
-  { name: 'regional pinterest referrer', input: { referrer: 'https://de.pinterest.com/pin/1' }, want: { source: 'pinterest', medium: 'referral', referrerHost: 'de.pinterest.com', channel: 'Organic Social' } },
+  {
+    name: 't.co referrer is twitter',
+    input: { referrer: 'https://t.co/AbC' },
+    want: { source: 'twitter', medium: 'referral', referrerHost: 't.co', channel: 'Organic Social' },
+  },
+  {
+    name: 'x.com referrer is twitter',
+    input: { referrer: 'https://x.com/waymark' },
+    want: { source: 'twitter', medium: 'referral', referrerHost: 'x.com', channel: 'Organic Social' },
+  },
+  {
+    name: 'linkedin referrer',
+    input: { referrer: 'https://www.linkedin.com/feed/' },
+    want: { source: 'linkedin', medium: 'referral', referrerHost: 'linkedin.com', channel: 'Organic Social' },
+  },
+  {
+    name: 'reddit referrer',
+    input: { referrer: 'https://old.reddit.com/r/analytics' },
+    want: { source: 'reddit', medium: 'referral', referrerHost: 'old.reddit.com', channel: 'Organic Social' },
+  },
+  {
+    name: 'regional pinterest referrer',
+    input: { referrer: 'https://de.pinterest.com/pin/1' },
+    want: { source: 'pinterest', medium: 'referral', referrerHost: 'de.pinterest.com', channel: 'Organic Social' },
+  },
   {
     name: 'a listed social host without a canonical name keeps its host as source (scheme-less referrer)',
     input: { referrer: 'news.ycombinator.com' },
@@ -325,7 +405,11 @@ const CASES: Case[] = [
   },
 
   // --- Non-web touchpoints -------------------------------------------------------------------------
-  { name: "override 'Phone' is its own channel", input: { channelOverride: 'Phone' }, want: { source: '(direct)', medium: '(none)', channel: 'Phone' } },
+  {
+    name: "override 'Phone' is its own channel",
+    input: { channelOverride: 'Phone' },
+    want: { source: '(direct)', medium: '(none)', channel: 'Phone' },
+  },
   {
     name: 'override is title-cased word by word',
     input: { channelOverride: '  customer   service ' },

@@ -22,7 +22,14 @@ function kpiSeries(seed: number, lift: number): DailyPoint[] {
 
 test('forecast recovers the weekly pattern and trend of a noiseless series exactly', () => {
   const values = Array.from({ length: 70 }, (_, i) => 50 + 0.5 * i + WEEKLY[dayOfWeek(addDays(START, i))]! + (i >= 56 ? 10 : 0));
-  const r = counterfactualForecast({ series: toPoints(START, values.map((v, i) => v + 1e-6 * Math.sin(i * 1.7))), shipDate: addDays(START, 56), draws: 200 });
+  const r = counterfactualForecast({
+    series: toPoints(
+      START,
+      values.map((v, i) => v + 1e-6 * Math.sin(i * 1.7)),
+    ),
+    shipDate: addDays(START, 56),
+    draws: 200,
+  });
   assert.ok(Math.abs(r.averageLift.estimate - 10) < 1e-3, `${r.averageLift.estimate}`);
   assert.ok(Math.abs(r.cumulativeLift.estimate - 140) < 1e-2);
   // trend coefficient is per year: 0.5/day × 365.
@@ -45,7 +52,9 @@ test('95% cumulative-lift interval covers the true step lift in ≥ 90% of 200 s
   }
   const coverage = covered / 200;
   const placeboCoverage = placeboCovered / 200;
-  console.log(`forecast cumulative coverage ${coverage}, placebo coverage of 0 ${placeboCoverage}, mean width ${(widthSum / 200).toFixed(1)}`);
+  console.log(
+    `forecast cumulative coverage ${coverage}, placebo coverage of 0 ${placeboCoverage}, mean width ${(widthSum / 200).toFixed(1)}`,
+  );
   assert.ok(coverage >= 0.9, `coverage ${coverage}`);
   // Binomial SE at 95% over 200 runs is ~0.015; allow roughly 3 SE either side.
   assert.ok(placeboCoverage >= 0.9 && placeboCoverage <= 0.995, `placebo coverage ${placeboCoverage}`);

@@ -38,13 +38,20 @@ test('DiD with one treated and one control series gives the gap change, same as 
   assert.ok(Math.abs(r.cellMeans.estimate - 10 / 3) < 1e-12);
   // Daily lift = day gap − mean pre gap.
   const post = r.series.filter((p) => p.post).map((p) => p.lift);
-  assert.deepEqual(post.map((x) => Math.round(x * 1e9) / 1e9), [3.333333333, 3.333333333]);
+  assert.deepEqual(
+    post.map((x) => Math.round(x * 1e9) / 1e9),
+    [3.333333333, 3.333333333],
+  );
 });
 
 test('fixed-effects estimate on an unbalanced panel equals OLS with explicit unit and day dummies', () => {
   const { normal } = gen(7);
   const units = [0, 1, 2, 3, 4].map((i) =>
-    unit(`u${i}`, i < 2, Array.from({ length: 8 }, (_, t) => i + 0.3 * t + (i < 2 && t >= 5 ? 1.5 : 0) + normal())),
+    unit(
+      `u${i}`,
+      i < 2,
+      Array.from({ length: 8 }, (_, t) => i + 0.3 * t + (i < 2 && t >= 5 ? 1.5 : 0) + normal()),
+    ),
   );
   units[0]!.points.splice(2, 1); // unbalanced: drop one treated pre day
   units[3]!.points.splice(6, 1); // and one control post day
@@ -80,7 +87,10 @@ function pair(seed: number, opts: { preSlopeTreated: number; effect: number; pre
   const common = Array.from({ length: n }, () => normal()); // shared day shocks, removed by day effects
   const et = ar1(n, 0.3, 1, normal);
   const ec = ar1(n, 0.3, 1, normal);
-  const t = Array.from({ length: n }, (_, i) => 100 + 0.2 * i + 3 * common[i]! + et[i]! + opts.preSlopeTreated * Math.min(i, pre) + (i >= pre ? opts.effect : 0));
+  const t = Array.from(
+    { length: n },
+    (_, i) => 100 + 0.2 * i + 3 * common[i]! + et[i]! + opts.preSlopeTreated * Math.min(i, pre) + (i >= pre ? opts.effect : 0),
+  );
   const c = Array.from({ length: n }, (_, i) => 80 + 0.2 * i + 3 * common[i]! + ec[i]!);
   return [unit('T', true, t), unit('C', false, c)];
 }
@@ -130,7 +140,11 @@ test('unit-clustered DiD test with 20 units and AR(1) errors rejects a true null
     const common = Array.from({ length: n }, () => normal());
     const units = Array.from({ length: 20 }, (_, i) => {
       const e = ar1(n, 0.6, 1, normal);
-      return unit(`u${i}`, i < 10, e.map((x, t) => 50 + i + 0.1 * t + 2 * common[t]! + x));
+      return unit(
+        `u${i}`,
+        i < 10,
+        e.map((x, t) => 50 + i + 0.1 * t + 2 * common[t]! + x),
+      );
     });
     const r = differenceInDifferences({ units, shipDate: addDaysLocal(28) });
     assert.equal(r.standardErrorKind, 'cluster_unit');

@@ -57,7 +57,13 @@ test('100 incremental conversions × AOV 50 × margin 0.4 = 2000 gross margin; c
 
 test('a rate lift of 0.01 on 1000 visitors a day for 10 days is 100 conversions, with a monthly cost accruing daily', () => {
   // Cost: 1000 + 304.375/month × 10 days / 30.4375 = 1100; ROI = (2000 − 1100)/1100.
-  const r = initiativeRoi({ estimate: estimate(0.01, { exposure: 1000 }), kpi: 'rate', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000, perMonth: 304.375 } });
+  const r = initiativeRoi({
+    estimate: estimate(0.01, { exposure: 1000 }),
+    kpi: 'rate',
+    averageOrderValue: 50,
+    grossMargin: 0.4,
+    cost: { oneOff: 1000, perMonth: 304.375 },
+  });
   assert.ok(Math.abs(r.incrementalConversions!.estimate - 100) < 1e-9);
   assert.ok(Math.abs(r.cost - 1100) < 1e-9);
   assert.ok(Math.abs(r.roi.estimate - 900 / 1100) < 1e-12);
@@ -73,12 +79,24 @@ test('payback beyond the post-period is projected from the average daily margin 
   assert.equal(r.paybackDate, '2026-04-19');
   assert.equal(r.paybackProjected, true);
   // With 5/day of monthly cost (152.1875/month): 1000 / (20 − 5) = 66.7 → day 67 = 05-06.
-  const monthly = initiativeRoi({ estimate: estimate(1), kpi: 'count', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000, perMonth: 152.1875 } });
+  const monthly = initiativeRoi({
+    estimate: estimate(1),
+    kpi: 'count',
+    averageOrderValue: 50,
+    grossMargin: 0.4,
+    cost: { oneOff: 1000, perMonth: 152.1875 },
+  });
   assert.equal(monthly.paybackDate, '2026-05-06');
 });
 
 test('payback is null when the daily margin never exceeds the daily cost', () => {
-  const r = initiativeRoi({ estimate: estimate(1), kpi: 'count', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000, perMonth: 20 * 30.4375 } });
+  const r = initiativeRoi({
+    estimate: estimate(1),
+    kpi: 'count',
+    averageOrderValue: 50,
+    grossMargin: 0.4,
+    cost: { oneOff: 1000, perMonth: 20 * 30.4375 },
+  });
   assert.equal(r.paybackDate, null);
   assert.equal(r.paybackProjected, false);
 });
@@ -93,7 +111,13 @@ test('a revenue KPI is valued directly, without conversions', () => {
 test('intervals propagate through simulation draws when the estimate carries them', () => {
   // 101 draws with daily lift 8 + 4·b/100: conversions uniform on 80..120 in steps of 0.4.
   const draws = Array.from({ length: 101 }, (_, b) => new Array<number>(10).fill(8 + (4 * b) / 100));
-  const r = initiativeRoi({ estimate: estimate(10, { draws }), kpi: 'count', averageOrderValue: 50, grossMargin: 0.4, cost: { oneOff: 1000 } });
+  const r = initiativeRoi({
+    estimate: estimate(10, { draws }),
+    kpi: 'count',
+    averageOrderValue: 50,
+    grossMargin: 0.4,
+    cost: { oneOff: 1000 },
+  });
   assert.equal(r.intervalMethod, 'simulation');
   // 2.5% quantile of conversions: 80 + 40 × 0.025 = 81 → margin 1620 → ROI 0.62; 97.5%: 119 → ROI 1.38.
   assert.ok(Math.abs(r.incrementalConversions!.low - 81) < 1e-9);
@@ -102,7 +126,14 @@ test('intervals propagate through simulation draws when the estimate carries the
 });
 
 test('order-value uncertainty widens the revenue interval by the delta method', () => {
-  const r = initiativeRoi({ estimate: estimate(10), kpi: 'count', averageOrderValue: 50, averageOrderValueSe: 5, grossMargin: 0.4, cost: { oneOff: 1000 } });
+  const r = initiativeRoi({
+    estimate: estimate(10),
+    kpi: 'count',
+    averageOrderValue: 50,
+    averageOrderValueSe: 5,
+    grossMargin: 0.4,
+    cost: { oneOff: 1000 },
+  });
   // se(conv) = 40/(2·1.95996) ≈ 10.204; se(rev) = √(50²·10.204² + 100²·5²) ≈ 708.6.
   const seConv = 40 / (2 * 1.959963984540054);
   const seRev = Math.sqrt(2500 * seConv * seConv + 10000 * 25);

@@ -13,8 +13,22 @@ function pair(seed: number, preSlope: number, effect: number): UnitSeries[] {
   const et = ar1(n, 0.3, 1, normal);
   const ec = ar1(n, 0.3, 1, normal);
   return [
-    { unit: 'T', treated: true, points: toPoints(START, et.map((e, i) => 100 + preSlope * Math.min(i, 56) + e + (i >= 56 ? effect : 0))) },
-    { unit: 'C', treated: false, points: toPoints(START, ec.map((e) => 80 + e)) },
+    {
+      unit: 'T',
+      treated: true,
+      points: toPoints(
+        START,
+        et.map((e, i) => 100 + preSlope * Math.min(i, 56) + e + (i >= 56 ? effect : 0)),
+      ),
+    },
+    {
+      unit: 'C',
+      treated: false,
+      points: toPoints(
+        START,
+        ec.map((e) => 80 + e),
+      ),
+    },
   ];
 }
 
@@ -25,7 +39,11 @@ test('estimateLift dispatches to the chosen method with identical results', () =
   const direct = differenceInDifferences({ units, shipDate });
   assert.equal(viaIndex.method, 'did');
   assert.deepEqual(viaIndex.averageLift, direct.averageLift);
-  const sc = estimateLift({ method: 'synthetic_control', units: [...units, { unit: 'C2', treated: false, points: units[1]!.points.map((p) => ({ ...p, value: p.value + 40 })) }], shipDate });
+  const sc = estimateLift({
+    method: 'synthetic_control',
+    units: [...units, { unit: 'C2', treated: false, points: units[1]!.points.map((p) => ({ ...p, value: p.value + 40 })) }],
+    shipDate,
+  });
   assert.equal(sc.method, 'synthetic_control');
   assert.throws(() => estimateLift({ method: 'nope' } as never), /unknown lift method/);
 });
@@ -38,7 +56,10 @@ test('placebo defaults to the middle of the pre-period with the post length matc
   assert.equal(p.fakePostEnd, addDays(START, 55));
   assert.equal(p.postDays, 28);
   assert.equal(p.intervalContainsZero, true);
-  assert.ok(p.estimate.series.every((s) => s.date < addDays(START, 56)), 'placebo must not see real post data');
+  assert.ok(
+    p.estimate.series.every((s) => s.date < addDays(START, 56)),
+    'placebo must not see real post data',
+  );
 });
 
 test('placebo flags a spurious effect when the treated series drifts away before the ship date', () => {

@@ -38,12 +38,15 @@ function simulate(seed: number): StaggeredUnit[] {
   }));
 }
 
-test('recovers each wave\'s lift and the overall lift, with clean controls only', () => {
+test("recovers each wave's lift and the overall lift, with clean controls only", () => {
   const r = staggeredDid(simulate(1));
-  assert.deepEqual(r.waves.map((w) => [w.shipDate, w.units, w.controls, w.postDays]), [
-    [WAVE1, ['north', 'east'], ['south', 'west', 'central', 'coast'], 40],
-    [WAVE2, ['south', 'west'], ['central', 'coast'], 40],
-  ]);
+  assert.deepEqual(
+    r.waves.map((w) => [w.shipDate, w.units, w.controls, w.postDays]),
+    [
+      [WAVE1, ['north', 'east'], ['south', 'west', 'central', 'coast'], 40],
+      [WAVE2, ['south', 'west'], ['central', 'coast'], 40],
+    ],
+  );
   assert.ok(Math.abs(r.waves[0]!.lift!.estimate - 0.03) < 0.01, String(r.waves[0]!.lift!.estimate));
   assert.ok(Math.abs(r.waves[1]!.lift!.estimate - 0.05) < 0.01, String(r.waves[1]!.lift!.estimate));
   assert.ok(Math.abs(r.overall!.estimate - 0.04) < 0.01);

@@ -8,7 +8,19 @@ export interface DisplayColumn<T> extends Column<T> {
   numeric?: boolean;
 }
 
-export function DataTable<T>({ rows, columns, caption, maxRows = 200, onRowClick }: { rows: T[]; columns: DisplayColumn<T>[]; caption: string; maxRows?: number; onRowClick?: (row: T) => void }) {
+export function DataTable<T>({
+  rows,
+  columns,
+  caption,
+  maxRows = 200,
+  onRowClick,
+}: {
+  rows: T[];
+  columns: DisplayColumn<T>[];
+  caption: string;
+  maxRows?: number;
+  onRowClick?: (row: T) => void;
+}) {
   return (
     <ScrollArea type="auto">
       <Table striped highlightOnHover withTableBorder fz="sm" captionSide="bottom" data-testid={`table-${caption}`}>

@@ -6,7 +6,15 @@ import { setParams } from '../url-state.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export function FilterBar({ persona = true, channels = true, compare = true }: { persona?: boolean; channels?: boolean; compare?: boolean }) {
+export function FilterBar({
+  persona = true,
+  channels = true,
+  compare = true,
+}: {
+  persona?: boolean;
+  channels?: boolean;
+  compare?: boolean;
+}) {
   const f = useFilters();
   const s = useSession();
   const last = s.dataRange?.last ?? f.to;
@@ -16,8 +24,22 @@ export function FilterBar({ persona = true, channels = true, compare = true }: {
   };
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Filters" className="wm-filters">
-      <TextInput type="date" label="From" size="xs" value={f.from} max={f.to} onChange={(e) => DAY.test(e.currentTarget.value) && setParams({ from: e.currentTarget.value })} />
-      <TextInput type="date" label="To" size="xs" value={f.to} min={f.from} onChange={(e) => DAY.test(e.currentTarget.value) && setParams({ to: e.currentTarget.value })} />
+      <TextInput
+        type="date"
+        label="From"
+        size="xs"
+        value={f.from}
+        max={f.to}
+        onChange={(e) => DAY.test(e.currentTarget.value) && setParams({ from: e.currentTarget.value })}
+      />
+      <TextInput
+        type="date"
+        label="To"
+        size="xs"
+        value={f.to}
+        min={f.from}
+        onChange={(e) => DAY.test(e.currentTarget.value) && setParams({ to: e.currentTarget.value })}
+      />
       <Group gap={4} aria-label="Quick ranges">
         {([7, 30, 90, 'all'] as const).map((d) => (
           <Button key={d} size="compact-xs" variant="default" onClick={() => preset(d)}>
@@ -25,7 +47,14 @@ export function FilterBar({ persona = true, channels = true, compare = true }: {
           </Button>
         ))}
       </Group>
-      {compare && <Switch size="xs" label="Compare with previous period" checked={f.compare} onChange={(e) => setParams({ cmp: e.currentTarget.checked ? undefined : '0' })} />}
+      {compare && (
+        <Switch
+          size="xs"
+          label="Compare with previous period"
+          checked={f.compare}
+          onChange={(e) => setParams({ cmp: e.currentTarget.checked ? undefined : '0' })}
+        />
+      )}
       {persona && (
         <Select
           size="xs"

@@ -1,7 +1,17 @@
 /** A small segmented control with a visible label above it that also names it for assistive technology. */
 import { SegmentedControl, Text } from '@mantine/core';
 
-export function SegmentedField({ label, value, data, onChange }: { label: string; value: string; data: Array<{ value: string; label: string }>; onChange: (v: string) => void }) {
+export function SegmentedField({
+  label,
+  value,
+  data,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  data: Array<{ value: string; label: string }>;
+  onChange: (v: string) => void;
+}) {
   const id = `seg-${label.replace(/\W/g, '')}`;
   return (
     <div>

@@ -92,7 +92,8 @@ export function Feedback() {
         <ErrorNote error={report.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" className="wm-panel" data-stale={report.stale ? '1' : undefined}>
-          <StatCard className="wm-panel-body"
+          <StatCard
+            className="wm-panel-body"
             label="NPS"
             value={r?.total.nps ? npsFmt(r.total.nps.score) : '–'}
             note={
@@ -101,7 +102,8 @@ export function Feedback() {
                 : 'no NPS responses'
             }
           />
-          <StatCard className="wm-panel-body"
+          <StatCard
+            className="wm-panel-body"
             label="CSAT (share 4–5 of 5)"
             value={r?.total.csat ? csatFmt(r.total.csat.score) : '–'}
             note={
@@ -110,7 +112,8 @@ export function Feedback() {
                 : 'no CSAT responses'
             }
           />
-          <StatCard className="wm-panel-body"
+          <StatCard
+            className="wm-panel-body"
             label="CES (1–7, lower is easier)"
             value={r?.total.ces ? cesFmt(r.total.ces.average) : '–'}
             note={
@@ -119,7 +122,12 @@ export function Feedback() {
                 : 'no CES responses'
             }
           />
-          <StatCard className="wm-panel-body" label="Comments" value={r ? fmtInt(r.comments) : '–'} note={r ? `of ${fmtInt(r.total.responses)} responses` : ''} />
+          <StatCard
+            className="wm-panel-body"
+            label="Comments"
+            value={r ? fmtInt(r.comments) : '–'}
+            note={r ? `of ${fmtInt(r.total.responses)} responses` : ''}
+          />
         </SimpleGrid>
       )}
       <Panel

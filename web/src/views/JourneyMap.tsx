@@ -59,17 +59,15 @@ function cellColour(cell: Cell, stage: StageResult | undefined): string {
 function markersOf(map: JourneyMapResult): Marker[] {
   const out: Marker[] = [];
   const stageName = (id: string) => map.stages.find((s) => s.id === id)?.name ?? id;
-  map.leaks
-    .slice(0, 3)
-    .forEach((l) =>
-      out.push({
-        n: 0,
-        kind: 'leak',
-        stage: l.stage,
-        touchpoint: l.touchpoint,
-        why: `${fmtInt(l.lost)} left ${stageName(l.stage)} after ${l.touchpoint}; worth about ${fmtMoney(l.value)}`,
-      }),
-    );
+  map.leaks.slice(0, 3).forEach((l) =>
+    out.push({
+      n: 0,
+      kind: 'leak',
+      stage: l.stage,
+      touchpoint: l.touchpoint,
+      why: `${fmtInt(l.lost)} left ${stageName(l.stage)} after ${l.touchpoint}; worth about ${fmtMoney(l.value)}`,
+    }),
+  );
   const rated = map.grid.filter((c) => c.feedback.responses >= MIN_RESPONSES && c.feedback.score !== null);
   // A pain point is rated below the middle of the scale; a delight near the top.
   [...rated]

@@ -1,6 +1,24 @@
 /** Settings: projects and keys, tracking snippet, reporting settings, journeys, personas, spend upload, team. */
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Group, JsonInput, NumberInput, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Title, PasswordInput, FileInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Card,
+  Code,
+  Group,
+  JsonInput,
+  NumberInput,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  PasswordInput,
+  FileInput,
+} from '@mantine/core';
 import { api, ApiError, get, post, upload, type User } from '../api.ts';
 import { CopyField, Snippet } from '../components/Snippet.tsx';
 import { ErrorNote } from '../components/Panel.tsx';
@@ -33,7 +51,11 @@ export function Settings() {
         <Projects />
         <Reporting />
         <SpendUpload />
-        <DocumentEditor kind="journeys" title="Journey stages" hint="A journey: ordered stages, each entered at the first event matching one of its rules." />
+        <DocumentEditor
+          kind="journeys"
+          title="Journey stages"
+          hint="A journey: ordered stages, each entered at the first event matching one of its rules."
+        />
         <DocumentEditor kind="personas" title="Personas" hint="A persona: a name and a segment (rules on traits or behaviour)." />
         {s.user.role === 'owner' && <Team />}
       </SimpleGrid>
@@ -50,7 +72,8 @@ function Keys() {
       <Stack gap="sm">
         <Snippet writeKey={s.project.writeKey} />
         <Text size="sm">
-          The secret key reads data through the API and the CLI (<Code>--server {window.location.origin} --key …</Code>). It is stored hashed, so it can only be replaced.
+          The secret key reads data through the API and the CLI (<Code>--server {window.location.origin} --key …</Code>). It is stored
+          hashed, so it can only be replaced.
         </Text>
         {secret ? (
           <Alert color="yellow" title="New secret key (shown once)">
@@ -155,7 +178,14 @@ function Reporting() {
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            await api('PATCH', '/api/v1/project/settings', { reportingCurrency: currency.toUpperCase(), margin: Number(margin) / 100, domains: domains.split(',').map((d) => d.trim()).filter(Boolean) });
+            await api('PATCH', '/api/v1/project/settings', {
+              reportingCurrency: currency.toUpperCase(),
+              margin: Number(margin) / 100,
+              domains: domains
+                .split(',')
+                .map((d) => d.trim())
+                .filter(Boolean),
+            });
             setMsg({ ok: true, text: 'Saved.' });
           } catch (err) {
             setMsg({ ok: false, text: errorText(err) });
@@ -163,9 +193,31 @@ function Reporting() {
         }}
       >
         <Stack gap="xs">
-          <TextInput label="Reporting currency" size="xs" value={currency} maxLength={3} onChange={(e) => setCurrency(e.currentTarget.value)} w={160} />
-          <NumberInput label="Gross margin (%)" description="For ROI: profit per unit of revenue" size="xs" value={margin} min={0} max={100} onChange={setMargin} w={220} />
-          <TextInput label="Own domains" description="Comma-separated; referrals from them are internal" size="xs" value={domains} onChange={(e) => setDomains(e.currentTarget.value)} />
+          <TextInput
+            label="Reporting currency"
+            size="xs"
+            value={currency}
+            maxLength={3}
+            onChange={(e) => setCurrency(e.currentTarget.value)}
+            w={160}
+          />
+          <NumberInput
+            label="Gross margin (%)"
+            description="For ROI: profit per unit of revenue"
+            size="xs"
+            value={margin}
+            min={0}
+            max={100}
+            onChange={setMargin}
+            w={220}
+          />
+          <TextInput
+            label="Own domains"
+            description="Comma-separated; referrals from them are internal"
+            size="xs"
+            value={domains}
+            onChange={(e) => setDomains(e.currentTarget.value)}
+          />
           <Group>
             <Button type="submit" size="xs" disabled={s.user.role === 'viewer'}>
               Save
@@ -221,10 +273,20 @@ function SpendUpload() {
   return (
     <Section title="Ad spend (CSV upload)">
       <Text size="sm" mb="xs">
-        Columns: <Code>date, channel, source, campaign, keyword, cost, currency, impressions, clicks</Code>. Uploading a file with the same name again replaces its rows.
+        Columns: <Code>date, channel, source, campaign, keyword, cost, currency, impressions, clicks</Code>. Uploading a file with the same
+        name again replaces its rows.
       </Text>
       <Group align="flex-end">
-        <FileInput label="Spend CSV" size="xs" accept=".csv,text/csv" value={file} onChange={setFile} placeholder="Choose a file" w={240} clearable />
+        <FileInput
+          label="Spend CSV"
+          size="xs"
+          accept=".csv,text/csv"
+          value={file}
+          onChange={setFile}
+          placeholder="Choose a file"
+          w={240}
+          clearable
+        />
         <Button
           size="xs"
           disabled={!file || s.user.role === 'viewer' || progress !== null}
@@ -234,7 +296,9 @@ function SpendUpload() {
             setProgress(0);
             try {
               const rows = parseCsv(await file.text());
-              const r = (await upload('/api/v1/spend', JSON.stringify({ importId: file.name, rows }), 'application/json', setProgress)) as { rows?: number };
+              const r = (await upload('/api/v1/spend', JSON.stringify({ importId: file.name, rows }), 'application/json', setProgress)) as {
+                rows?: number;
+              };
               setMsg({ ok: true, text: `${r.rows ?? rows.length} spend rows loaded.` });
             } catch (e) {
               setMsg({ ok: false, text: errorText(e) });
@@ -260,7 +324,10 @@ function SpendUpload() {
 function DocumentEditor({ kind, title, hint }: { kind: 'journeys' | 'personas'; title: string; hint: string }) {
   const s = useSession();
   const list = useData(`${kind}`, (sig) => get<unknown>(`/api/v1/${kind}`, sig));
-  const items = (Array.isArray(list.data) ? list.data : ((list.data as Record<string, unknown[]>)?.[kind] ?? [])) as Array<{ id: string; name: string }>;
+  const items = (Array.isArray(list.data) ? list.data : ((list.data as Record<string, unknown[]>)?.[kind] ?? [])) as Array<{
+    id: string;
+    name: string;
+  }>;
   const [selected, setSelected] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
@@ -283,7 +350,15 @@ function DocumentEditor({ kind, title, hint }: { kind: 'journeys' | 'personas'; 
         {hint}
       </Text>
       <Group align="flex-end" mb="xs">
-        <Select size="xs" label={`Edit`} placeholder={items.length ? 'Choose…' : 'None yet'} data={items.map((i) => ({ value: i.id, label: i.name ?? i.id }))} value={selected} onChange={pick} w={220} />
+        <Select
+          size="xs"
+          label={`Edit`}
+          placeholder={items.length ? 'Choose…' : 'None yet'}
+          data={items.map((i) => ({ value: i.id, label: i.name ?? i.id }))}
+          value={selected}
+          onChange={pick}
+          w={220}
+        />
         {kind === 'personas' && (
           <Button
             size="xs"
@@ -303,7 +378,22 @@ function DocumentEditor({ kind, title, hint }: { kind: 'journeys' | 'personas'; 
             Add suggested
           </Button>
         )}
-        <Button size="xs" variant="default" onClick={() => { setSelected(null); setText(JSON.stringify(kind === 'personas' ? { name: 'New persona', segment: { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 2 }] } } : { name: 'New journey', stages: [] }, null, 2)); }}>
+        <Button
+          size="xs"
+          variant="default"
+          onClick={() => {
+            setSelected(null);
+            setText(
+              JSON.stringify(
+                kind === 'personas'
+                  ? { name: 'New persona', segment: { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 2 }] } }
+                  : { name: 'New journey', stages: [] },
+                null,
+                2,
+              ),
+            );
+          }}
+        >
           New
         </Button>
       </Group>
@@ -314,7 +404,16 @@ function DocumentEditor({ kind, title, hint }: { kind: 'journeys' | 'personas'; 
       )}
       {text && (
         <Stack gap="xs">
-          <JsonInput label="Definition (JSON)" value={text} onChange={setText} autosize minRows={6} maxRows={18} formatOnBlur validationError="Not valid JSON" />
+          <JsonInput
+            label="Definition (JSON)"
+            value={text}
+            onChange={setText}
+            autosize
+            minRows={6}
+            maxRows={18}
+            formatOnBlur
+            validationError="Not valid JSON"
+          />
           <Group>
             <Button
               size="xs"
@@ -385,8 +484,24 @@ function Team() {
       >
         <Group mt="sm" align="flex-end" wrap="wrap">
           <TextInput label="Email" type="email" size="xs" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-          <PasswordInput label="Initial password" size="xs" required minLength={8} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="new-password" />
-          <Select label="Role" size="xs" data={['viewer', 'member', 'owner']} value={role} onChange={setRole} w={110} allowDeselect={false} />
+          <PasswordInput
+            label="Initial password"
+            size="xs"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            autoComplete="new-password"
+          />
+          <Select
+            label="Role"
+            size="xs"
+            data={['viewer', 'member', 'owner']}
+            value={role}
+            onChange={setRole}
+            w={110}
+            allowDeselect={false}
+          />
           <Button type="submit" size="xs">
             Add
           </Button>
