@@ -24,7 +24,10 @@ describe('initiatives API', () => {
     // The test project's default margin is 0.3: 300 × 0.3 = 90 against a cost of 100.
     assert.equal(report.body.grossMargin, 0.3);
     assert.ok(Math.abs(report.body.roi.estimate - -0.1) < 1e-9);
-    assert.equal(report.body.paybackDate, null);
+    // Not paid back in the 3 observed days (90 of 100), so projected: 90 / 3 = 30 a day, and
+    // ceil(100 / 30) = 4 days from the ship date (03-07) is 03-10.
+    assert.equal(report.body.paybackDate, '2026-03-10');
+    assert.equal(report.body.paybackProjected, true);
     const annotations = await t.api('GET', '/api/v1/annotations');
     assert.deepEqual(annotations.body.annotations, [
       { date: SHIP, kind: 'initiative', id, label: ROLLOUT_INITIATIVE.name, description: '' },
