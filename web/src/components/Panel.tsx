@@ -32,7 +32,7 @@ export function Panel<T>({ title, name, loading, stale, error, empty, rows, colu
       </Text>
     </Group>
   ) : empty ? (
-    <Text size="sm" c="dimmed" p="md">
+    <Text size="sm" c="dimmed" p="md" data-testid={`${name}-panel-empty`}>
       {empty}
     </Text>
   ) : (

@@ -179,7 +179,12 @@ export function Retention() {
         loading={data.loading && !data.data}
         stale={data.stale}
         error={data.error}
-        empty={cohorts.length === 0 && `Nobody did "${cohortEvent}" in this range: pick another cohort event or widen the dates.`}
+        empty={
+          cohorts.length === 0 &&
+          (partial.length > 0
+            ? `The range holds only a partial first ${interval} (left out, ${fmtInt(partial.reduce((a, c) => a + c.size, 0))} people): widen the dates or pick a shorter interval.`
+            : `Nobody did "${cohortEvent}" in this range: pick another cohort event or widen the dates.`)
+        }
         rows={cohorts}
         columns={csvCols}
         chart={ref}
