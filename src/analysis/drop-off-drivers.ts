@@ -4,9 +4,15 @@
  * versus those who dropped.
  *
  * Factors, each "present" when the unit has at least one matching event in its observation
- * period — from `lookbackDays` before the counted attempt's first step up to the decision point
- * (the step-k event for converters, the end of the conversion window for drop-offs, so nothing
- * that only happens because of converting leaks in):
+ * period — from `lookbackDays` before the counted attempt's first step up to the moment it reached
+ * step k−1, the step it then left or went on from. The period ends at the same point for
+ * converters and drop-offs, so a driver is something known before the choice: what happens after
+ * (the next step itself, an order's delivery, a survey about the purchase) is a consequence, not a
+ * cause, and never enters.
+ * Factors with exactly the same units (e.g. `channel = Email` and `source = newsletter` when only
+ * the newsletter brings email traffic) are one driver: the simplest label is kept and the others
+ * are listed in `same_as`. Sameness is tested in SQL by unit counts and an order-free sum of unit
+ * hashes, so two factors merge only when they hold the same units.
  * - event touchpoints: event × channel of track/page/screen events (funnel step events and
  *   identify/alias/group calls are left out);
  * - channels: any event with that channel;
@@ -66,6 +72,8 @@ export interface DriverFactor extends TwoByTwo {
    * limit): many factors are tested at once, so a raw p below 0.05 is expected by chance alone.
    */
   q_value: number;
+  /** Labels of other factors present in exactly the same units, merged into this one. */
+  same_as: string[];
 }
 
 export interface DropOffDriversResult {
@@ -169,7 +177,7 @@ export async function computeDropOffDrivers(store: Store, scope: AnalysisScope, 
 
   const units = funnelUnitsSql(q, scope, spec);
   const cohort = `SELECT unit_id, CASE WHEN u_reached >= ${k} THEN 1 ELSE 0 END AS conv, u_t1 - ${q.num(lookbackMs)} AS obs_from,
-  CASE WHEN u_reached >= ${k} THEN u_t${k} ELSE u_t1 + ${q.num(windowMs)} END AS decision
+  u_t${k - 1} AS decision
 FROM (${units}) AS u WHERE u_reached >= ${k - 1}`;
   const events = scopedEvents(q, scope, {
     ignoreTimeRange: true,
@@ -185,7 +193,9 @@ FROM (${units}) AS u WHERE u_reached >= ${k - 1}`;
     CASE WHEN ${survey} = 'NPS' THEN (CASE WHEN ${score} <= 6 THEN 'detractor (0-6)' WHEN ${score} <= 8 THEN 'passive (7-8)' ELSE 'promoter (9-10)' END)
          WHEN ${survey} = 'CSAT' THEN (CASE WHEN ${score} <= 2 THEN '1-2' WHEN ${score} < 4 THEN '3' ELSE '4-5' END) END END`;
   const stepEvents = q.list([...new Set(spec.steps.map((s) => s.event))]);
-  const inObs = `e.event IS NOT NULL AND ${d.epochMillis('e.timestamp')} >= c.obs_from AND ${d.epochMillis('e.timestamp')} < c.decision`;
+  // Up to and including the instant of step k−1: the step's own event carries the channel and
+  // device it happened on (a step event is never an event factor itself).
+  const inObs = `e.event IS NOT NULL AND ${d.epochMillis('e.timestamp')} >= c.obs_from AND ${d.epochMillis('e.timestamp')} <= c.decision`;
   // Every cohort unit keeps a row (LEFT JOIN), so branch 0 counts the cohort itself.
   const obs = `SELECT c.unit_id AS unit_id, c.conv AS conv, CASE WHEN ${inObs} THEN 1 ELSE 0 END AS seen,
   e.event AS ev, CASE WHEN ${d.inArray('e.event', stepEvents)} OR e.type NOT IN ('track', 'page', 'screen') THEN 1 ELSE 0 END AS is_step, e.channel AS ch,
@@ -209,15 +219,28 @@ FROM (${cohort}) AS c LEFT JOIN ${events} AS e ON ${joinKey} = c.unit_id`;
   const applies = `CASE r.n ${branches.map((b, i) => `WHEN ${i} THEN (CASE WHEN ${b.when} THEN 1 ELSE 0 END)`).join(' ')} END`;
   const factors = `SELECT o.unit_id AS f_unit, o.conv AS f_conv, ${pick('kind')} AS fk, ${pick('name')} AS fname, ${pick('value')} AS fvalue, ${applies} AS fon
 FROM (${obs}) AS o CROSS JOIN ${d.range(q.num(branches.length))} AS r`;
-  const sql = `SELECT fk, fname, fvalue, ${d.countDistinctIf('f_unit', 'f_conv = 1')} AS a, ${d.countDistinctIf('f_unit', 'f_conv = 0')} AS b
-FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
-  const rows = await store.query<{ fk: string; fname: string | null; fvalue: string | null; a: number; b: number }>(q.build(sql));
+  // One row per factor and unit first, so the unit-hash sum (the membership fingerprint) counts each unit once.
+  const perUnit = `SELECT fk, fname, fvalue, f_unit, f_conv FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue, f_unit, f_conv`;
+  const sql = `SELECT fk, fname, fvalue, sum(CASE WHEN f_conv = 1 THEN 1 ELSE 0 END) AS a, sum(CASE WHEN f_conv = 0 THEN 1 ELSE 0 END) AS b,
+  sum(${d.hash01('f_unit')}) AS members
+FROM (${perUnit}) AS g GROUP BY fk, fname, fvalue`;
+  const rows = await store.query<{ fk: string; fname: string | null; fvalue: string | null; a: number; b: number; members: number }>(
+    q.build(sql),
+  );
 
   const total = rows.find((r) => r.fk === 'all');
   const converted = Number(total?.a ?? 0);
   const dropped = Number(total?.b ?? 0);
   const out: DriverFactor[] = [];
-  for (const r of rows) {
+  const byMembers = new Map<string, DriverFactor>();
+  // The simplest of equal factors names the merged driver.
+  const rank: Record<FactorKind, number> = { channel: 0, survey: 1, property: 2, event: 3 };
+  const ordered = [...rows].sort(
+    (x, y) =>
+      (rank[x.fk as FactorKind] ?? 9) - (rank[y.fk as FactorKind] ?? 9) ||
+      label(x.fk as FactorKind, x.fname ?? '', x.fvalue ?? '').localeCompare(label(y.fk as FactorKind, y.fname ?? '', y.fvalue ?? '')),
+  );
+  for (const r of ordered) {
     if (r.fk === 'all') continue;
     const a = Number(r.a);
     const b = Number(r.b);
@@ -228,7 +251,13 @@ FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
     const kind = r.fk as FactorKind;
     const name = r.fname ?? '';
     const value = r.fvalue ?? '';
-    out.push({
+    const fingerprint = `${a}|${b}|${Number(r.members).toFixed(6)}`;
+    const same = byMembers.get(fingerprint);
+    if (same) {
+      same.same_as.push(label(kind, name, value));
+      continue;
+    }
+    const factor: DriverFactor = {
       kind,
       name,
       value,
@@ -242,7 +271,10 @@ FROM (${factors}) AS f WHERE fon = 1 GROUP BY fk, fname, fvalue`;
       ...stats,
       direction: stats.odds_ratio > 1 ? 'converted_more' : stats.odds_ratio < 1 ? 'dropped_more' : 'neutral',
       q_value: 1,
-    });
+      same_as: [],
+    };
+    byMembers.set(fingerprint, factor);
+    out.push(factor);
   }
   const adjusted = benjaminiHochberg(out.map((f) => f.p_value));
   out.forEach((f, i) => (f.q_value = adjusted[i]!));

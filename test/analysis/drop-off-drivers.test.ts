@@ -55,13 +55,15 @@ const track = (userId: string, event: string, minutes: number, properties: objec
 });
 
 describeEachStore('drop-off drivers', (ctx) => {
-  it('counts factors seen before the decision point among converters and drop-offs, with the 2×2 statistics', async () => {
+  it('counts factors seen before the step the unit left or went on from, with the 2×2 statistics', async () => {
     const messages: object[] = [];
     for (const u of ['c1', 'c2', 'c3', 'c4']) messages.push(track(u, 'Product Viewed', 0), track(u, 'Order Completed', 60));
     for (const u of ['d1', 'd2', 'd3', 'd4']) messages.push(track(u, 'Product Viewed', 0));
-    for (const u of ['c1', 'c2', 'c3', 'd1']) messages.push(track(u, 'Email Opened', 30));
-    // After the order / after the window: outside the observation period.
-    messages.push(track('c4', 'Email Opened', 120), track('d2', 'Email Opened', 1500));
+    for (const u of ['c1', 'c2', 'c3', 'd1']) messages.push(track(u, 'Email Opened', -30));
+    // After step 1 (between the steps, after the order, after the window): consequences, not drivers.
+    messages.push(track('c4', 'Email Opened', 30), track('c4', 'Email Opened', 120), track('d2', 'Email Opened', 1500));
+    for (const u of ['c1', 'c2', 'c3', 'c4']) messages.push(track(u, 'Order Delivered', 2000));
+    messages.push(track('d3', 'Support Chat', 10), track('d4', 'Support Chat', 10));
     for (const u of ['c1', 'c2']) messages.push(track(u, 'Survey Responded', -60, { survey: 'NPS', score: 10 }));
     for (const u of ['d1', 'd2']) messages.push(track(u, 'Survey Responded', -60, { survey: 'NPS', score: 2 }));
     await ingest(ctx.store, 'drv', messages, RECEIVED);
@@ -89,6 +91,8 @@ describeEachStore('drop-off drivers', (ctx) => {
     const detractor = r.factors.find((f) => f.kind === 'survey' && f.value === 'detractor (0-6)')!;
     assert.deepEqual([detractor.converted_with, detractor.dropped_with, detractor.direction], [0, 2, 'dropped_more']);
     assert.ok(!r.factors.some((f) => f.kind === 'event' && f.name === 'Order Completed'), 'funnel steps are not factors');
+    for (const later of ['Order Delivered', 'Support Chat'])
+      assert.ok(!r.factors.some((f) => f.name === later), `${later} happened after step 1 and is no driver`);
     // Ranked by p-value.
     for (let i = 1; i < r.factors.length; i++) assert.ok(r.factors[i - 1]!.p_value <= r.factors[i]!.p_value);
     // Benjamini–Hochberg over every factor tested: q = min over j ≥ i of m·p(j)/j, never below p.
@@ -98,5 +102,26 @@ describeEachStore('drop-off drivers', (ctx) => {
       close(f.q_value, expected, 1e-12, `q of ${f.label}`);
       assert.ok(f.q_value >= f.p_value);
     });
+  });
+
+  it('merges factors present in exactly the same units into one driver, and keeps look-alikes with other units apart', async () => {
+    const messages: object[] = [];
+    for (const u of ['m1', 'm2', 'm3', 'm4']) messages.push(track(u, 'Product Viewed', 0), track(u, 'Order Completed', 60));
+    for (const u of ['n1', 'n2', 'n3', 'n4']) messages.push(track(u, 'Product Viewed', 0));
+    // Email Opened and Newsletter Clicked: the same three units. Coupon Viewed: as many, other units.
+    for (const u of ['m1', 'm2', 'n1']) messages.push(track(u, 'Email Opened', -30), track(u, 'Newsletter Clicked', -20));
+    for (const u of ['m3', 'm4', 'n2']) messages.push(track(u, 'Coupon Viewed', -30));
+    await ingest(ctx.store, 'drv-merge', messages, RECEIVED);
+    const r = await computeDropOffDrivers(
+      ctx.store,
+      { projectId: 'drv-merge', from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-31T00:00:00Z') },
+      { funnel: { steps: ['Product Viewed', 'Order Completed'], windowSeconds: 86400 }, step: 2, minPersons: 1 },
+    );
+    const email = r.factors.find((f) => f.name === 'Email Opened')!;
+    assert.deepEqual(email.same_as, ['Newsletter Clicked']);
+    assert.deepEqual([email.converted_with, email.dropped_with], [2, 1]);
+    assert.ok(!r.factors.some((f) => f.name === 'Newsletter Clicked'), 'the duplicate is merged, not listed');
+    const coupon = r.factors.find((f) => f.name === 'Coupon Viewed')!;
+    assert.deepEqual([coupon.converted_with, coupon.dropped_with, coupon.same_as], [2, 1, []]);
   });
 });
