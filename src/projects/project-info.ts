@@ -1,4 +1,4 @@
-/** A project's data at a glance: its range, channels and event names (the dashboard's filters). */
+/** A project's data at a glance: its range and channels (the dashboard's filters; event names come from journeys/vocabulary.ts). */
 import { defaultRange } from '../scope/defaults.ts';
 import { projectDataRange } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
@@ -43,15 +43,4 @@ WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel${d.queryS
       .sort((a, b) => Number(b.n) - Number(a.n) || a.channel.localeCompare(b.channel))
       .map((r) => r.channel),
   };
-}
-
-/** Track event names, busiest first (at most 500). */
-export async function eventNames(store: Store, projectId: string): Promise<Array<{ name: string; count: number }>> {
-  const q = new QueryBuilder(store.dialect);
-  const rows = await store.query<{ name: string; n: number }>(
-    q.build(
-      `SELECT event AS name, count(*) AS n FROM events_raw WHERE project_id = ${q.str(projectId)} AND type = 'track' AND event <> '' GROUP BY event ORDER BY n DESC, name LIMIT 500`,
-    ),
-  );
-  return rows.map((r) => ({ name: r.name, count: Number(r.n) }));
 }

@@ -5,15 +5,22 @@ import { addDays } from './format.ts';
 import { useLocation } from './url-state.ts';
 
 import { get } from './api.ts';
+import type { EventName } from '../../src/journeys/vocabulary.ts';
 import { useData } from './query.ts';
 export { useData, type Loaded } from './query.ts';
 
-/** The project's track event names, busiest first (GET /api/v1/events/names). */
+/**
+ * The project's event names that users act on (track, page and screen calls), busiest first, from
+ * the journey editor's vocabulary (GET /api/v1/vocabulary/events); identify, alias and group calls are left out.
+ */
 export function useEventNames() {
   return useData('event-names', (s) =>
-    get<{ events: Array<{ name: string; count: number }> }>('/api/v1/events/names', s).then((r) => r.events.map((e) => e.name)),
+    get<{ events: EventName[] }>('/api/v1/vocabulary/events', s).then((r) =>
+      r.events.filter((e) => !NOT_ACTIONS.has(e.type)).map((e) => e.event),
+    ),
   );
 }
+const NOT_ACTIONS = new Set(['identify', 'alias', 'group']);
 
 /** What every view knows: who is signed in, the project, its data range, channels and personas. */
 export interface Session {

@@ -1,9 +1,9 @@
 /**
- * What the dashboard needs to draw its filters: the data range, the channels and the event names
- * of the project, from endpoints rather than SQL sent by the browser.
+ * What the dashboard needs to draw its filters: the data range and the channels of the project,
+ * from an endpoint rather than SQL sent by the browser. Event names are GET /api/v1/vocabulary/events.
  */
 import type { FastifyInstance } from 'fastify';
-import { projectInfo, eventNames } from '../../projects/project-info.ts';
+import { projectInfo } from '../../projects/project-info.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
@@ -17,8 +17,4 @@ export function registerProjectInfoRoutes(app: FastifyInstance, ctx: AppContext)
       return projectInfo(ctx.store, project.id);
     },
   );
-  app.get('/api/v1/events/names', doc('Event names of the project (track calls), busiest first'), async (request) => {
-    const project = await requireProject(request, ctx);
-    return { events: await eventNames(ctx.store, project.id) };
-  });
 }
