@@ -13,7 +13,8 @@
  *   person was actually in, so skips (awareness → purchase) and exits are visible.
  * - Time in stage: from entry to leaving (persons who left); time to next: entry of s to entry of
  *   s+1 when that came later.
- * - Revenue influenced: all Order Completed revenue in scope of the persons reached (not attributed).
+ * - Revenue influenced: all Order Completed revenue in scope of the persons reached, net of their
+ *   Order Refunded amounts (src/scope/money.ts), not attributed. Stage revenue likewise.
  * - Identified persons: those whose events carry a user id (or whose device was linked to one).
  *   The rest are anonymous devices; a customer who used several devices without signing in on
  *   them counts once per device, so each stage states how many of its persons are anonymous.
@@ -28,8 +29,8 @@
  *   in that stage. Sentiment and pain points come from src/voc (library sentiment, discovered themes).
  * - Leaks: every person who left the journey (entered a stage and no later one) is counted once,
  *   at the touchpoint of their last event in that stage. value = lost × downstream conversion of
- *   the stage × average order value, where downstream conversion = the share of persons who
- *   entered the stage that placed an order after entering it. Each lost person is worth at most
+ *   the stage × average order value net of refunds, where downstream conversion = the share of
+ *   persons who entered the stage that placed an order after entering it. Each lost person is worth at most
  *   one average order, so the leaks sum to at most persons × AOV (`revenuePossible`).
  */
 import { z } from 'zod';
@@ -50,6 +51,7 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { type AnalysisScope, ORDER_EVENT, ScopeError, SURVEY_EVENT, scopeInputSchema, scopedEvents } from '../scope/scope.ts';
 import { defineAnalysis } from '../registry/define.ts';
+import { grossRevenueSql, netRevenueSql } from '../scope/money.ts';
 import { JourneyNotFoundError } from '../journeys/journeys.ts';
 
 export const journeyMapInputSchema = scopeInputSchema.extend({ journeyId: z.string().min(1).optional() });
@@ -146,8 +148,15 @@ export interface JourneyMap {
   to: string;
   persons: number;
   orders: number;
+  /** Order revenue net of refunds (Order Completed − Order Refunded) of the persons in scope. */
   revenue: number;
+  /** Order revenue before refunds, and the refunded amount (grossRevenue − revenue). */
+  grossRevenue: number;
+  refunds: number;
+  /** Net revenue / orders: what an order is worth once refunds are paid back (the leaks' value per order). */
   avgOrderValue: number;
+  /** Gross revenue / orders, beside it. */
+  grossAvgOrderValue: number;
   stages: JourneyMapStage[];
   grid: JourneyMapCell[];
   flows: JourneyMapFlow[];
@@ -190,10 +199,7 @@ function parts(store: Store, scope: AnalysisScope, journey: Journey): Parts {
   const d = store.dialect;
   const ev = scopedEvents(q, scope);
   const ent = stageEntriesSql(q, journey, ev, {
-    extraAggregates: [
-      `${d.sumIf('coalesce(revenue, 0)', `event = '${ORDER_EVENT}'`)} AS person_revenue`,
-      `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`,
-    ],
+    extraAggregates: [`${netRevenueSql(d)} AS person_revenue`, `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`],
   });
   const S = journey.stages.length;
   const stageOf = (n: string) => {
@@ -280,7 +286,7 @@ export function summariseResponses(rows: SurveyResponse[], sentimentOf: (r: Surv
 }
 
 export const LEAK_FORMULA =
-  'value = persons lost at the touchpoint × downstream conversion of the stage (share of its entrants who ordered after entering) × average order value; each person is lost once, at the last touchpoint before leaving';
+  'value = persons lost at the touchpoint × downstream conversion of the stage (share of its entrants who ordered after entering) × average order value net of refunds; each person is lost once, at the last touchpoint before leaving';
 
 export async function computeJourneyMap(store: Store, scope: AnalysisScope, options: JourneyMapOptions = {}): Promise<JourneyMap> {
   const journey = options.journey ?? (await resolveJourney(store, scope.projectId, options.journeyId));
@@ -297,7 +303,8 @@ export async function computeJourneyMap(store: Store, scope: AnalysisScope, opti
     // Downstream conversion needs the first order after each stage's entry: the orders joined to the entries.
     const ent = stageEntriesSql(q, journey, ev, {
       extraAggregates: [
-        `${d.sumIf('coalesce(revenue, 0)', `event = '${ORDER_EVENT}'`)} AS person_revenue`,
+        `${netRevenueSql(d)} AS person_revenue`,
+        `${grossRevenueSql(d)} AS person_gross`,
         `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`,
         `max(CASE WHEN user_id <> '' OR person_id <> anonymous_id THEN 1 ELSE 0 END) AS person_identified`,
         `max(CASE WHEN event = '${ORDER_EVENT}' THEN timestamp END) AS last_order_at`,
@@ -317,6 +324,7 @@ FROM (${withHeld}) AS hp`;
     const cols: string[] = [
       'count(*) AS persons',
       `coalesce(sum(n.person_revenue), 0) AS revenue`,
+      `coalesce(sum(n.person_gross), 0) AS gross_revenue`,
       `coalesce(sum(n.person_orders), 0) AS orders`,
       `${d.countIf('n.person_identified = 1')} AS identified`,
     ];
@@ -425,6 +433,8 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
   const persons = num(stagesRow.persons);
   const orders = num(stagesRow.orders);
   const revenue = num(stagesRow.revenue);
+  const grossRevenue = num(stagesRow.gross_revenue);
+  // Net of refunds: a lost person is worth what an order is worth once refunds are paid back.
   const avgOrderValue = orders > 0 ? revenue / orders : 0;
   const entered = stageIds.map((_, s) => num(stagesRow[`entered_${s}`]));
   const identified = num(stagesRow.identified);
@@ -540,7 +550,10 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
     persons,
     orders,
     revenue,
+    grossRevenue,
+    refunds: grossRevenue - revenue,
     avgOrderValue,
+    grossAvgOrderValue: orders > 0 ? grossRevenue / orders : 0,
     stages,
     grid: cells,
     flows,

@@ -39,6 +39,7 @@
 import { QueryBuilder, type Dialect } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { REFUND_EVENT } from '../scope/vocabulary.ts';
 import { defineAnalysis } from '../registry/define.ts';
 import { z } from 'zod';
 
@@ -123,7 +124,7 @@ export function firstChannelExpr(d: Dialect): string {
 export const TOUCH_COND = `(type IN ('page', 'screen') OR channel <> '')`;
 export const VIEW_COND = `type IN ('page', 'screen')`;
 export const ORDER_COND = `event = '${ORDER_EVENT}'`;
-export const REFUND_EVENT = 'Order Refunded';
+export { REFUND_EVENT };
 export const REFUND_COND = `event = '${REFUND_EVENT}'`;
 
 /**
@@ -261,7 +262,7 @@ SELECT p.ch_key AS channel, p.cur_key AS is_cur, p.visitors AS visitors, p.retur
 FROM pagg AS p
 LEFT JOIN sagg AS s ON s.s_ch = p.ch_key AND s.s_cur_key = p.cur_key
 LEFT JOIN vagg AS v ON v.v_ch = p.ch_key AND v.v_cur_key = p.cur_key
-CROSS JOIN base AS b${d.querySuffix}`;
+CROSS JOIN base AS b`;
 
   const rows = await store.query<Record<string, unknown>>(q.build(sql));
   const byKey = new Map<string, KpiCounts>();
