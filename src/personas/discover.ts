@@ -1,8 +1,12 @@
 /**
  * Personas discovered from behaviour. Per-person features are built in SQL (RFM, engagement,
  * stage reached, device, channel mix, feedback, product categories); persons are clustered with
- * k-means on the standardised features, k chosen by the mean silhouette width (the k in
- * [minK, maxK] whose clusters are best separated; ties go to the smaller k). Each cluster gets a
+ * k-means on the standardised features. Two criteria for k are computed and both reported: the
+ * mean silhouette width (how well separated the clusters are; ties go to the smaller k) and the
+ * BIC of the spherical-Gaussian model k-means assumes (fit per parameter). They answer different
+ * questions: silhouette finds separate groups, BIC keeps splitting while a split explains
+ * variance, so they agree when the persons fall into distinct groups and part when behaviour is a
+ * continuum. The silhouette chooses by default (`criterion`). Each cluster gets a
  * readable name from its most distinguishing features, a profile card, and a rule segment that
  * approximates it, so it can be saved and edited like any rule persona (src/journeys/personas.ts).
  */
@@ -13,10 +17,11 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { mulberry32 } from '../stats/random.ts';
 import { categoryColumn, channelColumn, clusterFeatures, featureSpace, personaFeaturesSql, type PersonaFeatureSpace } from './features.ts';
-import { kmeans, silhouette, type KMeansResult } from './kmeans.ts';
+import { kmeans, kmeansBic, silhouette, type KMeansResult } from './kmeans.ts';
 
 export const discoverInputSchema = z.object({
-  k: z.number().int().min(2).max(12).optional().describe('number of personas (default: chosen by silhouette)'),
+  k: z.number().int().min(2).max(12).optional().describe('number of personas (default: chosen by the criterion)'),
+  criterion: z.enum(['silhouette', 'bic']).default('silhouette').describe('how k is chosen: silhouette (separated groups) or bic'),
   minK: z.number().int().min(2).max(12).default(2),
   maxK: z.number().int().min(2).max(12).default(8),
   maxPersons: z.number().int().min(100).max(200_000).default(20_000).describe('persons clustered (a hash sample beyond)'),
@@ -57,8 +62,12 @@ export interface DiscoverResult {
   persons: number;
   sampled: number;
   k: number;
-  criterion: 'silhouette';
-  silhouetteByK: Array<{ k: number; silhouette: number; inertia: number }>;
+  criterion: 'silhouette' | 'bic';
+  /** The k each criterion prefers (equal to k when it chose, or when they agree). */
+  silhouetteK: number;
+  bicK: number;
+  /** Every k tried: mean silhouette (higher is better), BIC (lower is better), within-cluster sum of squares. */
+  silhouetteByK: Array<{ k: number; silhouette: number; bic: number; inertia: number }>;
   personas: PersonaCard[];
   model: PersonaModel;
   assignments?: Array<{ personId: string; cluster: number }>;
@@ -198,7 +207,7 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   const candidates = input.k
     ? [input.k]
     : Array.from({ length: Math.max(0, Math.min(input.maxK, rows.length - 1) - minK + 1) }, (_v, i) => minK + i);
-  const tried: Array<{ k: number; silhouette: number; inertia: number; fit: KMeansResult }> = [];
+  const tried: Array<{ k: number; silhouette: number; bic: number; inertia: number; fit: KMeansResult }> = [];
   for (const k of candidates) {
     const fit = kmeans(zx, k, rng);
     tried.push({
@@ -208,12 +217,20 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
         order.map((i) => fit.labels[i]!),
         k,
       ),
+      bic: kmeansBic(
+        zx.length,
+        features.length,
+        k,
+        fit.inertia,
+        Array.from({ length: k }, (_v, c) => fit.labels.filter((l) => l === c).length),
+      ),
       inertia: fit.inertia,
       fit,
     });
   }
-  const best = tried.reduce((a, b) => (b.silhouette > a.silhouette + 1e-9 ? b : a));
-  const { fit } = best;
+  const bySilhouette = tried.reduce((a, b) => (b.silhouette > a.silhouette + 1e-9 ? b : a));
+  const byBic = tried.reduce((a, b) => (b.bic < a.bic - 1e-9 ? b : a));
+  const { fit } = input.criterion === 'bic' ? byBic : bySilhouette;
 
   const personCluster = new Map(rows.map((r, i) => [r.person_id, fit.labels[i]!]));
   const themes = await topComments(store, projectId, cutoff, personCluster, fit.k);
@@ -279,8 +296,10 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
     persons,
     sampled: rows.length,
     k: fit.k,
-    criterion: 'silhouette',
-    silhouetteByK: tried.map((t) => ({ k: t.k, silhouette: t.silhouette, inertia: t.inertia })),
+    criterion: input.criterion,
+    silhouetteK: bySilhouette.k,
+    bicK: byBic.k,
+    silhouetteByK: tried.map((t) => ({ k: t.k, silhouette: t.silhouette, bic: t.bic, inertia: t.inertia })),
     personas: cards,
     model: {
       cutoff: cutoff.toISOString(),
@@ -310,7 +329,7 @@ export const discoverPersonasAnalysis = defineAnalysis({
   command: 'personas discover',
   path: '/api/v1/personas/discover',
   summary:
-    'Personas discovered from behaviour (k-means on RFM, channel mix, stage, device, feedback and categories; k by silhouette) with names, profile cards and saveable rule segments',
+    'Personas discovered from behaviour (k-means on RFM, channel mix, stage, device, feedback and categories; k by silhouette, BIC reported too) with names, profile cards and saveable rule segments',
   access: 'read',
   input: discoverInputSchema,
   scoped: false,

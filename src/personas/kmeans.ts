@@ -119,3 +119,20 @@ export function adjustedRandIndex(a: ArrayLike<string | number>, b: ArrayLike<st
   const max = (sa + sb) / 2;
   return max === expected ? 1 : (index - expected) / (max - expected);
 }
+
+/**
+ * Bayesian information criterion of a k-means partition (lower is better), under the model
+ * k-means assumes: k spherical Gaussians with one shared variance, mixed in the clusters'
+ * proportions (Pelleg & Moore 2000, X-means). Free parameters: k − 1 mixing weights, k·d means
+ * and the variance. Unlike the silhouette it rewards fit per parameter, so it keeps adding
+ * clusters while they explain variance, even inside one continuous cloud.
+ */
+export function kmeansBic(n: number, d: number, k: number, inertia: number, sizes: number[]): number {
+  if (n <= k) return Infinity;
+  const variance = Math.max(inertia / (d * (n - k)), 1e-12);
+  let logLik = 0;
+  for (const nc of sizes) if (nc > 0) logLik += nc * Math.log(nc / n) - ((nc * d) / 2) * Math.log(2 * Math.PI * variance);
+  logLik -= (d * (n - k)) / 2;
+  const params = k - 1 + k * d + 1;
+  return -2 * logLik + params * Math.log(n);
+}

@@ -150,9 +150,11 @@ describeEachStore('persona discovery', (ctx) => {
       result.assignments!.map((a) => a.cluster),
     );
     console.log(
-      `personas: k=${result.k}, silhouette ${result.silhouetteByK.map((s) => `${s.k}:${s.silhouette.toFixed(3)}`).join(' ')}, ARI ${ari.toFixed(3)}; ${result.personas.map((p) => `${p.name} (${p.size})`).join('; ')}`,
+      `personas: k=${result.k}, silhouette ${result.silhouetteByK.map((s) => `${s.k}:${s.silhouette.toFixed(3)}`).join(' ')}, BIC prefers ${result.bicK} (${result.silhouetteByK.map((s) => `${s.k}:${s.bic.toFixed(0)}`).join(' ')}), ARI ${ari.toFixed(3)}; ${result.personas.map((p) => `${p.name} (${p.size})`).join('; ')}`,
     );
     assert.ok(ari >= 0.8, `ARI ${ari}`);
+    assert.equal(result.silhouetteK, 4);
+    assert.ok(result.silhouetteByK.every((s) => Number.isFinite(s.bic)));
     assert.equal(
       result.personas.reduce((s, p) => s + p.size, 0),
       600,

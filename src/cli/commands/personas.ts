@@ -2,13 +2,23 @@ import type { Command } from 'commander';
 import { createPersona } from '../../journeys/personas.ts';
 import { discoverPersonasAnalysis, type DiscoverResult } from '../../personas/discover.ts';
 import { runAnalysisRequest } from '../../registry/run.ts';
-import { print, globalOptions, runOn } from '../target.ts';
+import { fmtInt } from '../../format/numbers.ts';
+import { renderTable } from '../../format/table.ts';
+import { CliError, print, globalOptions, runOn } from '../target.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 function render(r: DiscoverResult): string {
   const lines = [
-    `${r.k} personas among ${r.sampled} persons (k by silhouette: ${r.silhouetteByK.map((s) => `${s.k}=${s.silhouette.toFixed(3)}`).join(', ')})`,
+    `${r.k} personas among ${r.sampled} persons (k by ${r.criterion}; silhouette prefers ${r.silhouetteK}, BIC prefers ${r.bicK})`,
+    renderTable(
+      [
+        { header: 'k', align: 'right' },
+        { header: 'Silhouette (higher is better)', align: 'right' },
+        { header: 'BIC (lower is better)', align: 'right' },
+      ],
+      r.silhouetteByK.map((s) => [String(s.k), s.silhouette.toFixed(3), fmtInt(s.bic)]),
+    ),
     '',
   ];
   for (const p of r.personas) {
@@ -34,12 +44,19 @@ export function registerPersonaCommands(program: Command): void {
   personas
     .command('discover')
     .description(discoverPersonasAnalysis.summary)
-    .option('--k <n>', 'number of personas (default: chosen by silhouette)')
+    .option('--k <n>', 'number of personas (default: chosen by --criterion)')
     .option('--max-k <n>', 'largest k tried', '8')
+    .option('--criterion <name>', 'how k is chosen: silhouette (separated groups) or bic', 'silhouette')
     .option('--save', 'save each discovered persona as a rule persona (its suggested segment)')
-    .action(async (o: { k?: string; maxK: string; save?: boolean }, command: Command) => {
+    .action(async (o: { k?: string; maxK: string; criterion: string; save?: boolean }, command: Command) => {
       const opts = globalOptions(command);
-      const body = { ...(o.k ? { k: Number(o.k) } : {}), maxK: Number(o.maxK) };
+      const int = (text: string, flag: string) => {
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < 2 || n > 12) throw new CliError(`--${flag}: a whole number from 2 to 12, not "${text}"`);
+        return n;
+      };
+      if (o.criterion !== 'silhouette' && o.criterion !== 'bic') throw new CliError(`--criterion: silhouette or bic, not "${o.criterion}"`);
+      const body = { ...(o.k ? { k: int(o.k, 'k') } : {}), maxK: int(o.maxK, 'max-k'), criterion: o.criterion };
       const result = await runOn<DiscoverResult>(
         opts,
         'POST',
