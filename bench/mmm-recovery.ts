@@ -44,7 +44,7 @@ export function spearman(a: number[], b: number[]): number {
   return num / Math.sqrt(da * db);
 }
 
-export function recoveryStudy(
+export async function recoveryStudy(
   options: {
     seeds: number[];
     days: number;
@@ -53,7 +53,7 @@ export function recoveryStudy(
     sampler?: { chains?: number; warmup?: number; draws?: number };
   },
   log?: (line: string) => void,
-): RecoveryResult {
+): Promise<RecoveryResult> {
   let inside = 0,
     total = 0,
     rhoSum = 0,
@@ -71,7 +71,7 @@ export function recoveryStudy(
       zeroEffect: [options.channels - 1],
     });
     const t0 = performance.now();
-    const fit = fitMmm(sim.series, { sampler: { ...options.sampler, seed } });
+    const fit = await fitMmm(sim.series, { sampler: { ...options.sampler, seed } });
     seconds += (performance.now() - t0) / 1000;
     if (fit.diagnostics.converged) converged++;
     const est: number[] = [];
@@ -124,6 +124,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i >= 0 ? Number(process.argv[i + 1]) : fallback;
   };
   const seeds = Array.from({ length: arg('seeds', 20) }, (_, i) => 100 + i);
-  const result = recoveryStudy({ seeds, days: arg('days', 365), channels: arg('channels', 5) }, (l) => process.stdout.write(l + '\n'));
+  const result = await recoveryStudy({ seeds, days: arg('days', 365), channels: arg('channels', 5) }, (l) =>
+    process.stdout.write(l + '\n'),
+  );
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

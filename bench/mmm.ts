@@ -73,7 +73,7 @@ export async function benchMmm(quick: boolean): Promise<Figure[]> {
 
     const cpu0 = process.cpuUsage();
     const f0 = performance.now();
-    const fit = fitMmm(agg.series);
+    const fit = await fitMmm(agg.series);
     const fitS = (performance.now() - f0) / 1000;
     const fitCpuS = process.cpuUsage(cpu0).user / 1e6;
 

@@ -5,7 +5,8 @@
  */
 import { effectiveSampleSize, rhat } from '../stats/mcmc.ts';
 import { maximizeLbfgs } from '../stats/lbfgs.ts';
-import { nuts, type NutsChain } from '../stats/nuts.ts';
+import type { NutsChain } from '../stats/nuts.ts';
+import { defaultThreads, runChains } from './chains.ts';
 import { mulberry32, normalSampler } from '../stats/random.ts';
 import { baselineDesign, defaultHolidays, type ControlSeries, type Holiday } from './baseline.ts';
 import { MmmModel, naturalParams, type ModelData, type MmmPriors, type NormalPrior } from './model.ts';
@@ -41,6 +42,8 @@ export interface SamplerSettings {
   targetAccept: number;
   maxTreeDepth: number;
   metric: 'diag' | 'dense';
+  /** Worker threads the chains run on (default: one per core, at most one per chain; 1 = this thread). */
+  threads?: number;
 }
 
 export const DEFAULT_SAMPLER: SamplerSettings = {
@@ -235,7 +238,7 @@ export function parameterNames(model: MmmModel): string[] {
   return names;
 }
 
-export function fitMmm(series: MmmSeries, options: FitOptions = {}, revenue = series.kpi === 'revenue'): MmmFit {
+export async function fitMmm(series: MmmSeries, options: FitOptions = {}, revenue = series.kpi === 'revenue'): Promise<MmmFit> {
   const sampler: SamplerSettings = { ...DEFAULT_SAMPLER, ...options.sampler };
   const { data, priors } = buildModelData(series, options, revenue);
   const model = new MmmModel(data);
@@ -256,22 +259,14 @@ export function fitMmm(series: MmmSeries, options: FitOptions = {}, revenue = se
   }
   const t1 = performance.now();
 
-  const chains: NutsChain[] = [];
+  const starts: Float64Array[] = [];
   for (let c = 0; c < sampler.chains; c++) {
     const start = Float64Array.from(best.x);
     for (let i = 0; i < start.length; i++) start[i]! += 0.1 * normal();
-    const s = Number.isFinite(model.logDensity(start)) ? start : Float64Array.from(best.x);
-    chains.push(
-      nuts(logp, s, {
-        warmup: sampler.warmup,
-        draws: sampler.draws,
-        seed: sampler.seed * 1000 + c,
-        targetAccept: sampler.targetAccept,
-        maxTreeDepth: sampler.maxTreeDepth,
-        metric: sampler.metric,
-      }),
-    );
+    starts.push(Number.isFinite(model.logDensity(start)) ? start : Float64Array.from(best.x));
   }
+  sampler.threads = Math.max(1, Math.min(sampler.threads ?? defaultThreads(sampler.chains), sampler.chains));
+  const chains: NutsChain[] = await runChains(data, starts, sampler, sampler.threads);
   const t2 = performance.now();
 
   // Diagnostics per parameter.

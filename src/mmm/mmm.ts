@@ -115,7 +115,7 @@ export async function fittedModel(store: Store, project: Project, scope: Analysi
   const t0 = performance.now();
   let fit: MmmFit;
   try {
-    fit = fitMmm(series, {
+    fit = await fitMmm(series, {
       sampler: {
         ...(input.chains ? { chains: input.chains } : {}),
         ...(input.warmup ? { warmup: input.warmup } : {}),

@@ -16,11 +16,11 @@ describe('MMM calibration by lift tests', () => {
     assert.throws(() => manualLift({ channel: 'Display', roi: 2 }), /needs se or lo and hi/);
   });
 
-  it('makes a tight lift the prior of its channel, pulls the ROI to it and reports a high prior weight', () => {
+  it('makes a tight lift the prior of its channel, pulls the ROI to it and reports a high prior weight', async () => {
     const sim = simulateMmm({ seed: 8, days: 150, channels: 2, rois: [1.5, 2] });
     const sampler = { chains: 2, warmup: 150, draws: 150, seed: 2 };
-    const plain = fitMmm(sim.series, { sampler });
-    const calibrated = fitMmm(sim.series, {
+    const plain = await fitMmm(sim.series, { sampler });
+    const calibrated = await fitMmm(sim.series, {
       sampler,
       lifts: [{ channel: 'channel_1', roi: 4, se: 0.05, source: 'manual', label: 'geo test' }],
     });

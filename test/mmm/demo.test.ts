@@ -28,7 +28,7 @@ const DAY = 86_400_000;
 /** The budget cut the planner is asked to place. */
 const CUT = 0.2;
 
-describe('MMM on the demo retailer against its ground truth', () => {
+describe('MMM on the demo retailer against its ground truth', async () => {
   const o = DEFAULT_DEMO;
   const tally = newTally(o.days);
   const startDay = Math.floor(Date.parse(`${o.endDate}T00:00:00Z`) / DAY) - o.days + 1;
@@ -63,7 +63,7 @@ describe('MMM on the demo retailer against its ground truth', () => {
   };
   // The retailer's calendar: the default retail holidays plus its own summer sale.
   const holidays = [...defaultHolidays(firstDay, lastDay), { name: 'Summer sale', date: `${lastDay.slice(0, 4)}-07-15`, leadDays: 2 }];
-  const fit = fitMmm(series, { holidays });
+  const fit = await fitMmm(series, { holidays });
   const roi = new Map(fit.channels.map((c) => [c.name, summarize(c.roi, 0.9)]));
   const trueRoi = new Map(truth.channels.filter((c) => c.roi !== null).map((c) => [c.channel as string, c.roi!]));
 

@@ -31,12 +31,14 @@ function spearman(a: number[], b: number[]): number {
   return num / Math.sqrt(da * db);
 }
 
-describe('MMM parameter recovery on simulated data', () => {
-  const worlds = [21, 22].map((seed) => {
-    const sim = simulateMmm({ seed, days: 300, channels: 4, controls: 1, zeroEffect: [3], rois: [0.6, 1.8, 3.2] });
-    const fit = fitMmm(sim.series, { sampler: { chains: 2, warmup: 200, draws: 200, seed } });
-    return { sim, fit, roi: fit.channels.map((c) => summarize(c.roi, 0.9)) };
-  });
+describe('MMM parameter recovery on simulated data', async () => {
+  const worlds = await Promise.all(
+    [21, 22].map(async (seed) => {
+      const sim = simulateMmm({ seed, days: 300, channels: 4, controls: 1, zeroEffect: [3], rois: [0.6, 1.8, 3.2] });
+      const fit = await fitMmm(sim.series, { sampler: { chains: 2, warmup: 200, draws: 200, seed } });
+      return { sim, fit, roi: fit.channels.map((c) => summarize(c.roi, 0.9)) };
+    }),
+  );
 
   it('covers the true ROI with the 90% intervals and ranks the channels as the truth does', () => {
     let inside = 0,
