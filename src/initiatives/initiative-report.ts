@@ -1,7 +1,9 @@
 /**
  * The report of an initiative: its causal lift on the target KPI (difference-in-differences,
  * counterfactual forecast or synthetic control, with a placebo in time beside it), incremental
- * conversions and revenue, and ROI against the recorded cost.
+ * conversions and revenue, and ROI against the recorded cost. Money is net of refunds: the money
+ * KPIs subtract Order Refunded amounts, and a conversion is valued at the treated orders' average
+ * value less what was refunded on them.
  */
 import { projectDataRange, ScopeError, type Segment } from '../scope/scope.ts';
 import { listDocuments } from '../store/documents.ts';
@@ -65,7 +67,8 @@ export interface InitiativeReport {
   incrementalConversions: IntervalEstimate | null;
   incrementalRevenue: IntervalEstimate | null;
   incrementalGrossMargin: IntervalEstimate | null;
-  averageOrderValue: { value: number; se: number; orders: number } | null;
+  /** What a treated post-period order is worth net of its refunds (value, its SE), with the gross value beside. */
+  averageOrderValue: { value: number; se: number; orders: number; gross: number } | null;
   cost: { oneOff: number; perMonth: number; total: number; monthsElapsed: number } | null;
   grossMargin: number;
   roi: IntervalEstimate | null;
@@ -99,8 +102,12 @@ const KPI_LABELS: Record<string, { name: string; numerator: string; denominator:
     numerator: 'persons with an Order Completed',
     denominator: 'persons with a page or screen view',
   },
-  revenue_per_visitor: { name: 'revenue_per_visitor', numerator: 'order revenue', denominator: 'persons with a page or screen view' },
-  aov: { name: 'aov', numerator: 'order revenue', denominator: 'orders' },
+  revenue_per_visitor: {
+    name: 'revenue_per_visitor',
+    numerator: 'order revenue net of refunds',
+    denominator: 'persons with a page or screen view',
+  },
+  aov: { name: 'aov', numerator: 'order revenue net of refunds', denominator: 'orders' },
   repeat_rate: { name: 'repeat_rate', numerator: 'orders by persons with an earlier order', denominator: 'orders' },
   csat: { name: 'csat', numerator: 'Σ CSAT score', denominator: 'CSAT responses' },
 };
@@ -247,7 +254,7 @@ export async function initiativeReport(
         averageOrderValue = o.revenue / o.orders;
         const variance = o.orders > 1 ? (o.revenueSquares - o.orders * averageOrderValue ** 2) / (o.orders - 1) : 0;
         averageOrderValueSe = Math.sqrt(Math.max(variance, 0) / o.orders);
-        aov = { value: averageOrderValue, se: averageOrderValueSe, orders: o.orders };
+        aov = { value: averageOrderValue, se: averageOrderValueSe, orders: o.orders, gross: o.grossRevenue / o.orders };
       }
     }
     if (value === 'money' || aov) {

@@ -6,6 +6,7 @@ import { personRegionSql, UNKNOWN_REGION } from '../analysis/region.ts';
 import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, segmentPersonsSql, type Segment } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
+import { netRevenueSql, refundsByOrderSql } from '../scope/money.ts';
 import type { KpiSpec } from './initiatives.ts';
 
 export const TREATED = 'treated';
@@ -128,34 +129,45 @@ FROM ${e} AS x INNER JOIN (${ranks}) AS r ON r.rid = x.message_id WHERE x.${orde
     const csat = `event = '${SURVEY_EVENT}' AND ${d.jsonString('properties', ['survey'])} = 'CSAT' AND ${d.jsonNumber('properties', ['score'])} IS NOT NULL`;
     const parts: Record<typeof kpi, [string, string]> = {
       conversion_rate: [d.countDistinctIf('person_id', order), d.countDistinctIf('person_id', visit)],
-      revenue_per_visitor: [d.sumIf('coalesce(revenue, 0)', order), d.countDistinctIf('person_id', visit)],
-      aov: [d.sumIf('coalesce(revenue, 0)', order), d.countIf(order)],
+      // Money net of refunds: a refund counts against the day it is paid back (as the revenue KPI does).
+      revenue_per_visitor: [netRevenueSql(d), d.countDistinctIf('person_id', visit)],
+      aov: [netRevenueSql(d), d.countIf(order)],
       csat: [d.sumIf(d.jsonNumber('properties', ['score']), csat), d.countIf(csat)],
     };
     const [num, den] = parts[kpi];
     sql = `SELECT day, unit, num, den FROM (SELECT day, unit, ${num} AS num, ${den} AS den FROM ${e} AS x GROUP BY day, unit) AS k WHERE den > 0`;
   }
-  const rows = await store.query<{ day: string; unit: string; num: number; den: number }>(
-    q.build(`${sql} ORDER BY day, unit${d.querySuffix}`),
-  );
+  const rows = await store.query<{ day: string; unit: string; num: number; den: number }>(q.build(`${sql} ORDER BY day, unit`));
   return rows.map((r) => ({ date: r.day, unit: r.unit, numerator: Number(r.num), denominator: Number(r.den) }));
 }
 
 export interface OrderValueStats {
   orders: number;
+  /** Σ order value net of its refunds, and Σ of its squares. */
   revenue: number;
   revenueSquares: number;
+  /** Σ order revenue before refunds. */
+  grossRevenue: number;
 }
 
-/** Orders of the treated unit in a window: count, Σ revenue, Σ revenue², for the average order value and its SE. */
+/**
+ * Orders of the treated unit in a window: count, Σ value, Σ value², for the average order value and
+ * its SE. An order's value is its revenue less what was refunded on it (refunds matched by
+ * order_id, whenever they came), so a conversion is valued at what the business keeps.
+ */
 export async function treatedOrderValues(store: Store, req: SeriesRequest): Promise<OrderValueStats> {
   const q = new QueryBuilder(store.dialect);
   const e = unitEventsSql(q, req);
-  const rows = await store.query<{ n: number; s: number | null; ss: number | null }>(
+  const refunds = refundsByOrderSql(q, req.projectId);
+  const rows = await store.query<{ n: number; s: number | null; ss: number | null; g: number | null }>(
     q.build(
-      `SELECT count(*) AS n, sum(r) AS s, sum(r * r) AS ss FROM (SELECT coalesce(revenue, 0) AS r FROM ${e} AS x WHERE event = '${ORDER_EVENT}' AND unit = '${TREATED}') AS o${store.dialect.querySuffix}`,
+      `SELECT count(*) AS n, sum(r) AS s, sum(r * r) AS ss, sum(g) AS g FROM (
+  SELECT coalesce(x.revenue, 0) - coalesce(rf.r_amount, 0) AS r, coalesce(x.revenue, 0) AS g
+  FROM ${e} AS x LEFT JOIN (${refunds}) AS rf ON rf.r_order = x.order_id
+  WHERE x.event = '${ORDER_EVENT}' AND x.unit = '${TREATED}'
+) AS o`,
     ),
   );
   const r = rows[0];
-  return { orders: Number(r?.n ?? 0), revenue: Number(r?.s ?? 0), revenueSquares: Number(r?.ss ?? 0) };
+  return { orders: Number(r?.n ?? 0), revenue: Number(r?.s ?? 0), revenueSquares: Number(r?.ss ?? 0), grossRevenue: Number(r?.g ?? 0) };
 }

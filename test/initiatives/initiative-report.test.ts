@@ -74,7 +74,7 @@ describeEachStore('initiative report', (ctx) => {
     // 0.25 × 4 checkouts × 3 days = 3 orders worth 100 each; margin 0.4 → 120 against a cost of 100.
     close(r.incrementalConversions!.estimate, 3, 'incremental orders');
     close(r.incrementalRevenue!.estimate, 300, 'incremental revenue');
-    assert.deepEqual(r.averageOrderValue, { value: 100, se: 0, orders: 10 });
+    assert.deepEqual(r.averageOrderValue, { value: 100, se: 0, orders: 10, gross: 100 });
     close(r.cost!.total, 100, 'cost');
     close(r.roi!.estimate, 0.2, 'ROI');
     // Margin 40, 80, 120 on the three post days: the cost of 100 is covered on the third.
