@@ -222,7 +222,7 @@ FROM (
 ) AS b GROUP BY unit, bucket_key`;
       break;
   }
-  const rows = await store.query(q.build(`WITH ${ctes.join(',\n')}\n${select}${d.querySuffix}`));
+  const rows = await store.query(q.build(`WITH ${ctes.join(',\n')}\n${select}`));
   return rows.map((r) => ({
     unit: String(r.unit_key ?? ''),
     bucket: String(r.bucket_key),

@@ -207,7 +207,7 @@ FROM (${unpivot}) AS u WHERE label IS NOT NULL OR slot = ${pathSlot}
 GROUP BY slot, label, next_label, ${pcols.join(', ')}`;
   const ranked = `SELECT *, row_number() OVER (PARTITION BY slot ORDER BY persons DESC, ${pcols.map((p) => `coalesce(${p}, '')`).join(', ')}) AS path_rank FROM (${grouped}) AS g`;
   const sql = `SELECT slot, label, next_label, ${pcols.join(', ')}, persons FROM (${ranked}) AS rk
-WHERE slot < ${pathSlot} OR path_rank <= ${q.num(o.topPaths)}${d.querySuffix}`;
+WHERE slot < ${pathSlot} OR path_rank <= ${q.num(o.topPaths)}`;
   return { sql, slots: n + 1 };
 }
 

@@ -169,11 +169,11 @@ function matrixSql(q: QueryBuilder, scope: AnalysisScope, o: RetentionOptions, r
     const perPerson = `SELECT pid, cohort_ts, max(CASE WHEN did_r = 1 THEN k END) AS last_k, max(data_end) AS person_data_end FROM (${indexed}) AS ix GROUP BY pid, cohort_ts`;
     return `SELECT ${d.formatDate('cohort_ts')} AS cs, bkey, r.n AS k, count(*) AS present, ${d.countIf('last_k >= r.n')} AS returned, 0 AS revenue, max(person_data_end) AS last_data_ts
 FROM (${keyedLeft(perPerson)}) AS pp CROSS JOIN ${d.range(n)} AS r
-GROUP BY cs, bkey, r.n${d.querySuffix}`;
+GROUP BY cs, bkey, r.n`;
   }
   return `SELECT ${d.formatDate('cohort_ts')} AS cs, bkey, k, count(*) AS present, ${d.countIf('did_r = 1')} AS returned, sum(rev) AS revenue, max(data_end) AS last_data_ts
 FROM (${keyedLeft(`SELECT * FROM (${indexed}) AS ix0 WHERE k < ${n}`)}) AS ix
-GROUP BY cs, bkey, k${d.querySuffix}`;
+GROUP BY cs, bkey, k`;
 }
 
 /** The retention matrix of a scope: cohorts × periods, their size-weighted average, and breakdowns. */

@@ -66,7 +66,7 @@ export async function kpiSeries(
 ): Promise<Array<{ date: string; value: number; num: number; den: number }>> {
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<{ day: string; num: number; den: number }>(
-    q.build(`SELECT day, num, den FROM (${kpiDailySql(q, projectId, kpi, from, to)}) AS k ORDER BY day${store.dialect.querySuffix}`),
+    q.build(`SELECT day, num, den FROM (${kpiDailySql(q, projectId, kpi, from, to)}) AS k ORDER BY day`),
   );
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const out: Array<{ date: string; value: number; num: number; den: number }> = [];
@@ -105,7 +105,7 @@ export async function rootCauses(store: Store, projectId: string, kpi: Kpi, date
     const daily = kpiDailySql(q, projectId, kpi, new Date(day - 28 * 86_400_000), new Date(day + 86_400_000), dim);
     const rows = await store.query<{ dim: string; actual: number; baseline: number }>(
       q.build(
-        `SELECT dim, sum(CASE WHEN day = ${q.str(date)} THEN num ELSE 0 END) AS actual, sum(CASE WHEN ${q.d.inArray('day', q.list(baselineDays))} THEN num ELSE 0 END) / 4.0 AS baseline FROM (${daily}) AS k GROUP BY dim${store.dialect.querySuffix}`,
+        `SELECT dim, sum(CASE WHEN day = ${q.str(date)} THEN num ELSE 0 END) AS actual, sum(CASE WHEN ${q.d.inArray('day', q.list(baselineDays))} THEN num ELSE 0 END) / 4.0 AS baseline FROM (${daily}) AS k GROUP BY dim`,
       ),
     );
     const values = rows.map((r) => ({ value: r.dim, actual: Number(r.actual), baseline: Number(r.baseline) }));

@@ -59,7 +59,7 @@ export async function dailySpend(store: Store, scope: AnalysisScope): Promise<{ 
   const rows = await store.query<{ spend_day: string; channel: string; total_spend: number }>(
     q.build(`SELECT ${d.formatDate('date')} AS spend_day, channel, sum(cost_reporting) AS total_spend FROM ad_spend
 WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(spendFrom(scope))} AND date < ${q.time(scope.to)}
-GROUP BY ${d.formatDate('date')}, channel ORDER BY spend_day, channel${d.querySuffix}`),
+GROUP BY ${d.formatDate('date')}, channel ORDER BY spend_day, channel`),
   );
   return rows.map((r) => ({ date: r.spend_day, channel: r.channel, spend: Number(r.total_spend) }));
 }

@@ -33,7 +33,7 @@ export async function eventNames(store: Store, s: VocabularyScope, limit = 500):
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query(
     q.build(`SELECT event, min(type) AS type, count(*) AS n, ${store.dialect.countDistinct('person_id')} AS persons, max(timestamp) AS last_seen
-FROM ${events(q, s)} AS e GROUP BY event ORDER BY n DESC, event LIMIT ${q.num(limit)}${store.dialect.querySuffix}`),
+FROM ${events(q, s)} AS e GROUP BY event ORDER BY n DESC, event LIMIT ${q.num(limit)}`),
   );
   return rows.map((r) => ({
     event: String(r.event),
@@ -67,7 +67,7 @@ export async function propertyKeys(
   const q = new QueryBuilder(d);
   const where = event !== undefined ? [`event = ${q.str(event)}`] : [];
   const rows = await store.query(
-    q.build(`SELECT properties FROM ${events(q, s, where)} AS e ORDER BY timestamp DESC LIMIT ${q.num(sample)}${d.querySuffix}`),
+    q.build(`SELECT properties FROM ${events(q, s, where)} AS e ORDER BY timestamp DESC LIMIT ${q.num(sample)}`),
   );
   const seen = new Map<string, number>();
   for (const r of rows) {
@@ -89,7 +89,7 @@ export async function propertyKeys(
   const where2 = event !== undefined ? [`event = ${q2.str(event)}`] : [];
   const counts = await store.query(
     q2.build(
-      `SELECT ${keys.map((k, i) => `${d.countIf(`${d.jsonString('properties', [k])} <> ''`)} AS k${i}`).join(', ')} FROM ${events(q2, s, where2)} AS e${d.querySuffix}`,
+      `SELECT ${keys.map((k, i) => `${d.countIf(`${d.jsonString('properties', [k])} <> ''`)} AS k${i}`).join(', ')} FROM ${events(q2, s, where2)} AS e`,
     ),
   );
   const out: PropertyKey[] = [];
@@ -98,7 +98,7 @@ export async function propertyKeys(
     const where3 = [...(event !== undefined ? [`event = ${q3.str(event)}`] : []), `${d.jsonString('properties', [k])} <> ''`];
     const vals = await store.query(
       q3.build(
-        `SELECT ${d.jsonString('properties', [k])} AS v, count(*) AS n FROM ${events(q3, s, where3)} AS e GROUP BY v ORDER BY n DESC, v LIMIT 10${d.querySuffix}`,
+        `SELECT ${d.jsonString('properties', [k])} AS v, count(*) AS n FROM ${events(q3, s, where3)} AS e GROUP BY v ORDER BY n DESC, v LIMIT 10`,
       ),
     );
     out.push({
@@ -116,7 +116,7 @@ export async function previewRule(store: Store, s: VocabularyScope, input: unkno
   const q = new QueryBuilder(store.dialect);
   const [r] = await store.query(
     q.build(
-      `SELECT count(*) AS n, ${store.dialect.countDistinct('person_id')} AS persons FROM ${events(q, s, [ruleConditionSql(q, rule)])} AS e${store.dialect.querySuffix}`,
+      `SELECT count(*) AS n, ${store.dialect.countDistinct('person_id')} AS persons FROM ${events(q, s, [ruleConditionSql(q, rule)])} AS e`,
     ),
   );
   return { persons: Number(r?.persons ?? 0), events: Number(r?.n ?? 0) };
@@ -133,7 +133,7 @@ export async function previewJourney(
   const ent = stageEntriesSql(q, journey, events(q, s));
   const [r] = await store.query(
     q.build(
-      `SELECT count(*) AS persons, ${journey.stages.map((_, i) => `${d.countIf(`entry_${i} IS NOT NULL`)} AS e${i}`).join(', ')} FROM (${ent}) AS p${d.querySuffix}`,
+      `SELECT count(*) AS persons, ${journey.stages.map((_, i) => `${d.countIf(`entry_${i} IS NOT NULL`)} AS e${i}`).join(', ')} FROM (${ent}) AS p`,
     ),
   );
   return { persons: Number(r?.persons ?? 0), stages: journey.stages.map((st, i) => ({ id: st.id, entered: Number(r?.[`e${i}`] ?? 0) })) };

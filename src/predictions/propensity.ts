@@ -109,7 +109,7 @@ async function labelledRows(
   const population = target === 'churn' ? `WHERE f.recency_days <= ${q.num(days)}` : '';
   const rows = await store.query<Record<string, number>>(
     q.build(`SELECT ${specs.map((s) => `f.${s.name} AS ${s.name}`).join(', ')}, coalesce(o.bought, 0) AS bought, coalesce(o.active, 0) AS active
-FROM (${features}) AS f LEFT JOIN (${outcome}) AS o ON o.person_id = f.person_id ${population} ORDER BY f.person_id${store.dialect.querySuffix}`),
+FROM (${features}) AS f LEFT JOIN (${outcome}) AS o ON o.person_id = f.person_id ${population} ORDER BY f.person_id`),
   );
   return {
     x: rows.map((r) => specs.map((s) => Number(r[s.name] ?? 0))),
@@ -225,9 +225,7 @@ export async function fitPropensity(
   const scoredSql = scoredPersonsSql(q, projectId, event, channels, model, target, days, end);
   const probs = Array.from({ length: 9 }, (_, k) => `${store.dialect.quantile('s.p', (k + 1) / 10)} AS q${k + 1}`);
   const [summary] = await store.query<Record<string, number>>(
-    q.build(
-      `SELECT count(*) AS n, avg(s.p) AS mean_p, sum(s.p) AS sum_p, ${probs.join(', ')} FROM (${scoredSql}) AS s${store.dialect.querySuffix}`,
-    ),
+    q.build(`SELECT count(*) AS n, avg(s.p) AS mean_p, sum(s.p) AS sum_p, ${probs.join(', ')} FROM (${scoredSql}) AS s`),
   );
   const tq = new QueryBuilder(store.dialect);
   const top =

@@ -18,10 +18,9 @@ export interface ProjectInfo {
 
 export async function projectInfo(store: Store, projectId: string): Promise<ProjectInfo> {
   const q = new QueryBuilder(store.dialect);
-  const d = store.dialect;
   const rows = await store.query<{ channel: string; n: number; first_ts: string | null; last_ts: string | null }>(
     q.build(`SELECT channel, count(*) AS n, min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM events_raw
-WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel${d.querySuffix}`),
+WHERE project_id = ${q.str(projectId)} AND is_bot = 0 GROUP BY channel`),
   );
   const events = rows.reduce((s, r) => s + Number(r.n), 0);
   const firsts = rows

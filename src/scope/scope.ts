@@ -142,7 +142,7 @@ export async function projectDataRange(
   const bots = options.excludeBots ? ' AND is_bot = 0' : '';
   const [row] = await store.query<{ first_ts: string | null; last_ts: string | null; n: number }>(
     q.build(
-      `SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}${bots}${store.dialect.querySuffix}`,
+      `SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts, count(*) AS n FROM events WHERE project_id = ${q.str(projectId)}${bots}`,
     ),
   );
   if (!row || !Number(row.n) || !row.first_ts || !row.last_ts) return null;

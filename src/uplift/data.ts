@@ -51,7 +51,7 @@ WHERE x.seen = 1 GROUP BY x.person_id, x.variation`;
     prior_orders: number;
     first_channel_raw: string;
     mobile: number;
-  }>(q.build(`SELECT * FROM (${perPerson}) AS pp ORDER BY person_id${d.querySuffix}`));
+  }>(q.build(`SELECT * FROM (${perPerson}) AS pp ORDER BY person_id`));
   const channelCounts = new Map<string, number>();
   for (const r of rows)
     if (r.first_channel_raw !== 'zzz') channelCounts.set(r.first_channel_raw, (channelCounts.get(r.first_channel_raw) ?? 0) + 1);

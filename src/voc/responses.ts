@@ -50,7 +50,7 @@ FROM (
 ) AS r
 JOIN (${staged}) AS st ON st.message_id = r.message_id
 WHERE r.event = '${SURVEY_EVENT}' AND r.timestamp >= ${q.time(scope.from)}
-ORDER BY r.timestamp, r.message_id${d.querySuffix}`;
+ORDER BY r.timestamp, r.message_id`;
   const rows = await store.query(q.build(sql));
   return rows.map((r) => ({
     messageId: String(r.message_id),

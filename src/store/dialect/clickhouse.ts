@@ -41,7 +41,6 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
   return {
     name: 'clickhouse',
     placeholder,
-    columnType: (type) => columnTypes[type],
     createTable(spec) {
       const cols = spec.columns.map((c) => `${c.name} ${columnTypes[c.type]}`).join(', ');
       if (!options.cluster) return `CREATE TABLE IF NOT EXISTS ${spec.name} (${cols}) ${engine(spec, false)}`;
@@ -58,7 +57,6 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     secondsBetween: (a, b) => `(dateDiff('millisecond', ${a}, ${b}) / 1000.0)`,
     addSeconds: (ts, s) => `addMilliseconds(${ts}, toInt64(round((${s}) * 1000)))`,
     epochMillis: (ts) => `toUnixTimestamp64Milli(toDateTime64(${ts}, 3, 'UTC'))`,
-    toDate: (ts) => `toDate(${ts})`,
     formatDate: (ts) => `formatDateTime(${ts}, '%Y-%m-%d')`,
     jsonString: (col, path) => `JSONExtractString(${col}, ${path.map(quote).join(', ')})`,
     jsonEntries: (relation, alias, column) => ({
@@ -84,7 +82,6 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     quantile: (e, p) => `quantileExactInclusive(${p})(${e})`,
     arrayAgg: (e, orderBy) => `arrayMap(x -> x.2, arraySort(x -> x.1, groupArray(tuple(tuple(${orderBy}), ${e}))))`,
     arrayLength: (a) => `length(${a})`,
-    arrayElement: (a, i) => `${a}[${i}]`,
     arrayJoinStrings: (a, sep) => `arrayStringConcat(${a}, ${sep})`,
     inArray: (v, a) => `has(${a}, ${v})`,
     arrayCount: (a, v, c) => `arrayCount(${v} -> ${c}, ${a})`,

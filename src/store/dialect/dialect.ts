@@ -29,7 +29,6 @@ export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
   /** A bound parameter placeholder, typed so that both engines parse it identically. */
   placeholder(name: string, type: ParamType): string;
-  columnType(type: ColumnType): string;
   createTable(spec: TableSpec): string;
   /** CREATE OR REPLACE VIEW, with cluster clauses where needed. */
   createView(name: string, selectSql: string): string;
@@ -41,7 +40,6 @@ export interface Dialect {
   addSeconds(ts: string, seconds: string): string;
   /** Milliseconds since the epoch as an integer. */
   epochMillis(ts: string): string;
-  toDate(ts: string): string;
   /** Format a timestamp as 'YYYY-MM-DD'. */
   formatDate(ts: string): string;
   /** Read a string field at a dotted path of a JSON string column ('' when missing). */
@@ -70,8 +68,6 @@ export interface Dialect {
   /** Aggregate values into an array ordered by `orderBy`. */
   arrayAgg(expr: string, orderBy: string): string;
   arrayLength(arr: string): string;
-  /** 1-based element access. */
-  arrayElement(arr: string, index: string): string;
   /** Join an array of strings with a separator. */
   arrayJoinStrings(arr: string, sep: string): string;
   /** Is `value` an element of the array parameter/expression `arr`. */

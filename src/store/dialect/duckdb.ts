@@ -68,7 +68,6 @@ function arrayAgg(e: string, orderBy: string): string {
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
   placeholder: (name, type) => `CAST($${name} AS ${paramCasts[type]})`,
-  columnType: (type) => columnTypes[type],
   createTable: (spec: TableSpec) =>
     `CREATE TABLE IF NOT EXISTS ${spec.name} (${spec.columns.map((c) => `${c.name} ${columnTypes[c.type]}`).join(', ')})`,
   createView: (name, select) => `CREATE OR REPLACE VIEW ${name} AS ${select}`,
@@ -77,7 +76,6 @@ export const duckdbDialect: Dialect = {
   secondsBetween: (a, b) => `(epoch_ms(${b}) - epoch_ms(${a})) / 1000.0`,
   addSeconds: (ts, s) => `(${ts} + to_milliseconds(CAST(round((${s}) * 1000) AS BIGINT)))`,
   epochMillis: (ts) => `epoch_ms(${ts})`,
-  toDate: (ts) => `CAST(${ts} AS DATE)`,
   formatDate: (ts) => `strftime(${ts}, '%Y-%m-%d')`,
   jsonString: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
   jsonScalar: (col, path) => `coalesce(json_extract_string(${col}, ${jsonPath(path)}), '')`,
@@ -98,7 +96,6 @@ export const duckdbDialect: Dialect = {
   quantile: (e, p) => `quantile_cont(${e}, ${p})`,
   arrayAgg,
   arrayLength: (a) => `len(${a})`,
-  arrayElement: (a, i) => `${a}[${i}]`,
   arrayJoinStrings: (a, sep) => `array_to_string(${a}, ${sep})`,
   inArray: (v, a) => `list_contains(${a}, ${v})`,
   arrayCount: (a, v, c) => `len(list_filter(${a}, lambda ${v}: ${c}))`,
