@@ -11,8 +11,14 @@
  * value of the repeat purchase days. Only persons whose first purchase in scope falls in the
  * calibration period are buyers; purchases before `scope.from` are not seen, so the scope should
  * cover the whole history. Holdout purchases are purchase days after the calibration end.
+ *
+ * Values are net of refunds: an order's value is its revenue less the Order Refunded amounts that
+ * name its order_id and were paid by the end of the calibration day (later ones are not known
+ * then). A fully refunded order still counts as a purchase (the customer transacted) worth 0, so
+ * the monetary value is the expected net spend per repeat purchase.
  */
 import { ORDER_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { refundsByOrderSql } from '../scope/money.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 
@@ -47,13 +53,13 @@ export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export async function summarizeCustomers(
   store: Store,
   scope: AnalysisScope,
-  options: { calibrationEnd?: Date; maxCustomers?: number } = {},
+  options: { calibrationEnd?: Date; maxCustomers?: number; persons?: string[] } = {},
 ): Promise<CustomerSummaries> {
   const d = store.dialect;
   const rangeQ = new QueryBuilder(d);
   const range = (
     await store.query<{ first_ts: string | null; last_ts: string | null }>(
-      rangeQ.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM ${scopedEvents(rangeQ, scope)} AS e${d.querySuffix}`),
+      rangeQ.build(`SELECT min(timestamp) AS first_ts, max(timestamp) AS last_ts FROM ${scopedEvents(rangeQ, scope)} AS e`),
     )
   )[0];
   if (!range?.first_ts || !range.last_ts)
@@ -63,16 +69,19 @@ export async function summarizeCustomers(
 
   const q = new QueryBuilder(d);
   const cal = q.time(new Date(calibrationEnd));
-  const day = d.dateTrunc('day', 'timestamp');
-  const orders = scopedEvents(q, scope, { extraWhere: [`event = '${ORDER_EVENT}'`, `person_id <> ''`] });
+  // `persons`: summaries of these buyers only (e.g. one page of a people list), each computed as in the whole set.
+  const only = options.persons ? [d.inArray('person_id', q.list(options.persons))] : [];
+  const orders = scopedEvents(q, scope, { extraWhere: [`event = '${ORDER_EVENT}'`, `person_id <> ''`, ...only] });
+  // Refunds known by the end of the calibration day, matched to their orders by order_id.
+  const refunds = refundsByOrderSql(q, scope.projectId, { until: new Date(calibrationEnd + DAY_MS) });
   const base = `WITH order_days AS (
-      SELECT person_id AS buyer, ${day} AS order_day, sum(coalesce(revenue, 0)) AS day_value
-      FROM ${orders} AS e GROUP BY person_id, ${day}
+      SELECT e.person_id AS buyer, ${d.dateTrunc('day', 'e.timestamp')} AS order_day, sum(coalesce(e.revenue, 0) - coalesce(rf.r_amount, 0)) AS day_value
+      FROM ${orders} AS e LEFT JOIN (${refunds}) AS rf ON rf.r_order = e.order_id GROUP BY e.person_id, ${d.dateTrunc('day', 'e.timestamp')}
     ), first_days AS (
       SELECT buyer, min(order_day) AS first_day FROM order_days GROUP BY buyer
     )`;
   const maxCustomers = options.maxCustomers ?? DEFAULT_MAX_CUSTOMERS;
-  const countSql = `${base} SELECT count(*) AS buyers FROM first_days WHERE first_day <= ${cal}${d.querySuffix}`;
+  const countSql = `${base} SELECT count(*) AS buyers FROM first_days WHERE first_day <= ${cal}`;
   const totalBuyers = Number((await store.query<{ buyers: number }>(q.build(countSql)))[0]?.buyers ?? 0);
   const sampleFraction = totalBuyers > maxCustomers ? maxCustomers / totalBuyers : 1;
   const sample = sampleFraction < 1 ? ` AND ${d.hash01('f.buyer')} < ${q.num(sampleFraction)}` : '';
@@ -87,7 +96,7 @@ export async function summarizeCustomers(
     FROM order_days AS o JOIN first_days AS f ON o.buyer = f.buyer
     WHERE f.first_day <= ${cal}${sample}
     GROUP BY o.buyer, f.first_day
-    ORDER BY person_key${d.querySuffix}`;
+    ORDER BY person_key`;
   const rows = await store.query<{
     person_key: string;
     repeat_days: number;

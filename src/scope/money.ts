@@ -32,7 +32,9 @@ export function netRevenueSql(d: Dialect, alias = ''): string {
  * it returns by `order_id` (Segment's spec); refunds without one cannot be tied to an order and are
  * left to the aggregates above. Several partial refunds of one order add up.
  */
-export function refundsByOrderSql(q: QueryBuilder, projectId: string): string {
+export function refundsByOrderSql(q: QueryBuilder, projectId: string, options: { until?: Date } = {}): string {
+  // `until` (exclusive): only refunds known by then, so a model calibrated at a date sees no later refund.
+  const until = options.until ? ` AND timestamp < ${q.time(options.until)}` : '';
   return `SELECT order_id AS r_order, sum(coalesce(revenue, 0)) AS r_amount FROM events
-WHERE project_id = ${q.str(projectId)} AND ${refundCond()} AND order_id <> '' AND is_bot = 0 GROUP BY order_id`;
+WHERE project_id = ${q.str(projectId)} AND ${refundCond()} AND order_id <> '' AND is_bot = 0${until} GROUP BY order_id`;
 }
