@@ -21,6 +21,7 @@ import {
   type UnitSeries,
 } from './methods/index.ts';
 import { addDays } from './methods/stats.ts';
+import { staggeredInitiativeReport } from './staggered-report.ts';
 import type { Initiative, KpiSpec } from './initiatives.ts';
 import {
   initiativeSeries,
@@ -44,7 +45,8 @@ export interface InitiativeReportOptions {
 export interface InitiativeReport {
   initiative: Initiative;
   kpi: { name: string; numerator: string; denominator: string };
-  method: LiftMethod;
+  /** staggered: a rollout in waves (stacked difference-in-differences, staggered-report.ts). */
+  method: LiftMethod | 'staggered';
   methodReason: string;
   periods: {
     preStart: string;
@@ -130,6 +132,7 @@ function valuation(kpi: KpiSpec): 'order' | 'money' | 'none' {
 }
 
 function chooseMethod(i: Initiative): { method: LiftMethod; reason: string } {
+  if (i.method === 'staggered') throw new ScopeError('method: staggered needs a rollout');
   if (i.method !== 'auto') return { method: i.method, reason: `method ${i.method} chosen on the initiative` };
   if (i.control) return { method: 'did', reason: 'auto: a control group exists, so difference-in-differences' };
   if (i.treated)
@@ -189,6 +192,16 @@ export async function initiativeReport(
   if (postStart > postEnd) throw new ScopeError(`no post-period: the data ends on ${range.last}, before ${postStart}`);
   if (preStart >= shipDate) throw new ScopeError(`no pre-period: the data starts on ${range.first}, not before the ship date ${shipDate}`);
 
+  if (initiative.rollout) {
+    if (initiative.method !== 'auto' && initiative.method !== 'staggered')
+      throw new ScopeError(`method: a rollout in waves is estimated by the staggered method, not ${initiative.method}`);
+    return staggeredInitiativeReport(store, projectId, initiative, {
+      ...options,
+      range,
+      valuation: valuation(initiative.kpi),
+      kpiLabel: kpiLabel(initiative.kpi),
+    });
+  }
   const { method, reason } = chooseMethod(initiative);
   const request: SeriesRequest = {
     projectId,

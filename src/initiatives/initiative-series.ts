@@ -24,7 +24,12 @@ export type UnitGrouping =
    * `groups`: one treated and one control series; `donors`: one treated series and one series per
    * untreated value. For a segment, its members are the control.
    */
-  | { mode: 'groups' | 'donors'; dimension: UnitDimension; control?: string[]; treated?: string[] };
+  | { mode: 'groups' | 'donors'; dimension: UnitDimension; control?: string[]; treated?: string[] }
+  /** One series per value (`unit:<value>`), for staggered rollouts; only the given values when listed. */
+  | { mode: 'each'; dimension: UnitDimension; values?: string[] };
+
+/** Label prefix of a unit of an `each` grouping: `unit:<value>`. */
+export const UNIT_PREFIX = 'unit:';
 
 export interface SeriesRequest {
   projectId: string;
@@ -65,6 +70,10 @@ FROM (SELECT DISTINCT person_id FROM events WHERE project_id = ${p}) AS ap`;
 FROM (SELECT person_id, ${d.jsonScalar('properties', [dim.trait])} AS tv, timestamp FROM events WHERE project_id = ${p} AND type = 'identify') AS tr
 WHERE tv <> '' GROUP BY person_id`
         : `SELECT person_id, ${d.argMin('channel', 'timestamp')} AS unit_value FROM events WHERE project_id = ${p} AND channel <> '' GROUP BY person_id`;
+  if (g.mode === 'each') {
+    const only = g.values ? ` WHERE ${d.inArray('unit_value', q.list(g.values))}` : '';
+    return `SELECT person_id, concat('${UNIT_PREFIX}', unit_value) AS unit FROM (${values}) AS pv${only}`;
+  }
   const untreated = g.mode === 'groups' ? `'${CONTROL}'` : `concat('${DONOR_PREFIX}', unit_value)`;
   const inControl = g.control ? d.inArray('unit_value', q.list(g.control)) : undefined;
   const inTreated = g.treated ? d.inArray('unit_value', q.list(g.treated)) : undefined;

@@ -51,6 +51,23 @@ export type ControlSpec = z.infer<typeof controlSchema>;
 export const treatedSchema = z.object({ ...unitDimension, values: z.array(z.string().min(1)).min(1) });
 export type TreatedSpec = z.infer<typeof treatedSchema>;
 
+/**
+ * A staggered rollout: the change reached groups of units (regions, first-touch channels or values
+ * of a trait) in waves, each on its own date. Units in no wave are never treated; `never` narrows
+ * them to the listed values (default: every other value).
+ */
+export const rolloutSchema = z.object({
+  ...unitDimension,
+  waves: z
+    .array(z.object({ shippedAt: isoDay, values: z.array(z.string().min(1)).min(1) }))
+    .min(1)
+    .describe('each wave: the first day it was live and the units it reached'),
+  never: z.array(z.string().min(1)).optional(),
+  /** Days of each wave's window before its ship date (stacked DiD), default 28. */
+  preDays: z.number().int().min(2).optional(),
+});
+export type RolloutSpec = z.infer<typeof rolloutSchema>;
+
 export const initiativeInputSchema = z
   .object({
     name: z.string().min(1),
@@ -69,7 +86,9 @@ export const initiativeInputSchema = z
     kpi: kpiSchema,
     control: controlSchema.optional(),
     treated: treatedSchema.optional(),
-    method: z.enum(['auto', 'did', 'forecast', 'synthetic_control']).default('auto'),
+    /** Waves of a staggered rollout (then shippedAt is the first wave's date). */
+    rollout: rolloutSchema.optional(),
+    method: z.enum(['auto', 'did', 'forecast', 'synthetic_control', 'staggered']).default('auto'),
   })
   .superRefine((v, ctx) => {
     if (v.rolloutEnd && v.rolloutEnd < v.shippedAt)
@@ -86,6 +105,32 @@ export const initiativeInputSchema = z
     }
     if (v.control && v.treated)
       ctx.addIssue({ code: 'custom', path: ['treated'], message: 'give either control (with optional control.treated) or treated' });
+    if (v.rollout) {
+      const r = v.rollout;
+      if (v.control || v.treated)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rollout'],
+          message: 'a staggered rollout names its units itself: give no control or treated',
+        });
+      if (r.by === 'trait' && !r.trait) ctx.addIssue({ code: 'custom', path: ['rollout', 'trait'], message: 'required when by = trait' });
+      const first = [...r.waves.map((w) => w.shippedAt)].sort()[0]!;
+      if (first !== v.shippedAt) ctx.addIssue({ code: 'custom', path: ['shippedAt'], message: `must be the first wave's date (${first})` });
+      const seen = new Set<string>();
+      r.waves.forEach((w, i) => {
+        for (const value of w.values) {
+          if (seen.has(value))
+            ctx.addIssue({ code: 'custom', path: ['rollout', 'waves', i, 'values'], message: `"${value}" is in two waves` });
+          seen.add(value);
+        }
+      });
+      for (const value of r.never ?? [])
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', path: ['rollout', 'never'], message: `"${value}" is also in a wave` });
+      if (v.rolloutEnd)
+        ctx.addIssue({ code: 'custom', path: ['rolloutEnd'], message: 'a staggered rollout gives each wave its own date instead' });
+    }
+    if (v.method === 'staggered' && !v.rollout)
+      ctx.addIssue({ code: 'custom', path: ['rollout'], message: 'required when method = staggered' });
   });
 
 export type InitiativeInput = z.input<typeof initiativeInputSchema>;
