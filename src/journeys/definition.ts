@@ -4,15 +4,7 @@
  * clear 400 (API) or message (CLI), never a broken query.
  */
 import { z } from 'zod';
-
-/** A condition on one field of an event's properties JSON. */
-export const propertyFilterSchema = z.discriminatedUnion('op', [
-  z.object({ key: z.string().min(1), op: z.enum(['eq', 'neq', 'contains']), value: z.string() }),
-  z.object({ key: z.string().min(1), op: z.enum(['gte', 'lte', 'gt', 'lt']), value: z.number() }),
-  z.object({ key: z.string().min(1), op: z.literal('in'), value: z.array(z.string()).min(1) }),
-  z.object({ key: z.string().min(1), op: z.literal('exists') }),
-]);
-export type PropertyFilter = z.infer<typeof propertyFilterSchema>;
+import { propertyFilterSchema } from '../scope/filters.ts';
 
 const regexSchema = z
   .string()
@@ -41,6 +33,7 @@ export const stageRuleSchema = z
     anyEvent: z.boolean().optional(),
     pathRegex: regexSchema.optional(),
     urlRegex: regexSchema.optional(),
+    /** Conditions on the event in the shared property-filter language (scope/filters.ts). */
     properties: z.array(propertyFilterSchema).min(1).optional(),
     /** Enter at the nth matching event (2 = a repeat), not the first. */
     minOccurrence: z.number().int().min(1).max(100).default(1),

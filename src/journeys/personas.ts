@@ -3,7 +3,7 @@
  * any analysis can scope by name or id through resolveScope.
  */
 import { z } from 'zod';
-import { segmentPersonsSql, segmentSchema } from '../scope/scope.ts';
+import { segmentPersonsSql, segmentSchema, upgradeSegment } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import { deleteDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
@@ -36,13 +36,13 @@ function slug(name: string): string {
 
 export async function listPersonas(store: Store, projectId: string): Promise<Persona[]> {
   const docs = await listDocuments<PersonaBody>(store, PERSONA_KIND, projectId);
-  return docs.map((doc) => ({ id: doc.id, ...doc.body }));
+  return docs.map((doc) => ({ id: doc.id, ...doc.body, segment: upgradeSegment(doc.body.segment) }));
 }
 
 export async function getPersona(store: Store, projectId: string, id: string): Promise<Persona> {
   const doc = (await listDocuments<PersonaBody>(store, PERSONA_KIND, projectId, id))[0];
   if (!doc) throw new PersonaNotFoundError(`no persona "${id}"`);
-  return { id: doc.id, ...doc.body };
+  return { id: doc.id, ...doc.body, segment: upgradeSegment(doc.body.segment) };
 }
 
 /** Saves a new persona; its id is a slug of the name, made unique within the project. */

@@ -5,33 +5,13 @@
  * subqueries joined onto it.
  */
 import type { QueryBuilder } from '../store/dialect/dialect.ts';
-import type { Journey, PropertyFilter, StageRule, TouchpointConfig } from './definition.ts';
+import type { Journey, StageRule, TouchpointConfig } from './definition.ts';
+import { propertyFilterSql } from '../scope/filters.ts';
 import { type AnalysisScope, SURVEY_EVENT, scopedEvents } from '../scope/scope.ts';
 
 /** The earlier of two nullable timestamps (NULL only when both are), the same on both engines. */
 export function minNullable(a: string, b: string): string {
   return `CASE WHEN ${a} IS NULL THEN ${b} WHEN ${b} IS NULL THEN ${a} WHEN ${a} <= ${b} THEN ${a} ELSE ${b} END`;
-}
-
-function propertySql(q: QueryBuilder, f: PropertyFilter, alias: string): string {
-  const d = q.d;
-  const col = `${alias}properties`;
-  switch (f.op) {
-    case 'eq':
-      return `${d.jsonString(col, [f.key])} = ${q.str(f.value)}`;
-    case 'neq':
-      return `${d.jsonString(col, [f.key])} <> ${q.str(f.value)}`;
-    case 'contains':
-      return `position(${q.str(f.value)} IN ${d.jsonString(col, [f.key])}) > 0`;
-    case 'in':
-      return d.inArray(d.jsonString(col, [f.key]), q.list(f.value));
-    case 'exists':
-      return `${d.jsonString(col, [f.key])} <> ''`;
-    default: {
-      const op = { gte: '>=', lte: '<=', gt: '>', lt: '<' }[f.op];
-      return `coalesce(${d.jsonNumber(col, [f.key])} ${op} ${q.num(f.value)}, false)`;
-    }
-  }
 }
 
 /** The boolean condition of one rule over an events row (`alias` like 'e.' or ''). */
@@ -44,7 +24,7 @@ export function ruleConditionSql(q: QueryBuilder, rule: StageRule, alias = ''): 
   if (rule.anyEvent) parts.push('1 = 1');
   if (rule.pathRegex) parts.push(d.regexpMatches(`${alias}path`, q.str(rule.pathRegex)));
   if (rule.urlRegex) parts.push(d.regexpMatches(`${alias}url`, q.str(rule.urlRegex)));
-  for (const f of rule.properties ?? []) parts.push(propertySql(q, f, alias));
+  for (const f of rule.properties ?? []) parts.push(propertyFilterSql(q, f, { alias }));
   return parts.map((p) => `(${p})`).join(' AND ');
 }
 

@@ -11,29 +11,35 @@ import { BadRequestError } from '../errors.ts';
 export const FILTER_OPS = ['eq', 'neq', 'contains', 'in', 'gt', 'gte', 'lt', 'lte', 'exists'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
-const filterObject = z.object({
+/** A filter's fields, for schemas that embed a filter in a larger object (a segment's trait rule). */
+export const propertyFilterFields = z.object({
   property: z.string().min(1),
   op: z.enum(FILTER_OPS),
   value: z.union([z.string(), z.number(), z.array(z.string()).min(1)]).optional(),
 });
+const filterObject = propertyFilterFields;
+
+/** The value an operator needs: none for exists, a list for in, a number for comparisons. */
+export function checkFilterValue(f: { op: FilterOp; value?: unknown }, ctx: z.RefinementCtx): void {
+  if (f.op === 'exists') return;
+  if (f.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a value` });
+  else if (f.op === 'in' && !Array.isArray(f.value))
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'in needs a list of values' });
+  else if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && !Number.isFinite(Number(f.value)))
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a number` });
+}
 
 /**
- * A property filter. `key` is accepted as another name of `property` (journey definitions saved
- * before the languages were merged use it).
+ * A property filter. Journey stage rules saved before the languages were merged name a property
+ * of the event with `key` (always read from `properties`, never a column): such a filter loads as
+ * `property: 'properties.<key>'`, which reads the same field.
  */
 export const propertyFilterSchema = z.preprocess(
   (raw) =>
     raw && typeof raw === 'object' && 'key' in raw && !('property' in raw)
-      ? { ...(raw as object), property: (raw as { key: unknown }).key }
+      ? { ...(raw as object), property: `properties.${String((raw as { key: unknown }).key)}` }
       : raw,
-  filterObject.superRefine((f, ctx) => {
-    if (f.op === 'exists') return;
-    if (f.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a value` });
-    else if (f.op === 'in' && !Array.isArray(f.value))
-      ctx.addIssue({ code: 'custom', path: ['value'], message: 'in needs a list of values' });
-    else if (['gt', 'gte', 'lt', 'lte'].includes(f.op) && !Number.isFinite(Number(f.value)))
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `${f.op} needs a number` });
-  }),
+  filterObject.superRefine(checkFilterValue),
 );
 export type PropertyFilter = z.output<typeof filterObject>;
 

@@ -8,10 +8,25 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { defaultRange, type DefaultPeriod } from './defaults.ts';
 import { BadRequestError } from '../errors.ts';
+import { checkFilterValue, propertyFilterFields, propertyFilterSql } from './filters.ts';
+
+/**
+ * A condition on a person's traits in the shared property-filter language (scope/filters.ts):
+ * `{ kind: 'trait', property: 'plan', op: 'eq', value: 'pro' }`. Segments saved before the
+ * languages were merged name the trait `trait` (ops eq, neq, contains); they load as `property`.
+ */
+const traitRuleSchema = propertyFilterFields
+  .extend({ kind: z.literal('trait'), property: z.string().min(1).optional(), trait: z.string().min(1).optional() })
+  .superRefine((r, ctx) => {
+    if (r.property === undefined && r.trait === undefined)
+      ctx.addIssue({ code: 'custom', path: ['property'], message: 'a trait rule names its trait in property' });
+    checkFilterValue(r, ctx);
+  })
+  .transform(({ trait, ...r }) => ({ ...r, property: r.property ?? trait! }));
 
 /** One rule of a segment: a condition on a person's traits or behaviour. */
 export const segmentRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('trait'), trait: z.string().min(1), op: z.enum(['eq', 'neq', 'contains']), value: z.string() }),
+  traitRuleSchema,
   z.object({ kind: z.literal('first_channel'), channels: z.array(z.string()).min(1) }),
   z.object({ kind: z.literal('did_event'), event: z.string().min(1), minCount: z.number().int().min(1).default(1) }),
   z.object({ kind: z.literal('order_count'), op: z.enum(['gte', 'lte', 'eq']), value: z.number() }),
@@ -25,6 +40,24 @@ export const segmentSchema = z.object({
   rules: z.array(segmentRuleSchema).min(1),
 });
 export type Segment = z.infer<typeof segmentSchema>;
+
+type TraitRule = Extract<SegmentRule, { kind: 'trait' }>;
+
+/**
+ * A trait rule as the filter language reads it, also when it comes from a stored persona,
+ * audience or initiative written in the old shape (`trait` instead of `property`) and never parsed.
+ */
+function upgradeTraitRule(rule: TraitRule): TraitRule {
+  if (!('trait' in rule)) return rule;
+  const { trait, ...current } = rule as TraitRule & { trait?: string };
+  return { ...current, property: current.property ?? trait! };
+}
+
+/** A segment with its trait rules in the current shape (for stored segments read without parsing). */
+export function upgradeSegment(segment: Segment): Segment {
+  if (!Array.isArray(segment?.rules)) return segment;
+  return { ...segment, rules: segment.rules.map((r) => (r.kind === 'trait' ? upgradeTraitRule(r) : r)) };
+}
 
 export interface AnalysisScope {
   projectId: string;
@@ -46,13 +79,7 @@ export function segmentPersonsSql(q: QueryBuilder, projectId: string, segment: S
   const conditions = segment.rules.map((rule): string => {
     switch (rule.kind) {
       case 'trait': {
-        const v = `${d.jsonString('traits', [rule.trait])}`;
-        const cond =
-          rule.op === 'eq'
-            ? `${v} = ${q.str(rule.value)}`
-            : rule.op === 'neq'
-              ? `${v} <> ${q.str(rule.value)}`
-              : `position(${q.str(rule.value)} IN ${v}) > 0`;
+        const cond = propertyFilterSql(q, upgradeTraitRule(rule), { json: 'traits', columns: false });
         return `person_id IN (SELECT person_id FROM persons WHERE project_id = ${p} AND ${cond})`;
       }
       case 'first_channel':

@@ -31,7 +31,7 @@ describeEachStore('default journey on the demo against its ground truth', (ctx) 
     for (const stage of DEFAULT_JOURNEY.stages)
       for (const rule of stage.rules) {
         assert.ok(!(rule.events ?? []).includes('Survey Responded'), stage.id);
-        assert.ok(!(rule.properties ?? []).some((p) => p.key === 'score'), stage.id);
+        assert.ok(!(rule.properties ?? []).some((p) => p.property.replace(/^properties\./, '') === 'score'), stage.id);
       }
   });
 
