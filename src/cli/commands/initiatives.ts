@@ -28,7 +28,36 @@ interface CreateOptions {
   treatedRegion?: string;
   controlChannel?: string;
   controlPersona?: string;
+  wave?: string[];
+  waveBy?: string;
+  never?: string;
+  wavePreDays?: string;
   method?: string;
+}
+
+/** `--wave 2026-05-21:North,East` → one wave of a staggered rollout. */
+function parseWave(spec: string): { shippedAt: string; values: string[] } {
+  const m = /^(\d{4}-\d{2}-\d{2}):(.+)$/.exec(spec.trim());
+  if (!m) throw new CliError(`--wave: expected YYYY-MM-DD:value1,value2 (got "${spec}")`);
+  return { shippedAt: m[1]!, values: list(m[2]!)! };
+}
+
+/** The rollout of --wave options: `--wave-by region` (default), `channel` or `trait:NAME`. */
+function rolloutFromOptions(o: CreateOptions): InitiativeInput['rollout'] {
+  if (!o.wave || o.wave.length === 0) return undefined;
+  const by = o.waveBy ?? 'region';
+  const dimension = by.startsWith('trait:')
+    ? { by: 'trait' as const, trait: by.slice('trait:'.length) }
+    : by === 'region' || by === 'channel'
+      ? { by }
+      : undefined;
+  if (!dimension) throw new CliError(`--wave-by: expected region, channel or trait:NAME (got "${by}")`);
+  return {
+    ...dimension,
+    waves: o.wave.map(parseWave),
+    ...(o.never ? { never: list(o.never)! } : {}),
+    ...(o.wavePreDays ? { preDays: Number(o.wavePreDays) } : {}),
+  };
 }
 
 export function initiativeInputFromOptions(o: CreateOptions): InitiativeInput {
@@ -41,12 +70,15 @@ export function initiativeInputFromOptions(o: CreateOptions): InitiativeInput {
         ? { by: 'persona' as const, persona: o.controlPersona }
         : undefined;
   const treated = !control && o.treatedRegion ? { by: 'region' as const, values: list(o.treatedRegion)! } : undefined;
+  const rollout = rolloutFromOptions(o);
+  // A rollout in waves starts with its first wave.
+  const shippedAt = o.shipped ?? (rollout ? rollout.waves.map((w) => w.shippedAt).sort()[0]! : '');
   return {
     name: o.name,
     description: o.description ?? '',
     stage: o.stage ?? '',
     touchpoint: o.touchpoint ?? '',
-    shippedAt: o.shipped,
+    shippedAt,
     ...(o.rolloutEnd ? { rolloutEnd: o.rolloutEnd } : {}),
     ...(o.preStart ? { preStart: o.preStart } : {}),
     ...(o.postEnd ? { postEnd: o.postEnd } : {}),
@@ -54,6 +86,7 @@ export function initiativeInputFromOptions(o: CreateOptions): InitiativeInput {
     kpi: kpi as InitiativeInput['kpi'],
     ...(control ? { control } : {}),
     ...(treated ? { treated } : {}),
+    ...(rollout ? { rollout } : {}),
     method: (o.method ?? 'auto') as InitiativeInput['method'],
   };
 }
@@ -76,6 +109,19 @@ function renderReport(r: InitiativeReport): string {
     `lift: ${num(a.estimate)} [${num(a.low)}, ${num(a.high)}], p = ${a.pValue.toFixed(4)}` +
       (r.lift.relative ? `; relative ${pct(r.lift.relative.estimate)} [${pct(r.lift.relative.low)}, ${pct(r.lift.relative.high)}]` : ''),
   ];
+  if (r.method === 'staggered') {
+    const waves = (r.details.waves ?? []) as Array<{
+      shipDate: string;
+      units: string[];
+      controls: string[];
+      lift: { estimate: number; low: number; high: number } | null;
+    }>;
+    for (const w of waves)
+      lines.push(
+        `  wave ${w.shipDate} (${w.units.join(', ')}; controls ${w.controls.join(', ') || 'none'}): ` +
+          (w.lift ? `${num(w.lift.estimate)} [${num(w.lift.low)}, ${num(w.lift.high)}]` : 'no clean control'),
+      );
+  }
   if (r.incrementalConversions)
     lines.push(
       `incremental conversions: ${num(r.incrementalConversions.estimate)} [${num(r.incrementalConversions.low)}, ${num(r.incrementalConversions.high)}]`,
@@ -103,7 +149,7 @@ export function registerInitiativeCommands(program: Command): void {
     .command('create')
     .description('record an initiative')
     .requiredOption('--name <name>', 'name')
-    .requiredOption('--shipped <date>', 'first day the change was live, YYYY-MM-DD')
+    .option('--shipped <date>', 'first day the change was live, YYYY-MM-DD (with --wave: the first wave by default)')
     .requiredOption(
       '--kpi <kpi>',
       'checkout_conversion, conversion_rate, revenue_per_visitor, aov, repeat_rate, csat, or step (with --step-from/--step-to)',
@@ -122,7 +168,15 @@ export function registerInitiativeCommands(program: Command): void {
     .option('--treated-region <list>', 'regions the change reached (without --control-region: all others are untreated)')
     .option('--control-channel <list>', 'first-touch channels the change did not reach')
     .option('--control-persona <name>', 'a saved persona the change did not reach')
-    .option('--method <method>', 'auto, did, forecast or synthetic_control', 'auto')
+    .option(
+      '--wave <date:values>',
+      'a wave of a staggered rollout: its first live day and the units it reached, e.g. 2026-05-21:North,East (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--wave-by <unit>', 'what the waves name: region (default), channel or trait:NAME')
+    .option('--never <list>', 'units the rollout never reached (default: every unit in no wave)')
+    .option('--wave-pre-days <n>', "days of each wave's window before its ship date (default 28)")
+    .option('--method <method>', 'auto, did, forecast, synthetic_control or staggered', 'auto')
     .action(async (o: CreateOptions, command: Command) => {
       const opts = globalOptions(command);
       const input = initiativeInputFromOptions(o);
