@@ -32,8 +32,10 @@ export interface ChannelMediaParams {
 }
 
 /**
- * Paid Search runs always on; Paid Social in bursts with dark weeks; Display in ramps to a peak,
- * then dark; Affiliates steady (commission-like). Budgets are set so that Display and Paid Social
+ * Paid Search runs in budget periods at levels of their own with two-week pauses between them;
+ * Paid Social in bursts with dark weeks; Display in ramps to a peak, then dark; Affiliates steady
+ * (commission-like) at drifting levels with pauses. Every channel's spend moves and goes dark at
+ * times, so a marketing-mix model fitted on a year of this retailer's revenue can tell them apart. Budgets are set so that Display and Paid Social
  * pay back well, Paid Search about breaks even on revenue and Affiliates does not pay back.
  */
 export const MEDIA: readonly ChannelMediaParams[] = [
@@ -138,23 +140,44 @@ export function holidayLift(holidays: readonly Holiday[], day: number): number {
   return m;
 }
 
-/** Level of the channel's plan in a week: 1 for the always-on and steady channels, the drawn flight otherwise. */
-function flightLevel(p: ChannelMediaParams, d: number, flights: number[]): number {
-  if (p.flighting === 'always_on' || p.flighting === 'steady') return 1;
+/** Level of the channel's plan in a week: the drawn flight (0 in a dark week). */
+function flightLevel(d: number, flights: number[]): number {
   return flights[Math.floor(d / 7)] ?? 0;
 }
 
-/** Week-by-week flight levels of the bursty and ramping channels, drawn once per seed. */
+/**
+ * Week-by-week flight levels, drawn once per seed. Every channel's budget moves at some point
+ * (bid and budget changes, bursts, ramps), as in the plans marketing-mix models are fitted on:
+ * a channel whose spend never moves apart from the season cannot be told from the baseline.
+ */
 function weeklyFlights(p: ChannelMediaParams, weeks: number, rng: Rng): number[] {
   const out: number[] = [];
-  if (p.flighting === 'bursts') {
-    // 3 weeks on at a level of their own, then 1–2 dark weeks.
+  if (p.flighting === 'always_on') {
+    // The budget is reset every 4–8 weeks to between 0.6 and 1.4 of the normal level, with a
+    // one- or two-week pause between some of them (a budget freeze, a bid-strategy test).
+    while (out.length < weeks) {
+      const len = rng.int(4, 8);
+      const level = 0.6 + 0.8 * rng.next();
+      for (let k = 0; k < len; k++) out.push(level);
+      out.push(0, 0);
+    }
+  } else if (p.flighting === 'steady') {
+    // Commission-like: the level drifts between 0.6 and 1.4 every 6–10 weeks; the programme pauses 2 weeks between some.
+    while (out.length < weeks) {
+      const len = rng.int(6, 10);
+      const level = 0.6 + 0.8 * rng.next();
+      for (let k = 0; k < len; k++) out.push(level);
+      out.push(0, 0);
+    }
+  } else if (p.flighting === 'bursts') {
+    // 3–5 weeks on at a level of their own, then 2–3 dark weeks.
     const lead = rng.int(0, 2);
     for (let k = 0; k < lead; k++) out.push(0);
     while (out.length < weeks) {
       const level = 0.7 + 0.8 * rng.next();
-      for (let k = 0; k < 3; k++) out.push(level);
-      const dark = rng.int(1, 2);
+      const on = rng.int(3, 5);
+      for (let k = 0; k < on; k++) out.push(level);
+      const dark = rng.int(2, 3);
       for (let k = 0; k < dark; k++) out.push(0);
     }
   } else if (p.flighting === 'ramps') {
@@ -186,7 +209,7 @@ export function makeMediaPlan(seed: number, start: number, days: number, holiday
     const spend = new Float64Array(days);
     for (let d = 0; d < days; d++) {
       const t = start + d * DAY;
-      const level = flightLevel(p, d, flights);
+      const level = flightLevel(d, flights);
       if (level === 0) continue;
       // Marketers lean into the season and the holidays (search and display most).
       const seasonal = p.flighting === 'steady' ? yearlySeason(t) : yearlySeason(t) ** 1.5;

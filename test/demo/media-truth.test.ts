@@ -38,7 +38,7 @@ test('the outcome model replays the generated world exactly: with the plan uncha
   assert.ok(tally.persons.filter((p) => p.revenue > 0).length > 300);
 });
 
-test('spend follows the media plan: always-on search, social in bursts with dark weeks, display in ramps, and it sums to the ground truth', () => {
+test('spend follows the media plan: search and affiliates in budget periods with two-week pauses, social in bursts with dark weeks, display in ramps, and it sums to the ground truth', () => {
   const byChannelDay = new Map<string, Map<string, number>>();
   for (const r of spend) {
     const m = byChannelDay.get(r.channel) ?? new Map<string, number>();
@@ -46,8 +46,9 @@ test('spend follows the media plan: always-on search, social in bursts with dark
     byChannelDay.set(r.channel, m);
   }
   const darkDays = (name: string) => [...byChannelDay.get(name)!.values()].filter((v) => v === 0).length;
-  assert.equal(darkDays('Paid Search'), 0);
-  assert.equal(darkDays('Affiliates'), 0);
+  // Pauses are whole weeks: two after each budget period of 4–8 (search) or 6–10 (affiliates) weeks.
+  assert.ok(darkDays('Paid Search') >= 42 && darkDays('Paid Search') <= 120, `search dark days ${darkDays('Paid Search')}`);
+  assert.ok(darkDays('Affiliates') >= 28 && darkDays('Affiliates') <= 90, `affiliates dark days ${darkDays('Affiliates')}`);
   assert.ok(darkDays('Paid Social') >= 70, `social dark days ${darkDays('Paid Social')}`);
   assert.ok(darkDays('Display') >= 70, `display dark days ${darkDays('Display')}`);
   for (const c of truth.channels.filter((x) => x.media)) {
