@@ -90,8 +90,9 @@ export function Personas() {
         <ErrorNote error={found.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-          <StatCard label="Personas found" value={r ? fmtInt(r.k) : '…'} note={r ? kNote(r) : ''} />
+          <StatCard className="stat-k" label="Personas found" value={r ? fmtInt(r.k) : '…'} note={r ? kNote(r) : ''} />
           <StatCard
+            className="stat-persons"
             label="Persons clustered"
             value={r ? fmtInt(r.sampled) : '…'}
             note={r ? (r.sampled < r.persons ? `a sample of ${fmtInt(r.persons)}` : 'everyone with events') : ''}
@@ -102,6 +103,7 @@ export function Personas() {
             note="−1 to 1; above 0.25 means some real structure"
           />
           <StatCard
+            className="stat-bic"
             label="k by BIC"
             value={r?.bicK !== undefined ? fmtInt(r.bicK) : '–'}
             note={r?.bicK !== undefined ? (r.bicK === r.silhouetteK ? 'agrees with silhouette' : 'differs from silhouette') : ''}

@@ -151,17 +151,25 @@ export function Uplift() {
         r && (
           <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
             <StatCard
+              className="stat-ate"
               label="Average effect (ATE)"
               value={t ? fmtPoints(t.ate.estimate, 2) : '–'}
-              note={t ? `± ${fmtPoints(1.96 * t.ate.standardError, 2)} (95%) on ${r.event} within ${r.windowDays} days` : ''}
+              note={t ? `± ${fmtPoints(1.96 * t.ate.standardError, 2).slice(1)} (95%) on ${r.event} within ${r.windowDays} days` : ''}
             />
             <StatCard
+              className="stat-exposed"
               label="Persons exposed"
               value={fmtInt(r.arms.reduce((s, a) => s + a.persons, 0))}
               note={r.arms.map((a) => `${a.variation}: ${fmtPct(a.rate, 1)}`).join(' · ')}
             />
-            <StatCard label="Chosen learner" value={t ? LEARNER_LABEL[t.chosen] : '–'} note={`holdout of ${fmtInt(r.holdout.persons)}`} />
             <StatCard
+              className="stat-learner"
+              label="Chosen learner"
+              value={t ? LEARNER_LABEL[t.chosen] : '–'}
+              note={`holdout of ${fmtInt(r.holdout.persons)}`}
+            />
+            <StatCard
+              className="stat-qini"
               label="Holdout Qini (chosen)"
               value={fmtNum(chosenQini ?? null, 4)}
               note="incremental conversions per person above random targeting"
