@@ -46,8 +46,8 @@ function parseWave(spec: string): { shippedAt: string; values: string[] } {
 function rolloutFromOptions(o: CreateOptions): InitiativeInput['rollout'] {
   if (!o.wave || o.wave.length === 0) return undefined;
   const by = o.waveBy ?? 'region';
-  const dimension = by.startsWith('trait:')
-    ? { by: 'trait' as const, trait: by.slice('trait:'.length) }
+  const dimension: { by: 'region' | 'channel' | 'trait'; trait?: string } | undefined = by.startsWith('trait:')
+    ? { by: 'trait', trait: by.slice('trait:'.length) }
     : by === 'region' || by === 'channel'
       ? { by }
       : undefined;
