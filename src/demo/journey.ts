@@ -110,6 +110,53 @@ interface Job {
   run: () => void;
 }
 
+/** Who sees the banner experiment and the welcome offer: both arms are drawn at arrival. */
+interface ArrivalArms {
+  exposed: boolean;
+  arm: 0 | 1;
+  exposeAt: number;
+  offered: boolean;
+  offerArm: 0 | 1;
+  offerAt: number;
+  /** The offer arm when the offer runs at arrival, else undefined. */
+  offerArmShown: 0 | 1 | undefined;
+}
+
+/** The random numbers of a considering person's purchase decision and checkout path. */
+interface DecisionDraws {
+  u1: number;
+  browse: number;
+  delay1: number;
+  u2a: number;
+  uRetry: number;
+  retryGap: number;
+  retryBrowse: number;
+  delay2: number;
+  u2b: number;
+  uOptIn: number;
+}
+
+/** The first checkout (at1) and its retry (at2): whether each completes, and when the first order lands. */
+interface FirstOrderPath {
+  at1: number;
+  done1: boolean;
+  delay1: number;
+  retry: boolean;
+  tRetry: number;
+  at2: number;
+  done2: boolean;
+  delay2: number;
+  firstOrderAt: number;
+  orderInPeriod: boolean;
+}
+
+interface FirstOrderPlan extends FirstOrderPath {
+  intent: boolean;
+  incremental: Ga4Channel[];
+  u2a: number;
+  u2b: number;
+}
+
 interface CheckoutPlan {
   at: number;
   completes: boolean;
@@ -769,8 +816,31 @@ class CustomerSim {
   }
 
   person(): void {
+    this.drawWhoAndDevices();
+    const t1 = this.arrival();
+    this.consider = this.rng.chance(PARAMS.considerProb);
+    const arms = this.drawArms(t1);
+
+    // Pre-decision touches: first, nurture, and the deciding one.
+    const first = this.gate(this.touch(t1, FIRST_TOUCH, 'prospecting'), 'first');
+    if (!first) return;
+    if (!this.consider) {
+      this.bounceOnly(t1, first, arms);
+      return;
+    }
+    const { touches, signupTouch } = this.nurtureTouches(t1, first);
+    const decision = touches[touches.length - 1]!;
+    const draws = this.drawDecision();
+    const plan = this.decideFirstOrder(touches, decision, draws, arms);
+    this.scheduleDecisionVisits(touches, signupTouch, arms, plan);
+    if (plan.intent && plan.retry) this.scheduleCheckoutRetry(plan);
+    this.scheduleAfterDecision(decision, plan);
+    this.runJobs();
+  }
+
+  /** Region, persona, city, name, and one or two devices. */
+  private drawWhoAndDevices(): void {
     const r = this.rng;
-    const s = this.s;
     this.region = REGION_PICK.pick(r);
     this.persona = PERSONA_PICK.pick(r);
     this.city = r.pick(this.region.cities);
@@ -783,56 +853,72 @@ class CustomerSim {
       for (let k = 0; k < 5 && other.mobile === main.mobile; k++) other = BROWSERS.pick(r);
       this.devices.push(this.newDevice(1, other));
     }
-    const t1 = this.arrival();
-    this.consider = r.chance(PARAMS.considerProb);
+  }
+
+  /** The banner experiment's and the welcome offer's arms, drawn at arrival whether or not they run then. */
+  private drawArms(t1: number): ArrivalArms {
+    const r = this.rng;
+    const s = this.s;
     const exposed = t1 >= s.expStart && t1 < s.expEnd;
     const arm: 0 | 1 = r.chance(PARAMS.experiment.weights[1]) ? 1 : 0;
-    const exposeAt = t1 + 900;
     const offered = t1 >= s.offerStart && t1 < s.offerEnd;
     const offerArm: 0 | 1 = r.chance(PARAMS.offer.weights[1]) ? 1 : 0;
-    const offerAt = t1 + 1100;
-    const offerArmShown = offered ? offerArm : undefined;
+    return {
+      exposed,
+      arm,
+      exposeAt: t1 + 900,
+      offered,
+      offerArm,
+      offerAt: t1 + 1100,
+      offerArmShown: offered ? offerArm : undefined,
+    };
+  }
 
-    // Pre-decision touches: first, nurture, and the deciding one.
-    const first = this.gate(this.touch(t1, FIRST_TOUCH, 'prospecting'), 'first');
-    if (!first) return;
+  /** A person who does not consider buying: the first visit and maybe one return, no decision. */
+  private bounceOnly(t1: number, first: Touch, arms: ArrivalArms): void {
+    const r = this.rng;
     const touches: Touch[] = [first];
-    if (!this.consider) {
-      if (r.chance(PARAMS.bounceReturnProb)) {
-        const again = this.gate(this.touch(t1 + this.gap(), NURTURE_TOUCH, 'retargeting'), 'nurture');
-        if (again) touches.push(again);
-      }
-      touches.forEach((touch, k) =>
-        this.schedule(touch.t, () =>
-          this.visit({
-            touch,
-            device: k === 0 ? this.devices[0]! : this.pickDevice(),
-            exposeArm: k === 0 && exposed ? arm : undefined,
-            offerArm: k === 0 ? offerArmShown : undefined,
-            pages: r.int(0, 2),
-          }),
-        ),
-      );
-      if (exposed) this.exposure(arm, false, false);
-      if (offered) this.offerRecord = { arm: offerArm, p0: 0, p1: 0, y0: false, y1: false, uplift: 0 };
-      this.record = {
-        base: this.persona.baseIntent,
-        unpaidKinds: [],
-        m: 1,
-        offerDelta: 0,
-        u1: 1,
-        completes: false,
-        emailOnly: false,
-        pFirst7: 0,
-        pFirst30: 0,
-      };
-      this.runJobs();
-      return;
+    if (r.chance(PARAMS.bounceReturnProb)) {
+      const again = this.gate(this.touch(t1 + this.gap(), NURTURE_TOUCH, 'retargeting'), 'nurture');
+      if (again) touches.push(again);
     }
+    touches.forEach((touch, k) =>
+      this.schedule(touch.t, () =>
+        this.visit({
+          touch,
+          device: k === 0 ? this.devices[0]! : this.pickDevice(),
+          exposeArm: k === 0 && arms.exposed ? arms.arm : undefined,
+          offerArm: k === 0 ? arms.offerArmShown : undefined,
+          pages: r.int(0, 2),
+        }),
+      ),
+    );
+    if (arms.exposed) this.exposure(arms.arm, false, false);
+    if (arms.offered) this.offerRecord = { arm: arms.offerArm, p0: 0, p1: 0, y0: false, y1: false, uplift: 0 };
+    this.record = {
+      base: this.persona.baseIntent,
+      unpaidKinds: [],
+      m: 1,
+      offerDelta: 0,
+      u1: 1,
+      completes: false,
+      emailOnly: false,
+      pFirst7: 0,
+      pFirst30: 0,
+    };
+    this.runJobs();
+  }
+
+  /**
+   * The nurture touches after the first, ending with the closing one. A signup happens on the k-th
+   * visit drawn (k = 0 is the first); a touch that media drops is skipped.
+   */
+  private nurtureTouches(t1: number, first: Touch): { touches: Touch[]; signupTouch: Touch | undefined } {
+    const r = this.rng;
+    const touches: Touch[] = [first];
     const nurture = Math.min(r.geometric(PARAMS.nurtureStopProb), PARAMS.nurtureMax);
     const signupIdx = r.chance(PARAMS.signupProb) ? r.int(0, nurture) : -1;
     let t = t1;
-    // Signup happens on the k-th visit drawn (k = 0 is the first); a touch that media drops is skipped.
     let signupTouch: Touch | undefined;
     let drawn: Touch = first;
     for (let k = 0; k <= nurture; k++) {
@@ -853,9 +939,12 @@ class CustomerSim {
         drawn = next;
       }
     }
-    const decision = touches[touches.length - 1]!;
+    return { touches, signupTouch };
+  }
 
-    // The purchase decision and everything after it, drawn up front in a fixed order.
+  /** The random numbers of the purchase decision and everything after it, drawn up front in a fixed order. */
+  private drawDecision(): DecisionDraws {
+    const r = this.rng;
     const u1 = r.next();
     const browse = (3 + r.exp(8)) * MINUTE;
     const delay1 = (1 + r.exp(3)) * MINUTE;
@@ -866,35 +955,27 @@ class CustomerSim {
     const delay2 = (1 + r.exp(3)) * MINUTE;
     const u2b = r.next();
     const uOptIn = r.next();
+    return { u1, browse, delay1, u2a, uRetry, retryGap, retryBrowse, delay2, u2b, uOptIn };
+  }
 
-    const lift = new Map<Ga4Channel, number>();
-    const kinds = new Set<TouchKind>(touches.map((x) => x.kind));
-    for (const kind of kinds) {
-      const ch = KIND_CHANNEL[kind];
-      lift.set(ch, (lift.get(ch) ?? 0) + INCREMENTAL_LIFT[kind]);
-    }
-    const base = this.persona.baseIntent + [...lift.values()].reduce((a, b) => a + b, 0);
-    const m = exposed && arm === 1 ? 1 + PARAMS.experiment.relativeLift : 1;
+  /**
+   * Intent from the persona and the touches' lifts, the first-order path (independent of intent
+   * and arm), and the bookkeeping of the ground truth: incremental channels, the experiments'
+   * potential outcomes, the person's record.
+   */
+  private decideFirstOrder(touches: Touch[], decision: Touch, draws: DecisionDraws, arms: ArrivalArms): FirstOrderPlan {
+    const s = this.s;
+    const { u1, uRetry } = draws;
+    const { lift, kinds, base } = this.intentLift(touches);
+    const m = arms.exposed && arms.arm === 1 ? 1 + PARAMS.experiment.relativeLift : 1;
     const tau = PARAMS.offer.effectByPersona[this.persona.name] ?? 0;
-    const offerDelta = offered && offerArm === 1 ? tau : 0;
+    const offerDelta = arms.offered && arms.offerArm === 1 ? tau : 0;
     const intentP = clamp01(base * m + offerDelta);
     const intent = u1 < intentP;
 
-    // The first-order path, independent of intent and arm.
-    const at1 = decision.t + browse;
-    if (!this.optIn) this.optIn = uOptIn < PARAMS.checkoutOptInProb;
-    const done1 = u2a < this.checkoutProb(at1);
-    const tOrder1 = at1 + delay1;
-    const retryP = this.optIn ? PARAMS.retryWithEmail : PARAMS.retryBase;
-    const retry = !done1 && uRetry < retryP;
-    const tRetry = at1 + retryGap;
-    const at2 = tRetry + retryBrowse;
-    const done2 = retry && u2b < this.checkoutProb(at2);
-    const tOrder2 = at2 + delay2;
-    // Rounded like emitted timestamps, so the bookkeeping agrees with the messages exactly.
-    const firstOrderAt = done1 ? Math.round(tOrder1) : done2 ? Math.round(tOrder2) : Infinity;
-    const orderInPeriod = firstOrderAt <= s.end;
-    if (intent) this.identifyAt = Math.min(this.identifyAt, at1 - 1000);
+    const path = this.firstOrderPath(decision, draws);
+    const { firstOrderAt, orderInPeriod, done1, done2 } = path;
+    if (intent) this.identifyAt = Math.min(this.identifyAt, path.at1 - 1000);
 
     // Which channels this first order owes its existence to (same random numbers, channel removed).
     const incremental: Ga4Channel[] = [];
@@ -905,16 +986,16 @@ class CustomerSim {
     if (!done1 && done2 && this.optIn && uRetry >= PARAMS.retryBase && !incremental.includes('Email')) incremental.push('Email');
     if (decision.t <= s.end) for (const ch of lift.keys()) this.tallyTouched.push(ch);
 
-    if (exposed) {
-      const converts = orderInPeriod && firstOrderAt <= exposeAt + PARAMS.experiment.windowDays * DAY;
-      this.exposure(arm, converts && u1 < base, converts && u1 < base * (1 + PARAMS.experiment.relativeLift));
+    if (arms.exposed) {
+      const converts = orderInPeriod && firstOrderAt <= arms.exposeAt + PARAMS.experiment.windowDays * DAY;
+      this.exposure(arms.arm, converts && u1 < base, converts && u1 < base * (1 + PARAMS.experiment.relativeLift));
     }
-    if (offered) {
+    if (arms.offered) {
       // Potential outcomes of the offer's metric (first order within its window), same random numbers.
-      const inWindow = orderInPeriod && firstOrderAt <= offerAt + PARAMS.offer.windowDays * DAY;
+      const inWindow = orderInPeriod && firstOrderAt <= arms.offerAt + PARAMS.offer.windowDays * DAY;
       const p0 = clamp01(base * m);
       const p1 = clamp01(base * m + tau);
-      this.offerRecord = { arm: offerArm, p0, p1, y0: inWindow && u1 < p0, y1: inWindow && u1 < p1, uplift: inWindow ? p1 - p0 : 0 };
+      this.offerRecord = { arm: arms.offerArm, p0, p1, y0: inWindow && u1 < p0, y1: inWindow && u1 < p1, uplift: inWindow ? p1 - p0 : 0 };
     }
     const unpaidKinds = [...kinds].filter((k) => !PAID_CHANNELS.includes(KIND_CHANNEL[k]) && INCREMENTAL_LIFT[k] > 0);
     const emailOnly = !done1 && done2 && this.optIn && uRetry >= PARAMS.retryBase;
@@ -931,64 +1012,105 @@ class CustomerSim {
       pFirst7: pending(7),
       pFirst30: pending(30),
     };
+    return { ...path, intent, incremental, u2a: draws.u2a, u2b: draws.u2b };
+  }
 
+  /** Each touch kind's intent lift summed per channel, and the intent before the experiments. */
+  private intentLift(touches: Touch[]): { lift: Map<Ga4Channel, number>; kinds: Set<TouchKind>; base: number } {
+    const lift = new Map<Ga4Channel, number>();
+    const kinds = new Set<TouchKind>(touches.map((x) => x.kind));
+    for (const kind of kinds) {
+      const ch = KIND_CHANNEL[kind];
+      lift.set(ch, (lift.get(ch) ?? 0) + INCREMENTAL_LIFT[kind]);
+    }
+    const base = this.persona.baseIntent + [...lift.values()].reduce((a, b) => a + b, 0);
+    return { lift, kinds, base };
+  }
+
+  /** When the first checkout happens and completes, and its retry (an abandoned cart), from the drawn numbers. */
+  private firstOrderPath(decision: Touch, draws: DecisionDraws): FirstOrderPath {
+    const { browse, delay1, u2a, uRetry, retryGap, retryBrowse, delay2, u2b, uOptIn } = draws;
+    const at1 = decision.t + browse;
+    if (!this.optIn) this.optIn = uOptIn < PARAMS.checkoutOptInProb;
+    const done1 = u2a < this.checkoutProb(at1);
+    const tOrder1 = at1 + delay1;
+    const retryP = this.optIn ? PARAMS.retryWithEmail : PARAMS.retryBase;
+    const retry = !done1 && uRetry < retryP;
+    const tRetry = at1 + retryGap;
+    const at2 = tRetry + retryBrowse;
+    const done2 = retry && u2b < this.checkoutProb(at2);
+    const tOrder2 = at2 + delay2;
+    // Rounded like emitted timestamps, so the bookkeeping agrees with the messages exactly.
+    const firstOrderAt = done1 ? Math.round(tOrder1) : done2 ? Math.round(tOrder2) : Infinity;
+    return { at1, done1, delay1, retry, tRetry, at2, done2, delay2, firstOrderAt, orderInPeriod: firstOrderAt <= this.s.end };
+  }
+
+  /** The pre-decision visits; the deciding one checks out when the person intends to buy. */
+  private scheduleDecisionVisits(touches: Touch[], signupTouch: Touch | undefined, arms: ArrivalArms, plan: FirstOrderPlan): void {
     touches.forEach((touch, k) => {
       const isDecision = k === touches.length - 1;
       this.schedule(touch.t, () => {
         const device = k === 0 ? this.devices[0]! : this.pickDevice();
-        if (!isDecision || !intent) {
+        if (!isDecision || !plan.intent) {
           this.visit({
             touch,
             device,
-            exposeArm: k === 0 && exposed ? arm : undefined,
-            offerArm: k === 0 ? offerArmShown : undefined,
+            exposeArm: k === 0 && arms.exposed ? arms.arm : undefined,
+            offerArm: k === 0 ? arms.offerArmShown : undefined,
             signup: touch === signupTouch,
           });
           return;
         }
-        const p1 = this.checkoutProb(at1);
+        const p1 = this.checkoutProb(plan.at1);
         this.visit({
           touch,
           device,
-          exposeArm: k === 0 && exposed ? arm : undefined,
-          offerArm: k === 0 ? offerArmShown : undefined,
+          exposeArm: k === 0 && arms.exposed ? arms.arm : undefined,
+          offerArm: k === 0 ? arms.offerArmShown : undefined,
           signup: touch === signupTouch,
           checkout: {
-            at: at1,
-            completes: done1,
-            completeDelay: delay1,
+            at: plan.at1,
+            completes: plan.done1,
+            completeDelay: plan.delay1,
             first: true,
-            shipIncremental: done1 && p1 > PARAMS.checkoutP0 && u2a >= PARAMS.checkoutP0,
-            incremental,
+            shipIncremental: plan.done1 && p1 > PARAMS.checkoutP0 && plan.u2a >= PARAMS.checkoutP0,
+            incremental: plan.incremental,
           },
         });
       });
     });
-    if (intent && retry) {
-      this.schedule(tRetry, () => {
-        const touch = this.optIn
-          ? { t: tRetry, kind: 'email' as const, campaign: ABANDONED_CART_CAMPAIGN, keyword: '' }
-          : { t: tRetry, kind: 'direct' as const, campaign: undefined, keyword: '' };
-        const p2 = this.checkoutProb(at2);
-        this.visit({
-          touch,
-          device: this.pickDevice(),
-          pages: 0,
-          checkout: {
-            at: at2,
-            completes: done2,
-            completeDelay: delay2,
-            first: true,
-            shipIncremental: done2 && p2 > PARAMS.checkoutP0 && u2b >= PARAMS.checkoutP0,
-            incremental,
-          },
-        });
-      });
-    }
+  }
 
-    // Browsing after the decision; buyers come back more.
+  /** The abandoned checkout's second try: an abandoned-cart email for subscribers, else a direct visit. */
+  private scheduleCheckoutRetry(plan: FirstOrderPlan): void {
+    const { tRetry, at2 } = plan;
+    this.schedule(tRetry, () => {
+      const touch = this.optIn
+        ? { t: tRetry, kind: 'email' as const, campaign: ABANDONED_CART_CAMPAIGN, keyword: '' }
+        : { t: tRetry, kind: 'direct' as const, campaign: undefined, keyword: '' };
+      const p2 = this.checkoutProb(at2);
+      this.visit({
+        touch,
+        device: this.pickDevice(),
+        pages: 0,
+        checkout: {
+          at: at2,
+          completes: plan.done2,
+          completeDelay: plan.delay2,
+          first: true,
+          shipIncremental: plan.done2 && p2 > PARAMS.checkoutP0 && plan.u2b >= PARAMS.checkoutP0,
+          incremental: plan.incremental,
+        },
+      });
+    });
+  }
+
+  /** Browsing after the decision (buyers come back more) and the weekly newsletter to subscribers. */
+  private scheduleAfterDecision(decision: Touch, plan: FirstOrderPlan): void {
+    const r = this.rng;
+    const s = this.s;
     const after = decision.t + 2 * HOUR;
-    const nReturn = r.poisson(intent && orderInPeriod ? PARAMS.returnVisitsMean.buyer : PARAMS.returnVisitsMean.considerer);
+    const nReturn = r.poisson(plan.intent && plan.orderInPeriod ? PARAMS.returnVisitsMean.buyer : PARAMS.returnVisitsMean.considerer);
     for (let k = 0; k < nReturn; k++) {
       const tv = after + r.next() * Math.min(90 * DAY, Math.max(0, s.end - after));
       this.schedule(tv, () =>
@@ -1000,7 +1122,6 @@ class CustomerSim {
       const from = this.identifyAt;
       this.schedule(from, () => this.newsletter(from));
     }
-    this.runJobs();
   }
 
   private newsletter(from: number): void {
