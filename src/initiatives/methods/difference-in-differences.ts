@@ -98,145 +98,31 @@ export function differenceInDifferences(input: DidInput): DidResult {
   if (treatedUnits.length === 0 || controlUnits.length === 0) {
     throw new Error('difference-in-differences needs at least one treated and one control unit');
   }
-
-  const dayIndex = new Map<number, number>();
-  const allDays = [...new Set(input.units.flatMap((u) => u.points.map((p) => dayNumber(p.date))))].sort((a, b) => a - b);
-  allDays.forEach((d, i) => dayIndex.set(d, i));
-  const obs: Obs[] = [];
-  input.units.forEach((u, ui) => {
-    for (const p of u.points) {
-      if (!Number.isFinite(p.value)) continue;
-      const day = dayNumber(p.date);
-      const post = day >= ship;
-      obs.push({ unit: ui, day: dayIndex.get(day)!, y: p.value, d: u.treated && post ? 1 : 0, treated: u.treated, post });
-    }
-  });
-  const preDays = allDays.filter((d) => d < ship);
-  const postDays = allDays.filter((d) => d >= ship);
-  if (preDays.length < 2 || postDays.length < 1) {
-    throw new Error('difference-in-differences needs at least two pre-period days and one post-period day');
-  }
-
-  // 2×2 cell means over unit-days.
-  const cell = (treated: boolean, post: boolean) => mean(obs.filter((o) => o.treated === treated && o.post === post).map((o) => o.y));
-  const cellMeans: DidCellMeans = {
-    treatedPre: cell(true, false),
-    treatedPost: cell(true, true),
-    controlPre: cell(false, false),
-    controlPost: cell(false, true),
-    estimate: 0,
-  };
-  cellMeans.estimate = cellMeans.treatedPost - cellMeans.treatedPre - (cellMeans.controlPost - cellMeans.controlPre);
-
-  // TWFE OLS: τ = Σ D̈ÿ / Σ D̈² after removing unit and day means.
+  const { obs, allDays, postDays } = unitDayPanel(input.units, ship);
+  const cellMeans = cellMeansOf(obs);
   const nUnits = input.units.length;
-  const dd = twoWayDemean(
-    obs,
-    obs.map((o) => o.d),
-    nUnits,
-    allDays.length,
-  );
-  const yy = twoWayDemean(
-    obs,
-    obs.map((o) => o.y),
-    nUnits,
-    allDays.length,
-  );
-  let sdd = 0;
-  let sdy = 0;
-  for (let i = 0; i < obs.length; i++) {
-    sdd += dd[i]! * dd[i]!;
-    sdy += dd[i]! * yy[i]!;
-  }
-  const tau = sdy / sdd;
-  const resid = yy.map((v, i) => v - tau * dd[i]!);
+  const fit = twoWayFixedEffects(obs, nUnits, allDays.length);
+  const { tau } = fit;
 
   // Day-level view: treated mean against control mean shifted by the mean pre gap.
-  const byDay = (treated: boolean) => {
-    const s = new Map<number, { sum: number; n: number; w: number; hasW: boolean }>();
-    for (const u of input.units.filter((x) => x.treated === treated)) {
-      for (const p of u.points) {
-        const d = dayNumber(p.date);
-        const e = s.get(d) ?? { sum: 0, n: 0, w: 0, hasW: false };
-        e.sum += p.value;
-        e.n += 1;
-        if (p.weight !== undefined) {
-          e.w += p.weight;
-          e.hasW = true;
-        }
-        s.set(d, e);
-      }
-    }
-    return s;
-  };
-  const tDay = byDay(true);
-  const cDay = byDay(false);
+  const tDay = dailyTotals(input.units, true);
+  const cDay = dailyTotals(input.units, false);
   const common = allDays.filter((d) => tDay.has(d) && cDay.has(d));
   const gap = (d: number) => tDay.get(d)!.sum / tDay.get(d)!.n - cDay.get(d)!.sum / cDay.get(d)!.n;
   const preCommon = common.filter((d) => d < ship);
 
   const wantUnit = input.standardError === 'cluster_unit' || ((input.standardError ?? 'auto') === 'auto' && nUnits >= minClusters);
   if (!wantUnit && common.length < 4) throw new Error('day-level standard error needs at least four days with both groups');
-  let variance: number;
-  let df: number;
-  let clusters: number;
-  let hacLag: number | null = null;
-  let rho: number | null = null;
-  let kind: DidResult['standardErrorKind'] = 'cluster_unit';
-  if (wantUnit) {
-    // CR1 cluster-robust variance by unit: robust to any serial correlation within a unit.
-    const scores = new Array<number>(nUnits).fill(0);
-    obs.forEach((o, i) => (scores[o.unit]! += dd[i]! * resid[i]!));
-    const g = nUnits;
-    variance = ((g / (g - 1)) * scores.reduce((s, x) => s + x * x, 0)) / (sdd * sdd);
-    df = g - 1;
-    clusters = g;
-    assumptions.push(
-      `Standard error clustered by unit (${g} clusters, CR1 correction, t with ${g - 1} df): errors may be correlated within a unit over time but independent across units.`,
-    );
-    if (nUnits < minClusters) warnings.push(`Only ${nUnits} units for unit-clustered standard errors; they may be too small.`);
-  } else if (input.standardError === 'driscoll_kraay') {
-    // Driscoll–Kraay: sum the scores across units each day, then Newey–West across days.
-    // Kept as an option: with a step regressor it over-rejects (9–20% at 5% in our
-    // simulations of 84 days), because few effective post-period blocks carry the variance.
-    const scores = new Array<number>(allDays.length).fill(0);
-    obs.forEach((o, i) => (scores[o.day]! += dd[i]! * resid[i]!));
-    const t = allDays.length;
-    hacLag = neweyWestLag(t);
-    variance = ((t / (t - 1)) * prewhitenedLongRunSum(scores, hacLag).value) / (sdd * sdd);
-    df = t - 1;
-    clusters = t;
-    kind = 'driscoll_kraay';
-    assumptions.push(
-      `Standard error by day clusters with Newey–West across days (Driscoll–Kraay, AR(1)-prewhitened Bartlett kernel, lag ${hacLag}, t with ${t - 1} df).`,
-    );
-  } else {
-    // Few units: work on the daily treated − control gap, whose DiD is the contrast
-    // c'g (1/n_post on post days, −1/n_pre on pre days). Its variance c'Σc uses an
-    // AR(1) model of the within-period gap residuals (a parametric, VARHAC-style HAC),
-    // which held the 5% test at 5–8% in simulation where Bartlett HAC did not.
-    const g = common.map(gap);
-    const isPost = common.map((d) => d >= ship);
-    const nPostC = isPost.filter(Boolean).length;
-    const nPreC = g.length - nPostC;
-    const mPost = mean(g.filter((_, i) => isPost[i]));
-    const mPre = mean(g.filter((_, i) => !isPost[i]));
-    const u = g.map((x, i) => x - (isPost[i] ? mPost : mPre));
-    const n = g.length;
-    const c = isPost.map((p) => (p ? 1 / nPostC : -1 / nPreC));
-    const fitted = ar1ContrastVariance(c, u, common, (i) => (isPost[i] ? 1 : 0), 2);
-    rho = fitted.rho;
-    variance = fitted.variance;
-    df = n - 2;
-    clusters = n;
-    kind = 'day_ar1';
-    assumptions.push(
-      `Standard error from the daily treated − control gap with AR(1) serial correlation (ρ = ${rho.toFixed(2)}, bias-corrected; t with ${n - 2} df), because ${nUnits} units are too few to cluster by unit (< ${minClusters}). Day shocks common to all units cancel in the gap.`,
-    );
-  }
-  const se = Math.sqrt(variance);
-  const q = studentTQuantile(1 - (1 - level) / 2, df);
-  const pValue = twoSidedP(tau / se, df);
+  const sv = wantUnit
+    ? unitClusteredVariance(obs, fit, nUnits)
+    : input.standardError === 'driscoll_kraay'
+      ? driscollKraayVariance(obs, fit, allDays.length)
+      : dayGapAr1Variance(common.map(gap), common, ship, nUnits, minClusters);
+  assumptions.push(sv.assumption);
+  if (wantUnit && nUnits < minClusters) warnings.push(`Only ${nUnits} units for unit-clustered standard errors; they may be too small.`);
+  const se = Math.sqrt(sv.variance);
+  const q = studentTQuantile(1 - (1 - level) / 2, sv.df);
+  const pValue = twoSidedP(tau / se, sv.df);
 
   assumptions.push(
     'Parallel trends: without the change, the treated units would have moved like the controls.',
@@ -245,41 +131,9 @@ export function differenceInDifferences(input: DidInput): DidResult {
     'Effect is assumed constant over the post-period; the daily lift shown is the day gap minus the mean pre-period gap.',
   );
 
-  const preGap = mean(preCommon.map(gap));
   const half = q * se;
-  const series: LiftPoint[] = common.map((d) => {
-    const t = tDay.get(d)!;
-    const actual = t.sum / t.n;
-    const counterfactual = cDay.get(d)!.sum / cDay.get(d)!.n + preGap;
-    const point: LiftPoint = {
-      date: dateFromDayNumber(d),
-      actual,
-      counterfactual,
-      low: counterfactual - half,
-      high: counterfactual + half,
-      lift: actual - counterfactual,
-      post: d >= ship,
-    };
-    if (t.hasW) point.exposure = t.w;
-    return point;
-  });
-
-  // Parallel-trends check: the pre-period gap should have no trend.
-  let preTrend: DidResult['preTrend'] = null;
-  if (preCommon.length >= 4) {
-    const tt = trendTest(preCommon, preCommon.map(gap));
-    preTrend = { slope: tt.slope, se: tt.se, pValue: tt.p, significant: tt.p < alpha };
-    assumptions.push(
-      `Parallel-trends check: pre-period treated − control gap regressed on time, AR(1)-robust SE, warning at p < ${alpha}.`,
-    );
-    if (preTrend.significant) {
-      warnings.push(
-        `Pre-period trend in the treated − control gap (${tt.slope.toPrecision(3)} per day, p = ${tt.p.toPrecision(2)}): parallel trends is doubtful, so the estimate may be biased.`,
-      );
-    }
-  } else {
-    warnings.push('Fewer than 4 pre-period days: parallel trends could not be checked.');
-  }
+  const series = liftSeries(common, tDay, cDay, mean(preCommon.map(gap)), half, ship);
+  const preTrend = parallelTrendsCheck(preCommon, preCommon.map(gap), alpha, assumptions, warnings);
   if (Math.abs(cellMeans.estimate - tau) > 1e-9 * Math.max(1, Math.abs(tau))) {
     assumptions.push('Panel is unbalanced: the fixed-effects estimate differs from the raw 2×2 cell means, and the former is reported.');
   }
@@ -300,11 +154,234 @@ export function differenceInDifferences(input: DidInput): DidResult {
     assumptions,
     warnings,
     cellMeans,
-    standardErrorKind: kind,
-    clusters,
-    df,
-    hacLag,
-    gapAutocorrelation: rho,
+    standardErrorKind: sv.kind,
+    clusters: sv.clusters,
+    df: sv.df,
+    hacLag: sv.hacLag,
+    gapAutocorrelation: sv.rho,
     preTrend,
   };
+}
+
+/** One observation per finite unit-day value, with the days of the panel split at the ship day. */
+function unitDayPanel(units: UnitSeries[], ship: number): { obs: Obs[]; allDays: number[]; postDays: number[] } {
+  const dayIndex = new Map<number, number>();
+  const allDays = [...new Set(units.flatMap((u) => u.points.map((p) => dayNumber(p.date))))].sort((a, b) => a - b);
+  allDays.forEach((d, i) => dayIndex.set(d, i));
+  const obs: Obs[] = [];
+  units.forEach((u, ui) => {
+    for (const p of u.points) {
+      if (!Number.isFinite(p.value)) continue;
+      const day = dayNumber(p.date);
+      const post = day >= ship;
+      obs.push({ unit: ui, day: dayIndex.get(day)!, y: p.value, d: u.treated && post ? 1 : 0, treated: u.treated, post });
+    }
+  });
+  const preDays = allDays.filter((d) => d < ship);
+  const postDays = allDays.filter((d) => d >= ship);
+  if (preDays.length < 2 || postDays.length < 1) {
+    throw new Error('difference-in-differences needs at least two pre-period days and one post-period day');
+  }
+  return { obs, allDays, postDays };
+}
+
+/** The 2×2 cell means over unit-days and their difference-in-differences. */
+function cellMeansOf(obs: Obs[]): DidCellMeans {
+  const cell = (treated: boolean, post: boolean) => mean(obs.filter((o) => o.treated === treated && o.post === post).map((o) => o.y));
+  const cellMeans: DidCellMeans = {
+    treatedPre: cell(true, false),
+    treatedPost: cell(true, true),
+    controlPre: cell(false, false),
+    controlPost: cell(false, true),
+    estimate: 0,
+  };
+  cellMeans.estimate = cellMeans.treatedPost - cellMeans.treatedPre - (cellMeans.controlPost - cellMeans.controlPre);
+  return cellMeans;
+}
+
+/** The demeaned treatment indicator and residuals of the TWFE fit, behind every standard error. */
+interface TwfeFit {
+  tau: number;
+  /** D̈: the treatment indicator with unit and day means removed. */
+  dd: number[];
+  /** Σ D̈² */
+  sdd: number;
+  resid: number[];
+}
+
+/** TWFE OLS: τ = Σ D̈ÿ / Σ D̈² after removing unit and day means. */
+function twoWayFixedEffects(obs: Obs[], nUnits: number, nDays: number): TwfeFit {
+  const dd = twoWayDemean(
+    obs,
+    obs.map((o) => o.d),
+    nUnits,
+    nDays,
+  );
+  const yy = twoWayDemean(
+    obs,
+    obs.map((o) => o.y),
+    nUnits,
+    nDays,
+  );
+  let sdd = 0;
+  let sdy = 0;
+  for (let i = 0; i < obs.length; i++) {
+    sdd += dd[i]! * dd[i]!;
+    sdy += dd[i]! * yy[i]!;
+  }
+  const tau = sdy / sdd;
+  const resid = yy.map((v, i) => v - tau * dd[i]!);
+  return { tau, dd, sdd, resid };
+}
+
+interface DayTotal {
+  sum: number;
+  n: number;
+  w: number;
+  hasW: boolean;
+}
+
+/** Per day: the sum and count of the treated (or control) units' values, and their exposure weights. */
+function dailyTotals(units: UnitSeries[], treated: boolean): Map<number, DayTotal> {
+  const s = new Map<number, DayTotal>();
+  for (const u of units.filter((x) => x.treated === treated)) {
+    for (const p of u.points) {
+      const d = dayNumber(p.date);
+      const e = s.get(d) ?? { sum: 0, n: 0, w: 0, hasW: false };
+      e.sum += p.value;
+      e.n += 1;
+      if (p.weight !== undefined) {
+        e.w += p.weight;
+        e.hasW = true;
+      }
+      s.set(d, e);
+    }
+  }
+  return s;
+}
+
+/** The variance of τ and what it rests on (its sentence in the assumptions). */
+interface DidVariance {
+  variance: number;
+  df: number;
+  clusters: number;
+  hacLag: number | null;
+  rho: number | null;
+  kind: DidResult['standardErrorKind'];
+  assumption: string;
+}
+
+/** CR1 cluster-robust variance by unit: robust to any serial correlation within a unit. */
+function unitClusteredVariance(obs: Obs[], fit: TwfeFit, nUnits: number): DidVariance {
+  const scores = new Array<number>(nUnits).fill(0);
+  obs.forEach((o, i) => (scores[o.unit]! += fit.dd[i]! * fit.resid[i]!));
+  const g = nUnits;
+  return {
+    variance: ((g / (g - 1)) * scores.reduce((s, x) => s + x * x, 0)) / (fit.sdd * fit.sdd),
+    df: g - 1,
+    clusters: g,
+    hacLag: null,
+    rho: null,
+    kind: 'cluster_unit',
+    assumption: `Standard error clustered by unit (${g} clusters, CR1 correction, t with ${g - 1} df): errors may be correlated within a unit over time but independent across units.`,
+  };
+}
+
+/**
+ * Driscoll–Kraay: sum the scores across units each day, then Newey–West across days. Kept as an
+ * option: with a step regressor it over-rejects (9–20% at 5% in our simulations of 84 days),
+ * because few effective post-period blocks carry the variance.
+ */
+function driscollKraayVariance(obs: Obs[], fit: TwfeFit, nDays: number): DidVariance {
+  const scores = new Array<number>(nDays).fill(0);
+  obs.forEach((o, i) => (scores[o.day]! += fit.dd[i]! * fit.resid[i]!));
+  const t = nDays;
+  const hacLag = neweyWestLag(t);
+  return {
+    variance: ((t / (t - 1)) * prewhitenedLongRunSum(scores, hacLag).value) / (fit.sdd * fit.sdd),
+    df: t - 1,
+    clusters: t,
+    hacLag,
+    rho: null,
+    kind: 'driscoll_kraay',
+    assumption: `Standard error by day clusters with Newey–West across days (Driscoll–Kraay, AR(1)-prewhitened Bartlett kernel, lag ${hacLag}, t with ${t - 1} df).`,
+  };
+}
+
+/**
+ * Few units: work on the daily treated − control gap, whose DiD is the contrast c'g (1/n_post on
+ * post days, −1/n_pre on pre days). Its variance c'Σc uses an AR(1) model of the within-period gap
+ * residuals (a parametric, VARHAC-style HAC), which held the 5% test at 5–8% in simulation where
+ * Bartlett HAC did not.
+ */
+function dayGapAr1Variance(g: number[], common: number[], ship: number, nUnits: number, minClusters: number): DidVariance {
+  const isPost = common.map((d) => d >= ship);
+  const nPostC = isPost.filter(Boolean).length;
+  const nPreC = g.length - nPostC;
+  const mPost = mean(g.filter((_, i) => isPost[i]));
+  const mPre = mean(g.filter((_, i) => !isPost[i]));
+  const u = g.map((x, i) => x - (isPost[i] ? mPost : mPre));
+  const n = g.length;
+  const c = isPost.map((p) => (p ? 1 / nPostC : -1 / nPreC));
+  const fitted = ar1ContrastVariance(c, u, common, (i) => (isPost[i] ? 1 : 0), 2);
+  const rho = fitted.rho;
+  return {
+    variance: fitted.variance,
+    df: n - 2,
+    clusters: n,
+    hacLag: null,
+    rho,
+    kind: 'day_ar1',
+    assumption: `Standard error from the daily treated − control gap with AR(1) serial correlation (ρ = ${rho.toFixed(2)}, bias-corrected; t with ${n - 2} df), because ${nUnits} units are too few to cluster by unit (< ${minClusters}). Day shocks common to all units cancel in the gap.`,
+  };
+}
+
+/** Each common day: the treated mean against the control mean shifted by the mean pre-period gap. */
+function liftSeries(
+  common: number[],
+  tDay: Map<number, DayTotal>,
+  cDay: Map<number, DayTotal>,
+  preGap: number,
+  half: number,
+  ship: number,
+): LiftPoint[] {
+  return common.map((d) => {
+    const t = tDay.get(d)!;
+    const actual = t.sum / t.n;
+    const counterfactual = cDay.get(d)!.sum / cDay.get(d)!.n + preGap;
+    const point: LiftPoint = {
+      date: dateFromDayNumber(d),
+      actual,
+      counterfactual,
+      low: counterfactual - half,
+      high: counterfactual + half,
+      lift: actual - counterfactual,
+      post: d >= ship,
+    };
+    if (t.hasW) point.exposure = t.w;
+    return point;
+  });
+}
+
+/** Parallel-trends check: the pre-period gap should have no trend (adds its assumption or warning). */
+function parallelTrendsCheck(
+  preDays: number[],
+  preGaps: number[],
+  alpha: number,
+  assumptions: string[],
+  warnings: string[],
+): DidResult['preTrend'] {
+  if (preDays.length < 4) {
+    warnings.push('Fewer than 4 pre-period days: parallel trends could not be checked.');
+    return null;
+  }
+  const tt = trendTest(preDays, preGaps);
+  const preTrend = { slope: tt.slope, se: tt.se, pValue: tt.p, significant: tt.p < alpha };
+  assumptions.push(`Parallel-trends check: pre-period treated − control gap regressed on time, AR(1)-robust SE, warning at p < ${alpha}.`);
+  if (preTrend.significant) {
+    warnings.push(
+      `Pre-period trend in the treated − control gap (${tt.slope.toPrecision(3)} per day, p = ${tt.p.toPrecision(2)}): parallel trends is doubtful, so the estimate may be biased.`,
+    );
+  }
+  return preTrend;
 }
