@@ -3,7 +3,8 @@
  * dialect. Every statement skips what is already stored (by message id), so replaying a
  * segment after a crash changes nothing.
  */
-import type { Dialect } from '../store/dialect/dialect.ts';
+import { QueryBuilder, type Dialect, type Query } from '../store/dialect/dialect.ts';
+import { DEFAULT_IDENTITY_KEYS, identityKeyIdSql, type IdentityKey, type IdentityKeyConfig } from '../projects/identity-keys.ts';
 import { EVENT_COLUMNS } from '../store/schema.ts';
 
 const visitor = `coalesce(nullif(anonymous_id, ''), user_id)`;
@@ -97,34 +98,40 @@ export function stagedTwinsSql(): string {
 }
 
 /**
- * Identity keys an identify's traits carry, as the ids other sources use for the same person:
- * a phone number becomes "phone:" + SHA-256 hex of "+" and its digits (how src/calls names a
- * caller), an email "email:" + SHA-256 hex of it trimmed and lower-cased; the hashed forms
- * (phone_sha256, email_sha256) are taken as they are. A call, chat or order sent with such an id
- * joins the person who identified with the key, before or after (links resolve at query time).
+ * Identity keys an identify's traits carry, as the ids other sources use for the same person
+ * (src/projects/identity-keys.ts: phone, email, their SHA-256 forms, or a plain id such as a
+ * customer id). A call, chat or order sent with such an id joins the person who identified with
+ * the key, before or after (links resolve at query time).
  */
-export function identityKeyIdsSql(d: Dialect, alias = ''): string[] {
-  const trait = (k: string) => d.jsonScalar(`${alias}properties`, [k]);
-  const phoneDigits = d.regexpReplace(trait('phone'), "'[^0-9]'", "''");
-  return [
-    `CASE WHEN ${phoneDigits} <> '' THEN concat('phone:', ${d.sha256Hex(`concat('+', ${phoneDigits})`)}) ELSE '' END`,
-    `CASE WHEN ${trait('phone_sha256')} <> '' THEN concat('phone:', lower(trim(${trait('phone_sha256')}))) ELSE '' END`,
-    `CASE WHEN trim(${trait('email')}) <> '' THEN concat('email:', ${d.sha256Hex(`lower(trim(${trait('email')}))`)}) ELSE '' END`,
-    `CASE WHEN ${trait('email_sha256')} <> '' THEN concat('email:', lower(trim(${trait('email_sha256')}))) ELSE '' END`,
-  ];
+export function identityKeyIdsSql(d: Dialect, alias = '', keys: readonly IdentityKey[] = DEFAULT_IDENTITY_KEYS): string[] {
+  return keys.map((key) => identityKeyIdSql(d, key, alias));
 }
 
 /**
  * identify, alias and any message carrying both ids link an anonymous id (or old user id) to a
- * user; an identify's identity keys (identityKeyIdsSql) link those ids to the user too.
+ * user; an identify's identity keys (identityKeyIdsSql) link those ids to the user too. `keys`:
+ * the projects whose settings name their own identity keys; every other project uses the
+ * defaults (then the statement is the same as with no keys at all).
  */
-export function mergeIdentityLinksSql(d: Dialect): string {
+export function mergeIdentityLinksSql(d: Dialect, keys: IdentityKeyConfig = {}): Query | string {
   const from = `CASE WHEN type = 'alias' THEN ${d.jsonString('properties', ['previous_id'])} ELSE anonymous_id END`;
-  const keyed = identityKeyIdsSql(d).map(
-    (id) =>
-      `SELECT project_id, ${id} AS from_id, user_id, timestamp, message_id FROM events_staging WHERE type = 'identify' AND user_id <> ''`,
-  );
-  return `INSERT INTO identity_links (project_id, from_id, user_id, linked_at, message_id)
+  // ---- identity keys per project (the only part that depends on project settings)
+  const q = new QueryBuilder(d);
+  const own = [...(keys.byProject ?? new Map<string, readonly IdentityKey[]>()).entries()];
+  const keyedOf = (list: readonly IdentityKey[], projectFilter: string) =>
+    identityKeyIdsSql(d, '', list).map(
+      (id) =>
+        `SELECT project_id, ${id} AS from_id, user_id, timestamp, message_id FROM events_staging WHERE type = 'identify' AND user_id <> ''${projectFilter}`,
+    );
+  const keyed = [
+    ...own.flatMap(([projectId, list]) => keyedOf(list, ` AND project_id = ${q.str(projectId)}`)),
+    ...keyedOf(
+      DEFAULT_IDENTITY_KEYS,
+      own.length > 0 ? ` AND NOT ${d.inArray('project_id', q.list(own.map(([projectId]) => projectId)))}` : '',
+    ),
+  ];
+  // ----
+  const sql = `INSERT INTO identity_links (project_id, from_id, user_id, linked_at, message_id)
 SELECT c.project_id, c.from_id, c.user_id, c.linked_at, c.message_id
 FROM (
   SELECT project_id, from_id, user_id, min(timestamp) AS linked_at, min(message_id) AS message_id
@@ -139,6 +146,7 @@ FROM (
 LEFT JOIN (SELECT DISTINCT project_id, from_id, user_id FROM identity_links) AS l
   ON l.project_id = c.project_id AND l.from_id = c.from_id AND l.user_id = c.user_id
 WHERE l.from_id IS NULL`;
+  return own.length > 0 ? q.build(sql) : sql;
 }
 
 export function mergeTraitsSql(): string {
