@@ -1,20 +1,24 @@
 /**
  * Shareable read-only links to a saved view: the view's path and URL state, a random token
  * (stored only as its SHA-256), an expiry and revocation. A request carrying a valid token (the
- * `x-waymark-share` header or `?share=`) reads the project like a viewer: GETs and read-only
- * analysis POSTs; anything that changes data gets 403.
+ * `x-waymark-share` header or `?share=`) reads only what its one view needs (share-scope.ts):
+ * every other endpoint, and anything that changes data, gets 403.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { listDocuments, putDocument, getDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import type { Actor } from './comments.ts';
+import { VIEW_SCOPES, viewOfSharePath } from './share-scope.ts';
 
 export const SHARE_KIND = 'share-link';
 
 export const shareInputSchema = z.object({
   /** The dashboard path of the view, e.g. "/journeys/default". */
-  path: z.string().regex(/^\/[^\s?#]*$/, 'a path starting with /'),
+  path: z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'a path starting with /')
+    .refine((p) => viewOfSharePath(p) !== undefined, `a shareable view: /${Object.keys(VIEW_SCOPES).join(', /')}`),
   /** The view's URL state (query parameters), e.g. { from: "2026-01-01", channel: "Email" }. */
   state: z.record(z.string(), z.string()).default({}),
   label: z.string().max(200).default(''),

@@ -124,6 +124,65 @@ describe('collaboration', () => {
     assert.equal((await fetch(`${t.url}/api/v1/shares/resolve?token=wms_nothing`)).status, 404);
   });
 
+  it('scopes a shared link to its one view: that view reads, every other endpoint answers 403', async () => {
+    const share = await ana('POST', '/api/v1/shares', { path: '/funnels', state: { steps: 'Product Viewed,Order Completed' } });
+    assert.equal(share.status, 201);
+    const as = (method: string, path: string, body?: unknown) =>
+      fetch(t.url + path, {
+        method,
+        headers: { 'x-waymark-share': share.body.token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // The funnel view's own report and the page frame.
+    const funnel = await as('POST', '/api/v1/funnels', { steps: [{ event: 'Product Viewed' }, { event: 'Order Completed' }] });
+    assert.notEqual(funnel.status, 403, await funnel.clone().text());
+    assert.notEqual(funnel.status, 401);
+    assert.equal((await as('GET', '/api/v1/project/info')).status, 200);
+    assert.equal((await as('GET', '/api/v1/chart-annotations')).status, 200);
+    // Other reports, person-level lists, comments, audiences, stored configuration: all refused.
+    const outside: Array<[string, string, unknown?]> = [
+      ['POST', '/api/v1/kpis', {}],
+      ['POST', '/api/v1/paths', {}],
+      ['POST', '/api/v1/retention', {}],
+      ['POST', '/api/v1/attribution', {}],
+      ['POST', '/api/v1/personas/discover', {}],
+      ['POST', '/api/v1/people', {}],
+      ['GET', '/api/v1/customers'],
+      ['POST', '/api/v1/sql', { sql: 'SELECT count(*) FROM events' }],
+      ['GET', '/api/v1/comments'],
+      ['GET', '/api/v1/audiences'],
+      ['GET', '/api/v1/experiments'],
+      ['GET', '/api/v1/journeys'],
+      ['GET', '/api/v1/initiatives'],
+      ['GET', '/api/v1/anomalies/alerts'],
+      ['GET', '/api/v1/shares'],
+      ['GET', '/api/v1/audit'],
+    ];
+    for (const [method, path, body] of outside) {
+      const r = await as(method, path, body);
+      assert.equal(r.status, 403, `${method} ${path}: ${r.status}`);
+      assert.match(((await r.json()) as { error: string }).error, /opens only \/funnels/);
+    }
+    // A link must name a view: what it may read follows from it.
+    const nowhere = await ana('POST', '/api/v1/shares', { path: '/customer' });
+    assert.equal(nowhere.status, 400);
+    assert.match(nowhere.body.error, /path/);
+    // A link to another view reads that view and not the funnel.
+    const overview = await ana('POST', '/api/v1/shares', { path: '/overview' });
+    const kpis = await fetch(`${t.url}/api/v1/kpis`, {
+      method: 'POST',
+      headers: { 'x-waymark-share': overview.body.token, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.notEqual(kpis.status, 403);
+    const other = await fetch(`${t.url}/api/v1/funnels`, {
+      method: 'POST',
+      headers: { 'x-waymark-share': overview.body.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ steps: [{ event: 'a' }, { event: 'b' }] }),
+    });
+    assert.equal(other.status, 403);
+  });
+
   it('records who changed what in the audit log', async () => {
     const created = await ana('POST', '/api/v1/personas', {
       name: 'Big spenders',

@@ -13,6 +13,7 @@ import {
   removeComment,
   type Actor,
 } from '../../collaboration/comments.ts';
+import { shareAllows } from '../../collaboration/share-scope.ts';
 import { createShare, listShares, resolveShare, revokeShare, shareInputSchema } from '../../collaboration/shares.ts';
 import { getProject } from '../../projects/projects.ts';
 import { HttpError, requireProject } from '../auth.ts';
@@ -56,7 +57,7 @@ const commentsQuery = z.object({
 });
 
 export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // A valid share token reads its project like a viewer would; it can change nothing.
+  // A valid share token reads, like a viewer, only what its one view needs (share-scope.ts); it can change nothing.
   ctx.projectResolvers.push(async (request, c) => {
     const token = shareToken(request);
     if (!token) return undefined;
@@ -67,6 +68,11 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContex
         `this shared link is ${resolved.reason === 'unknown' ? 'not valid' : resolved.reason}`,
       );
     if (isWriteRequest(request.method, request.url)) throw new HttpError(403, 'a shared link is read-only');
+    if (!shareAllows(resolved.share.path, request.method, request.url))
+      throw new HttpError(
+        403,
+        `this shared link opens only ${resolved.share.path}; ${request.method} ${request.url.split('?')[0]} is outside it`,
+      );
     return getProject(c.store, resolved.projectId);
   });
 
