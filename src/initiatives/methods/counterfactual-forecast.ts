@@ -65,10 +65,95 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
   const warnings: string[] = [];
   const covs = input.covariates ?? [];
 
+  const rows = alignedRows(input.series, covs, warnings);
+  const pre = rows.filter((r) => r.day < ship);
+  const post = rows.filter((r) => r.day >= ship);
+  if (post.length === 0) throw new Error('counterfactual forecast needs post-period days');
+
+  const { regressors, design, annual, preSpan } = forecastDesign(input, pre, covs, ship, warnings);
+  const k = regressors.length;
+  if (pre.length < k + 5) throw new Error(`counterfactual forecast needs at least ${k + 5} pre-period days, got ${pre.length}`);
+
+  const xPre = pre.map(design);
+  const yPre = pre.map((r) => r.y);
+  const { beta, rho, fit, preFitR2 } = praisWinstenFit(pre, xPre, yPre, warnings);
+  const sigma2 = fit.sigma2;
+  const covL = cholesky(fit.xtxInv.map((row) => row.map((v) => v * sigma2)));
+  if (!covL) throw new Error('parameter covariance is not positive definite');
+  const lastPre = pre[pre.length - 1]!;
+  const xLast = xPre[xPre.length - 1]!;
+  const eLastHat = lastPre.y - dot(xLast, beta);
+  const xPost = post.map(design);
+  const meanPre = xPost.map((x) => dot(x, beta));
+
+  const { draws, simY } = simulateForecasts(
+    { beta, rho, sigma2, df: fit.df, covL, preDays: pre.length, lastPre, xLast, post, xPost },
+    nDraws,
+    seed,
+  );
+
+  const lo = (1 - level) / 2;
+  const hi = 1 - lo;
+  const series: LiftPoint[] = [
+    ...preFitPoints(pre, xPre, beta, Math.sqrt(sigma2 / (1 - rho * rho)), normalQuantile(hi)),
+    ...post.map((r, h): LiftPoint => {
+      // Point forecast: regression mean plus the decaying last pre-period residual.
+      const cf = meanPre[h]! + Math.pow(rho, r.day - lastPre.day) * eLastHat;
+      return {
+        date: r.date,
+        actual: r.y,
+        counterfactual: cf,
+        low: quantile(simY[h]!, lo),
+        high: quantile(simY[h]!, hi),
+        lift: r.y - cf,
+        post: true,
+        ...(r.weight !== undefined ? { exposure: r.weight } : {}),
+      };
+    }),
+  ];
+
+  const nPost = post.length;
+  const summary = liftFromDraws(series, draws, level);
+
+  assumptions.push(
+    `Counterfactual = pre-period regression on ${regressors.slice(1).join(', ')} with AR(1) errors (Prais–Winsten, ρ = ${rho.toFixed(2)}), extrapolated over the post-period.`,
+    'Covariates, if any, are unaffected by the change; the pre-period relationship would have held after the ship date.',
+    `Intervals: ${nDraws} joint draws (seed ${seed}) of σ² (scaled inverse-χ²), coefficients (normal with the FGLS covariance), ρ and AR(1) error paths; cumulative intervals sum each draw's path, so correlated forecast errors are carried.`,
+    'Pre-period bands show the in-sample fit ± the marginal residual spread; p-value is the two-sided tail share of simulated average lift around 0.',
+    'Each day weighted equally in the fit (rates are not weighted by visitors).',
+  );
+  if (!annual && preSpan < 365)
+    assumptions.push(
+      'Less than a year of pre-period data: no annual seasonality term; a post-period spanning a seasonal turn may be misattributed.',
+    );
+  if (nPost > pre.length) warnings.push('Post-period is longer than the pre-period: the extrapolated trend dominates the counterfactual.');
+  if (preFitR2 < 0.2 && pre.length > 30) warnings.push(`Pre-period fit explains little (R² = ${preFitR2.toFixed(2)}): intervals are wide.`);
+
+  return {
+    method: 'forecast',
+    shipDate: input.shipDate,
+    level,
+    ...summary,
+    series,
+    postDays: nPost,
+    treatedUnits: 1,
+    draws,
+    assumptions,
+    warnings,
+    regressors,
+    coefficients: beta,
+    residualAutocorrelation: rho,
+    residualSd: Math.sqrt(sigma2),
+    preFitR2,
+  };
+}
+
+/** The series' finite days in date order, each with every covariate's value (days a covariate misses are dropped). */
+function alignedRows(series: DailyPoint[], covs: Covariate[], warnings: string[]): Row[] {
   const covMaps = covs.map((c) => new Map(c.points.map((p) => [dayNumber(p.date), p.value])));
   const rows: Row[] = [];
   let droppedForCovariates = 0;
-  for (const p of [...input.series].sort((a, b) => dayNumber(a.date) - dayNumber(b.date))) {
+  for (const p of [...series].sort((a, b) => dayNumber(a.date) - dayNumber(b.date))) {
     if (!Number.isFinite(p.value)) continue;
     const day = dayNumber(p.date);
     const cov = covMaps.map((m) => m.get(day));
@@ -81,10 +166,21 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
     rows.push(row);
   }
   if (droppedForCovariates > 0) warnings.push(`${droppedForCovariates} day(s) dropped because a covariate had no value.`);
-  const pre = rows.filter((r) => r.day < ship);
-  const post = rows.filter((r) => r.day >= ship);
-  if (post.length === 0) throw new Error('counterfactual forecast needs post-period days');
+  return rows;
+}
 
+/**
+ * The regressors (intercept, trend, weekday dummies, annual Fourier pairs, standardised
+ * covariates) and the design row of a day; weekly and annual terms only when the pre-period
+ * can identify them.
+ */
+function forecastDesign(
+  input: ForecastInput,
+  pre: Row[],
+  covs: Covariate[],
+  ship: number,
+  warnings: string[],
+): { regressors: string[]; design: (r: Row) => number[]; annual: boolean; preSpan: number } {
   const preSpan = pre.length ? pre[pre.length - 1]!.day - pre[0]!.day + 1 : 0;
   const weekly = (input.weeklySeasonality ?? true) && pre.length >= 14;
   if ((input.weeklySeasonality ?? true) && !weekly) warnings.push('Fewer than 14 pre-period days: weekly seasonality not modelled.');
@@ -121,16 +217,20 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
     r.cov.forEach((v, j) => x.push((v - covMean[j]!) / covSd[j]!));
     return x;
   };
-  const k = regressors.length;
-  if (pre.length < k + 5) throw new Error(`counterfactual forecast needs at least ${k + 5} pre-period days, got ${pre.length}`);
+  return { regressors, design, annual, preSpan };
+}
 
-  const xPre = pre.map(design);
-  const yPre = pre.map((r) => r.y);
+/** OLS, then Prais–Winsten FGLS: re-estimate ρ from the untransformed residuals, refit, repeat. */
+function praisWinstenFit(
+  pre: Row[],
+  xPre: Mat,
+  yPre: number[],
+  warnings: string[],
+): { beta: number[]; rho: number; fit: ReturnType<typeof ols>; preFitR2: number } {
   const first = ols(xPre, yPre);
   const sst = yPre.reduce((s, y) => s + (y - mean(yPre)) ** 2, 0);
   const preFitR2 = sst > 0 ? 1 - first.residuals.reduce((s, e) => s + e * e, 0) / sst : 1;
 
-  // Prais–Winsten FGLS: re-estimate ρ from the untransformed residuals, refit, repeat.
   let beta = first.beta;
   let rho = 0;
   let fit = first;
@@ -154,18 +254,31 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
     fit = ols(xs, ys);
     beta = fit.beta;
   }
-  const sigma2 = fit.sigma2;
-  const df = fit.df;
-  const covL = cholesky(fit.xtxInv.map((row) => row.map((v) => v * sigma2)));
-  if (!covL) throw new Error('parameter covariance is not positive definite');
-  const lastPre = pre[pre.length - 1]!;
-  const xLast = xPre[xPre.length - 1]!;
-  const eLastHat = lastPre.y - dot(xLast, beta);
-  const xPost = post.map(design);
-  const meanPre = xPost.map((x) => dot(x, beta));
+  return { beta, rho, fit, preFitR2 };
+}
 
-  // Joint simulation: σ² from its scaled inverse-χ², β | σ² from N(β̂, σ²(X'X)⁻¹), ρ from
-  // its large-sample normal, then an AR(1) error path started from the last pre residual.
+interface ForecastModel {
+  beta: number[];
+  rho: number;
+  sigma2: number;
+  df: number;
+  /** Cholesky factor of the coefficients' covariance σ²(X'X)⁻¹. */
+  covL: Mat;
+  preDays: number;
+  lastPre: Row;
+  xLast: number[];
+  post: Row[];
+  xPost: Mat;
+}
+
+/**
+ * Joint simulation: σ² from its scaled inverse-χ², β | σ² from N(β̂, σ²(X'X)⁻¹), ρ from its
+ * large-sample normal, then an AR(1) error path started from the last pre residual. Returns each
+ * draw's daily lift and, per post day, the simulated outcomes.
+ */
+function simulateForecasts(model: ForecastModel, nDraws: number, seed: number): { draws: number[][]; simY: number[][] } {
+  const { beta, rho, sigma2, df, covL, lastPre, xLast, post, xPost } = model;
+  const k = beta.length;
   const rng = mulberry32(seed);
   const normal = normalSampler(rng);
   const nPost = post.length;
@@ -181,7 +294,7 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
       for (let j = 0; j <= i; j++) s += covL[i]![j]! * z[j]!;
       return bv + sRatio * s;
     });
-    const rhoB = Math.max(-0.99, Math.min(0.99, rho + normal() * Math.sqrt((1 - rho * rho) / pre.length)));
+    const rhoB = Math.max(-0.99, Math.min(0.99, rho + normal() * Math.sqrt((1 - rho * rho) / model.preDays)));
     let e = lastPre.y - dot(xLast, betaB);
     let prevDay = lastPre.day;
     const sd = Math.sqrt(s2b);
@@ -196,15 +309,14 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
     }
     draws.push(lift);
   }
+  return { draws, simY };
+}
 
-  const lo = (1 - level) / 2;
-  const hi = 1 - lo;
-  const series: LiftPoint[] = [];
-  const marginalSd = Math.sqrt(sigma2 / (1 - rho * rho));
-  const zq = normalQuantile(hi);
-  pre.forEach((r, i) => {
+/** The pre-period's in-sample fit with a band of ± z × the marginal residual spread. */
+function preFitPoints(pre: Row[], xPre: Mat, beta: number[], marginalSd: number, zq: number): LiftPoint[] {
+  return pre.map((r, i) => {
     const cf = dot(xPre[i]!, beta);
-    series.push({
+    return {
       date: r.date,
       actual: r.y,
       counterfactual: cf,
@@ -213,24 +325,24 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
       lift: r.y - cf,
       post: false,
       ...(r.weight !== undefined ? { exposure: r.weight } : {}),
-    });
+    };
   });
-  post.forEach((r, h) => {
-    // Point forecast: regression mean plus the decaying last pre-period residual.
-    const cf = meanPre[h]! + Math.pow(rho, r.day - lastPre.day) * eLastHat;
-    series.push({
-      date: r.date,
-      actual: r.y,
-      counterfactual: cf,
-      low: quantile(simY[h]!, lo),
-      high: quantile(simY[h]!, hi),
-      lift: r.y - cf,
-      post: true,
-      ...(r.weight !== undefined ? { exposure: r.weight } : {}),
-    });
-  });
+}
 
+/**
+ * Average and cumulative lift over the post-period from the point forecast, intervals from the
+ * draws' quantiles, and the p-value as the two-sided tail share of simulated average lift around 0.
+ */
+function liftFromDraws(
+  series: LiftPoint[],
+  draws: number[][],
+  level: number,
+): Pick<ForecastResult, 'averageLift' | 'cumulativeLift' | 'relativeLift'> {
+  const lo = (1 - level) / 2;
+  const hi = 1 - lo;
+  const nDraws = draws.length;
   const postSeries = series.filter((p) => p.post);
+  const nPost = postSeries.length;
   const cumPoint = postSeries.reduce((s, p) => s + p.lift, 0);
   const cumDraws = draws.map((d) => d.reduce((s, x) => s + x, 0));
   const avgDraws = cumDraws.map((c) => c / nPost);
@@ -240,38 +352,9 @@ export function counterfactualForecast(input: ForecastInput): ForecastResult {
   const below = avgDraws.filter((x) => x <= 0).length;
   const pValue = Math.min(1, (2 * Math.min(below, nDraws - below) + 1) / (nDraws + 1));
   const cfMean = mean(postSeries.map((p) => p.counterfactual));
-
-  assumptions.push(
-    `Counterfactual = pre-period regression on ${regressors.slice(1).join(', ')} with AR(1) errors (Prais–Winsten, ρ = ${rho.toFixed(2)}), extrapolated over the post-period.`,
-    'Covariates, if any, are unaffected by the change; the pre-period relationship would have held after the ship date.',
-    `Intervals: ${nDraws} joint draws (seed ${seed}) of σ² (scaled inverse-χ²), coefficients (normal with the FGLS covariance), ρ and AR(1) error paths; cumulative intervals sum each draw's path, so correlated forecast errors are carried.`,
-    'Pre-period bands show the in-sample fit ± the marginal residual spread; p-value is the two-sided tail share of simulated average lift around 0.',
-    'Each day weighted equally in the fit (rates are not weighted by visitors).',
-  );
-  if (!annual && preSpan < 365)
-    assumptions.push(
-      'Less than a year of pre-period data: no annual seasonality term; a post-period spanning a seasonal turn may be misattributed.',
-    );
-  if (nPost > pre.length) warnings.push('Post-period is longer than the pre-period: the extrapolated trend dominates the counterfactual.');
-  if (preFitR2 < 0.2 && pre.length > 30) warnings.push(`Pre-period fit explains little (R² = ${preFitR2.toFixed(2)}): intervals are wide.`);
-
   return {
-    method: 'forecast',
-    shipDate: input.shipDate,
-    level,
     averageLift: { estimate: avg, se, low: quantile(avgDraws, lo), high: quantile(avgDraws, hi), pValue },
     cumulativeLift: { estimate: cumPoint, low: quantile(cumDraws, lo), high: quantile(cumDraws, hi) },
     relativeLift: relative(avg, quantile(avgDraws, lo), quantile(avgDraws, hi), cfMean),
-    series,
-    postDays: nPost,
-    treatedUnits: 1,
-    draws,
-    assumptions,
-    warnings,
-    regressors,
-    coefficients: beta,
-    residualAutocorrelation: rho,
-    residualSd: Math.sqrt(sigma2),
-    preFitR2,
   };
 }
