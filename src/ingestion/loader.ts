@@ -15,6 +15,7 @@ import type { Store } from '../store/store.ts';
 import { EVENT_COLUMNS, EVENTS_STAGING } from '../store/schema.ts';
 import { mergeEventsSql, mergeIdentityLinksSql, mergeTraitsSql, stagedTwinsSql } from './load-sql.ts';
 import type { Spool } from './spool.ts';
+import { identityKeyConfig } from '../projects/identity-stitching.ts';
 
 export interface LoadStats {
   segments: number;
@@ -41,7 +42,7 @@ export async function loadEventFile(store: Store, path: string, sessionTimeoutMi
   await store.exec(store.dialect.truncate(EVENTS_STAGING.name));
   await store.loadNdjson(EVENTS_STAGING.name, EVENT_COLUMNS, path);
   // Identity first: a crash after it but before the events merge only re-adds nothing on replay.
-  await store.exec(mergeIdentityLinksSql(store.dialect));
+  await store.exec(mergeIdentityLinksSql(store.dialect, await identityKeyConfig(store)));
   await store.exec(mergeTraitsSql());
   // Twins (the same message twice in one millisecond) need the wide merge to keep exactly one.
   const [twins] = await store.query<{ n: number | string }>(stagedTwinsSql());

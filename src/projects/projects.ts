@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { getDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
+import { DEFAULT_IDENTITY_KEYS, type IdentityKey } from './identity-keys.ts';
 
 export interface ProjectSettings {
   /** Currency every money figure is reported in; spend in other currencies is converted. */
@@ -15,6 +16,8 @@ export interface ProjectSettings {
   margin: number;
   /** Domains that are the site itself: referrers from them are internal navigation. */
   domains: string[];
+  /** Identify traits that stitch a person across sources (identity-keys.ts); set with setIdentityKeys. */
+  identityKeys: IdentityKey[];
 }
 
 export interface Project {
@@ -26,7 +29,13 @@ export interface Project {
   settings: ProjectSettings;
 }
 
-export const DEFAULT_SETTINGS: ProjectSettings = { reportingCurrency: 'USD', currencyRates: {}, margin: 0.3, domains: [] };
+export const DEFAULT_SETTINGS: ProjectSettings = {
+  reportingCurrency: 'USD',
+  currencyRates: {},
+  margin: 0.3,
+  domains: [],
+  identityKeys: [...DEFAULT_IDENTITY_KEYS],
+};
 
 const KIND = 'project';
 

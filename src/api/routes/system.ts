@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createProject, listProjects, updateProjectSettings } from '../../projects/projects.ts';
 import { bytesInFlight } from '../../ingestion/ingest.ts';
+import { identityKeysSchema } from '../../projects/identity-keys.ts';
+import { identityKeysChanged } from '../../projects/identity-stitching.ts';
 import { requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../admin.ts';
@@ -12,6 +14,7 @@ const settingsBody = z.object({
   currencyRates: z.record(z.string(), z.number().positive()).optional(),
   margin: z.number().min(0).max(1).optional(),
   domains: z.array(z.string()).optional(),
+  identityKeys: identityKeysSchema.optional(),
 });
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -37,9 +40,12 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
     return { id: p.id, name: p.name, writeKey: p.writeKey, settings: p.settings };
   });
 
-  app.patch('/api/v1/project/settings', doc('Project settings (currency, rates, margin)', settingsBody), async (request) => {
+  app.patch('/api/v1/project/settings', doc('Project settings (currency, rates, margin, identity keys)', settingsBody), async (request) => {
     const p = await requireProject(request, ctx);
-    const next = await updateProjectSettings(ctx.store, p.id, settingsBody.parse(request.body));
+    const body = settingsBody.parse(request.body);
+    const next = await updateProjectSettings(ctx.store, p.id, body);
+    // New identity keys stitch the identifies already stored too, not only the ones to come.
+    if (body.identityKeys) await identityKeysChanged(ctx.store, p.id, body.identityKeys);
     await ctx.projects.reload();
     return next.settings;
   });
