@@ -1,12 +1,24 @@
 /**
- * The budget planner under the posterior. A plan spends B_c on channel c evenly over N future
- * days; its incremental KPI in one posterior draw is Σ_c N·β_c·h_c(B_c/N) (steady-state
- * adstock: a constant daily spend b has adstock b), and the planner maximises the posterior
- * mean of that sum under Σ B_c = total and per-channel bounds.
+ * The budget planner under the posterior. A plan spends B_c on channel c over the next N days in
+ * the channel's own recent daily pattern (its flighting over the last N fitted days, scaled to
+ * B_c; an even spread when it did not run then), which is also how the current plan is defined:
+ * the recent allocation scaled to the total. In one posterior draw the plan's incremental KPI is
+ *
+ *   Σ_t β_c·[h_c(A0_t + B_c·A1_t) − h_c(A0_t)]   over the N days and up to six weeks of carry-over,
+ *
+ * where A0 is the adstock of the spend before the period (the same under every plan) and A1 the
+ * adstock of the unit pattern: adstock is linear, so one pass per draw gives every budget. The
+ * planner maximises the posterior mean of the sum under Σ B_c = total and per-channel bounds.
+ *
+ * Default bounds keep every channel between half and one and a half times its current budget
+ * and, unless the total cannot be placed otherwise, within the spend the data covered: no
+ * channel's busiest week may exceed the highest 7-day average spend it was fitted on, so the
+ * plan never rests on the part of a curve only the prior drew.
  *
  * The objective is separable but not concave (Hill curves with shape > 1 are S-shaped), so the
  * optimum is found globally on a grid by dynamic programming over channels (O(channels × grid²))
  * and then polished continuously by moving budget between pairs of channels while that helps.
+ * Each channel's value per draw is tabulated once on a fine grid and interpolated.
  * "Reach a target at least cost" bisects the total: the best value grows with the total.
  *
  * Which channel to test next: the expected value of partial perfect information of each
@@ -14,7 +26,8 @@
  * re-optimise within each group, and average what knowing the group would have gained.
  */
 import { type Interval, type MmmFit, summarize } from './fit.ts';
-import { dailyResponse, drawSubset, observedSpend } from './report.ts';
+import { drawSubset, observedSpend } from './report.ts';
+import { adstock, hill } from './transforms.ts';
 
 export interface Bounds {
   min: number;
@@ -151,47 +164,174 @@ export function currentShares(fit: MmmFit, days: number): number[] {
   return total > 0 ? sums.map((s) => s / total) : sums.map(() => 1 / sums.length);
 }
 
+/** Values per budget are tabulated on this many points from 0 to a channel's largest useful budget. */
+const TABLE_POINTS = 81;
+/** Posterior draws the planner uses (every k-th of the fit's). */
+const PLAN_DRAWS = 200;
+/** Days of carry-over counted after the period (geometric decay ≤ 0.9 leaves < 1.5% after six weeks). */
+const MAX_TAIL_DAYS = 42;
+
+/**
+ * One channel's incremental KPI over a plan's period as a function of its budget, per posterior
+ * draw (draws of `drawSubset`, in that order).
+ */
+export class PlanResponse {
+  /** Daily pattern over the period (sums to 1). */
+  readonly pattern: Float64Array;
+  /** Budget at which the plan's busiest week reaches the highest 7-day average spend the data covered. */
+  readonly cap: number;
+  /** Highest 7-day average daily spend per unit of budget. */
+  readonly peakWeekShare: number;
+  private readonly a0: Float64Array;
+  private readonly a1: Float64Array;
+  private readonly span: number;
+  private table: Float64Array | null = null;
+  private tableMax = 0;
+
+  constructor(
+    private readonly fit: MmmFit,
+    private readonly c: number,
+    days: number,
+    private readonly draws: number[],
+  ) {
+    const ch = fit.data.channels[c]!;
+    const cd = fit.channels[c]!;
+    const W = fit.data.warmup;
+    const T = fit.data.days;
+    const N = days;
+    const tail = Math.min(N, MAX_TAIL_DAYS) + ch.delay;
+    this.span = N + tail;
+    const pattern = new Float64Array(N);
+    let recent = 0;
+    if (N <= T) for (let t = T - N; t < T; t++) recent += ch.spend[W + t]!;
+    if (recent > 0) for (let t = 0; t < N; t++) pattern[t] = ch.spend[W + T - N + t]! / recent;
+    else pattern.fill(1 / N);
+    this.pattern = pattern;
+    const w = Math.min(7, N);
+    let peak = 0;
+    for (let t = 0; t + w <= N; t++) {
+      let s = 0;
+      for (let k = 0; k < w; k++) s += pattern[t + k]!;
+      peak = Math.max(peak, s / w);
+    }
+    this.peakWeekShare = peak;
+    const observed = observedSpend(fit, c);
+    this.cap = peak > 0 && observed.max > 0 ? observed.max / peak : Infinity;
+
+    // History then the period and its carry-over: x0 = fitted spend then zeros, x1 = the unit pattern (model units).
+    const x0 = new Float64Array(W + T + this.span);
+    x0.set(ch.spend.subarray(0, W + T));
+    const x1 = new Float64Array(this.span);
+    for (let t = 0; t < N; t++) x1[t] = pattern[t]! / ch.spendScale;
+    const A0 = new Float64Array(x0.length);
+    const A1 = new Float64Array(this.span);
+    this.a0 = new Float64Array(draws.length * this.span);
+    this.a1 = new Float64Array(draws.length * this.span);
+    draws.forEach((k, i) => {
+      adstock(x0, cd.decay[k]!, ch.delay, A0);
+      adstock(x1, cd.decay[k]!, ch.delay, A1);
+      this.a0.set(A0.subarray(W + T), i * this.span);
+      this.a1.set(A1, i * this.span);
+    });
+  }
+
+  /** Incremental KPI of draw i (index into the subset) at a budget, computed directly. */
+  exact(i: number, budget: number): number {
+    const cd = this.fit.channels[this.c]!;
+    const k = this.draws[i]!;
+    const K = cd.halfSat[k]!;
+    const s = cd.shape[k]!;
+    const off = i * this.span;
+    let v = 0;
+    for (let t = 0; t < this.span; t++) {
+      const a0 = this.a0[off + t]!;
+      v += hill(a0 + budget * this.a1[off + t]!, K, s) - hill(a0, K, s);
+    }
+    return cd.beta[k]! * v;
+  }
+
+  /** Tabulates every draw's value on [0, max]; budgets past it are computed directly. */
+  tabulate(max: number): void {
+    if (this.table && this.tableMax >= max) return;
+    const G = TABLE_POINTS;
+    const n = this.draws.length;
+    const table = new Float64Array(n * G);
+    for (let i = 0; i < n; i++) for (let g = 0; g < G; g++) table[i * G + g] = this.exact(i, (max * g) / (G - 1));
+    this.table = table;
+    this.tableMax = max;
+  }
+
+  /** Incremental KPI of draw i at a budget (interpolated inside the table). */
+  value(i: number, budget: number): number {
+    const table = this.table;
+    if (!table || !(budget <= this.tableMax) || !(this.tableMax > 0)) return this.exact(i, budget);
+    const G = TABLE_POINTS;
+    const pos = (budget / this.tableMax) * (G - 1);
+    const g = Math.min(G - 2, Math.floor(pos));
+    const f = pos - g;
+    return table[i * G + g]! * (1 - f) + table[i * G + g + 1]! * f;
+  }
+
+  /** Posterior mean over a set of draws (indices into the subset) as a function of the budget. */
+  mean(indices: number[]): (budget: number) => number {
+    return (budget) => {
+      let s = 0;
+      for (const i of indices) s += this.value(i, budget);
+      return s / indices.length;
+    };
+  }
+}
+
 export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
   const N = request.days;
-  const draws = drawSubset(fit);
+  if (!(N >= 1)) throw new BudgetError('days must be at least 1');
+  const subset = drawSubset(fit);
+  const step = Math.max(1, Math.ceil(subset.length / PLAN_DRAWS));
+  const draws = subset.filter((_, i) => i % step === 0);
+  const all = draws.map((_, i) => i);
   const C = fit.channels.length;
   const shares = currentShares(fit, N);
-  const notes: string[] = ['Steady state: each plan spends evenly over the period; carry-over from spend before it is not counted.'];
+  const responses = fit.channels.map((_, c) => new PlanResponse(fit, c, N, draws));
+  const notes: string[] = [
+    `Each plan keeps every channel's daily pattern of the last ${N} days (its flighting), scaled to its budget; carry-over from earlier spend is the same under every plan and not counted, carry-over past the period is.`,
+  ];
 
-  // Per-draw period KPI of channel c at budget B.
-  const perDraw = (c: number, B: number) => draws.map((k) => N * dailyResponse(fit, c, k, B / N));
-  const expectedValue = (c: number, ks: number[]) => (B: number) => {
-    let s = 0;
-    for (const k of ks) s += dailyResponse(fit, c, k, B / N);
-    return (N * s) / ks.length;
-  };
   // A channel whose ROI the data hardly inform (its posterior is mostly its prior) keeps its current
   // budget (within the user's bounds): moving money on a prior is a bet, not a finding; it is the
   // channel to test instead.
   const priorBound = new Set(fit.priors.filter((p) => p.weight > PRIOR_DOMINATED).map((p) => p.channel));
-  const boundsFor = (total: number): Bounds[] =>
-    fit.channels.map((cd, c) => {
-      const current = shares[c]! * total;
-      const b =
-        request.bounds?.[cd.name] ?? Object.entries(request.bounds ?? {}).find(([k]) => k.toLowerCase() === cd.name.toLowerCase())?.[1];
-      if (priorBound.has(cd.name)) {
-        const held = Math.min(Math.max(current, b?.min ?? -Infinity), b?.max ?? Infinity);
-        return { min: held, max: held };
-      }
-      const min = b?.min ?? 0.5 * current;
-      const max = b?.max ?? Math.max(1.5 * current, min);
-      return { min, max };
-    });
+  const userBounds = (name: string) =>
+    request.bounds?.[name] ?? Object.entries(request.bounds ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  /** Bounds at a total, and whether the default upper bounds had to leave the observed spend range to place it. */
+  const boundsFor = (total: number): { bounds: Bounds[]; beyondObserved: boolean } => {
+    const make = (withinObserved: boolean): Bounds[] =>
+      fit.channels.map((cd, c) => {
+        const current = shares[c]! * total;
+        const b = userBounds(cd.name);
+        if (priorBound.has(cd.name)) {
+          const held = Math.min(Math.max(current, b?.min ?? -Infinity), b?.max ?? Infinity);
+          return { min: held, max: held };
+        }
+        const min = b?.min ?? 0.5 * current;
+        const upper = withinObserved ? Math.min(1.5 * current, responses[c]!.cap) : 1.5 * current;
+        const max = b?.max ?? Math.max(upper, min);
+        return { min, max };
+      });
+    const within = make(true);
+    if (within.reduce((s, b) => s + b.max, 0) >= total - 1e-9) return { bounds: within, beyondObserved: false };
+    return { bounds: make(false), beyondObserved: true };
+  };
   for (const name of priorBound) {
     notes.push(
       `${name}: its ROI is mostly the prior (prior weight > ${PRIOR_DOMINATED}), so its budget stays at the current level; a lift test would tell.`,
     );
   }
-  const valueFns = fit.channels.map((_, c) => expectedValue(c, draws));
+  const valueFns = responses.map((r) => r.mean(all));
   const bestAt = (total: number) => {
-    const bounds = boundsFor(total);
+    const { bounds, beyondObserved } = boundsFor(total);
+    responses.forEach((r, c) => r.tabulate(Math.max(bounds[c]!.max, shares[c]! * total)));
     const alloc = optimizeAllocation(valueFns, bounds, total);
-    return { alloc, bounds, value: alloc.reduce((s, B, c) => s + valueFns[c]!(B), 0) };
+    return { alloc, bounds, beyondObserved, value: alloc.reduce((s, B, c) => s + valueFns[c]!(B), 0) };
   };
 
   let total: number;
@@ -212,11 +352,15 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
   } else throw new BudgetError('total: give a total budget or a target');
   if (!(total > 0)) throw new BudgetError('total must be positive');
 
-  const { alloc, bounds } = bestAt(total);
+  const { alloc, bounds, beyondObserved } = bestAt(total);
+  if (beyondObserved)
+    notes.push('The total is more than the channels can take within the spend the data covered: some upper bounds are past it.');
   const current = shares.map((s) => s * total);
   const sumDraws = (plan: number[]) => {
     const out = new Float64Array(draws.length);
-    plan.forEach((B, c) => perDraw(c, B).forEach((v, i) => (out[i]! += v)));
+    plan.forEach((B, c) => {
+      for (let i = 0; i < draws.length; i++) out[i]! += responses[c]!.value(i, B);
+    });
     return out;
   };
   const cur = sumDraws(current);
@@ -226,10 +370,10 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
   const allocation = fit.channels.map((cd, c) => {
     const observed = observedSpend(fit, c);
     const recommendedDaily = alloc[c]! / N;
-    const extrapolated = recommendedDaily > observed.max * (1 + 1e-9);
+    const extrapolated = alloc[c]! * responses[c]!.peakWeekShare > observed.max * (1 + 1e-9);
     if (extrapolated)
       notes.push(
-        `${cd.name}: the recommended ${round(recommendedDaily)}/day is above the highest daily spend the data covered (${round(observed.max)}); its effect there is extrapolated.`,
+        `${cd.name}: the recommended plan's busiest week averages ${round(alloc[c]! * responses[c]!.peakWeekShare)}/day, above the highest the data covered (${round(observed.max)}); its effect there is extrapolated.`,
       );
     return {
       channel: cd.name,
@@ -244,13 +388,13 @@ export function planBudget(fit: MmmFit, request: BudgetRequest): BudgetPlan {
 
   // EVPPI per channel by binning the draws on its ROI.
   const voi = fit.channels.map((cd, c) => {
-    const order = draws.map((k, i) => ({ k, i, r: cd.roi[k]! })).sort((a, b) => a.r - b.r);
+    const order = all.map((i) => ({ i, r: cd.roi[draws[i]!]! })).sort((a, b) => a.r - b.r);
     const bins = 4;
     let gainSum = 0;
     for (let b = 0; b < bins; b++) {
       const part = order.slice(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
-      const ks = part.map((p) => p.k);
-      const fns = fit.channels.map((_, j) => expectedValue(j, ks));
+      const idx = part.map((p) => p.i);
+      const fns = responses.map((r) => r.mean(idx));
       const best = optimizeAllocation(fns, bounds, total, 80);
       const vBest = best.reduce((s, B, j) => s + fns[j]!(B), 0);
       const vRec = alloc.reduce((s, B, j) => s + fns[j]!(B), 0);

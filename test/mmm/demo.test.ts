@@ -5,12 +5,10 @@
  * the store-backed path of the same numbers is covered by mmm-api.test.ts.
  *
  * The budget check replays the generator's own outcome model (same random numbers) under the
- * current and the recommended plan for the last 30 days. A replay is exact only for spend at
+ * current and the recommended plan for the last 90 days. A replay is exact only for spend at
  * or below what was generated (more spend would need touches that were never drawn), so the
- * comparison is a budget cut: 20% off the recent spend, split as now or as the planner recommends,
- * with no channel above its generated spend. (At a 50% cut the recommendation does not beat the
- * current split in the replay: the true Hill curves at half spend favour Paid Social over Display,
- * which a year of this demo's daily revenue cannot tell the model.)
+ * comparisons are budget cuts: 20% and 50% off the recent spend, split as now or as the planner
+ * recommends, with no channel above its generated spend.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -25,8 +23,6 @@ import { planBudget } from '../../src/mmm/budget.ts';
 import { fitMmm, summarize, type MmmSeries } from '../../src/mmm/fit.ts';
 
 const DAY = 86_400_000;
-/** The budget cut the planner is asked to place. */
-const CUT = 0.2;
 
 describe('MMM on the demo retailer against its ground truth', async () => {
   const o = DEFAULT_DEMO;
@@ -77,37 +73,36 @@ describe('MMM on the demo retailer against its ground truth', async () => {
     assert.ok(fit.diagnostics.converged, `R-hat ${fit.diagnostics.maxRhat}, ESS ${fit.diagnostics.minEss}`);
   });
 
-  it('ranks the best channel first and never orders two channels against the truth where their intervals separate', () => {
+  it('ranks the channels by ROI as the truth does', () => {
     const byEstimate = [...roi].sort((a, b) => b[1].mean - a[1].mean).map(([c]) => c);
     const byTruth = [...trueRoi].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-    assert.equal(byEstimate[0], byTruth[0]);
-    for (const [a, sa] of roi)
-      for (const [b, sb] of roi)
-        if (sa.lo > sb.hi) assert.ok(trueRoi.get(a)! > trueRoi.get(b)!, `${a} above ${b} with separated intervals, against the truth`);
+    assert.deepEqual(byEstimate, byTruth);
   });
 
-  it('recommends a plan that beats the current plan in the generator’s true model', () => {
-    const N = 30;
-    const schedule = makeSchedule(o);
-    const recent = MEDIA.map((_, k) => schedule.media[k]!.spend.subarray(o.days - N).reduce((s, v) => s + v, 0));
-    const total = (1 - CUT) * recent.reduce((s, v) => s + v, 0);
-    // No channel above what it was generated with (the replay's limit), otherwise the default bounds.
-    const bounds = Object.fromEntries(MEDIA.map((m, k) => [m.channel, { max: recent[k]! }]));
-    const plan = planBudget(fit, { total, days: N, interval: 0.9, bounds });
-    // Each channel's generated daily spend over the last N days, scaled to the plan's budget for it.
-    const lost = (budget: (channel: string) => number) => {
-      const q = MEDIA.map((m, k) => {
-        const factor = budget(m.channel) / recent[k]!;
-        assert.ok(factor <= 1 + 1e-9, `${m.channel}: the replay needs spend at or below the generated spend`);
-        const scaled = schedule.media[k]!.spend.map((v, d) => (d >= o.days - N ? v * factor : v));
-        return mediaResponse(scaled, m.adstockDecay, m.hillShape, schedule.media[k]!.halfSaturation).q;
-      });
-      return lostIn(tally.persons, { keep: (t) => t.v < q[t.media]![t.day]! }).revenue;
-    };
-    const of = (k: 'current' | 'recommended') => (channel: string) => plan.allocation.find((a) => a.channel === channel)![k];
-    assert.ok(MEDIA_INDEX.size === plan.allocation.length);
-    const lostCurrent = lost(of('current'));
-    const lostRecommended = lost(of('recommended'));
-    assert.ok(lostRecommended < lostCurrent, `revenue lost: recommended ${lostRecommended} vs current ${lostCurrent}`);
-  });
+  // A quarter: over a shorter span the replay's lost revenue is a handful of orders, too few to compare plans by.
+  const N = 90;
+  const schedule = makeSchedule(o);
+  for (const cut of [0.2, 0.5])
+    it(`recommends a plan that beats the current plan in the generator’s true model at a ${cut * 100}% budget cut`, () => {
+      const recent = MEDIA.map((_, k) => schedule.media[k]!.spend.subarray(o.days - N).reduce((s, v) => s + v, 0));
+      const total = (1 - cut) * recent.reduce((s, v) => s + v, 0);
+      // No channel above what it was generated with (the replay's limit), otherwise the default bounds.
+      const bounds = Object.fromEntries(MEDIA.map((m, k) => [m.channel, { max: recent[k]! }]));
+      const plan = planBudget(fit, { total, days: N, interval: 0.9, bounds });
+      // Each channel's generated daily spend over the last N days, scaled to the plan's budget for it.
+      const lost = (budget: (channel: string) => number) => {
+        const q = MEDIA.map((m, k) => {
+          const factor = recent[k]! > 0 ? budget(m.channel) / recent[k]! : 0;
+          assert.ok(factor <= 1 + 1e-9, `${m.channel}: the replay needs spend at or below the generated spend`);
+          const scaled = schedule.media[k]!.spend.map((v, d) => (d >= o.days - N ? v * factor : v));
+          return mediaResponse(scaled, m.adstockDecay, m.hillShape, schedule.media[k]!.halfSaturation).q;
+        });
+        return lostIn(tally.persons, { keep: (t) => t.v < q[t.media]![t.day]! }).revenue;
+      };
+      const of = (k: 'current' | 'recommended') => (channel: string) => plan.allocation.find((a) => a.channel === channel)![k];
+      assert.ok(MEDIA_INDEX.size === plan.allocation.length);
+      const lostCurrent = lost(of('current'));
+      const lostRecommended = lost(of('recommended'));
+      assert.ok(lostRecommended < lostCurrent, `revenue lost: recommended ${lostRecommended} vs current ${lostCurrent}`);
+    });
 });
