@@ -7,12 +7,32 @@ import { getProject, type Project } from '../projects/projects.ts';
 import { defineAnalysis } from '../registry/define.ts';
 import type { Store } from '../store/store.ts';
 import { compareAttributionModels, computeAttribution } from './attribution-report.ts';
-import { GRANULARITIES } from './journeys.ts';
+import { GRANULARITIES, touchedConvertersSql } from './journeys.ts';
 import { computeMarginal } from './marginal.ts';
 import { MODEL_NAMES } from './models/index.ts';
 import { computeRoi } from './roi-report.ts';
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
+
+/**
+ * Drill-down of a touchpoint row (attribution, model comparison, ROI): the converters it touched
+ * within the lookback window, whatever share of credit a model gives it.
+ */
+const touchpointPeople = {
+  selection: z.object({ touchpoint: z.string().min(1) }),
+  sql: (
+    q: Parameters<typeof touchedConvertersSql>[0],
+    scope: Parameters<typeof touchedConvertersSql>[1],
+    input: { granularity?: (typeof GRANULARITIES)[number]; lookbackDays?: number; conversionEvent?: string },
+    selection: { touchpoint: string },
+  ) =>
+    touchedConvertersSql(
+      q,
+      scope,
+      { granularity: input.granularity, lookbackDays: input.lookbackDays, conversionEvent: input.conversionEvent },
+      selection.touchpoint,
+    ),
+};
 
 const modelOptions = z
   .object({
@@ -72,6 +92,7 @@ export const attributionAnalysis = defineAnalysis({
   access: 'read',
   input: attributionInput,
   run: ({ store, scope }, input) => computeAttribution(store, scope, input),
+  people: touchpointPeople,
 });
 
 export const attributionCompareAnalysis = defineAnalysis({
@@ -82,6 +103,7 @@ export const attributionCompareAnalysis = defineAnalysis({
   access: 'read',
   input: compareInput,
   run: ({ store, scope }, input) => compareAttributionModels(store, scope, input),
+  people: touchpointPeople,
 });
 
 export const roiAnalysis = defineAnalysis({
@@ -96,6 +118,7 @@ export const roiAnalysis = defineAnalysis({
       models: input.models ?? [input.model ?? 'markov'],
       margin: input.margin ?? (await currentMargin(store, project)),
     }),
+  people: touchpointPeople,
 });
 
 export const marginalAnalysis = defineAnalysis({

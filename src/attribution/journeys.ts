@@ -190,6 +190,67 @@ FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey${d.querySuffix}`;
 }
 
 /**
+ * Drill-down of attribution rows: the converters a touchpoint touched. A person counts for a
+ * touchpoint when one of their conversions in the range has a touch with that label in its
+ * lookback window (the same window the models credit), and for "(no touchpoint)" when one of
+ * their conversions has no touch at all. One column, `person_id`, distinct.
+ */
+export function touchedConvertersSql(q: QueryBuilder, scope: AnalysisScope, options: JourneyOptions, touchpoint: string): string {
+  const o = resolved(options);
+  const pairs = convTouchPairs(q, scope, o);
+  if (touchpoint === NO_TOUCHPOINT)
+    return `WITH ${pairs}
+SELECT DISTINCT c.c_person AS person_id FROM conv AS c LEFT JOIN (SELECT DISTINCT ct_conv FROM conv_touch) AS w ON w.ct_conv = c.c_id
+WHERE w.ct_conv IS NULL`;
+  return `WITH ${pairs}
+SELECT DISTINCT ct_person AS person_id FROM conv_touch WHERE ct_label = ${q.str(touchpoint)}`;
+}
+
+/** Where the models credit a conversion without touches (models/common.ts NO_TOUCH). */
+const NO_TOUCHPOINT = '(no touchpoint)';
+
+/** The CTEs of touchAndConversionCtes plus `conv_touch`: each conversion with each touch in its lookback window. */
+function convTouchPairs(q: QueryBuilder, scope: AnalysisScope, o: Required<JourneyOptions>): string {
+  const age = q.d.secondsBetween('t.t_ts', 'c.c_ts');
+  return `${touchAndConversionCtes(q, scope, o)},
+conv_touch AS (
+  SELECT c.c_id AS ct_conv, c.c_person AS ct_person, t.t_label AS ct_label
+  FROM conv AS c INNER JOIN touches AS t ON t.t_person = c.c_person
+  WHERE ${age} >= 0 AND ${age} <= ${q.num(o.lookbackDays * 86400)}
+)`;
+}
+
+/**
+ * How many distinct converters each touchpoint touched (the size of touchedConvertersSql per
+ * label), with "(no touchpoint)" and every converter under `total`.
+ */
+export async function touchedConverterCounts(
+  store: Store,
+  scope: AnalysisScope,
+  options: JourneyOptions = {},
+): Promise<{ byTouchpoint: Map<string, number>; total: number }> {
+  const o = resolved(options);
+  const q = new QueryBuilder(store.dialect);
+  const d = q.d;
+  const rows = await store.query<{ label: string; people: number }>(
+    q.build(`WITH ${convTouchPairs(q, scope, o)}
+SELECT ct_label AS label, ${d.countDistinct('ct_person')} AS people FROM conv_touch GROUP BY ct_label
+UNION ALL
+SELECT ${q.str(NO_TOUCHPOINT)} AS label, ${d.countDistinct('c.c_person')} AS people
+FROM conv AS c LEFT JOIN (SELECT DISTINCT ct_conv FROM conv_touch) AS w ON w.ct_conv = c.c_id WHERE w.ct_conv IS NULL
+UNION ALL
+SELECT '' AS label, ${d.countDistinct('c_person')} AS people FROM conv`),
+  );
+  const byTouchpoint = new Map<string, number>();
+  let total = 0;
+  for (const r of rows) {
+    if (r.label === '') total = Number(r.people);
+    else if (Number(r.people) > 0) byTouchpoint.set(r.label, Number(r.people));
+  }
+  return { byTouchpoint, total };
+}
+
+/**
  * Merges the age-split rows of the same path (for models that ignore ages), keeping the
  * order of first appearance.
  */

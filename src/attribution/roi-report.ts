@@ -22,7 +22,14 @@ import {
   journeyStats,
   type JourneyStats,
 } from './attribution-report.ts';
-import { buildJourneyPaths, DEFAULT_CONVERSION_EVENT, DEFAULT_LOOKBACK_DAYS, type Granularity, spendFrom } from './journeys.ts';
+import {
+  buildJourneyPaths,
+  DEFAULT_CONVERSION_EVENT,
+  DEFAULT_LOOKBACK_DAYS,
+  type Granularity,
+  spendFrom,
+  touchedConverterCounts,
+} from './journeys.ts';
 import { isModelName, MODEL_NAMES } from './models/index.ts';
 import { roiMetrics, type RoiMetrics } from './roi-math.ts';
 
@@ -40,6 +47,12 @@ export interface RoiRow extends RoiMetrics {
   revenue: number;
   newCustomers: number;
   returningCustomers: number;
+  /**
+   * Distinct persons with a conversion in the range that this touchpoint touched in its lookback
+   * window (the drill-down list's size); the total row: every converter. Not a credit: a person
+   * touched by three channels counts in each.
+   */
+  people: number;
 }
 
 export interface RoiTable {
@@ -97,6 +110,7 @@ function rowOf(touchpoint: string, spend: number, conversions: number, revenue: 
     revenue,
     newCustomers,
     returningCustomers: conversions - newCustomers,
+    people: 0,
     ...roiMetrics({ spend, conversions, revenue, margin, firstOrderConversions: newCustomers }),
   };
 }
@@ -111,6 +125,7 @@ export async function computeRoi(store: Store, scope: AnalysisScope, request: Ro
   const granularity = request.granularity ?? 'channel';
   const paths = await buildJourneyPaths(store, scope, { ...request, granularity, withAges: request.models.includes('time_decay') });
   const spend = await spendByTouchpoint(store, scope, granularity);
+  const touched = await touchedConverterCounts(store, scope, { ...request, granularity });
   const notes: string[] = [];
   if (granularity === 'source_medium') notes.push('spend rows have no medium: ROI by source_medium reports no spend');
   const tables = request.models.map((model): RoiTable => {
@@ -120,7 +135,10 @@ export async function computeRoi(store: Store, scope: AnalysisScope, request: Ro
     for (const t of summary.touchpoints) {
       const k = key(t.touchpoint);
       seen.add(k);
-      rows.push(rowOf(t.touchpoint, spend.get(k)?.spend ?? 0, t.conversions, t.value, t.newCustomers, request.margin));
+      rows.push({
+        ...rowOf(t.touchpoint, spend.get(k)?.spend ?? 0, t.conversions, t.value, t.newCustomers, request.margin),
+        people: touched.byTouchpoint.get(t.touchpoint) ?? 0,
+      });
     }
     for (const [k, s] of spend) if (!seen.has(k)) rows.push(rowOf(s.label, s.spend, 0, 0, 0, request.margin));
     rows.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.touchpoint.localeCompare(b.touchpoint));
@@ -133,7 +151,7 @@ export async function computeRoi(store: Store, scope: AnalysisScope, request: Ro
       sum((r) => r.newCustomers),
       request.margin,
     );
-    return { model, rows, totals };
+    return { model, rows, totals: { ...totals, people: touched.total } };
   });
   return {
     granularity,

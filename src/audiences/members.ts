@@ -39,7 +39,8 @@ export async function audienceMembersSql(store: Store, q: QueryBuilder, projectI
       return `SELECT DISTINCT person_id FROM persons WHERE project_id = ${q.str(projectId)} AND (${segmentPersonsSql(q, projectId, source.segment)})`;
     case 'persona': {
       const scope = await resolveScope(store, projectId, { from: new Date(0), to: new Date(8640000000000000), persona: source.persona });
-      return `SELECT DISTINCT person_id FROM persons WHERE project_id = ${q.str(projectId)} AND (${segmentPersonsSql(q, projectId, scope.segment!)})`;
+      // Everyone seen (anonymous visitors too), as the persona's size counts them (journeys/personas.ts personaSize).
+      return `SELECT DISTINCT person_id FROM events WHERE project_id = ${q.str(projectId)} AND is_bot = 0 AND (${segmentPersonsSql(q, projectId, scope.segment!)})`;
     }
     case 'model': {
       const model = modelSources.get(source.model);

@@ -6,3 +6,4 @@
 import '../predictions/propensity-audience.ts';
 import '../personas/audience.ts';
 import '../uplift/audience.ts';
+import '../experiments/audience.ts';

@@ -11,6 +11,7 @@ import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import type { AudienceSource } from './definition.ts';
 import { audienceMembersSql } from './members.ts';
+import { predictedClv } from '../predictions/person-clv.ts';
 
 export interface PersonRow {
   personId: string;
@@ -23,6 +24,8 @@ export interface PersonRow {
   lastSeen: string | null;
   orders: number;
   revenue: number;
+  /** Predicted lifetime value over the next year (as `predict clv`); null for persons who never bought. */
+  clv: number | null;
   /** Where the dashboard shows this person's timeline. */
   timeline: string;
 }
@@ -103,11 +106,8 @@ export async function listPeople(
   const offset = Math.max(0, options.offset ?? 0);
   const limit = Math.min(Math.max(1, options.limit ?? 50), 10_000);
   const { total, rows } = await memberRows(store, projectId, source, offset, limit);
-  const stages = await stagesOf(
-    store,
-    projectId,
-    rows.map((r) => String(r.pid)),
-  );
+  const ids = rows.map((r) => String(r.pid));
+  const [stages, clv] = await Promise.all([stagesOf(store, projectId, ids), predictedClv(store, projectId, ids)]);
   return {
     total,
     offset,
@@ -125,6 +125,7 @@ export async function listPeople(
         lastSeen: r.last_seen == null ? null : String(r.last_seen),
         orders: Number(r.n_orders),
         revenue: Number(r.sum_revenue),
+        clv: clv.get(personId) ?? null,
         timeline: `/customer?person=${encodeURIComponent(personId)}`,
       };
     }),
@@ -143,9 +144,11 @@ function csvCell(v: unknown): string {
 /** The whole list (up to 100,000 persons) as CSV, one row per person. */
 export async function peopleCsv(store: Store, projectId: string, source: AudienceSource): Promise<string> {
   const page = await listPeople(store, projectId, source, { limit: CSV_LIMIT });
-  const header = ['person_id', 'email', 'name', 'stage', 'first_seen', 'last_seen', 'orders', 'revenue'];
+  const header = ['person_id', 'email', 'name', 'stage', 'first_seen', 'last_seen', 'orders', 'revenue', 'predicted_clv'];
   const lines = page.people.map((p) =>
-    [p.personId, p.email, p.name, p.stage, p.firstSeen, p.lastSeen, p.orders, p.revenue].map(csvCell).join(','),
+    [p.personId, p.email, p.name, p.stage, p.firstSeen, p.lastSeen, p.orders, p.revenue, p.clv === null ? '' : p.clv.toFixed(2)]
+      .map(csvCell)
+      .join(','),
   );
   return [header.join(','), ...lines].join('\n') + '\n';
 }

@@ -41,13 +41,18 @@ export interface ExperimentReport {
 
 const dayStart = (date: string) => new Date(`${date}T00:00:00.000Z`);
 
-export async function experimentReport(store: Store, projectId: string, experiment: Experiment): Promise<ExperimentReport> {
-  const window: ExposureWindow = {
+/** The exposures a report counts: the experiment's configured days, else all of them. */
+export function exposureWindow(projectId: string, experiment: Pick<Experiment, 'id' | 'start' | 'end'>): ExposureWindow {
+  return {
     projectId,
     experimentId: experiment.id,
     ...(experiment.start ? { from: dayStart(experiment.start) } : {}),
     ...(experiment.end ? { to: new Date(dayStart(experiment.end).getTime() + 86_400_000) } : {}),
   };
+}
+
+export async function experimentReport(store: Store, projectId: string, experiment: Experiment): Promise<ExperimentReport> {
+  const window = exposureWindow(projectId, experiment);
   const warnings: string[] = [];
   const counts = await exposureCounts(store, window);
   const configured = new Set(experiment.variations.map((v) => v.id));

@@ -37,6 +37,14 @@ export interface MetricSums {
   sumProduct?: number;
 }
 
+/**
+ * The persons an experiment report counts in one variation (drill-down of a variant's exposures):
+ * first exposed to it in the window and never seen in another variation. One column, `person_id`.
+ */
+export function variationPersonsSql(q: QueryBuilder, w: ExposureWindow, variation: string): string {
+  return `SELECT person_id FROM (${exposedPersonsSql(q, w)}) AS x WHERE x.variations_seen = 1 AND x.variation = ${q.str(variation)}`;
+}
+
 /** One row per exposed person: first exposure time, first variation, number of variations seen. */
 function exposedPersonsSql(q: QueryBuilder, w: ExposureWindow): string {
   const d = q.d;

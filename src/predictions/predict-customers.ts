@@ -113,6 +113,26 @@ function distribution(values: number[]): Distribution {
 const rfm = (b: BuyerSummary): RfmRow => ({ frequency: b.frequency, recency: b.recencyDays, T: b.ageDays });
 const key = (r: RfmRow) => `${r.frequency}|${r.recency}|${r.T}`;
 
+/** The purchase model (BG/NBD or MBG/NBD by likelihood) and the spend model fitted on buyer summaries. */
+export function fitCustomerModels(buyers: BuyerSummary[], options: z.output<typeof predictionInputSchema>) {
+  const histories = buyers.map(rfm);
+  const candidates =
+    options.model === 'auto' ? [fitBgNbd(histories, 'bg'), fitBgNbd(histories, 'mbg')] : [fitBgNbd(histories, options.model)];
+  const bg = candidates.reduce((best, fit) => (fit.logLikelihood > best.logLikelihood ? fit : best));
+  const spendRows = buyers.filter((b) => b.frequency > 0 && b.monetaryValue > 0);
+  let gg: PredictionResult['gammaGamma'] = null;
+  if (spendRows.length >= 10) {
+    const fit = fitGammaGamma(spendRows);
+    if (fit.params.q > 1) gg = { ...fit.params, logLikelihood: fit.logLikelihood, converged: fit.converged, customers: fit.customers };
+  }
+  const meanRepeatValue = spendRows.length ? spendRows.reduce((s, b) => s + b.monetaryValue, 0) / spendRows.length : 0;
+  const expectedValue = (b: BuyerSummary) => (gg ? conditionalExpectedAverageProfit(gg, b.frequency, b.monetaryValue) : meanRepeatValue);
+  const clvOptions = { horizon: options.horizonDays, monthlyDiscountRate: options.discountRate, unitsPerMonth: 30 };
+  /** One buyer's CLV: expected value per purchase × discounted expected purchases over the horizon. */
+  const clvOf = (b: BuyerSummary) => expectedValue(b) * discountedExpectedPurchases(bg.params, rfm(b), clvOptions);
+  return { candidates, bg, gg, expectedValue, clvOptions, clvOf };
+}
+
 export async function predictCustomers(store: Store, scope: AnalysisScope, input: PredictionInput = {}): Promise<PredictionResult> {
   const options = predictionInputSchema.parse(input);
   const summaries = await summarizeCustomers(store, scope, { calibrationEnd: options.calibrationEnd, maxCustomers: options.maxCustomers });
@@ -127,21 +147,9 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
   if (repeatCustomers === 0)
     throw new ScopeError('not enough data: the models need buyers with at least one repeat purchase in the calibration period');
 
-  const histories = buyers.map(rfm);
-  const candidates =
-    options.model === 'auto' ? [fitBgNbd(histories, 'bg'), fitBgNbd(histories, 'mbg')] : [fitBgNbd(histories, options.model)];
-  const bg = candidates.reduce((best, fit) => (fit.logLikelihood > best.logLikelihood ? fit : best));
-  const spendRows = buyers.filter((b) => b.frequency > 0 && b.monetaryValue > 0);
-  let gg: PredictionResult['gammaGamma'] = null;
-  if (spendRows.length >= 10) {
-    const fit = fitGammaGamma(spendRows);
-    if (fit.params.q > 1) gg = { ...fit.params, logLikelihood: fit.logLikelihood, converged: fit.converged, customers: fit.customers };
-  }
-  const meanRepeatValue = spendRows.length ? spendRows.reduce((s, b) => s + b.monetaryValue, 0) / spendRows.length : 0;
-  const expectedValue = (b: BuyerSummary) => (gg ? conditionalExpectedAverageProfit(gg, b.frequency, b.monetaryValue) : meanRepeatValue);
+  const { candidates, bg, gg, expectedValue, clvOptions } = fitCustomerModels(buyers, options);
 
   // Predictions depend on (x, t_x, T) only: compute them once per distinct history.
-  const clvOptions = { horizon: options.horizonDays, monthlyDiscountRate: options.discountRate, unitsPerMonth: 30 };
   const byHistory = new Map<string, { purchases: number; discounted: number; alive: number }>();
   for (const row of compressRows(buyers.map(rfm))) {
     byHistory.set(key(row), {

@@ -103,6 +103,77 @@ describeEachStore('drill-down lists', (ctx) => {
     }
   });
 
+  it('lists the converters each attribution and ROI row touched, and those without a touchpoint', async () => {
+    const input = { granularity: 'channel', model: 'last_touch' };
+    const roi = await run('/api/v1/roi', input);
+    const rows = roi.tables[0].rows.filter((r: { people: number }) => r.people > 0);
+    assert.ok(rows.length >= 3, 'several channels touched converters');
+    for (const row of rows.slice(0, 5)) {
+      assert.equal(await people('roi', input, { touchpoint: row.touchpoint }), row.people, row.touchpoint);
+      assert.equal(await people('attribution', input, { touchpoint: row.touchpoint }), row.people, `${row.touchpoint} (attribution)`);
+    }
+    // Every converter was touched by some channel or by none: the union is the total row.
+    const all = await run('/api/v1/kpis', {});
+    assert.equal(roi.tables[0].totals.people, all.overall.buyers.value);
+    const touchedSum = rows.reduce((s: number, r: { people: number }) => s + r.people, 0);
+    assert.ok(touchedSum >= roi.tables[0].totals.people, 'a converter touched by several channels counts in each');
+  });
+
+  it('lists the persons exposed to each experiment variation, as the report counts them', async () => {
+    const found = await t.api('GET', '/api/v1/experiments/discovered');
+    const e = found.body.experiments[0];
+    assert.ok(e, 'the demo runs an experiment');
+    const created = await t.api('POST', '/api/v1/experiments', {
+      id: e.experimentId,
+      variations: e.variations.map((v: { id: string }) => ({ id: v.id, weight: 1 })),
+      metrics: [{ name: 'Purchase', kind: 'conversion' }],
+    });
+    assert.ok(created.status < 300, JSON.stringify(created.body));
+    const report = await t.api('GET', `/api/v1/experiments/${encodeURIComponent(e.experimentId)}/report`);
+    for (const v of report.body.exposures.variations) {
+      const r = await t.api('POST', '/api/v1/people', {
+        source: { kind: 'model', model: 'experiment-variation', params: { experiment: e.experimentId, variation: v.id } },
+        limit: 1,
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.ok(v.persons > 0);
+      assert.equal(r.body.total, v.persons, `variation ${v.id}`);
+    }
+  });
+
+  it('lists the persons of a saved persona, as many as its size', async () => {
+    const created = await t.api('POST', '/api/v1/personas/suggested', {});
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    for (const p of created.body.personas) {
+      const size = await t.api('GET', `/api/v1/personas/${encodeURIComponent(p.id)}/size`);
+      const r = await t.api('POST', '/api/v1/people', { source: { kind: 'persona', persona: p.id }, limit: 1 });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.total, size.body.persons, p.name);
+    }
+  });
+
+  it("shows each buyer's predicted CLV in the list, the same figure as the CLV report", async () => {
+    const clv = await run('/api/v1/predictions/clv', { top: 5 });
+    const top = clv.topByClv[0];
+    const r = await t.api('POST', '/api/v1/people', {
+      source: { kind: 'segment', segment: { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 1 }] } },
+      limit: 1000,
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const byId = new Map(r.body.people.map((p: { personId: string; clv: number | null }) => [p.personId, p.clv]));
+    for (const p of clv.topByClv)
+      assert.ok(Math.abs((byId.get(p.personId) as number) - p.clv) < 1e-6, `${p.personId}: ${byId.get(p.personId)} vs ${p.clv}`);
+    assert.ok(top.clv > 0);
+    // Persons who never ordered have no CLV.
+    const k = await t.api('POST', '/api/v1/people', {
+      source: { kind: 'analysis', analysis: 'kpis', input: {}, selection: { metric: 'visitors' } },
+      limit: 200,
+    });
+    const nonBuyer = k.body.people.find((p: { orders: number }) => p.orders === 0);
+    assert.ok(nonBuyer);
+    assert.equal(nonBuyer.clv, null);
+  });
+
   it('exports the list as CSV and saves it as a cohort', async () => {
     const source = { kind: 'analysis', analysis: 'kpis', input: {}, selection: { metric: 'buyers' } };
     const k = await run('/api/v1/kpis', {});
@@ -114,7 +185,7 @@ describeEachStore('drill-down lists', (ctx) => {
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
-    assert.equal(lines[0], 'person_id,email,name,stage,first_seen,last_seen,orders,revenue');
+    assert.equal(lines[0], 'person_id,email,name,stage,first_seen,last_seen,orders,revenue,predicted_clv');
     assert.equal(lines.length - 1, k.overall.buyers.value);
     const page = await t.api('POST', '/api/v1/people', { source, limit: 3 });
     assert.ok(

@@ -95,6 +95,11 @@ describe('waymark predict clv', () => {
       timeout: 60_000,
     });
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /40 buyers \(10 with repeat purchases\)/);
+    assert.match(text.stdout, /40 buyers, 10 bought again/);
+    // Headed tables with money and percentages as the dashboard writes them, within 100 columns.
+    assert.match(text.stdout, /customer +orders +days since last +avg repeat order +expected orders +still active +predicted CLV/);
+    assert.match(text.stdout, /^u32 +5 +0 +\$45\.25 +5\.3 +92% +\$227\.41$/m);
+    assert.doesNotMatch(text.stdout, /α=|r=\d/);
+    for (const line of text.stdout.split('\n')) if (line.startsWith('customer') || /^─/.test(line)) assert.ok(line.length <= 100, line);
   });
 });

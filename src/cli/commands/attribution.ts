@@ -5,6 +5,8 @@ import { GRANULARITIES, type Granularity } from '../../attribution/journeys.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
 import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, print } from '../target.ts';
+import { fmtPct } from '../../format/numbers.ts';
+import { renderTable } from '../../format/table.ts';
 
 export interface AttributionCommandOptions extends ScopeOptions {
   paths?: string;
@@ -41,18 +43,25 @@ function renderReport(r: AttributionReport): string {
   ].join('\n');
 }
 
+const MODEL_LABEL: Record<string, string> = {
+  first_touch: 'first',
+  last_touch: 'last',
+  last_non_direct: 'last non-direct',
+  linear: 'linear',
+  time_decay: 'time decay',
+  position_based: 'position',
+  markov: 'Markov',
+  shapley: 'Shapley',
+};
+
 function renderComparison(r: ModelComparisonReport): string {
   const models = r.results.map((x) => x.model);
-  const lines = [
-    `share of conversions by model (${r.granularity}); largest disagreement first`,
-    `${'touchpoint'.padEnd(24)} ${models.map((m) => m.slice(0, 10).padStart(10)).join(' ')}`,
-  ];
-  for (const d of r.disagreements)
-    lines.push(
-      `${d.channel.slice(0, 24).padEnd(24)} ${models.map((m) => `${((d.shares[m] ?? 0) * 100).toFixed(1)}%`.padStart(10)).join(' ')}`,
-    );
-  for (const s of r.skipped) lines.push(`skipped ${s.model}: ${s.reason}`);
-  return lines.join('\n');
+  const title = `Share of conversions by model, by ${r.granularity.replace('_', ' / ')}, ${r.from.slice(0, 10)} → ${r.to.slice(0, 10)}; largest disagreement first`;
+  const table = renderTable(
+    [{ header: 'touchpoint' }, ...models.map((m) => ({ header: MODEL_LABEL[m] ?? m, align: 'right' as const }))],
+    r.disagreements.map((d) => [d.channel, ...models.map((m) => fmtPct(d.shares[m] ?? 0))]),
+  );
+  return [title, '', table, ...r.skipped.map((s) => `skipped ${s.model}: ${s.reason}`)].join('\n');
 }
 
 export function granularityOf(by: string): Granularity {

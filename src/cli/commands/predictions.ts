@@ -2,6 +2,8 @@ import { runScopedAnalysis } from '../options.ts';
 import type { Command } from 'commander';
 import { type CustomerPrediction, type PredictionResult } from '../../predictions/predict-customers.ts';
 import { globalOptions, list } from '../target.ts';
+import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../../format/numbers.ts';
+import { renderTable } from '../../format/table.ts';
 
 interface ClvCommandOptions {
   horizon: string;
@@ -14,40 +16,62 @@ interface ClvCommandOptions {
   persona?: string;
 }
 
-const money = (x: number) => x.toFixed(2);
-
-function customerLine(c: CustomerPrediction): string {
-  return `  ${c.personId.slice(0, 36).padEnd(36)} ${String(c.frequency).padStart(5)} ${String(c.recencyDays).padStart(6)} ${String(c.ageDays).padStart(5)} ${money(c.monetaryValue).padStart(9)} ${c.expectedPurchases.toFixed(2).padStart(7)} ${(c.pAlive * 100).toFixed(1).padStart(6)}% ${money(c.clv).padStart(10)}`;
+function customerTable(customers: CustomerPrediction[]): string {
+  return renderTable(
+    [
+      { header: 'customer' },
+      { header: 'orders', align: 'right' },
+      { header: 'days since last', align: 'right' },
+      { header: 'avg repeat order', align: 'right' },
+      { header: 'expected orders', align: 'right' },
+      { header: 'still active', align: 'right' },
+      { header: 'predicted CLV', align: 'right' },
+    ],
+    customers.map((c) => [
+      c.personId,
+      // frequency counts repeat purchase days: the first purchase day makes one more.
+      fmtInt(c.frequency + 1),
+      fmtInt(c.ageDays - c.recencyDays),
+      c.frequency > 0 ? fmtMoney(c.monetaryValue) : '–',
+      fmtNum(c.expectedPurchases, 1),
+      fmtPct(c.pAlive, 0),
+      fmtMoney(c.clv),
+    ]),
+  );
 }
 
 function render(r: PredictionResult): string {
-  const b = r.bgNbd;
-  const g = r.gammaGamma;
   const lines = [
-    `Customer lifetime value over ${r.horizonDays} days at ${(r.monthlyDiscountRate * 100).toFixed(2)}% a month; calibration ${r.dataStart} – ${r.calibrationEnd}, data to ${r.dataEnd}`,
-    `${r.customers} buyers (${r.repeatCustomers} with repeat purchases)${r.sampleFraction < 1 ? `, a ${(r.sampleFraction * 100).toFixed(1)}% sample of ${r.totalBuyers}` : ''}`,
-    `${b.variant === 'mbg' ? 'MBG/NBD' : 'BG/NBD'} (days): r=${b.r.toFixed(4)} α=${b.alpha.toFixed(3)} a=${b.a.toFixed(4)} b=${b.b.toFixed(4)} LL=${b.logLikelihood.toFixed(1)}${b.converged ? '' : ' (not converged)'}`,
-    g
-      ? `Gamma-Gamma: p=${g.p.toFixed(3)} q=${g.q.toFixed(3)} γ=${g.gamma.toFixed(3)} (${g.customers} repeat customers)`
-      : 'Gamma-Gamma: not fitted (too few repeat customers or q ≤ 1); mean repeat value used',
-    `Expected: ${r.totals.expectedPurchases.toFixed(1)} purchases, CLV ${money(r.totals.clv)} in total, ${r.totals.expectedAlive.toFixed(1)} customers alive`,
-    `CLV per buyer: mean ${money(r.distributions.clv.mean)}, median ${money(r.distributions.clv.median)}, p90 ${money(r.distributions.clv.p90)}, max ${money(r.distributions.clv.max)}`,
+    `Predicted customer lifetime value over the next ${fmtInt(r.horizonDays)} days (discounted ${fmtPct(r.monthlyDiscountRate, 1)} a month)`,
+    `Purchases ${r.dataStart} – ${r.calibrationEnd}${r.dataEnd !== r.calibrationEnd ? `, checked against ${r.dataEnd}` : ''}: ${fmtInt(r.customers)} buyers, ${fmtInt(r.repeatCustomers)} bought again${r.sampleFraction < 1 ? ` (a ${fmtPct(r.sampleFraction)} sample of ${fmtInt(r.totalBuyers)})` : ''}`,
+    '',
+    `Expected orders: ${fmtNum(r.totals.expectedPurchases, 0)}   predicted value: ${fmtMoney(r.totals.clv)}   customers still active: ${fmtNum(r.totals.expectedAlive, 0)}`,
+    `Predicted CLV per buyer: average ${fmtMoney(r.distributions.clv.mean)}, median ${fmtMoney(r.distributions.clv.median)}, top 10% from ${fmtMoney(r.distributions.clv.p90)}, highest ${fmtMoney(r.distributions.clv.max)}`,
   ];
   if (r.holdout) {
     const h = r.holdout;
     lines.push(
       '',
-      `Holdout (${h.days} days after ${r.calibrationEnd}): predicted ${h.predicted.toFixed(1)} vs actual ${h.actual} repeat purchases${h.ratio === null ? '' : ` (${((h.ratio - 1) * 100).toFixed(1)}%)`}`,
+      `Check on the ${fmtInt(h.days)} days after ${r.calibrationEnd}: ${fmtNum(h.predicted, 0)} repeat orders predicted, ${fmtInt(h.actual)} happened${h.ratio === null ? '' : ` (${fmtChange(h.ratio - 1)})`}`,
+      '',
+      renderTable(
+        [
+          { header: 'repeat orders before', align: 'right' },
+          { header: 'buyers', align: 'right' },
+          { header: 'actual per buyer', align: 'right' },
+          { header: 'predicted per buyer', align: 'right' },
+        ],
+        h.byFrequency.map((f) => [f.frequency, fmtInt(f.customers), fmtNum(f.actual), fmtNum(f.predicted)]),
+      ),
     );
-    lines.push(`  ${'calibration repeats'.padEnd(20)} ${'buyers'.padStart(7)} ${'actual'.padStart(8)} ${'predicted'.padStart(10)}`);
-    for (const f of h.byFrequency)
-      lines.push(
-        `  ${f.frequency.padEnd(20)} ${String(f.customers).padStart(7)} ${f.actual.toFixed(3).padStart(8)} ${f.predicted.toFixed(3).padStart(10)}`,
-      );
   }
-  const header = `  ${'person'.padEnd(36)} ${'freq'.padStart(5)} ${'recency'.padStart(6)} ${'age'.padStart(5)} ${'avg value'.padStart(9)} ${'E[buys]'.padStart(7)} ${'alive'.padStart(7)} ${'CLV'.padStart(10)}`;
-  lines.push('', 'Top customers by CLV:', header, ...r.topByClv.map(customerLine));
-  lines.push('', 'Highest churn risk (repeat buyers):', header, ...r.topChurnRisk.map(customerLine));
+  lines.push('', 'Top customers by predicted CLV', '', customerTable(r.topByClv));
+  lines.push('', 'Most likely to have stopped buying (repeat buyers)', '', customerTable(r.topChurnRisk));
+  const g = r.gammaGamma;
+  lines.push(
+    '',
+    `Models: ${r.bgNbd.variant === 'mbg' ? 'MBG/NBD' : 'BG/NBD'} for repeat orders and "still active"${r.bgNbd.converged ? '' : ' (fit did not converge: read with care)'}, ${g ? 'Gamma-Gamma for order value' : 'the average repeat order for order value (too few repeat buyers for Gamma-Gamma)'}; --json has the parameters.`,
+  );
   return lines.join('\n');
 }
 
