@@ -39,6 +39,7 @@ async function main() {
   const latencies: number[] = [];
   let next = 0;
   let failed = 0;
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -62,6 +63,7 @@ async function main() {
       p50ms: pct(0.5),
       p99ms: pct(0.99),
       failedRequests: failed,
+      loadCpuMicrosPerEvent: ((u) => (u.user + u.system) / total)(process.cpuUsage(cpuBefore)),
     }) + '\n',
   );
   agent.destroy();

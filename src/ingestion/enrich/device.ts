@@ -41,9 +41,9 @@ function classify(userAgent: string): DeviceInfo {
  * agent yields empty names, 'other' and isBot false (no evidence either way). iPadOS Safari
  * in its default desktop mode sends a Mac user agent and is reported as macOS desktop.
  */
-export function parseDevice(userAgent: string | undefined): DeviceInfo {
+export function parseDevice(userAgent: string | undefined): Readonly<DeviceInfo> {
   const ua = userAgent?.trim() ?? '';
-  if (!ua) return { ...EMPTY };
+  if (!ua) return EMPTY;
   let hit = cache.get(ua);
   if (!hit) {
     hit = Object.freeze(classify(ua));
@@ -51,5 +51,6 @@ export function parseDevice(userAgent: string | undefined): DeviceInfo {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(ua, hit);
   }
-  return { ...hit };
+  // Frozen and shared: callers read it, and a copy per event would only feed the garbage collector.
+  return hit;
 }

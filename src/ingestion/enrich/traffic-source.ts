@@ -393,8 +393,11 @@ const CAMPAIGN_FIELDS = ['source', 'medium', 'name', 'id', 'term', 'content'] as
  * The inputs as one string, each length-prefixed so no two different inputs share a key (a
  * client controls every part); undefined when a campaign value is not a plain string (rare: not cached).
  */
+function part(v: string | undefined): string {
+  return v === undefined ? '-' : `${v.length}:${v}`;
+}
+
 function memoKey(input: TrafficInput): string | undefined {
-  const part = (v: string | undefined) => (v === undefined ? '-' : `${v.length}:${v}`);
   let key = part(input.url) + part(input.referrer) + part(input.channelOverride) + part(input.ownDomains?.join(' '));
   const campaign = input.campaign;
   if (campaign) {

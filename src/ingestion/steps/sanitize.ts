@@ -20,45 +20,48 @@ export function wellFormed(s: string): string {
 
 class TooDeep extends Error {}
 
-function clean(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return wellFormed(value);
-  if (typeof value !== 'object' || value === null) return value;
+/**
+ * Whether a value needs no repair: every string and key well formed. Throws TooDeep past the
+ * nesting limit. Allocates nothing, so the common case (a clean message) costs one walk.
+ */
+function isClean(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return (value as WellFormedString).isWellFormed();
+  if (typeof value !== 'object' || value === null) return true;
   if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const c = clean(value[i], depth + 1);
-      if (c !== value[i]) (copy ??= value.slice())[i] = c;
-    }
-    return copy ?? value;
+    let ok = true;
+    for (let i = 0; i < value.length; i++) if (!isClean(value[i], depth + 1)) ok = false;
+    return ok;
   }
-  let changed = false;
+  let ok = true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!(key as WellFormedString).isWellFormed() || !isClean((value as Record<string, unknown>)[key], depth + 1)) ok = false;
+  }
+  return ok;
+}
+
+/** A repaired copy of a value that isClean rejected (depth already checked). */
+function repair(value: unknown): unknown {
+  if (typeof value === 'string') return wellFormed(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(repair);
   const entries: [string, unknown][] = [];
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    const c = clean(v, depth + 1);
-    const k = wellFormed(key);
-    if (c !== v || k !== key) changed = true;
-    entries.push([k, c]);
-  }
+  for (const key of Object.keys(value)) entries.push([wellFormed(key), repair((value as Record<string, unknown>)[key])]);
   // fromEntries defines own properties, so a "__proto__" key stays data and never sets a prototype.
-  return changed ? Object.fromEntries(entries) : value;
+  return Object.fromEntries(entries);
 }
 
 export function sanitizeMessage(raw: Record<string, unknown>): StepResult<Record<string, unknown>> {
-  let changed = false;
-  const entries: [string, unknown][] = [];
+  let clean = true;
   for (const key of Object.keys(raw)) {
     try {
-      const v = raw[key];
-      const c = clean(v, 1);
-      const k = wellFormed(key);
-      if (c !== v || k !== key) changed = true;
-      entries.push([k, c]);
+      if (!(key as WellFormedString).isWellFormed() || !isClean(raw[key], 1)) clean = false;
     } catch (error) {
+      // Named by the top-level field, checked in key order: the first too-deep field is reported.
       if (error instanceof TooDeep) return reject(key, `${key} is nested deeper than ${MAX_NESTING_DEPTH} levels`);
       throw error;
     }
   }
-  return { ok: true, value: changed ? Object.fromEntries(entries) : raw };
+  return { ok: true, value: clean ? raw : (repair(raw) as Record<string, unknown>) };
 }

@@ -63,15 +63,25 @@ export function orderRevenue(props: Record<string, unknown>): number | null {
  * them once keeps rows small, which is what the spool, the bulk load and every scan pay for.
  */
 function storedContext(context: Record<string, unknown>, props: Record<string, unknown>, url: string): Record<string, unknown> {
-  const { campaign: _campaign, page, ...rest } = context;
-  void _campaign;
-  const p = obj(page);
-  const keptPage: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) {
-    if (v === props[k] || (k === 'url' && v === url) || (k === 'search' && typeof v === 'string' && url.endsWith(v))) continue;
-    keptPage[k] = v;
+  // Built key by key (no rest/spread): this runs for every event collected.
+  const kept: Record<string, unknown> = {};
+  let keptPage: Record<string, unknown> | undefined;
+  for (const key in context) {
+    if (!Object.hasOwn(context, key) || key === 'campaign') continue;
+    if (key !== 'page') {
+      kept[key] = context[key];
+      continue;
+    }
+    const p = obj(context.page);
+    for (const k in p) {
+      if (!Object.hasOwn(p, k)) continue;
+      const v = p[k];
+      if (v === props[k] || (k === 'url' && v === url) || (k === 'search' && typeof v === 'string' && url.endsWith(v))) continue;
+      (keptPage ??= {})[k] = v;
+    }
   }
-  return Object.keys(keptPage).length > 0 ? { ...rest, page: keptPage } : rest;
+  if (keptPage) kept.page = keptPage;
+  return kept;
 }
 
 // Every message of a request shares one receivedAt: format it once per request, not per message.
@@ -85,15 +95,32 @@ function receivedText(receivedAt: Date): string {
   return lastReceivedText;
 }
 
+/**
+ * The properties column: the message's properties, plus what identify/alias/group/page calls
+ * carry elsewhere. Copied only when something is added, so most events reuse the parsed object.
+ */
+function storedProperties(m: SegmentMessage, context: Record<string, unknown>): Record<string, unknown> {
+  const own = obj(m.properties);
+  switch (m.type) {
+    case 'identify':
+      return { ...own, ...obj(context.traits), ...obj(m.traits) };
+    case 'alias':
+      return { ...own, previous_id: m.previousId };
+    case 'group':
+      return { ...own, group_id: m.groupId, ...obj(m.traits) };
+    case 'page':
+    case 'screen':
+      return m.name && own.name === undefined ? { ...own, name: m.name } : own;
+    default:
+      return own;
+  }
+}
+
 /** Enrich one validated message into its events_raw row: traffic source, channel, device. */
 export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date, receivedAt: Date): EventRow {
   const context = obj(m.context);
   const page = obj(context.page);
-  const props = { ...obj(m.properties) };
-  if (m.type === 'identify') Object.assign(props, obj(context.traits), obj(m.traits));
-  if (m.type === 'alias') props.previous_id = m.previousId;
-  if (m.type === 'group') Object.assign(props, { group_id: m.groupId, ...obj(m.traits) });
-  if ((m.type === 'page' || m.type === 'screen') && m.name) props.name ??= m.name;
+  const props = storedProperties(m, context);
 
   const url = str(page.url) || str(props.url);
   const referrer = str(page.referrer) || str(props.referrer);

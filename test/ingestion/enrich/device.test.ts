@@ -83,10 +83,12 @@ describe('parseDevice', () => {
     it(c.name, () => assert.deepEqual(parseDevice(c.ua), c.want));
   }
 
-  it('returns a fresh object per call, so a caller mutating it cannot poison the cache', () => {
+  it('returns a frozen object, so a caller mutating it cannot poison the cache', () => {
     const ua = CASES[0]!.ua;
-    const first = parseDevice(ua);
-    first.browser = 'tampered';
+    const first = parseDevice(ua) as DeviceInfo;
+    assert.throws(() => {
+      first.browser = 'tampered';
+    }, TypeError);
     assert.equal(parseDevice(ua).browser, 'Chrome');
   });
 
