@@ -104,7 +104,7 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
       <AppShell.Header>
         <FetchProgress />
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ flex: 1, minWidth: 0 }}>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <Title order={1} size="h4" c="indigo.8" visibleFrom="xs">
               Waymark
@@ -117,7 +117,10 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
                 value={project.id}
                 onChange={(v) => v && setParams({ project: v })}
                 allowDeselect={false}
-                w={{ base: 120, sm: 170 }}
+                // On a phone the project name takes the room the header has left, so it is read whole.
+                w={{ base: '100%', sm: 220 }}
+                maw={{ base: 260, sm: 220 }}
+                style={{ flex: '1 1 auto', minWidth: 0 }}
               />
             )}
           </Group>

@@ -61,6 +61,9 @@ export const Chart = forwardRef<
   useEffect(() => {
     const c = echarts.init(el.current!, undefined, { renderer: 'canvas' });
     chart.current = c;
+    // Under automation the instance is reachable from its element, so end-to-end tests can
+    // measure what the canvas drew (label boxes) instead of guessing from pixels.
+    if (navigator.webdriver) (el.current as HTMLDivElement & { __wmChart?: echarts.ECharts }).__wmChart = c;
     c.on('click', (p) => click.current?.(p as echarts.ECElementEvent));
     c.on('finished', () => {
       // An empty option (data still loading) is not a rendered chart.
