@@ -1,8 +1,9 @@
 /**
  * Per exposed person of an experiment, from the database: the arm, the outcome within the window
- * after the first exposure, and covariates fixed before treatment could act (device, the channel
- * that brought them, what they had done before the first exposure). Post-exposure behaviour is
- * never a covariate: it could itself be an effect of the treatment.
+ * after the first exposure, and covariates fixed before treatment could act (the device seen up to
+ * the first exposure, the channel that brought them, what they had done before it). Post-exposure
+ * behaviour is never a covariate, the device included (a treated person who comes back on a phone
+ * to buy would otherwise teach the model that mobile persons respond).
  */
 import { EXPOSURE_EVENT } from '../experiments/exposures.ts';
 import { ORDER_EVENT } from '../scope/scope.ts';
@@ -40,7 +41,7 @@ FROM (SELECT person_id, timestamp, ${d.jsonScalar('properties', ['variation_id']
   ${d.countIf('e.timestamp < x.first_at')} AS prior_events,
   ${d.countIf(`e.event = ${ev} AND e.timestamp < x.first_at`)} AS prior_orders,
   ${d.argMin("CASE WHEN e.channel <> '' AND e.timestamp <= x.first_at THEN e.channel ELSE 'zzz' END", "CASE WHEN e.channel <> '' AND e.timestamp <= x.first_at THEN e.timestamp ELSE x.first_at END")} AS first_channel_raw,
-  max(CASE WHEN e.device_type = 'mobile' THEN 1 ELSE 0 END) AS mobile
+  max(CASE WHEN e.device_type = 'mobile' AND e.timestamp <= x.first_at THEN 1 ELSE 0 END) AS mobile
 FROM (${exposed}) AS x JOIN (SELECT person_id, event, timestamp, channel, device_type FROM events WHERE project_id = ${p} AND is_bot = 0) AS e ON e.person_id = x.person_id
 WHERE x.seen = 1 GROUP BY x.person_id, x.variation`;
   const rows = await store.query<{

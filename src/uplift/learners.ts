@@ -147,3 +147,23 @@ export function qini(scores: number[], treated: boolean[], y: number[], points =
   }
   return { qini: (area - total / 2) / (n || 1), auuc: curve.reduce((s, c) => s + c.uplift, 0) / (curve.length || 1), curve };
 }
+
+/**
+ * How often scores with no information about who responds reach this holdout Qini: the scores
+ * are shuffled among the holdout persons (arms and outcomes kept), `permutations` times, with the
+ * seeded generator. A small p-value means the ranking carries real information about the effect;
+ * a large one means any gain over random targeting on this holdout is within chance.
+ */
+export function qiniPermutationPValue(scores: number[], treated: boolean[], y: number[], rng: () => number, permutations = 199): number {
+  const observed = qini(scores, treated, y).qini;
+  const shuffled = scores.slice();
+  let atLeast = 0;
+  for (let b = 0; b < permutations; b++) {
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    if (qini(shuffled, treated, y).qini >= observed - 1e-12) atLeast++;
+  }
+  return (atLeast + 1) / (permutations + 1);
+}

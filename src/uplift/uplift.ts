@@ -5,6 +5,12 @@
  * to rank persons by expected incremental conversions and to split them into persuadables, sure
  * things, lost causes and sleeping dogs.
  *
+ * Whether the ranking means anything is tested, not assumed: the chosen learner's holdout Qini is
+ * compared with the Qini of the same scores shuffled (a permutation test). When the covariates
+ * known before exposure do not tell who responds (p ≥ `alpha`), the per-person scores are noise
+ * around the average effect, so the segments and the next best action use the average treatment
+ * effect for everyone instead of the model (`targeting: 'average'`), and the result says so.
+ *
  * Next best action: per person, the tested treatment with the highest expected incremental value
  * (uplift × value per conversion − cost), or no action when none is positive. Actions named in
  * the request that the experiment never tested are listed as untested and never recommended.
@@ -17,7 +23,8 @@ import { ORDER_EVENT, ScopeError } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
 import { predictLogistic } from '../predictions/logistic.ts';
 import { upliftRows, type UpliftRow } from './data.ts';
-import { fitUplift, qini, type Learner, type QiniResult, type UpliftModel } from './learners.ts';
+import { mulberry32 } from '../stats/random.ts';
+import { fitUplift, qini, qiniPermutationPValue, type Learner, type QiniResult, type UpliftModel } from './learners.ts';
 
 export const upliftInputSchema = z.object({
   experiment: z.string().min(1).describe('the experiment id (experiment_id of Experiment Viewed)'),
@@ -34,6 +41,12 @@ export const upliftInputSchema = z.object({
   costs: z.record(z.string(), z.number().min(0)).default({}).describe('cost per person of each action (variation id → cost)'),
   actions: z.array(z.string()).default([]).describe('actions to consider; ones the experiment did not test are flagged untested'),
   segmentThreshold: z.number().min(0).max(1).default(0.05).describe('|uplift| below this is "no effect"'),
+  alpha: z
+    .number()
+    .min(0.001)
+    .max(0.5)
+    .default(0.05)
+    .describe('targeting by the model only when its holdout Qini beats shuffled scores at this level (else the average effect)'),
   top: z.number().int().min(0).max(1000).default(20),
 });
 export type UpliftInput = z.output<typeof upliftInputSchema>;
@@ -45,6 +58,10 @@ export interface TreatmentUplift {
   ate: { estimate: number; standardError: number };
   learners: Array<{ learner: Learner } & QiniResult>;
   chosen: Learner;
+  /** Permutation test of the chosen learner's holdout Qini against the same scores shuffled. */
+  heterogeneity: { qiniPValue: number; detected: boolean };
+  /** 'model': persons are ranked by the learner; 'average': no detectable heterogeneity, everyone gets the ATE. */
+  targeting: 'model' | 'average';
   segments: Record<UpliftSegment, number>;
   top: Array<{ personId: string; uplift: number; baseline: number }>;
 }
@@ -140,7 +157,22 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
       });
     }
     const chosen = learners.reduce((a, b) => (b.qini > a.qini ? b : a)).learner;
-    const model = fitUplift(chosen, arm(controlAll), arm(data.rows.filter((r) => r.variation === v)), data.covariates);
+    const chosenOnTraining = fitUplift(
+      chosen,
+      arm(training.filter((r) => r.variation === control)),
+      arm(training.filter((r) => r.variation === v)),
+      data.covariates,
+    );
+    const qiniPValue = qiniPermutationPValue(
+      hold.map((r) => chosenOnTraining.predict(r.x)),
+      hold.map((r) => r.variation === v),
+      hold.map((r) => r.y),
+      mulberry32(7),
+    );
+    const detected = qiniPValue < input.alpha;
+    const fitted = fitUplift(chosen, arm(controlAll), arm(data.rows.filter((r) => r.variation === v)), data.covariates);
+    // Without detectable heterogeneity every person's best estimate is the average effect.
+    const model: UpliftModel = detected ? fitted : { ...fitted, predict: () => ate.estimate };
     models.set(v, model);
     const segments: Record<UpliftSegment, number> = { persuadables: 0, 'sure-things': 0, 'lost-causes': 0, 'sleeping-dogs': 0 };
     const scored = data.rows.map((r) => ({ personId: r.personId, uplift: model.predict(r.x), baseline: predictLogistic(model.mu0, r.x) }));
@@ -150,6 +182,8 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
       ate,
       learners,
       chosen,
+      heterogeneity: { qiniPValue, detected },
+      targeting: detected ? 'model' : 'average',
       segments,
       top: scored.sort((a, b) => b.uplift - a.uplift || a.personId.localeCompare(b.personId)).slice(0, input.top),
     });

@@ -108,6 +108,9 @@ describeEachStore('uplift and next best action', (ctx) => {
       `uplift: learners ${t1.learners.map((l) => `${l.learner} qini ${l.qini.toFixed(4)} auuc ${l.auuc.toFixed(4)}`).join('; ')}; chosen ${t1.chosen}; true-ordering qini ${truthQini.toFixed(4)}; ATE ${t1.ate.estimate.toFixed(3)}±${t1.ate.standardError.toFixed(3)}`,
     );
     assert.ok(chosen.qini >= 0.7 * truthQini, `model Qini ${chosen.qini} vs true ordering ${truthQini}`);
+    // The ranking is real, not luck on this holdout: shuffled scores never reach its Qini.
+    assert.equal(t1.targeting, 'model');
+    assert.ok(t1.heterogeneity.qiniPValue < 0.01, `permutation p ${t1.heterogeneity.qiniPValue}`);
     assert.ok(chosen.qini > 0);
     // The top quarter by predicted uplift is the persuadables (a quarter of the population).
     const ranked = fitted.rows.map((r) => ({ id: r.personId, u: model.predict(r.x) })).sort((a, b) => b.u - a.u);

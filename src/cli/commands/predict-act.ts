@@ -60,6 +60,11 @@ function renderUplift(r: UpliftResult): string {
   lines.push('  arms: ' + r.arms.map((a) => `${a.variation}: ${a.conversions}/${a.persons} (${pct(a.rate)})`).join(', '));
   for (const t of r.treatments) {
     lines.push('', `treatment ${t.variation}: ATE ${pct(t.ate.estimate)} ± ${pct(t.ate.standardError)}; chosen learner ${t.chosen}`);
+    lines.push(
+      t.targeting === 'model'
+        ? `  targeting by the model: its holdout Qini beats shuffled scores (p = ${t.heterogeneity.qiniPValue.toFixed(3)})`
+        : `  no targeting gain beyond chance (p = ${t.heterogeneity.qiniPValue.toFixed(3)}): segments and next best action use the average effect`,
+    );
     for (const l of t.learners) lines.push(`  ${l.learner.padEnd(3)} Qini ${l.qini.toFixed(4)}  AUUC ${l.auuc.toFixed(4)}`);
     lines.push(
       '  segments: ' +

@@ -172,15 +172,20 @@ export function Uplift() {
               className="stat-qini"
               label="Holdout Qini (chosen)"
               value={fmtNum(chosenQini ?? null, 4)}
-              note="incremental conversions per person above random targeting"
+              note={
+                t
+                  ? `vs shuffled scores: p = ${fmtNum(t.heterogeneity.qiniPValue, 3)} (${t.targeting === 'model' ? 'targeting by the model' : 'no better than chance'})`
+                  : ''
+              }
             />
           </SimpleGrid>
         )
       )}
-      {t && chosenQini !== undefined && chosenQini <= 0.002 && (
-        <Alert color="yellow" title="No targeting gain on the holdout">
-          No learner ranks persons better than random on the holdout: the covariates known before exposure do not tell who responds. Decide
-          on the average effect; do not target by these scores.
+      {t && t.targeting === 'average' && (
+        <Alert color="yellow" title="No targeting gain beyond chance" data-testid="uplift-average">
+          The best learner's holdout Qini is no better than the same scores shuffled (p = {fmtNum(t.heterogeneity.qiniPValue, 3)}): what is
+          known about persons before exposure does not tell who responds. Segments and next best action therefore use the average effect (
+          {fmtPoints(t.ate.estimate, 2)}) for everyone.
         </Alert>
       )}
       <Panel
