@@ -290,145 +290,23 @@ export const LEAK_FORMULA =
 
 export async function computeJourneyMap(store: Store, scope: AnalysisScope, options: JourneyMapOptions = {}): Promise<JourneyMap> {
   const journey = options.journey ?? (await resolveJourney(store, scope.projectId, options.journeyId));
-  const S = journey.stages.length;
   const stageIds = journey.stages.map((s) => s.id);
-  const d = store.dialect;
 
   // ---- per stage, flows and totals: one row from the per-person entries
-  const stagesRow = await (async () => {
-    // Its own builder: parts() would register the parameters of entries this query does not use.
-    const q = new QueryBuilder(d);
-    const ev = scopedEvents(q, scope);
-    const { exitOf } = parts(store, scope, journey);
-    // Downstream conversion needs the first order after each stage's entry: the orders joined to the entries.
-    const ent = stageEntriesSql(q, journey, ev, {
-      extraAggregates: [
-        `${netRevenueSql(d)} AS person_revenue`,
-        `${grossRevenueSql(d)} AS person_gross`,
-        `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`,
-        `max(CASE WHEN user_id <> '' OR person_id <> anonymous_id THEN 1 ELSE 0 END) AS person_identified`,
-        `max(CASE WHEN event = '${ORDER_EVENT}' THEN timestamp END) AS last_order_at`,
-      ],
-    });
-    // Per person, once: the stages actually held (entered and not overtaken), then the first and the next one held.
-    const held = (s: number) =>
-      `CASE WHEN p.entry_${s} IS NOT NULL AND (${exitOf(s, 'p')} IS NULL OR p.entry_${s} <= ${exitOf(s, 'p')}) THEN 1 ELSE 0 END`;
-    const nextHeld = (s: number) => {
-      const whens: string[] = [];
-      for (let k = s + 1; k < S; k++) whens.push(`WHEN h_${k} = 1 THEN ${k}`);
-      return whens.length > 0 ? `CASE ${whens.join(' ')} ELSE -1 END` : '-1';
-    };
-    const withHeld = `SELECT p.*, ${stageIds.map((_, s) => `${held(s)} AS h_${s}`).join(', ')} FROM (${ent}) AS p`;
-    const perPerson = `SELECT hp.*, CASE ${stageIds.map((_, s) => `WHEN h_${s} = 1 THEN ${s}`).join(' ')} ELSE -1 END AS first_held, ${stageIds.map((_, s) => `${nextHeld(s)} AS nh_${s}`).join(', ')}
-FROM (${withHeld}) AS hp`;
-    const cols: string[] = [
-      'count(*) AS persons',
-      `coalesce(sum(n.person_revenue), 0) AS revenue`,
-      `coalesce(sum(n.person_gross), 0) AS gross_revenue`,
-      `coalesce(sum(n.person_orders), 0) AS orders`,
-      `${d.countIf('n.person_identified = 1')} AS identified`,
-    ];
-    for (let s = 0; s < S; s++) {
-      const entered = `n.entry_${s} IS NOT NULL`;
-      cols.push(`${d.countIf(entered)} AS entered_${s}`);
-      cols.push(`${d.countIf(`${entered} AND n.person_identified = 1`)} AS identified_${s}`);
-      cols.push(`${d.sumIf('n.person_revenue', entered)} AS revenue_${s}`);
-      cols.push(`${d.countIf(`${entered} AND ${exitOf(s, 'n')} IS NULL`)} AS lost_${s}`);
-      // An order after entering: the person's last order came after the entry (strictly, so the order that is the entry does not count).
-      cols.push(`${d.countIf(`${entered} AND n.last_order_at > n.entry_${s}`)} AS ordered_after_${s}`);
-      if (s > 0)
-        cols.push(`${d.countIf(`${entered} AND (n.entry_${s - 1} IS NULL OR n.entry_${s - 1} > n.entry_${s})`)} AS skipped_into_${s}`);
-      if (s + 1 < S) {
-        cols.push(`${d.countIf(`${entered} AND n.entry_${s + 1} IS NOT NULL`)} AS converted_${s}`);
-        cols.push(
-          `${d.quantile(`CASE WHEN ${entered} AND n.entry_${s + 1} >= n.entry_${s} THEN ${d.secondsBetween(`n.entry_${s}`, `n.entry_${s + 1}`)} END`, 0.5)} AS median_next_${s}`,
-        );
-      }
-      cols.push(`${d.countIf(`first_held = ${s}`)} AS flow_start_${s}`);
-      for (let k = s + 1; k < S; k++) cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = ${k}`)} AS flow_${s}_${k}`);
-      cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = -1`)} AS flow_${s}_exit`);
-    }
-    const rows = await store.query(q.build(`SELECT ${cols.join(', ')} FROM (${perPerson}) AS n`));
-    return rows[0] ?? {};
-  })();
+  const stagesRow = await stageTotalsRow(store, scope, journey);
 
   // ---- going back: events that define an earlier stage, made while a later stage was held
-  const wentBackRow = await (async () => {
-    const checkable = journey.stages.map((st, s) => s + 1 < S && !st.rules.some((r) => r.anyEvent || r.anyChannel));
-    if (!checkable.some(Boolean)) return {} as Record<string, unknown>;
-    const { q, ev, ent } = parts(store, scope, journey);
-    const stageRule = (s: number) =>
-      journey.stages[s]!.rules.map((r) => `(${ruleConditionSql(q, { ...r, minOccurrence: 1, after: undefined }, 'e.')})`).join(' OR ');
-    const heldNow = stageAtSql(S, 'n', 'e.timestamp');
-    const perPerson = `SELECT e.person_id AS person_id, ${journey.stages
-      .map((_, s) =>
-        checkable[s]
-          ? `max(CASE WHEN cur > ${s} AND (${stageRule(s)}) AND NOT (CASE ${journey.stages.map((_, k) => `WHEN cur = ${k} THEN (${stageRule(k)})`).join(' ')} ELSE false END) THEN 1 ELSE 0 END) AS back_${s}`
-          : `0 AS back_${s}`,
-      )
-      .join(', ')}
-FROM (SELECT e.*, ${heldNow} AS cur FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id) AS e GROUP BY e.person_id`;
-    const rows = await store.query(
-      q.build(`SELECT ${stageIds.map((_, s) => `coalesce(sum(back_${s}), 0) AS back_${s}`).join(', ')} FROM (${perPerson}) AS b`),
-    );
-    return rows[0] ?? {};
-  })();
+  const wentBack = await wentBackRow(store, scope, journey);
 
   // ---- survey responses with their stage (shared with the feedback report), and the voice of the customer
   const responses = await loadResponses(store, scope, journey);
   const { report: voice, sentimentOf } = await analyseVoice(store, scope, responses, { stageIds });
 
   // ---- the stage × touchpoint grid: touches joined with the entry times
-  const grid = await (async () => {
-    const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
-    const cfg = journey.touchpoints;
-    const conv = `CASE ${stageIds
-      .slice(0, -1)
-      .map((_, s) => `WHEN stage_no = ${s} AND entry_${s + 1} IS NOT NULL THEN 1`)
-      .join(' ')} ELSE 0 END`;
-    const stay = `CASE ${stageIds
-      .slice(0, -1)
-      .map((_, s) => `WHEN stage_no = ${s} THEN ${d.secondsBetween(`entry_${s}`, exitOf(s, 'st'))}`)
-      .join(' ')} END`;
-    const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
-    const entryCols = stageIds.map((_, s) => `n.entry_${s} AS entry_${s}`).join(', ');
-    const staged = `SELECT e.person_id AS person_id, e.event AS tp_event, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, ${stageOf('n')} AS stage_no,
-  ${entryCols}, n.person_revenue AS p_revenue, n.person_orders AS p_orders
-FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
-    const touches = `SELECT person_id, tp_event, tp_channel, stage_no, ${conv} AS conv, ${stay} AS stay, p_revenue, p_orders FROM (${staged}) AS st WHERE stage_no >= 0`;
-    const perPerson = `SELECT stage_no, tp_channel, tp_event, person_id, max(conv) AS p_conv, max(stay) AS p_stay, max(p_revenue) AS pp_revenue, max(p_orders) AS pp_orders
-FROM (${touches}) AS t GROUP BY stage_no, tp_channel, tp_event, person_id`;
-    // The feedback a person gave anywhere in the stage (stage by the shared surveyStagesSql),
-    // spread to each touchpoint they reached in it.
-    const surveys = `SELECT sv.person_id AS fb_person, sv.stage_no AS fb_stage, ${feedbackColumns(q, 'sv.')} FROM (${surveyStagesSql(q, journey, scope)}) AS sv`;
-    const feedback = `SELECT fb_stage, fb_person, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')} FROM (${surveys}) AS sv WHERE fb_stage >= 0 GROUP BY fb_stage, fb_person`;
-    const spread = `SELECT pp.stage_no AS stage_no, pp.tp_channel AS tp_channel, pp.tp_event AS tp_event, pp.p_conv AS p_conv, pp.p_stay AS p_stay, pp.pp_revenue AS pp_revenue, pp.pp_orders AS pp_orders,
-  ${FEEDBACK_SUMS.map(([name]) => `coalesce(f.${name}, 0) AS s_${name}`).join(', ')}
-FROM (${perPerson}) AS pp LEFT JOIN (${feedback}) AS f ON f.fb_stage = pp.stage_no AND f.fb_person = pp.person_id`;
-    return store.query(
-      q.build(`SELECT stage_no, tp_channel, tp_event, count(*) AS reached, sum(p_conv) AS converted, ${d.quantile('p_stay', 0.5)} AS median_stay,
-  coalesce(sum(pp_revenue), 0) AS revenue, coalesce(sum(pp_orders), 0) AS orders, ${FEEDBACK_SUMS.map(([name]) => `sum(s_${name}) AS ${name}`).join(', ')}
-FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no, reached DESC, tp_channel, tp_event`),
-    );
-  })();
+  const grid = await gridRows(store, scope, journey);
 
   // ---- leaks: each lost person once, at the touchpoint of their last event in their final stage
-  const leakRows = await (async () => {
-    const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
-    const cfg = journey.touchpoints;
-    const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
-    const lostStage = `CASE ${stageIds
-      .slice(0, -1)
-      .map((_, s) => `WHEN n.entry_${s} IS NOT NULL AND ${exitOf(s, 'n')} IS NULL THEN ${s}`)
-      .join(' ')} ELSE -1 END`;
-    const touches = `SELECT e.person_id AS person_id, e.timestamp AS ts, e.message_id AS mid, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, e.event AS tp_event, ${stageOf('n')} AS stage_no, ${lostStage} AS lost_stage
-FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
-    const last = `SELECT person_id, lost_stage, ${d.argMax('tp_channel', 'ts')} AS tp_channel, ${d.argMax('tp_event', 'ts')} AS tp_event
-FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY person_id, lost_stage`;
-    return store.query(
-      q.build(`SELECT lost_stage, tp_channel, tp_event, count(*) AS lost FROM (${last}) AS l GROUP BY lost_stage, tp_channel, tp_event`),
-    );
-  })();
+  const leaks = await leakRows(store, scope, journey);
 
   const persons = num(stagesRow.persons);
   const orders = num(stagesRow.orders);
@@ -439,108 +317,13 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
   const entered = stageIds.map((_, s) => num(stagesRow[`entered_${s}`]));
   const identified = num(stagesRow.identified);
 
-  const stages: JourneyMapStage[] = journey.stages.map((st, s) => {
-    const last = s + 1 >= S;
-    const converted = last ? 0 : num(stagesRow[`converted_${s}`]);
-    const inStage = responses.filter((r) => r.stageNo === s);
-    const fb = summariseResponses(inStage, (r) => sentimentOf.get(r.messageId) ?? null);
-    const stageThemes = voice.themes
-      .map((t) => ({ t, st: t.stages.find((x) => x.stage === st.id) }))
-      .filter((x): x is { t: (typeof voice.themes)[number]; st: NonNullable<typeof x.st> } => x.st !== undefined && x.st.mentions > 0);
-    const mention = (x: (typeof stageThemes)[number], sign: 'negative' | 'positive'): ThemeMention => {
-      const examples = sign === 'negative' ? x.st.negativeExamples : x.st.positiveExamples;
-      return { theme: x.t.theme, comment: examples[0] ?? '', mentions: x.st[sign], sentiment: x.st.sentiment, examples };
-    };
-    const ranked = (sign: 'negative' | 'positive') =>
-      stageThemes
-        .filter((x) => x.st[sign] > 0)
-        .sort((a, b) => b.st[sign] - a.st[sign] || a.t.theme.localeCompare(b.t.theme))
-        .slice(0, 5)
-        .map((x) => mention(x, sign));
-    const identifiedS = num(stagesRow[`identified_${s}`]);
-    return {
-      id: st.id,
-      name: st.name,
-      entered: entered[s]!,
-      converted,
-      conversionRate: last ? null : ratio(converted, entered[s]!),
-      medianTimeToNextSeconds: last ? null : numOrNull(stagesRow[`median_next_${s}`]),
-      dropOff: last ? 0 : entered[s]! - converted,
-      lost: last ? 0 : num(stagesRow[`lost_${s}`]),
-      revenue: num(stagesRow[`revenue_${s}`]),
-      identified: identifiedS,
-      anonymous: entered[s]! - identifiedS,
-      skippedInto: s > 0 ? num(stagesRow[`skipped_into_${s}`]) : 0,
-      wentBack: num(wentBackRow[`back_${s}`]),
-      emotionScore: fb.score,
-      feedback: fb,
-      painPoints: ranked('negative'),
-      delights: ranked('positive'),
-    };
-  });
-
-  const flows: JourneyMapFlow[] = [];
-  for (let s = 0; s < S; s++) {
-    const start = num(stagesRow[`flow_start_${s}`]);
-    if (start > 0) flows.push({ from: 'start', to: stageIds[s]!, persons: start, skipped: s });
-    for (let k = s + 1; k < S; k++) {
-      const n = num(stagesRow[`flow_${s}_${k}`]);
-      if (n > 0) flows.push({ from: stageIds[s]!, to: stageIds[k]!, persons: n, skipped: k - s - 1 });
-    }
-    const exit = num(stagesRow[`flow_${s}_exit`]);
-    if (exit > 0) flows.push({ from: stageIds[s]!, to: 'exit', persons: exit, skipped: 0 });
-  }
-
-  const cells: JourneyMapCell[] = grid.map((r) => {
-    const s = num(r.stage_no);
-    const last = s + 1 >= S;
-    const reached = num(r.reached);
-    const converted = num(r.converted);
-    const channel = String(r.tp_channel);
-    const interaction = String(r.tp_event);
-    return {
-      stage: stageIds[s]!,
-      touchpoint: touchpointLabel(channel, interaction),
-      channel,
-      interaction,
-      reached,
-      shareOfStage: entered[s]! > 0 ? reached / entered[s]! : 0,
-      converted,
-      conversionRate: last ? null : ratio(converted, reached),
-      medianTimeInStageSeconds: last ? null : numOrNull(r.median_stay),
-      dropOff: last ? 0 : reached - converted,
-      revenueInfluenced: num(r.revenue),
-      orders: num(r.orders),
-      feedback: feedbackOf(r),
-    };
-  });
+  const stages = stagesOf(journey, stagesRow, wentBack, responses, (r) => sentimentOf.get(r.messageId) ?? null, voice);
+  const flows = flowsOf(stageIds, stagesRow);
+  const cells = grid.map((r) => cellOf(r, stageIds, entered));
 
   const downstream = stageIds.map((_, s) => (entered[s]! > 0 ? num(stagesRow[`ordered_after_${s}`]) / entered[s]! : 0));
-  const allLeaks: JourneyMapLeak[] = leakRows.map((r) => {
-    const s = num(r.lost_stage);
-    const lost = num(r.lost);
-    const conv = downstream[s]!;
-    return {
-      stage: stageIds[s]!,
-      touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)),
-      channel: String(r.tp_channel),
-      interaction: String(r.tp_event),
-      lost,
-      avgOrderValue,
-      downstreamConversion: conv,
-      valuePerPerson: conv * avgOrderValue,
-      value: lost * conv * avgOrderValue,
-    };
-  });
-  const leaks = [...allLeaks]
-    .sort(
-      (a, b) =>
-        b.value - a.value ||
-        b.lost - a.lost ||
-        stageIds.indexOf(a.stage) - stageIds.indexOf(b.stage) ||
-        a.touchpoint.localeCompare(b.touchpoint),
-    )
-    .slice(0, options.leakLimit ?? 20);
+  const allLeaks = leaks.map((r) => leakOf(r, stageIds, downstream, avgOrderValue));
+  const topLeaks = mostValuableLeaks(allLeaks, stageIds, options.leakLimit ?? 20);
   const anonymous = persons - identified;
 
   return {
@@ -557,7 +340,7 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
     stages,
     grid: cells,
     flows,
-    leaks,
+    leaks: topLeaks,
     leakTotal: allLeaks.reduce((a, l) => a + l.value, 0),
     revenuePossible: persons * avgOrderValue,
     formula: LEAK_FORMULA,
@@ -566,6 +349,280 @@ FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY 
     anonymousNote: `${anonymous} of ${persons} persons are anonymous devices that never identified; a customer who used several such devices is counted once per device, so stage counts can exceed the number of customers by up to that many.`,
     voice,
   };
+}
+
+/** Each stage's counts, conversion, feedback, and the themes said about it (pain points and delights). */
+function stagesOf(
+  journey: Journey,
+  stagesRow: Record<string, unknown>,
+  wentBackRow: Record<string, unknown>,
+  responses: SurveyResponse[],
+  sentimentOf: (r: SurveyResponse) => number | null,
+  voice: VoiceReport,
+): JourneyMapStage[] {
+  const S = journey.stages.length;
+  return journey.stages.map((st, s): JourneyMapStage => {
+    const entered = num(stagesRow[`entered_${s}`]);
+    const last = s + 1 >= S;
+    const converted = last ? 0 : num(stagesRow[`converted_${s}`]);
+    const fb = summariseResponses(
+      responses.filter((r) => r.stageNo === s),
+      sentimentOf,
+    );
+    const identifiedS = num(stagesRow[`identified_${s}`]);
+    return {
+      id: st.id,
+      name: st.name,
+      entered,
+      converted,
+      conversionRate: last ? null : ratio(converted, entered),
+      medianTimeToNextSeconds: last ? null : numOrNull(stagesRow[`median_next_${s}`]),
+      dropOff: last ? 0 : entered - converted,
+      lost: last ? 0 : num(stagesRow[`lost_${s}`]),
+      revenue: num(stagesRow[`revenue_${s}`]),
+      identified: identifiedS,
+      anonymous: entered - identifiedS,
+      skippedInto: s > 0 ? num(stagesRow[`skipped_into_${s}`]) : 0,
+      wentBack: num(wentBackRow[`back_${s}`]),
+      emotionScore: fb.score,
+      feedback: fb,
+      painPoints: stageThemeMentions(voice, st.id, 'negative'),
+      delights: stageThemeMentions(voice, st.id, 'positive'),
+    };
+  });
+}
+
+/** The five themes said most often with this sign in the stage, each with its example comments. */
+function stageThemeMentions(voice: VoiceReport, stageId: string, sign: 'negative' | 'positive'): ThemeMention[] {
+  const stageThemes = voice.themes
+    .map((t) => ({ t, st: t.stages.find((x) => x.stage === stageId) }))
+    .filter((x): x is { t: (typeof voice.themes)[number]; st: NonNullable<typeof x.st> } => x.st !== undefined && x.st.mentions > 0);
+  return stageThemes
+    .filter((x) => x.st[sign] > 0)
+    .sort((a, b) => b.st[sign] - a.st[sign] || a.t.theme.localeCompare(b.t.theme))
+    .slice(0, 5)
+    .map((x) => {
+      const examples = sign === 'negative' ? x.st.negativeExamples : x.st.positiveExamples;
+      return { theme: x.t.theme, comment: examples[0] ?? '', mentions: x.st[sign], sentiment: x.st.sentiment, examples };
+    });
+}
+
+/** Flows between the stages persons actually held: from the start, stage to later stage, and to the exit. */
+function flowsOf(stageIds: string[], stagesRow: Record<string, unknown>): JourneyMapFlow[] {
+  const S = stageIds.length;
+  const flows: JourneyMapFlow[] = [];
+  for (let s = 0; s < S; s++) {
+    const start = num(stagesRow[`flow_start_${s}`]);
+    if (start > 0) flows.push({ from: 'start', to: stageIds[s]!, persons: start, skipped: s });
+    for (let k = s + 1; k < S; k++) {
+      const n = num(stagesRow[`flow_${s}_${k}`]);
+      if (n > 0) flows.push({ from: stageIds[s]!, to: stageIds[k]!, persons: n, skipped: k - s - 1 });
+    }
+    const exit = num(stagesRow[`flow_${s}_exit`]);
+    if (exit > 0) flows.push({ from: stageIds[s]!, to: 'exit', persons: exit, skipped: 0 });
+  }
+  return flows;
+}
+
+/** One grid cell: a stage × touchpoint's reach, conversion, time in stage, revenue and feedback. */
+function cellOf(r: Record<string, unknown>, stageIds: string[], entered: number[]): JourneyMapCell {
+  const s = num(r.stage_no);
+  const last = s + 1 >= stageIds.length;
+  const reached = num(r.reached);
+  const converted = num(r.converted);
+  const channel = String(r.tp_channel);
+  const interaction = String(r.tp_event);
+  return {
+    stage: stageIds[s]!,
+    touchpoint: touchpointLabel(channel, interaction),
+    channel,
+    interaction,
+    reached,
+    shareOfStage: entered[s]! > 0 ? reached / entered[s]! : 0,
+    converted,
+    conversionRate: last ? null : ratio(converted, reached),
+    medianTimeInStageSeconds: last ? null : numOrNull(r.median_stay),
+    dropOff: last ? 0 : reached - converted,
+    revenueInfluenced: num(r.revenue),
+    orders: num(r.orders),
+    feedback: feedbackOf(r),
+  };
+}
+
+/** One leak valued at its stage's downstream conversion × the average order value. */
+function leakOf(r: Record<string, unknown>, stageIds: string[], downstream: number[], avgOrderValue: number): JourneyMapLeak {
+  const s = num(r.lost_stage);
+  const lost = num(r.lost);
+  const conv = downstream[s]!;
+  return {
+    stage: stageIds[s]!,
+    touchpoint: touchpointLabel(String(r.tp_channel), String(r.tp_event)),
+    channel: String(r.tp_channel),
+    interaction: String(r.tp_event),
+    lost,
+    avgOrderValue,
+    downstreamConversion: conv,
+    valuePerPerson: conv * avgOrderValue,
+    value: lost * conv * avgOrderValue,
+  };
+}
+
+/** The most valuable leaks first (then most persons lost, earlier stage, touchpoint name), at most `limit`. */
+function mostValuableLeaks(allLeaks: JourneyMapLeak[], stageIds: string[], limit: number): JourneyMapLeak[] {
+  return [...allLeaks]
+    .sort(
+      (a, b) =>
+        b.value - a.value ||
+        b.lost - a.lost ||
+        stageIds.indexOf(a.stage) - stageIds.indexOf(b.stage) ||
+        a.touchpoint.localeCompare(b.touchpoint),
+    )
+    .slice(0, limit);
+}
+
+/**
+ * One row of per-stage counts, flows and totals from the per-person entries: entered, identified,
+ * revenue, lost, ordered after entering, skipped into, converted, median time to next, and the
+ * flows between the stages actually held.
+ */
+async function stageTotalsRow(store: Store, scope: AnalysisScope, journey: Journey): Promise<Record<string, unknown>> {
+  const S = journey.stages.length;
+  const stageIds = journey.stages.map((s) => s.id);
+  const d = store.dialect;
+  // Its own builder: parts() would register the parameters of entries this query does not use.
+  const q = new QueryBuilder(d);
+  const ev = scopedEvents(q, scope);
+  const { exitOf } = parts(store, scope, journey);
+  // Downstream conversion needs the first order after each stage's entry: the orders joined to the entries.
+  const ent = stageEntriesSql(q, journey, ev, {
+    extraAggregates: [
+      `${netRevenueSql(d)} AS person_revenue`,
+      `${grossRevenueSql(d)} AS person_gross`,
+      `${d.countIf(`event = '${ORDER_EVENT}'`)} AS person_orders`,
+      `max(CASE WHEN user_id <> '' OR person_id <> anonymous_id THEN 1 ELSE 0 END) AS person_identified`,
+      `max(CASE WHEN event = '${ORDER_EVENT}' THEN timestamp END) AS last_order_at`,
+    ],
+  });
+  // Per person, once: the stages actually held (entered and not overtaken), then the first and the next one held.
+  const held = (s: number) =>
+    `CASE WHEN p.entry_${s} IS NOT NULL AND (${exitOf(s, 'p')} IS NULL OR p.entry_${s} <= ${exitOf(s, 'p')}) THEN 1 ELSE 0 END`;
+  const nextHeld = (s: number) => {
+    const whens: string[] = [];
+    for (let k = s + 1; k < S; k++) whens.push(`WHEN h_${k} = 1 THEN ${k}`);
+    return whens.length > 0 ? `CASE ${whens.join(' ')} ELSE -1 END` : '-1';
+  };
+  const withHeld = `SELECT p.*, ${stageIds.map((_, s) => `${held(s)} AS h_${s}`).join(', ')} FROM (${ent}) AS p`;
+  const perPerson = `SELECT hp.*, CASE ${stageIds.map((_, s) => `WHEN h_${s} = 1 THEN ${s}`).join(' ')} ELSE -1 END AS first_held, ${stageIds.map((_, s) => `${nextHeld(s)} AS nh_${s}`).join(', ')}
+FROM (${withHeld}) AS hp`;
+  const cols: string[] = [
+    'count(*) AS persons',
+    `coalesce(sum(n.person_revenue), 0) AS revenue`,
+    `coalesce(sum(n.person_gross), 0) AS gross_revenue`,
+    `coalesce(sum(n.person_orders), 0) AS orders`,
+    `${d.countIf('n.person_identified = 1')} AS identified`,
+  ];
+  for (let s = 0; s < S; s++) {
+    const entered = `n.entry_${s} IS NOT NULL`;
+    cols.push(`${d.countIf(entered)} AS entered_${s}`);
+    cols.push(`${d.countIf(`${entered} AND n.person_identified = 1`)} AS identified_${s}`);
+    cols.push(`${d.sumIf('n.person_revenue', entered)} AS revenue_${s}`);
+    cols.push(`${d.countIf(`${entered} AND ${exitOf(s, 'n')} IS NULL`)} AS lost_${s}`);
+    // An order after entering: the person's last order came after the entry (strictly, so the order that is the entry does not count).
+    cols.push(`${d.countIf(`${entered} AND n.last_order_at > n.entry_${s}`)} AS ordered_after_${s}`);
+    if (s > 0)
+      cols.push(`${d.countIf(`${entered} AND (n.entry_${s - 1} IS NULL OR n.entry_${s - 1} > n.entry_${s})`)} AS skipped_into_${s}`);
+    if (s + 1 < S) {
+      cols.push(`${d.countIf(`${entered} AND n.entry_${s + 1} IS NOT NULL`)} AS converted_${s}`);
+      cols.push(
+        `${d.quantile(`CASE WHEN ${entered} AND n.entry_${s + 1} >= n.entry_${s} THEN ${d.secondsBetween(`n.entry_${s}`, `n.entry_${s + 1}`)} END`, 0.5)} AS median_next_${s}`,
+      );
+    }
+    cols.push(`${d.countIf(`first_held = ${s}`)} AS flow_start_${s}`);
+    for (let k = s + 1; k < S; k++) cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = ${k}`)} AS flow_${s}_${k}`);
+    cols.push(`${d.countIf(`h_${s} = 1 AND nh_${s} = -1`)} AS flow_${s}_exit`);
+  }
+  const rows = await store.query(q.build(`SELECT ${cols.join(', ')} FROM (${perPerson}) AS n`));
+  return rows[0] ?? {};
+}
+
+/** Going back: per stage, persons who did something that defines it while a later stage was held. */
+async function wentBackRow(store: Store, scope: AnalysisScope, journey: Journey): Promise<Record<string, unknown>> {
+  const S = journey.stages.length;
+  const stageIds = journey.stages.map((s) => s.id);
+  const checkable = journey.stages.map((st, s) => s + 1 < S && !st.rules.some((r) => r.anyEvent || r.anyChannel));
+  if (!checkable.some(Boolean)) return {} as Record<string, unknown>;
+  const { q, ev, ent } = parts(store, scope, journey);
+  const stageRule = (s: number) =>
+    journey.stages[s]!.rules.map((r) => `(${ruleConditionSql(q, { ...r, minOccurrence: 1, after: undefined }, 'e.')})`).join(' OR ');
+  const heldNow = stageAtSql(S, 'n', 'e.timestamp');
+  const perPerson = `SELECT e.person_id AS person_id, ${journey.stages
+    .map((_, s) =>
+      checkable[s]
+        ? `max(CASE WHEN cur > ${s} AND (${stageRule(s)}) AND NOT (CASE ${journey.stages.map((_, k) => `WHEN cur = ${k} THEN (${stageRule(k)})`).join(' ')} ELSE false END) THEN 1 ELSE 0 END) AS back_${s}`
+        : `0 AS back_${s}`,
+    )
+    .join(', ')}
+FROM (SELECT e.*, ${heldNow} AS cur FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id) AS e GROUP BY e.person_id`;
+  const rows = await store.query(
+    q.build(`SELECT ${stageIds.map((_, s) => `coalesce(sum(back_${s}), 0) AS back_${s}`).join(', ')} FROM (${perPerson}) AS b`),
+  );
+  return rows[0] ?? {};
+}
+
+/** The stage × touchpoint grid: touches joined with the entry times, with the feedback of the persons reached. */
+async function gridRows(store: Store, scope: AnalysisScope, journey: Journey): Promise<Array<Record<string, unknown>>> {
+  const stageIds = journey.stages.map((s) => s.id);
+  const d = store.dialect;
+  const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
+  const cfg = journey.touchpoints;
+  const conv = `CASE ${stageIds
+    .slice(0, -1)
+    .map((_, s) => `WHEN stage_no = ${s} AND entry_${s + 1} IS NOT NULL THEN 1`)
+    .join(' ')} ELSE 0 END`;
+  const stay = `CASE ${stageIds
+    .slice(0, -1)
+    .map((_, s) => `WHEN stage_no = ${s} THEN ${d.secondsBetween(`entry_${s}`, exitOf(s, 'st'))}`)
+    .join(' ')} END`;
+  const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
+  const entryCols = stageIds.map((_, s) => `n.entry_${s} AS entry_${s}`).join(', ');
+  const staged = `SELECT e.person_id AS person_id, e.event AS tp_event, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, ${stageOf('n')} AS stage_no,
+  ${entryCols}, n.person_revenue AS p_revenue, n.person_orders AS p_orders
+FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
+  const touches = `SELECT person_id, tp_event, tp_channel, stage_no, ${conv} AS conv, ${stay} AS stay, p_revenue, p_orders FROM (${staged}) AS st WHERE stage_no >= 0`;
+  const perPerson = `SELECT stage_no, tp_channel, tp_event, person_id, max(conv) AS p_conv, max(stay) AS p_stay, max(p_revenue) AS pp_revenue, max(p_orders) AS pp_orders
+FROM (${touches}) AS t GROUP BY stage_no, tp_channel, tp_event, person_id`;
+  // The feedback a person gave anywhere in the stage (stage by the shared surveyStagesSql),
+  // spread to each touchpoint they reached in it.
+  const surveys = `SELECT sv.person_id AS fb_person, sv.stage_no AS fb_stage, ${feedbackColumns(q, 'sv.')} FROM (${surveyStagesSql(q, journey, scope)}) AS sv`;
+  const feedback = `SELECT fb_stage, fb_person, ${FEEDBACK_SUMS.map(([name, f]) => `${f(d)} AS ${name}`).join(', ')} FROM (${surveys}) AS sv WHERE fb_stage >= 0 GROUP BY fb_stage, fb_person`;
+  const spread = `SELECT pp.stage_no AS stage_no, pp.tp_channel AS tp_channel, pp.tp_event AS tp_event, pp.p_conv AS p_conv, pp.p_stay AS p_stay, pp.pp_revenue AS pp_revenue, pp.pp_orders AS pp_orders,
+  ${FEEDBACK_SUMS.map(([name]) => `coalesce(f.${name}, 0) AS s_${name}`).join(', ')}
+FROM (${perPerson}) AS pp LEFT JOIN (${feedback}) AS f ON f.fb_stage = pp.stage_no AND f.fb_person = pp.person_id`;
+  return store.query(
+    q.build(`SELECT stage_no, tp_channel, tp_event, count(*) AS reached, sum(p_conv) AS converted, ${d.quantile('p_stay', 0.5)} AS median_stay,
+  coalesce(sum(pp_revenue), 0) AS revenue, coalesce(sum(pp_orders), 0) AS orders, ${FEEDBACK_SUMS.map(([name]) => `sum(s_${name}) AS ${name}`).join(', ')}
+FROM (${spread}) AS sp GROUP BY stage_no, tp_channel, tp_event ORDER BY stage_no, reached DESC, tp_channel, tp_event`),
+  );
+}
+
+/** Leaks: each lost person once, at the touchpoint of their last event in their final stage. */
+async function leakRows(store: Store, scope: AnalysisScope, journey: Journey): Promise<Array<Record<string, unknown>>> {
+  const stageIds = journey.stages.map((s) => s.id);
+  const d = store.dialect;
+  const { q, ev, ent, stageOf, exitOf } = parts(store, scope, journey);
+  const cfg = journey.touchpoints;
+  const excluded = cfg.excludeEvents.length > 0 ? ` AND NOT ${d.inArray('e.event', q.list(cfg.excludeEvents))}` : '';
+  const lostStage = `CASE ${stageIds
+    .slice(0, -1)
+    .map((_, s) => `WHEN n.entry_${s} IS NOT NULL AND ${exitOf(s, 'n')} IS NULL THEN ${s}`)
+    .join(' ')} ELSE -1 END`;
+  const touches = `SELECT e.person_id AS person_id, e.timestamp AS ts, e.message_id AS mid, ${touchChannelSql(q, cfg, 'e.')} AS tp_channel, e.event AS tp_event, ${stageOf('n')} AS stage_no, ${lostStage} AS lost_stage
+FROM ${ev} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id WHERE 1 = 1${excluded}`;
+  const last = `SELECT person_id, lost_stage, ${d.argMax('tp_channel', 'ts')} AS tp_channel, ${d.argMax('tp_event', 'ts')} AS tp_event
+FROM (${touches}) AS t WHERE lost_stage >= 0 AND stage_no = lost_stage GROUP BY person_id, lost_stage`;
+  return store.query(
+    q.build(`SELECT lost_stage, tp_channel, tp_event, count(*) AS lost FROM (${last}) AS l GROUP BY lost_stage, tp_channel, tp_event`),
+  );
 }
 
 /**
