@@ -1,9 +1,11 @@
 /**
- * Budget: the marketing-mix model's ROI per channel with intervals, and the budget planner's
- * current vs recommended allocation with the expected gain (POST /api/v1/mmm, /api/v1/budget).
+ * Budget: the marketing-mix model's ROI per channel with intervals, each channel's response curve
+ * with the daily spend range the data covered marked (past it the curve's shape is the prior's),
+ * and the budget planner's current vs recommended allocation with the expected gain and its
+ * interval (POST /api/v1/mmm, /api/v1/budget).
  */
 import { useMemo, useRef, useState } from 'react';
-import { Alert, Card, Group, NumberInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Card, Group, List, NumberInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ApiError, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -17,6 +19,12 @@ interface Estimate {
   lo: number;
   hi: number;
 }
+/** One channel's steady-state daily response; `observed` is the daily spend the fit saw (7-day averages). */
+interface Curve {
+  channel: string;
+  observed: { min: number; max: number; recent: number };
+  points: Array<{ spend: number; kpi: Estimate; extrapolated: boolean }>;
+}
 /** POST /api/v1/mmm (the documented answer of the marketing-mix model). */
 interface MmmReport {
   kpi: string;
@@ -24,22 +32,38 @@ interface MmmReport {
   channels: Array<{ channel: string; spend: number; contribution: Estimate; roi: Estimate; mroi: Estimate }>;
   baseline: Estimate;
   fit: { r2: number; mape: number };
+  curves: Curve[];
 }
 /** POST /api/v1/budget. */
 interface BudgetPlan {
-  allocation: Array<{ channel: string; current: number; recommended: number }>;
-  expected: { current: Estimate; recommended: Estimate };
+  allocation: Array<{
+    channel: string;
+    current: number;
+    recommended: number;
+    currentDaily: number;
+    recommendedDaily: number;
+    extrapolated: boolean;
+  }>;
+  expected: { current: Estimate; recommended: Estimate; gain: Estimate };
+  days: number;
+  testNext: { channel: string; valueOfInformation: number } | null;
+  notes: string[];
 }
+type Allocation = BudgetPlan['allocation'][number];
 
 const notBuilt = (e: unknown) => e instanceof ApiError && e.status === 404;
 
 export function Budget() {
   const { project } = useSession();
   const cur = project.settings.reportingCurrency;
-  const [total, setTotal] = useState<number>(50_000);
+  const [typedTotal, setTotal] = useState<number | null>(null);
   const [days, setDays] = useState<number>(30);
-  const mmm = useData('mmm:revenue', (s) => post<MmmReport>('/api/v1/mmm', { kpi: 'revenue' }, s));
-  const plan = useData(mmm.data ? `budget:${total}:${days}` : null, (s) =>
+  const mmm = useData('mmm:revenue', (s) => post<MmmReport>('/api/v1/mmm', { kpi: 'revenue', curves: true }, s));
+  const curves = mmm.data?.curves ?? [];
+  // Until a budget is typed, plan the current one: the last 30 days' daily spend over the period.
+  const currentTotal = Math.round(curves.reduce((s, c) => s + c.observed.recent, 0) * days);
+  const total = typedTotal ?? currentTotal;
+  const plan = useData(mmm.data && total > 0 ? `budget:${total}:${days}` : null, (s) =>
     post<BudgetPlan>('/api/v1/budget', { kpi: 'revenue', total, days }, s),
   );
   const roiRef = useRef<ChartHandle>(null);
@@ -129,6 +153,24 @@ export function Budget() {
     },
     { key: 'mroi', label: 'Marginal ROI', numeric: true, value: (c) => c.mroi.mean, render: (c) => fmtNum(c.mroi.mean, 2) },
   ];
+  const allocCols: DisplayColumn<Allocation>[] = [
+    { key: 'channel', label: 'Channel', value: (a) => a.channel },
+    { key: 'current', label: `Current (${cur})`, numeric: true, value: (a) => a.current, render: (a) => fmtMoney(a.current, cur) },
+    {
+      key: 'recommended',
+      label: `Recommended (${cur})`,
+      numeric: true,
+      value: (a) => a.recommended,
+      render: (a) => `${fmtMoney(a.recommended, cur)}${a.extrapolated ? ' *' : ''}`,
+    },
+    {
+      key: 'change',
+      label: 'Change',
+      numeric: true,
+      value: (a) => a.recommended - a.current,
+      render: (a) => `${a.recommended >= a.current ? '+' : ''}${fmtMoney(a.recommended - a.current, cur)}`,
+    },
+  ];
 
   if (mmm.error && notBuilt(mmm.error)) {
     return (
@@ -142,7 +184,8 @@ export function Budget() {
       </Stack>
     );
   }
-  const gain = plan.data ? plan.data.expected.recommended.mean - plan.data.expected.current.mean : null;
+  const gain = plan.data?.expected.gain ?? null;
+  const recommendedDaily = new Map((plan.data?.allocation ?? []).map((a) => [a.channel, a]));
   return (
     <Stack gap="md">
       <Title order={2}>Budget</Title>
@@ -175,6 +218,23 @@ export function Budget() {
           </Text>
         )}
       </Panel>
+      {curves.length > 0 && (
+        <Card withBorder radius="md" p="md" component="section" aria-label="Response curves" className="wm-panel">
+          <Title order={3} size="h5" mb={4}>
+            Response curves
+          </Title>
+          <Text size="xs" c="dimmed" mb="xs">
+            Incremental revenue per day at a steady daily spend, with its 90% interval. The shaded band is the daily spend the data covered;
+            past it (dashed) the curve's shape is the model's assumption, not a measurement. Grey line: the last 30 days' daily spend; green
+            line: the recommended plan's.
+          </Text>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            {curves.map((c, i) => (
+              <ResponseCurveChart key={c.channel} curve={c} index={i} cur={cur} plan={recommendedDaily.get(c.channel)} />
+            ))}
+          </SimpleGrid>
+        </Card>
+      )}
       <Group gap="sm" align="flex-end" role="group" aria-label="Budget to plan">
         <NumberInput
           label={`Budget (${cur})`}
@@ -187,18 +247,26 @@ export function Budget() {
           w={160}
         />
         <NumberInput label="Over days" size="xs" min={1} max={365} value={days} onChange={(v) => setDays(Number(v) || 30)} w={100} />
+        {typedTotal === null && currentTotal > 0 && (
+          <Text size="xs" c="dimmed">
+            the current budget: the last 30 days' spend rate over {days} days
+          </Text>
+        )}
       </Group>
-      {plan.data && gain !== null && (
+      {plan.data && gain && (
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <Est label="Expected revenue, current split" e={plan.data.expected.current} cur={cur} />
-          <Est label="Expected revenue, recommended split" e={plan.data.expected.recommended} cur={cur} />
-          <Card withBorder p="sm" radius="md">
+          <Est label="Expected revenue, current split" e={plan.data.expected.current} cur={cur} testId="budget-current" />
+          <Est label="Expected revenue, recommended split" e={plan.data.expected.recommended} cur={cur} testId="budget-recommended" />
+          <Card withBorder p="sm" radius="md" data-testid="budget-gain">
             <Text size="xs" c="dimmed" fw={600} tt="uppercase">
               Expected gain
             </Text>
-            <Text size="xl" fw={700} c={gain >= 0 ? 'teal.8' : 'red.8'}>
-              {gain >= 0 ? '+' : ''}
-              {fmtMoney(gain, cur)}
+            <Text size="xl" fw={700} c={gain.mean >= 0 ? 'teal.8' : 'red.8'} data-testid="budget-gain-mean">
+              {gain.mean >= 0 ? '+' : ''}
+              {fmtMoney(gain.mean, cur)}
+            </Text>
+            <Text size="xs" c="dimmed" data-testid="budget-gain-interval">
+              90% interval {fmtMoney(gain.lo, cur)} – {fmtMoney(gain.hi, cur)}
             </Text>
           </Card>
         </SimpleGrid>
@@ -211,11 +279,7 @@ export function Budget() {
         error={plan.error}
         chart={allocRef}
         rows={plan.data?.allocation}
-        columns={[
-          { key: 'channel', label: 'Channel', value: (a: BudgetPlan['allocation'][number]) => a.channel },
-          { key: 'current', label: 'Current', value: (a: BudgetPlan['allocation'][number]) => a.current },
-          { key: 'recommended', label: 'Recommended', value: (a: BudgetPlan['allocation'][number]) => a.recommended },
-        ]}
+        columns={allocCols}
       >
         <Chart
           ref={allocRef}
@@ -223,8 +287,91 @@ export function Budget() {
           height={Math.max(200, (plan.data?.allocation.length ?? 4) * 44 + 60)}
           label="Current and recommended spend per channel"
         />
+        {plan.data && <DataTable rows={plan.data.allocation} columns={allocCols} caption="budget allocation" />}
+        {plan.data && (plan.data.notes.length > 0 || plan.data.testNext) && (
+          <List size="xs" c="dimmed" mt="xs" data-testid="budget-notes">
+            {plan.data.testNext && (
+              <List.Item>
+                Test next: {plan.data.testNext.channel} (knowing its ROI is worth {fmtMoney(plan.data.testNext.valueOfInformation, cur)} of
+                expected revenue in this plan).
+              </List.Item>
+            )}
+            {plan.data.notes.map((n) => (
+              <List.Item key={n}>{n}</List.Item>
+            ))}
+          </List>
+        )}
       </Panel>
     </Stack>
+  );
+}
+
+/** One channel's response curve: mean with its interval band, the observed range shaded, current and recommended daily spend marked. */
+function ResponseCurveChart({ curve, index, cur, plan }: { curve: Curve; index: number; cur: string; plan: Allocation | undefined }) {
+  const ref = useRef<ChartHandle>(null);
+  const option = useMemo<ChartOption>(() => {
+    const pts = curve.points;
+    const inRange = pts.map((p) => [round(p.spend), p.extrapolated ? null : round(p.kpi.mean)]);
+    // The dashed part starts at the last measured point so the line is continuous.
+    const firstOut = pts.findIndex((p) => p.extrapolated);
+    const outRange = pts.map((p, i) => [round(p.spend), firstOut >= 0 && i >= firstOut - 1 ? round(p.kpi.mean) : null]);
+    const marks: Array<{ xAxis: number; name: string; lineStyle: { color: string } }> = [
+      { xAxis: round(curve.observed.recent), name: 'now', lineStyle: { color: '#868e96' } },
+    ];
+    if (plan) marks.push({ xAxis: round(plan.recommendedDaily), name: 'plan', lineStyle: { color: '#12b886' } });
+    return {
+      title: { text: `${curve.channel}: revenue per day`, left: 0, textStyle: { fontSize: 13 } },
+      tooltip: { trigger: 'axis' },
+      grid: { left: 56, right: 16, top: 36, bottom: 36 },
+      xAxis: { type: 'value', name: `${cur}/day`, nameLocation: 'middle', nameGap: 24 },
+      yAxis: { type: 'value' },
+      series: [
+        {
+          name: 'lo',
+          type: 'line',
+          data: pts.map((p) => [round(p.spend), round(p.kpi.lo)]),
+          stack: 'band',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          tooltip: { show: false },
+        },
+        {
+          name: '90% interval',
+          type: 'line',
+          data: pts.map((p) => [round(p.spend), round(p.kpi.hi - p.kpi.lo)]),
+          stack: 'band',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: 'rgba(76,110,245,0.15)' },
+          tooltip: { show: false },
+        },
+        {
+          name: 'Expected',
+          type: 'line',
+          data: inRange,
+          symbol: 'none',
+          lineStyle: { color: '#4c6ef5', width: 2 },
+          markArea: {
+            silent: true,
+            itemStyle: { color: 'rgba(18,184,134,0.10)' },
+            data: [[{ xAxis: round(curve.observed.min), name: 'observed' }, { xAxis: round(curve.observed.max) }]],
+            label: { position: 'insideTop', fontSize: 10 },
+          },
+          markLine: { symbol: 'none', silent: true, data: marks, label: { show: false } },
+        },
+        { name: 'Extrapolated', type: 'line', data: outRange, symbol: 'none', lineStyle: { color: '#4c6ef5', width: 2, type: 'dashed' } },
+      ],
+    };
+  }, [curve, cur, plan]);
+  return (
+    <div data-testid={`curve-${index}`}>
+      <Chart ref={ref} option={option} height={220} label={`Response curve of ${curve.channel}`} />
+      <Text size="xs" c="dimmed" data-testid={`curve-${index}-observed`}>
+        {curve.channel}: observed {fmtMoney(curve.observed.min, cur)} – {fmtMoney(curve.observed.max, cur)} a day (7-day averages); last 30
+        days {fmtMoney(curve.observed.recent, cur)} a day
+        {plan ? `; recommended ${fmtMoney(plan.recommendedDaily, cur)} a day` : ''}
+      </Text>
+    </div>
   );
 }
 
@@ -232,9 +379,9 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-function Est({ label, e, cur }: { label: string; e: Estimate; cur: string }) {
+function Est({ label, e, cur, testId }: { label: string; e: Estimate; cur: string; testId: string }) {
   return (
-    <Card withBorder p="sm" radius="md">
+    <Card withBorder p="sm" radius="md" data-testid={testId}>
       <Text size="xs" c="dimmed" fw={600} tt="uppercase">
         {label}
       </Text>
