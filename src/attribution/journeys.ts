@@ -165,7 +165,7 @@ all_rows AS (
   FROM windows
 )
 SELECT pkey, akey, sum(n_conv) AS conversions, sum(v) AS total_value, sum(n_null) AS nulls, sum(n_first) AS first_orders
-FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey${d.querySuffix}`;
+FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey`;
   const rows = await store.query<{
     pkey: string;
     akey: string;
@@ -298,7 +298,7 @@ conv_touch AS (
 sized AS (SELECT ct_conv, ${d.formatDate('touch_ts')} AS touch_day, touch_label, ct_value, count(*) OVER (PARTITION BY ct_conv) AS n_touches FROM conv_touch)
 SELECT touch_day, touch_label AS touchpoint, sum(1.0 / n_touches) AS credit_conversions, sum(ct_value / n_touches) AS credit_value
 FROM sized GROUP BY touch_day, touch_label
-ORDER BY touch_day, touchpoint${d.querySuffix}`;
+ORDER BY touch_day, touchpoint`;
   const rows = await store.query<{ touch_day: string; touchpoint: string; credit_conversions: number; credit_value: number }>(q.build(sql));
   return rows.map((r) => ({
     date: r.touch_day,

@@ -180,7 +180,7 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   const sample = persons > input.maxPersons ? input.maxPersons / persons : undefined;
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<Record<string, number> & { person_id: string }>(
-    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id${store.dialect.querySuffix}`),
+    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id`),
   );
   const minK = Math.min(input.minK, input.maxK);
   if (rows.length < Math.max(20, minK * 5))

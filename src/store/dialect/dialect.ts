@@ -99,7 +99,7 @@ export interface Dialect {
   readNdjson(path: string, columns: ColumnSpec[]): string;
   /** Rows of a single-column numeric series 0..n-1, as a table expression with column `n`. */
   range(n: string): string;
-  /** A trailing clause for SELECTs that need engine settings (ClickHouse), else ''. */
+  /** Always ''; no engine needs a trailing clause. Kept only for the two queries of src/mmm/ (data.ts, calibration.ts) that still append it. */
   readonly querySuffix: string;
 }
 
