@@ -87,12 +87,14 @@ export async function benchMmm(quick: boolean): Promise<Figure[]> {
     return [
       { name: `mmm.aggregate_query_s (${days} days, ${messages.length} orders, 6 channels)`, value: queryS, unit: 's' },
       {
-        name: `mmm.fit_wall_s (${days} days, 6 channels, 3 controls; NUTS ${s.chains}×(${s.warmup}+${s.draws}), dense metric)`,
+        name: `mmm.fit_wall_s (${days} days, 6 channels, 3 controls; NUTS ${s.chains}×(${s.warmup}+${s.draws}), dense metric, max depth ${s.maxTreeDepth}, chains on ${d.sampler.threads} threads)`,
         value: fitS,
         unit: 's',
         target: '< 60',
       },
-      { name: 'mmm.fit_cpu_s', value: fitCpuS, unit: 's' },
+      { name: 'mmm.fit_cpu_s (all threads)', value: fitCpuS, unit: 's' },
+      { name: 'mmm.fit_gradient_evaluations', value: d.gradientEvaluations, unit: '' },
+      { name: 'mmm.fit_mean_tree_depth', value: d.meanTreeDepth, unit: '' },
       { name: 'mmm.fit_max_rhat', value: d.maxRhat, unit: '', target: '< 1.05' },
       { name: 'mmm.fit_min_bulk_ess', value: d.minEss, unit: '', target: '>= 100' },
       { name: 'mmm.fit_divergences', value: d.divergences, unit: '' },

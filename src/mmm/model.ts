@@ -243,7 +243,7 @@ export class MmmModel {
       const s = Math.exp(theta[L.shape + c]!);
       if (!(alpha > 0 && alpha < 1 && k > 0 && s > 0 && Number.isFinite(k) && Number.isFinite(s))) return -Infinity;
       adstock(ch.spend, alpha, ch.delay, this.A, grad ? this.dAdAlpha : undefined);
-      hillWithGradients(this.A, k, s, this.h, this.dK, this.dS, this.dA);
+      hillWithGradients(this.A, k, s, this.h, this.dK, this.dS, this.dA, W);
       let sumH = 0;
       for (let t = 0; t < T; t++) sumH += this.h[W + t]!;
       if (!(sumH > 1e-12)) return -Infinity;

@@ -36,7 +36,8 @@ export function hill(a: number, k: number, s: number): number {
 
 /**
  * Hill saturation of every A_t with the derivatives the sampler needs, on log K and log s, and
- * on A (chain rule for the adstock's decay). Arrays are written in place.
+ * on A (chain rule for the adstock's decay). Arrays are written in place from index `from` on
+ * (the adstock's warm-up days before it feed the carry-over only: their saturation is never used).
  */
 export function hillWithGradients(
   a: Float64Array,
@@ -46,9 +47,10 @@ export function hillWithGradients(
   dLogK: Float64Array,
   dLogS: Float64Array,
   dA: Float64Array,
+  from = 0,
 ): void {
   const logK = Math.log(k);
-  for (let t = 0; t < a.length; t++) {
+  for (let t = from; t < a.length; t++) {
     const at = a[t]!;
     if (at <= 0) {
       h[t] = 0;
