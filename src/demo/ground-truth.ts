@@ -194,6 +194,34 @@ function segmentOf(y0: boolean, y1: boolean): UpliftSegment {
 }
 
 export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<string, number>): GroundTruth {
+  return {
+    generator: { seed: s.seed, customers: s.customers, days: s.days, start_date: isoDate(s.start), end_date: isoDate(s.end) },
+    currency: 'USD',
+    fx_to_usd: { EUR: PARAMS.eurUsd },
+    population: {
+      customers: t.customers,
+      bots: t.bots,
+      not_acquired: t.vanished,
+      regions: REGIONS.map((r) => ({ name: r.name, rollout_wave: r.rolloutWave, late_delivery_rate: r.lateRate })),
+      personas: PERSONAS.map((p) => ({ name: p.name, base_intent: p.baseIntent })),
+    },
+    stages: stageTruths(t),
+    channels: GA4_CHANNELS.map((channel) => channelTruth(channel, s, t, spendByChannel)),
+    journey_change: journeyChangeTruth(s, t),
+    experiment: experimentTruth(s, t),
+    calendar: {
+      seasonality:
+        'new-visitor arrivals ∝ (1 + 0.4·d/days) × weekday × (1 + 0.22·cos(yearly, peak mid-December) + 0.08·cos(half-yearly, peak early July)) × holiday multiplier',
+      holidays: s.holidays.map((h) => ({ name: h.name, date: h.date, arrival_multiplier: h.lift })),
+    },
+    uplift_experiment: upliftTruth(s, t),
+    persons: t.persons.map(personTruth),
+    totals: totalsTruth(t, spendByChannel),
+  };
+}
+
+/** Persons reaching each journey stage, the realised rate from the stage before, and the parameter behind it. */
+function stageTruths(t: Tally): StageTruth[] {
   const stageNames = ['awareness', 'consideration', 'purchase', 'experience', 'loyalty'] as const;
   const definitions = [
     'has at least one message in the period',
@@ -203,7 +231,7 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
     'completed a second order; parameter: repeat probability by how the first order went',
   ];
   const parameters: StageTruth['parameter'][] = [1, PARAMS.considerProb, null, 1, { ...PARAMS.repeatProb }];
-  const stages: StageTruth[] = stageNames.map((stage, k) => {
+  return stageNames.map((stage, k) => {
     const prev = k === 0 ? t.customers : t.stages[k - 1]!;
     return {
       stage,
@@ -215,48 +243,56 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       anonymous_devices_reached: t.anonymousStages[k]!,
     };
   });
+}
 
-  const channels: ChannelTruth[] = GA4_CHANNELS.map((channel) => {
-    const c = t.channels.get(channel)!;
-    const intent_lift: Record<string, number> = {};
-    for (const [kind, ch] of Object.entries(KIND_CHANNEL) as Array<[TouchKind, Ga4Channel]>)
-      if (ch === channel) intent_lift[kind] = INCREMENTAL_LIFT[kind];
-    const spend = round(spendByChannel.get(channel) ?? 0);
-    let lost = lostIn(t.persons, removalScenario(channel));
-    let mroi: number | null = null;
-    let media: ChannelMediaTruth | null = null;
-    if (PAID_CHANNELS.includes(channel)) {
-      const k = MEDIA_INDEX.get(channel)!;
-      const plan = s.media[k]!;
-      lost = lostIn(t.persons, spendScenario(k, plan.spend, plan.halfSaturation, 0));
-      const cut = lostIn(t.persons, spendScenario(k, plan.spend, plan.halfSaturation, 0.9));
-      mroi = spend > 0 ? round(cut.revenue / (0.1 * spend), 4) : null;
-      let on = 0;
-      let sum = 0;
-      for (const x of plan.spend) if (x > 0) (on++, (sum += x));
-      media = {
-        flighting: plan.params.flighting,
-        adstock_decay: plan.params.adstockDecay,
-        hill_shape: plan.params.hillShape,
-        half_saturation_usd: plan.halfSaturation,
-        days_on: on,
-        mean_daily_spend_on: on > 0 ? round(sum / on) : 0,
-      };
-    }
-    return {
-      channel,
-      true_incremental_conversions: lost.conversions,
-      true_incremental_revenue: round(lost.revenue),
-      spend,
-      roi: PAID_CHANNELS.includes(channel) ? (spend > 0 ? round(lost.revenue / spend, 4) : null) : null,
-      mroi,
-      media,
-      intent_lift,
-      touched_customers: c.touched,
-      last_touch_conversions: c.lastTouch,
+/**
+ * A channel's true incremental conversions and revenue (persons whose orders vanish without it:
+ * paid channels with spend set to 0, unpaid ones with their touches removed), ROI, marginal ROI
+ * at a 10% spend cut, and its media parameters.
+ */
+function channelTruth(channel: Ga4Channel, s: Schedule, t: Tally, spendByChannel: Map<string, number>): ChannelTruth {
+  const c = t.channels.get(channel)!;
+  const intent_lift: Record<string, number> = {};
+  for (const [kind, ch] of Object.entries(KIND_CHANNEL) as Array<[TouchKind, Ga4Channel]>)
+    if (ch === channel) intent_lift[kind] = INCREMENTAL_LIFT[kind];
+  const spend = round(spendByChannel.get(channel) ?? 0);
+  let lost = lostIn(t.persons, removalScenario(channel));
+  let mroi: number | null = null;
+  let media: ChannelMediaTruth | null = null;
+  if (PAID_CHANNELS.includes(channel)) {
+    const k = MEDIA_INDEX.get(channel)!;
+    const plan = s.media[k]!;
+    lost = lostIn(t.persons, spendScenario(k, plan.spend, plan.halfSaturation, 0));
+    const cut = lostIn(t.persons, spendScenario(k, plan.spend, plan.halfSaturation, 0.9));
+    mroi = spend > 0 ? round(cut.revenue / (0.1 * spend), 4) : null;
+    let on = 0;
+    let sum = 0;
+    for (const x of plan.spend) if (x > 0) (on++, (sum += x));
+    media = {
+      flighting: plan.params.flighting,
+      adstock_decay: plan.params.adstockDecay,
+      hill_shape: plan.params.hillShape,
+      half_saturation_usd: plan.halfSaturation,
+      days_on: on,
+      mean_daily_spend_on: on > 0 ? round(sum / on) : 0,
     };
-  });
+  }
+  return {
+    channel,
+    true_incremental_conversions: lost.conversions,
+    true_incremental_revenue: round(lost.revenue),
+    spend,
+    roi: PAID_CHANNELS.includes(channel) ? (spend > 0 ? round(lost.revenue / spend, 4) : null) : null,
+    mroi,
+    media,
+    intent_lift,
+    touched_customers: c.touched,
+    last_touch_conversions: c.lastTouch,
+  };
+}
 
+/** The streamlined checkout: its rollout, true lift, realised checkouts per wave and period, and incremental orders. */
+function journeyChangeTruth(s: Schedule, t: Tally): GroundTruth['journey_change'] {
   const periods = ['before', 'between', 'after'] as const;
   const realised: GroundTruth['journey_change']['realised'] = [];
   for (const wave of [1, 2] as const)
@@ -271,88 +307,79 @@ export function buildGroundTruth(s: Schedule, t: Tally, spendByChannel: Map<stri
       });
     }
 
+  return {
+    name: 'Streamlined checkout',
+    metric: 'Checkout Started → Order Completed (per checkout)',
+    ship_date: isoDate(s.ship1),
+    rollout: [1, 2].map((w) => ({
+      date: isoDate(w === 1 ? s.ship1 : s.ship2),
+      regions: REGIONS.filter((r) => r.rolloutWave === w).map((r) => r.name),
+    })),
+    p0: PARAMS.checkoutP0,
+    p1: PARAMS.checkoutP1,
+    absolute_lift: round(PARAMS.checkoutP1 - PARAMS.checkoutP0, 6),
+    relative_lift: round((PARAMS.checkoutP1 - PARAMS.checkoutP0) / PARAMS.checkoutP0, 6),
+    realised,
+    incremental_orders: t.shipIncrementalOrders,
+    incremental_revenue: round(t.shipIncrementalRevenue),
+    cost: { one_off: PARAMS.shipCost.oneOff, monthly: PARAMS.shipCost.monthly, currency: 'USD' },
+  };
+}
+
+/** The banner experiment: its window, metric, true lift, and potential-outcome rates of the exposed. */
+function experimentTruth(s: Schedule, t: Tally): GroundTruth['experiment'] {
   const e = t.experiment;
   const exposedTotal = e.exposed[0] + e.exposed[1];
+  return {
+    experiment_id: PARAMS.experiment.id,
+    variations: [0, 1],
+    weights: [PARAMS.experiment.weights[0], PARAMS.experiment.weights[1]],
+    start_date: isoDate(s.expStart),
+    end_date: isoDate(s.expEnd - DAY),
+    exposure: 'new visitors whose first visit falls in the window see Experiment Viewed on their landing page',
+    // Person level: an order on a second device that never identified is not linkable from events alone.
+    metric: 'first Order Completed within window_days of Experiment Viewed (same person, across devices)',
+    window_days: PARAMS.experiment.windowDays,
+    true_relative_lift: PARAMS.experiment.relativeLift,
+    true_rates: {
+      control: exposedTotal > 0 ? round(e.potentialControl / exposedTotal, 6) : 0,
+      treatment: exposedTotal > 0 ? round(e.potentialTreatment / exposedTotal, 6) : 0,
+    },
+    exposed: [e.exposed[0], e.exposed[1]],
+    converted: [e.converted[0], e.converted[1]],
+  };
+}
+
+function personTruth(p: Tally['persons'][number]): PersonTruth {
+  return {
+    user_id: p.userId,
+    anonymous_ids: p.anonymousIds,
+    identified: p.identified,
+    persona: p.persona,
+    region: p.region,
+    offer_variation: p.offer ? p.offer.arm : null,
+    uplift_segment: p.offer ? segmentOf(p.offer.y0, p.offer.y1) : null,
+    true_uplift: p.offer ? round(p.offer.uplift, 6) : null,
+    p_purchase_7d: round(p.pPurchase7, 6),
+    p_purchase_30d: round(p.pPurchase30, 6),
+  };
+}
+
+/** Messages by type, orders, revenue, refunds and spend over the period. */
+function totalsTruth(t: Tally, spendByChannel: Map<string, number>): GroundTruth['totals'] {
   let spendUsd = 0;
   for (const v of spendByChannel.values()) spendUsd += v;
   const byType: Record<string, number> = {};
   for (const k of [...t.byType.keys()].sort()) byType[k] = t.byType.get(k)!;
 
   return {
-    generator: { seed: s.seed, customers: s.customers, days: s.days, start_date: isoDate(s.start), end_date: isoDate(s.end) },
-    currency: 'USD',
-    fx_to_usd: { EUR: PARAMS.eurUsd },
-    population: {
-      customers: t.customers,
-      bots: t.bots,
-      not_acquired: t.vanished,
-      regions: REGIONS.map((r) => ({ name: r.name, rollout_wave: r.rolloutWave, late_delivery_rate: r.lateRate })),
-      personas: PERSONAS.map((p) => ({ name: p.name, base_intent: p.baseIntent })),
-    },
-    stages,
-    channels,
-    journey_change: {
-      name: 'Streamlined checkout',
-      metric: 'Checkout Started → Order Completed (per checkout)',
-      ship_date: isoDate(s.ship1),
-      rollout: [1, 2].map((w) => ({
-        date: isoDate(w === 1 ? s.ship1 : s.ship2),
-        regions: REGIONS.filter((r) => r.rolloutWave === w).map((r) => r.name),
-      })),
-      p0: PARAMS.checkoutP0,
-      p1: PARAMS.checkoutP1,
-      absolute_lift: round(PARAMS.checkoutP1 - PARAMS.checkoutP0, 6),
-      relative_lift: round((PARAMS.checkoutP1 - PARAMS.checkoutP0) / PARAMS.checkoutP0, 6),
-      realised,
-      incremental_orders: t.shipIncrementalOrders,
-      incremental_revenue: round(t.shipIncrementalRevenue),
-      cost: { one_off: PARAMS.shipCost.oneOff, monthly: PARAMS.shipCost.monthly, currency: 'USD' },
-    },
-    experiment: {
-      experiment_id: PARAMS.experiment.id,
-      variations: [0, 1],
-      weights: [PARAMS.experiment.weights[0], PARAMS.experiment.weights[1]],
-      start_date: isoDate(s.expStart),
-      end_date: isoDate(s.expEnd - DAY),
-      exposure: 'new visitors whose first visit falls in the window see Experiment Viewed on their landing page',
-      // Person level: an order on a second device that never identified is not linkable from events alone.
-      metric: 'first Order Completed within window_days of Experiment Viewed (same person, across devices)',
-      window_days: PARAMS.experiment.windowDays,
-      true_relative_lift: PARAMS.experiment.relativeLift,
-      true_rates: {
-        control: exposedTotal > 0 ? round(e.potentialControl / exposedTotal, 6) : 0,
-        treatment: exposedTotal > 0 ? round(e.potentialTreatment / exposedTotal, 6) : 0,
-      },
-      exposed: [e.exposed[0], e.exposed[1]],
-      converted: [e.converted[0], e.converted[1]],
-    },
-    calendar: {
-      seasonality:
-        'new-visitor arrivals ∝ (1 + 0.4·d/days) × weekday × (1 + 0.22·cos(yearly, peak mid-December) + 0.08·cos(half-yearly, peak early July)) × holiday multiplier',
-      holidays: s.holidays.map((h) => ({ name: h.name, date: h.date, arrival_multiplier: h.lift })),
-    },
-    uplift_experiment: upliftTruth(s, t),
-    persons: t.persons.map((p) => ({
-      user_id: p.userId,
-      anonymous_ids: p.anonymousIds,
-      identified: p.identified,
-      persona: p.persona,
-      region: p.region,
-      offer_variation: p.offer ? p.offer.arm : null,
-      uplift_segment: p.offer ? segmentOf(p.offer.y0, p.offer.y1) : null,
-      true_uplift: p.offer ? round(p.offer.uplift, 6) : null,
-      p_purchase_7d: round(p.pPurchase7, 6),
-      p_purchase_30d: round(p.pPurchase30, 6),
-    })),
-    totals: {
-      messages: t.messages,
-      by_type: byType,
-      orders: t.orders,
-      first_orders: t.firstOrders,
-      revenue: round(t.revenue),
-      refunds: t.refunds,
-      spend_usd: round(spendUsd),
-    },
+    messages: t.messages,
+    by_type: byType,
+    orders: t.orders,
+    first_orders: t.firstOrders,
+    revenue: round(t.revenue),
+    refunds: t.refunds,
+    spend_usd: round(spendUsd),
   };
 }
 

@@ -157,6 +157,29 @@ interface FirstOrderPlan extends FirstOrderPath {
   u2b: number;
 }
 
+interface VisitOptions {
+  touch: Touch;
+  device: Device;
+  /** The banner experiment's arm shown on this visit's landing page. */
+  exposeArm?: 0 | 1;
+  /** The welcome offer's arm shown on this visit's landing page. */
+  offerArm?: 0 | 1;
+  signup?: boolean;
+  checkout?: CheckoutPlan;
+  /** Pages browsed after landing (default: 1 + Poisson). */
+  pages?: number;
+}
+
+/** What a person's emitted messages showed, for the stage and experiment counts. */
+interface SeenInMessages {
+  viewed: boolean;
+  delivered: boolean;
+  orders: number;
+  exposedSeen: boolean;
+  offerSeen: boolean;
+  personRevenue: number;
+}
+
 interface CheckoutPlan {
   at: number;
   completes: boolean;
@@ -453,15 +476,7 @@ class CustomerSim {
    * One visit: landing page, browsing, and optionally a checkout. Browsing pages are squeezed
    * before a planned checkout time so that the checkout happens exactly when planned.
    */
-  private visit(opts: {
-    touch: Touch;
-    device: Device;
-    exposeArm?: 0 | 1;
-    offerArm?: 0 | 1;
-    signup?: boolean;
-    checkout?: CheckoutPlan;
-    pages?: number;
-  }): void {
+  private visit(opts: VisitOptions): void {
     const r = this.rng;
     const { touch, device } = opts;
     const land = this.landingFor(touch);
@@ -475,19 +490,40 @@ class CustomerSim {
       category: land.category,
       product: land.product,
     };
+    this.emailBeforeVisit(touch, land.url);
+    this.landingPage(v, land, opts);
+    const browsed = this.browse(v, touch.t, opts, land.product);
+    let t = browsed.t;
+    if (opts.signup) t = this.signUp(v, t);
+    if (touch.kind.startsWith('search') && touch.campaign && r.chance(PARAMS.callProb)) this.callFromSearch(v, t, touch.campaign);
+    if (this.consider && !opts.checkout && r.chance(PARAMS.preChatProb)) this.chat(v, t + 15_000, r.pick(CHAT_TOPICS_PRE), 'consideration');
+    if (opts.checkout) {
+      this.checkout(v, browsed.lastProduct ?? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!), opts.checkout);
+    } else if (this.consider && browsed.lastProduct && r.chance(PARAMS.casualAddProb)) {
+      this.track(v, t + 20_000, 'Product Added', productProps(browsed.lastProduct, 1, `cart_${this.i}_${this.orderCount}`));
+    }
+  }
+
+  /** An email visit of a known subscriber: the email was opened, then its link clicked, just before. */
+  private emailBeforeVisit(touch: Touch, landingUrl: string): void {
+    if (touch.kind !== 'email' || !this.known) return;
+    const r = this.rng;
+    const c = touch.campaign!;
+    const emailId = `em_${c.name}_${Math.floor((touch.t - this.s.start) / DAY)}`;
+    const props = { email_id: emailId, email_subject: emailSubject(c.name), campaign_id: c.name, campaign_name: c.name };
+    this.track(null, touch.t - r.int(2, 90) * MINUTE, 'Email Opened', props);
+    this.track(null, touch.t - r.int(2, 20) * 1000, 'Email Link Clicked', { ...props, link_url: landingUrl });
+  }
+
+  /** The landing page (tagged with its paid campaign), its product, the experiments shown there, and a login. */
+  private landingPage(v: Visit, land: ReturnType<CustomerSim['landingFor']>, opts: VisitOptions): void {
+    const { touch, device } = opts;
+    const t = touch.t;
     const [lname, ltitle] = this.titleFor(land.path, land.product, land.category);
     let tag: Tag | undefined;
     if (touch.campaign && PAID_CHANNELS.includes(KIND_CHANNEL[touch.kind])) {
       tag = { k: 'paid', key: spendKey(KIND_CHANNEL[touch.kind], touch.campaign.name, touch.keyword) };
     }
-    if (touch.kind === 'email' && this.known) {
-      const c = touch.campaign!;
-      const emailId = `em_${c.name}_${Math.floor((touch.t - this.s.start) / DAY)}`;
-      const props = { email_id: emailId, email_subject: emailSubject(c.name), campaign_id: c.name, campaign_name: c.name };
-      this.track(null, touch.t - r.int(2, 90) * MINUTE, 'Email Opened', props);
-      this.track(null, touch.t - r.int(2, 20) * 1000, 'Email Link Clicked', { ...props, link_url: land.url });
-    }
-    let t = touch.t;
     this.page(v, t, land.path, lname, ltitle, { url: land.url, referrer: land.referrer }, tag);
     if (land.product && this.consider) this.productViewed(v, t + 400, land.product);
     if (opts.exposeArm !== undefined) {
@@ -506,9 +542,13 @@ class CustomerSim {
         variation_name: opts.offerArm === 1 ? 'Welcome offer' : 'Control',
       });
     }
-    if (this.known && !device.identified && r.chance(PARAMS.loginProb)) this.identify(v, t + 3000);
+    if (this.known && !device.identified && this.rng.chance(PARAMS.loginProb)) this.identify(v, t + 3000);
+  }
 
-    // Browsing pages; with a planned checkout they must end two minutes before it.
+  /** Browsing pages after landing; with a planned checkout they must end two minutes before it. */
+  private browse(v: Visit, t0: number, opts: VisitOptions, landed: Product | undefined): { t: number; lastProduct: Product | undefined } {
+    const r = this.rng;
+    let t = t0;
     const n = opts.pages ?? 1 + r.poisson(PARAMS.pagesMean);
     const gaps: number[] = [];
     for (let k = 0; k < n; k++) gaps.push(8000 + r.exp(50_000));
@@ -517,58 +557,67 @@ class CustomerSim {
       const sum = gaps.reduce((a, b) => a + b, 0) + 8000;
       for (let k = 0; k < n; k++) gaps[k] = (gaps[k]! * room) / sum;
     }
-    let lastProduct = land.product;
+    let lastProduct = landed;
     for (let k = 0; k < n; k++) {
       t += gaps[k]!;
-      const roll = r.next();
-      if (this.consider && roll < 0.5) {
-        const p = r.chance(0.7) ? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!) : r.pick(PRODUCTS);
-        this.page(v, t, `/product/${p.id}`, 'Product', `${p.name} | ${BRAND}`, null);
-        this.productViewed(v, t + 400, p);
-        lastProduct = p;
-      } else if (roll < 0.72) {
-        const cat = r.chance(0.6) ? v.category : r.pick(CATEGORIES).slug;
-        v.category = cat;
-        this.page(v, t, `/category/${cat}`, 'Category', `${CATEGORIES.find((c) => c.slug === cat)!.title} | ${BRAND}`, null);
-      } else if (roll < 0.86) {
-        const q = r.pick(SEARCH_QUERIES);
-        this.page(v, t, `/search?q=${encodeURIComponent(q).replace(/%20/g, '+')}`, 'Search', `Search: ${q} | ${BRAND}`, null);
-        this.track(v, t + 300, 'Products Searched', { query: q });
-      } else if (roll < 0.93) {
-        this.page(v, t, '/', 'Home', `${BRAND} — Outdoor gear and everyday goods`, null);
-      } else {
-        const help = r.pick(['/help/shipping', '/help/returns', '/about', '/stores']);
-        this.page(v, t, help, 'Help', `${help.split('/').pop()} | ${BRAND}`, null);
-      }
+      lastProduct = this.browsePage(v, t) ?? lastProduct;
     }
-    if (opts.signup) {
-      t += 20_000 + r.exp(30_000);
-      this.page(v, t, '/account/signup', 'Sign Up', `Create account | ${BRAND}`, null);
-      if (r.chance(PARAMS.aliasProb)) {
-        this.emit(t + 4000, { type: 'alias', messageId: '', timestamp: '' }, device, {
-          previousId: device.anonymousId,
-          userId: this.userId,
-          context: this.webContext(v),
-        });
-      }
-      this.identify(v, t + 5000);
+    return { t, lastProduct };
+  }
+
+  /** One browsed page: a product (considering persons only), a category, a search, the home page or help; returns a product viewed. */
+  private browsePage(v: Visit, t: number): Product | undefined {
+    const r = this.rng;
+    const roll = r.next();
+    if (this.consider && roll < 0.5) {
+      const p = r.chance(0.7) ? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!) : r.pick(PRODUCTS);
+      this.page(v, t, `/product/${p.id}`, 'Product', `${p.name} | ${BRAND}`, null);
+      this.productViewed(v, t + 400, p);
+      return p;
+    } else if (roll < 0.72) {
+      const cat = r.chance(0.6) ? v.category : r.pick(CATEGORIES).slug;
+      v.category = cat;
+      this.page(v, t, `/category/${cat}`, 'Category', `${CATEGORIES.find((c) => c.slug === cat)!.title} | ${BRAND}`, null);
+    } else if (roll < 0.86) {
+      const q = r.pick(SEARCH_QUERIES);
+      this.page(v, t, `/search?q=${encodeURIComponent(q).replace(/%20/g, '+')}`, 'Search', `Search: ${q} | ${BRAND}`, null);
+      this.track(v, t + 300, 'Products Searched', { query: q });
+    } else if (roll < 0.93) {
+      this.page(v, t, '/', 'Home', `${BRAND} — Outdoor gear and everyday goods`, null);
+    } else {
+      const help = r.pick(['/help/shipping', '/help/returns', '/about', '/stores']);
+      this.page(v, t, help, 'Help', `${help.split('/').pop()} | ${BRAND}`, null);
     }
-    if (touch.kind.startsWith('search') && touch.campaign && r.chance(PARAMS.callProb)) {
-      const answered = r.chance(0.82);
-      this.track(v, t + 30_000, 'Call Completed', {
-        channel: 'Phone',
-        campaign: touch.campaign.name,
-        keyword: touch.keyword,
-        duration_seconds: answered ? Math.round(30 + r.exp(200)) : r.int(5, 40),
-        answered,
+    return undefined;
+  }
+
+  /** The signup page, sometimes an alias of the device to the new user, and the identify; returns its time. */
+  private signUp(v: Visit, t0: number): number {
+    const r = this.rng;
+    const t = t0 + 20_000 + r.exp(30_000);
+    this.page(v, t, '/account/signup', 'Sign Up', `Create account | ${BRAND}`, null);
+    if (r.chance(PARAMS.aliasProb)) {
+      this.emit(t + 4000, { type: 'alias', messageId: '', timestamp: '' }, v.device, {
+        previousId: v.device.anonymousId,
+        userId: this.userId,
+        context: this.webContext(v),
       });
     }
-    if (this.consider && !opts.checkout && r.chance(PARAMS.preChatProb)) this.chat(v, t + 15_000, r.pick(CHAT_TOPICS_PRE), 'consideration');
-    if (opts.checkout) {
-      this.checkout(v, lastProduct ?? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!), opts.checkout);
-    } else if (this.consider && lastProduct && r.chance(PARAMS.casualAddProb)) {
-      this.track(v, t + 20_000, 'Product Added', productProps(lastProduct, 1, `cart_${this.i}_${this.orderCount}`));
-    }
+    this.identify(v, t + 5000);
+    return t;
+  }
+
+  /** A call from a paid search ad (a Phone touchpoint), answered or not. */
+  private callFromSearch(v: Visit, t: number, campaign: Campaign): void {
+    const r = this.rng;
+    const answered = r.chance(0.82);
+    this.track(v, t + 30_000, 'Call Completed', {
+      channel: 'Phone',
+      campaign: campaign.name,
+      keyword: v.touch.keyword,
+      duration_seconds: answered ? Math.round(30 + r.exp(200)) : r.int(5, 40),
+      answered,
+    });
   }
 
   private productViewed(v: Visit, t: number, p: Product): void {
@@ -1169,13 +1218,30 @@ class CustomerSim {
     }
     const kept = this.out.filter((e) => e.t >= s.start && e.t <= s.end);
     kept.sort((a, b) => a.t - b.t);
+    const seen: SeenInMessages = { viewed: false, delivered: false, orders: 0, exposedSeen: false, offerSeen: false, personRevenue: 0 };
+    const messages = this.stampAndTally(kept, tally, seen);
+    tally.messages += messages.length;
+    if (isBot) {
+      tally.bots++;
+      return messages;
+    }
+    tally.customers++;
+    for (const ch of this.tallyTouched) tally.channels.get(ch)!.touched++;
+    if (messages.length > 0) tally.stages[0]++;
+    if (seen.viewed) tally.stages[1]++;
+    if (seen.orders > 0) tally.stages[2]++;
+    if (seen.delivered) tally.stages[3]++;
+    if (seen.orders > 1) tally.stages[4]++;
+    tallyResolvedPersons(messages, tally);
+    this.tallyExperiments(tally, seen);
+    if (this.record && messages.length > 0) this.recordPerson(tally, messages, seen);
+    return messages;
+  }
+
+  /** Message ids and timestamps of the kept entries, counted by type and by their bookkeeping tags. */
+  private stampAndTally(kept: Entry[], tally: Tally, seen: SeenInMessages): SegmentMessage[] {
+    const s = this.s;
     const messages: SegmentMessage[] = new Array(kept.length);
-    let viewed = false;
-    let delivered = false;
-    let orders = 0;
-    let exposedSeen = false;
-    let offerSeen = false;
-    let personRevenue = 0;
     const idBase = `${s.seedTag}-${this.i.toString(36)}-`;
     for (let k = 0; k < kept.length; k++) {
       const e = kept[k]!;
@@ -1185,85 +1251,83 @@ class CustomerSim {
       messages[k] = m;
       const key = typeKey(m.type, m.event);
       tally.byType.set(key, (tally.byType.get(key) ?? 0) + 1);
-      if (m.event === 'Product Viewed') viewed = true;
-      else if (m.event === 'Order Delivered') delivered = true;
+      if (m.event === 'Product Viewed') seen.viewed = true;
+      else if (m.event === 'Order Delivered') seen.delivered = true;
       else if (m.event === 'Experiment Viewed') {
-        if (m.properties?.experiment_id === PARAMS.offer.id) offerSeen = true;
-        else exposedSeen = true;
+        if (m.properties?.experiment_id === PARAMS.offer.id) seen.offerSeen = true;
+        else seen.exposedSeen = true;
       }
-      const tag = e.tag;
-      if (!tag) continue;
-      if (tag.k === 'paid') tally.paid.get(tag.key)![Math.floor((e.t - s.start) / DAY)]!++;
-      else if (tag.k === 'checkout') tally.checkout[tag.wave - 1]![tag.period]![0]++;
-      else if (tag.k === 'refund') tally.refunds++;
-      else if (tag.k === 'order') {
-        orders++;
-        personRevenue += tag.revenue;
-        tally.orders++;
-        tally.revenue += tag.revenue;
-        tally.checkout[tag.wave - 1]![tag.period]![1]++;
-        if (tag.shipIncremental) {
-          tally.shipIncrementalOrders++;
-          tally.shipIncrementalRevenue += tag.revenue;
+      if (e.tag) this.tallyTag(e.tag, e.t, tally, seen);
+    }
+    return messages;
+  }
+
+  /** What one emitted message counts for: paid spend, a checkout, a refund, an order and its incremental channels. */
+  private tallyTag(tag: Tag, t: number, tally: Tally, seen: SeenInMessages): void {
+    if (tag.k === 'paid') tally.paid.get(tag.key)![Math.floor((t - this.s.start) / DAY)]!++;
+    else if (tag.k === 'checkout') tally.checkout[tag.wave - 1]![tag.period]![0]++;
+    else if (tag.k === 'refund') tally.refunds++;
+    else if (tag.k === 'order') {
+      seen.orders++;
+      seen.personRevenue += tag.revenue;
+      tally.orders++;
+      tally.revenue += tag.revenue;
+      tally.checkout[tag.wave - 1]![tag.period]![1]++;
+      if (tag.shipIncremental) {
+        tally.shipIncrementalOrders++;
+        tally.shipIncrementalRevenue += tag.revenue;
+      }
+      if (tag.first) {
+        tally.firstOrders++;
+        for (const ch of tag.incremental) {
+          const c = tally.channels.get(ch)!;
+          c.incremental++;
+          c.incrementalRevenue += tag.revenue;
         }
-        if (tag.first) {
-          tally.firstOrders++;
-          for (const ch of tag.incremental) {
-            const c = tally.channels.get(ch)!;
-            c.incremental++;
-            c.incrementalRevenue += tag.revenue;
-          }
-          tally.channels.get(tag.lastTouch)!.lastTouch++;
-        }
+        tally.channels.get(tag.lastTouch)!.lastTouch++;
       }
     }
-    tally.messages += messages.length;
-    if (isBot) {
-      tally.bots++;
-      return messages;
-    }
-    tally.customers++;
-    for (const ch of this.tallyTouched) tally.channels.get(ch)!.touched++;
-    if (messages.length > 0) tally.stages[0]++;
-    if (viewed) tally.stages[1]++;
-    if (orders > 0) tally.stages[2]++;
-    if (delivered) tally.stages[3]++;
-    if (orders > 1) tally.stages[4]++;
-    tallyResolvedPersons(messages, tally);
+  }
+
+  /** The banner experiment and the welcome offer count a person only when their exposure is in the data. */
+  private tallyExperiments(tally: Tally, seen: SeenInMessages): void {
     const x = this.exposureRecord;
-    if (x && exposedSeen) {
+    if (x && seen.exposedSeen) {
       tally.experiment.exposed[x.arm]++;
       if (x.arm === 1 ? x.y1 : x.y0) tally.experiment.converted[x.arm]++;
       if (x.y0) tally.experiment.potentialControl++;
       if (x.y1) tally.experiment.potentialTreatment++;
     }
     const o = this.offerRecord;
-    if (o && offerSeen) {
+    if (o && seen.offerSeen) {
       tally.offer.exposed[o.arm]++;
       if (o.arm === 1 ? o.y1 : o.y0) tally.offer.converted[o.arm]++;
     }
-    const rec = this.record;
-    if (rec && messages.length > 0) {
-      const pc = this.checkoutProb(s.end);
-      const repeat = (h: number) =>
-        this.pendingRepeatAnchor === undefined ? 0 : pc * purchaseProbability(this.pendingRepeatAnchor, s.end, h, PARAMS.repeatGapMeanDays);
-      tally.persons.push({
-        index: this.i,
-        userId: this.userId,
-        anonymousIds: this.devices.map((d) => d.anonymousId),
-        identified: messages.some((m) => m.userId !== undefined),
-        persona: this.persona.name,
-        region: this.region.name,
-        considered: this.consider,
-        ...rec,
-        paid: this.paidTouches.slice(),
-        revenue: Math.round(personRevenue * 100) / 100,
-        offer: o && offerSeen ? o : undefined,
-        pPurchase7: 1 - (1 - rec.pFirst7) * (1 - repeat(7)),
-        pPurchase30: 1 - (1 - rec.pFirst30) * (1 - repeat(30)),
-      });
-    }
-    return messages;
+  }
+
+  /** The person's row of the ground truth, with the probability of buying in the 7 and 30 days after the end. */
+  private recordPerson(tally: Tally, messages: SegmentMessage[], seen: SeenInMessages): void {
+    const s = this.s;
+    const rec = this.record!;
+    const o = this.offerRecord;
+    const pc = this.checkoutProb(s.end);
+    const repeat = (h: number) =>
+      this.pendingRepeatAnchor === undefined ? 0 : pc * purchaseProbability(this.pendingRepeatAnchor, s.end, h, PARAMS.repeatGapMeanDays);
+    tally.persons.push({
+      index: this.i,
+      userId: this.userId,
+      anonymousIds: this.devices.map((d) => d.anonymousId),
+      identified: messages.some((m) => m.userId !== undefined),
+      persona: this.persona.name,
+      region: this.region.name,
+      considered: this.consider,
+      ...rec,
+      paid: this.paidTouches.slice(),
+      revenue: Math.round(seen.personRevenue * 100) / 100,
+      offer: o && seen.offerSeen ? o : undefined,
+      pPurchase7: 1 - (1 - rec.pFirst7) * (1 - repeat(7)),
+      pPurchase30: 1 - (1 - rec.pFirst30) * (1 - repeat(30)),
+    });
   }
 }
 
