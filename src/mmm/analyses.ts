@@ -21,7 +21,7 @@ export const budgetInputSchema = z.object({
   /** Or: the incremental KPI to reach at least cost. */
   target: z.number().positive().optional(),
   days: z.number().int().min(1).max(366).default(30),
-  /** Per-channel bounds on the period's spend (default 50%..150% of the current plan). */
+  /** Per-channel bounds on the period's spend (default 50%..150% of the current plan, within the spend the data covered). */
   bounds: z.record(z.string(), z.object({ min: z.number().min(0).optional(), max: z.number().min(0).optional() })).optional(),
 });
 
