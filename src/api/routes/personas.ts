@@ -6,6 +6,7 @@ import {
   getPersona,
   listPersonas,
   PersonaNotFoundError,
+  personaInputSchema,
   personaSize,
   updatePersona,
 } from '../../journeys/personas.ts';
@@ -38,6 +39,13 @@ export function registerPersonaRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.post('/api/v1/personas/suggested', doc('Create the suggested personas'), async (request) => {
     const project = await requireProject(request, ctx);
     return { personas: await createSuggestedPersonas(ctx.store, project.id) };
+  });
+
+  /** Live size of a draft persona (the editor's preview): the same count as /size gives once it is saved. */
+  app.post('/api/v1/personas/preview', doc('Persons a draft persona matches', personaInputSchema), async (request) => {
+    const project = await requireProject(request, ctx);
+    const draft = personaInputSchema.parse({ name: 'draft', ...(request.body as object) });
+    return personaSize(ctx.store, project.id, draft);
   });
 
   app.get('/api/v1/personas/:id', doc('One persona'), async (request) => {

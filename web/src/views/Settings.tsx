@@ -23,6 +23,7 @@ import { api, ApiError, get, post, upload, type User } from '../api.ts';
 import { CopyField, Snippet } from '../components/Snippet.tsx';
 import { ErrorNote } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
+import { JourneyStageEditor, PersonaEditor } from './JourneyEditor.tsx';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -51,12 +52,14 @@ export function Settings() {
         <Projects />
         <Reporting />
         <SpendUpload />
+        {canEdit && <JourneyStageEditor />}
+        {canEdit && <PersonaEditor />}
         <DocumentEditor
           kind="journeys"
-          title="Journey stages"
+          title="Journey stages (JSON)"
           hint="A journey: ordered stages, each entered at the first event matching one of its rules."
         />
-        <DocumentEditor kind="personas" title="Personas" hint="A persona: a name and a segment (rules on traits or behaviour)." />
+        <DocumentEditor kind="personas" title="Personas (JSON)" hint="A persona: a name and a segment (rules on traits or behaviour)." />
         {s.user.role === 'owner' && <Team />}
       </SimpleGrid>
     </Stack>
