@@ -9,7 +9,8 @@
  * - bob: page, Product Viewed, Product Added; cat: page, Product Viewed; dan: page;
  * - eve: Email Opened, then an order.
  * E-commerce template: visit 5, browse 3 (ann, bob, cat), cart 2, checkout 1, first order 2 (ann,
- * eve), repeat order 1 (ann). With Email Opened added to browse: 4.
+ * eve), repeat order 1 (ann). With Email Opened added to browse: 4. Ann's repeat order (40) is
+ * refunded: orders 120 + 40 + 60 = 220 gross, 180 net, so an order is worth 60 net (73.33 gross).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/api/server.ts';
 import { createUser } from '../../src/auth/users.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { fmtMoney } from '../../src/format/numbers.ts';
 import { createProject } from '../../src/projects/projects.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -55,6 +57,7 @@ function messages(): object[] {
     track('ann', 3, 'Checkout Started', { order_id: 'o1' }),
     track('ann', 4, 'Order Completed', { order_id: 'o1', revenue: 120 }),
     track('ann', 600, 'Order Completed', { order_id: 'o2', revenue: 40 }),
+    track('ann', 900, 'Order Refunded', { order_id: 'o2', revenue: 40 }),
     page('bob', 10),
     track('bob', 11, 'Product Viewed', { product_id: 'boots', category: 'hiking' }),
     track('bob', 12, 'Product Added', { product_id: 'boots' }),
@@ -176,5 +179,18 @@ describe('journey and persona editors in Chromium', { timeout: 600_000 }, () => 
     assert.deepEqual(saved.segment, { match: 'all', rules: [{ kind: 'order_count', op: 'gte', value: 2 }] });
     const size = await api('GET', `/api/v1/personas/${saved.id}/size`);
     assert.equal(size.persons, 1);
+  });
+
+  it("shows the saved journey's leak formula on the journey map with the order value net of refunds", async () => {
+    await ui.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Journey map', exact: true }).click();
+    const formula = ui.getByTestId('leak-formula');
+    await formula.waitFor({ timeout: 30_000 });
+    const map = await api('POST', '/api/v1/journeys/map', {});
+    assert.equal(map.journey.name, 'Outdoor shop journey');
+    assert.deepEqual([map.grossRevenue, map.refunds, map.revenue, map.avgOrderValue], [220, 40, 180, 60]);
+    const text = await formula.innerText();
+    assert.match(text, /net of refunds/);
+    assert.ok(text.includes(`An order is worth $60.00 net of refunds ($73.33 gross)`), text);
+    assert.ok(text.includes(`all leaks together ${fmtMoney(map.leakTotal)} of ${fmtMoney(map.revenuePossible)} possible`), text);
   });
 });

@@ -405,6 +405,12 @@ export function JourneyMap() {
                 });
             }}
           />
+          <Text size="xs" c="dimmed" mt="xs" data-testid="leak-formula">
+            {m.formula}. An order is worth {fmtMoney(m.avgOrderValue, s.project.settings.reportingCurrency)} net of refunds (
+            {fmtMoney(m.grossAvgOrderValue, s.project.settings.reportingCurrency)} gross); all leaks together{' '}
+            {fmtMoney(m.leakTotal, s.project.settings.reportingCurrency)} of{' '}
+            {fmtMoney(m.revenuePossible, s.project.settings.reportingCurrency)} possible.
+          </Text>
         </Panel>
       )}
       {m && m.persons > 0 && (
