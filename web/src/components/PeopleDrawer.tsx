@@ -89,6 +89,8 @@ function PeopleList({ drill, onNavigate }: { drill: Drill; onNavigate: () => voi
     { key: 'last', label: 'Last seen', value: (p) => p.lastSeen?.slice(0, 10) ?? '' },
     { key: 'orders', label: 'Orders', numeric: true, value: (p) => p.orders, render: (p) => fmtInt(p.orders) },
     { key: 'revenue', label: `Revenue (${cur})`, numeric: true, value: (p) => p.revenue, render: (p) => fmtMoney(p.revenue, cur) },
+    // The customer models' forecast (as on the Predictions page); blank for people who never bought.
+    { key: 'clv', label: `Predicted CLV (${cur})`, numeric: true, value: (p) => p.clv, render: (p) => fmtMoney(p.clv, cur) },
   ];
   const exportCsv = async () => {
     const r = await fetch('/api/v1/people/export', {

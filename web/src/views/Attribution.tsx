@@ -1,6 +1,8 @@
 /** Attribution & ROI: models side by side, ROI/ROAS/CAC by channel, campaign or keyword, spend vs return, marginal-return curves. */
 import { useMemo, useRef } from 'react';
-import { Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Group, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useDrill } from '../components/PeopleDrawer.tsx';
 import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -80,27 +82,107 @@ export function Attribution() {
 
   const table = roi.data?.tables[0];
   const rows = (table?.rows ?? []).slice().sort((a, b) => b.spend - a.spend || b.revenue - a.revenue);
-  const roiCols: DisplayColumn<RoiRow>[] = [
-    {
-      key: 'touchpoint',
-      label:
-        granularity === 'channel'
-          ? 'Channel'
-          : granularity === 'campaign'
-            ? 'Campaign'
-            : granularity === 'keyword'
-              ? 'Keyword'
-              : 'Source / medium',
-      value: (r) => r.touchpoint,
-    },
-    { key: 'spend', label: `Spend (${cur})`, numeric: true, value: (r) => r.spend, render: (r) => fmtMoney(r.spend, cur) },
-    { key: 'conversions', label: 'Conversions', numeric: true, value: (r) => r.conversions, render: (r) => fmtNum(r.conversions, 1) },
-    { key: 'revenue', label: `Revenue (${cur})`, numeric: true, value: (r) => r.revenue, render: (r) => fmtMoney(r.revenue, cur) },
-    { key: 'roas', label: 'ROAS', numeric: true, value: (r) => r.roas, render: (r) => (r.roas === null ? '–' : `${fmtNum(r.roas)}×`) },
-    { key: 'roi', label: 'ROI', numeric: true, value: (r) => r.roi, render: (r) => fmtPct(r.roi, 0) },
+  const drill = useDrill();
+  // The converters a row's touchpoint touched (same request as the table, the row's label as selection).
+  const touchedPeople = (r: RoiRow) =>
+    r.people > 0 &&
+    drill({
+      title: `Converters touched by ${r.touchpoint}, ${f.from} – ${f.to}`,
+      source: {
+        kind: 'analysis',
+        analysis: 'roi',
+        input: { ...scopeBody(f), granularity, model },
+        selection: { touchpoint: r.touchpoint },
+      },
+      count: r.people,
+    });
+  const phone = useMediaQuery('(max-width: 40em)');
+  const nameCol: DisplayColumn<RoiRow> = {
+    key: 'touchpoint',
+    label:
+      granularity === 'channel'
+        ? 'Channel'
+        : granularity === 'campaign'
+          ? 'Campaign'
+          : granularity === 'keyword'
+            ? 'Keyword'
+            : 'Source / medium',
+    value: (r) => r.touchpoint,
+    render: (r) => (
+      <Text
+        span
+        inherit
+        title={r.touchpoint}
+        style={
+          phone
+            ? { display: 'inline-block', maxWidth: 96, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }
+            : undefined
+        }
+      >
+        {r.touchpoint}
+      </Text>
+    ),
+  };
+  const spendCol: DisplayColumn<RoiRow> = {
+    key: 'spend',
+    label: `Spend (${cur})`,
+    numeric: true,
+    value: (r) => r.spend,
+    render: (r) => fmtMoney(r.spend, cur),
+  };
+  const convCol: DisplayColumn<RoiRow> = {
+    key: 'conversions',
+    label: 'Conversions',
+    numeric: true,
+    value: (r) => r.conversions,
+    render: (r) => fmtNum(r.conversions, 1),
+  };
+  const revenueCol: DisplayColumn<RoiRow> = {
+    key: 'revenue',
+    label: `Revenue (${cur})`,
+    numeric: true,
+    value: (r) => r.revenue,
+    render: (r) => fmtMoney(r.revenue, cur),
+  };
+  const roasCol: DisplayColumn<RoiRow> = {
+    key: 'roas',
+    label: 'ROAS',
+    numeric: true,
+    value: (r) => r.roas,
+    render: (r) => (r.roas === null ? '–' : `${fmtNum(r.roas)}×`),
+  };
+  const roiCol: DisplayColumn<RoiRow> = { key: 'roi', label: 'ROI', numeric: true, value: (r) => r.roi, render: (r) => fmtPct(r.roi, 0) };
+  const peopleCol: DisplayColumn<RoiRow> = {
+    key: 'people',
+    label: 'Converters touched',
+    numeric: true,
+    value: (r) => r.people,
+    render: (r) =>
+      r.people > 0 ? (
+        <UnstyledButton
+          fz="sm"
+          c="indigo.8"
+          td="underline"
+          aria-label={`People: converters touched by ${r.touchpoint}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            touchedPeople(r);
+          }}
+        >
+          {fmtInt(r.people)}
+        </UnstyledButton>
+      ) : (
+        fmtInt(r.people)
+      ),
+  };
+  const rest: DisplayColumn<RoiRow>[] = [
     { key: 'cac', label: 'CAC', numeric: true, value: (r) => r.cac, render: (r) => fmtMoney(r.cac, cur) },
     { key: 'profit', label: 'Profit', numeric: true, value: (r) => r.profit, render: (r) => fmtMoney(r.profit, cur) },
   ];
+  // On a phone the deciding columns (ROAS, ROI) come right after the name, within the screen; the rest follow.
+  const roiCols: DisplayColumn<RoiRow>[] = phone
+    ? [nameCol, roasCol, roiCol, revenueCol, spendCol, convCol, peopleCol, ...rest]
+    : [nameCol, spendCol, convCol, revenueCol, roasCol, roiCol, ...rest, peopleCol];
   const paid = rows.filter((r) => r.spend > 0);
   const svrOption = useMemo<ChartOption>(
     () => ({
@@ -217,11 +299,18 @@ export function Attribution() {
         columns={roiCols}
         empty={rows.length === 0 && roi.data && 'No conversions or spend in this range. Upload spend in Settings.'}
       >
-        <DataTable rows={rows} columns={roiCols} caption="roi" />
+        <DataTable rows={rows} columns={roiCols} caption="roi" onRowClick={touchedPeople} />
         {table && (
           <Text size="sm" data-testid="roi-totals">
             Total: spend {fmtMoney(table.totals.spend, cur)}, revenue {fmtMoney(table.totals.revenue, cur)}, ROAS{' '}
             {table.totals.roas === null ? '–' : fmtNum(table.totals.roas)}×, {fmtInt(table.totals.newCustomers)} new customers
+          </Text>
+        )}
+        {table && (
+          <Text size="xs" c="dimmed" data-testid="roi-people-note">
+            {fmtInt(table.totals.people)} people converted. A touchpoint&apos;s converters are everyone it touched within the{' '}
+            {roi.data?.lookbackDays} days before their conversion, whatever credit the model gives it, so a person touched by several counts
+            in each row. Click a row for its people.
           </Text>
         )}
         {roi.data?.notes.map((n) => (
@@ -238,7 +327,7 @@ export function Attribution() {
           stale={roi.stale}
           error={roi.error}
           rows={paid}
-          columns={roiCols.slice(0, 4)}
+          columns={[nameCol, spendCol, convCol, revenueCol]}
           chart={svrRef}
           empty={paid.length === 0 && roi.data && 'No spend in this range.'}
         >

@@ -1,12 +1,13 @@
 /** Experiments: configured and discovered tests; a report with exposure balance (SRM) and each metric's uplift. */
 import { useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { ApiError, get, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
-import { fmtInt, fmtNum, fmtPct } from '../format.ts';
+import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct, fmtPoints } from '../format.ts';
+import { useDrill } from '../components/PeopleDrawer.tsx';
 import { setParams, useLocation } from '../url-state.ts';
 import type { ExperimentReport } from '../../../src/experiments/experiment-report.ts';
 import type { DiscoveredExperiment } from '../../../src/experiments/exposures.ts';
@@ -86,33 +87,91 @@ export function Experiments() {
   );
 }
 
+/** A metric's figure in its business unit: a rate as a percentage, revenue in the currency, counts as numbers. */
+function metricValue(kind: string, v: number | null | undefined, cur: string): string {
+  return kind === 'conversion' ? fmtPct(v, 2) : kind === 'revenue' ? fmtMoney(v, cur) : fmtNum(v, 2);
+}
+/** The difference from control in the same unit (percentage points for rates). */
+function metricDiff(kind: string, v: number, cur: string): string {
+  if (kind === 'conversion') return fmtPoints(v, 2);
+  if (kind === 'revenue') return `${v >= 0 ? '+' : '−'}${fmtMoney(Math.abs(v), cur)}`;
+  return `${v >= 0 ? '+' : '−'}${fmtNum(Math.abs(v), 2)}`;
+}
+const KIND_WORDS: Record<string, string> = { conversion: 'who converted', revenue: 'revenue per person', count: 'events per person' };
+
 function ExperimentReportView({ id }: { id: string }) {
+  const { project } = useSession();
+  const cur = project.settings.reportingCurrency;
+  const drill = useDrill();
   const report = useData(`experiment:${id}`, (s) => get<ExperimentReport>(`/api/v1/experiments/${encodeURIComponent(id)}/report`, s));
   const ref = useRef<ChartHandle>(null);
   const r = report.data;
+  const varName = (vid: string) => {
+    const i = r?.experiment.variations.findIndex((v) => v.id === vid) ?? -1;
+    const v = i >= 0 ? r!.experiment.variations[i]! : undefined;
+    const name = v?.name && v.name !== v.id ? v.name : i === 0 ? 'Control' : i > 0 ? `Variant ${String.fromCharCode(64 + i)}` : vid;
+    return i === 0 || name === vid ? name : `${name} (${vid})`;
+  };
+  const metricLabel = (m: ExperimentReport['metrics'][number]) =>
+    `${m.name}: ${KIND_WORDS[m.kind] ?? m.kind}, ${m.event}, ${fmtInt(m.windowDays)} days`;
+  const exposed = (vid: string, persons: number) =>
+    drill({
+      title: `Exposed to ${varName(vid)} of ${r?.experiment.name || id}`,
+      source: { kind: 'model', model: 'experiment-variation', params: { experiment: id, variation: vid } },
+      count: persons,
+    });
+  /** Significant after the correction across metrics (frequentist), or a clear chance to win (Bayesian). */
+  const significant = (x: { p_value?: number; p_value_adjusted?: number; chance_to_win?: number }) => {
+    const alpha = r?.experiment.alpha ?? 0.05;
+    if (x.chance_to_win !== undefined && x.p_value === undefined) return x.chance_to_win >= 1 - alpha || x.chance_to_win <= alpha;
+    const p = x.p_value_adjusted ?? x.p_value;
+    return p !== undefined && p < alpha;
+  };
   const rows = useMemo(
     () =>
       r
         ? r.metrics.flatMap((m) =>
-            m.report.results.map((x) => ({ metric: m.name, guardrail: m.guardrail, relative: m.report.relative, ...x })),
+            m.report.results.map((x) => ({ metric: m.name, kind: m.kind, guardrail: m.guardrail, relative: m.report.relative, ...x })),
           )
         : [],
     [r],
   );
   type Row = (typeof rows)[number];
+  /** One row per metric and variation: people, the metric's value, the difference from control. */
+  const arms = useMemo(
+    () =>
+      r
+        ? r.metrics.flatMap((m) => {
+            const control = m.report.variations[0];
+            return m.report.variations.map((v, i) => {
+              const result = i === 0 ? undefined : m.report.results[i - 1];
+              return {
+                metric: m,
+                id: v.name,
+                n: v.n,
+                mean: v.mean,
+                diff: i === 0 || !control ? null : v.mean - control.mean,
+                result,
+              };
+            });
+          })
+        : [],
+    [r],
+  );
+  type Arm = (typeof arms)[number];
   const option = useMemo<ChartOption>(() => {
-    const labels = rows.map((x) => `${x.metric} · ${x.name}`);
+    const labels = rows.map((x) => `${x.metric} · ${varName(x.name)}`);
     return {
       tooltip: {
         trigger: 'item',
         formatter: (p: { dataIndex: number }) => {
           const x = rows[p.dataIndex]!;
-          return `${labels[p.dataIndex]}<br/>uplift ${fmtPct(x.uplift.mean)} (${fmtPct(x.ci[0])} to ${fmtPct(x.ci[1])})`;
+          return `${labels[p.dataIndex]}<br/>uplift ${fmtChange(x.uplift.mean)} (${fmtChange(x.ci[0])} to ${fmtChange(x.ci[1])})`;
         },
       },
-      grid: { left: 160, right: 24, top: 16, bottom: 32 },
+      grid: { left: 8, right: 24, top: 16, bottom: 32, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
-      yAxis: { type: 'category', data: labels, inverse: true },
+      yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { width: 150, overflow: 'truncate' } },
       series: [
         {
           type: 'custom',
@@ -121,7 +180,9 @@ function ExperimentReportView({ id }: { id: string }) {
             const [x0, yy] = api.coord([api.value(0), y]);
             const [x1] = api.coord([api.value(1), y]);
             const [xm] = api.coord([api.value(2), y]);
-            const colour = api.value(0) > 0 ? '#099268' : api.value(1) < 0 ? '#e03131' : '#495057';
+            // Colour only when the corrected test says so; otherwise grey, whatever side the interval leans to.
+            const sig = api.value(4) === 1;
+            const colour = !sig ? '#868e96' : api.value(2) > 0 ? '#099268' : '#e03131';
             return {
               type: 'group',
               children: [
@@ -131,59 +192,99 @@ function ExperimentReportView({ id }: { id: string }) {
             };
           },
           encode: { x: [0, 1, 2], y: 3 },
-          data: rows.map((x, i) => [x.ci[0], x.ci[1], x.uplift.mean, i]),
+          data: rows.map((x, i) => [x.ci[0], x.ci[1], x.uplift.mean, i, significant(x) ? 1 : 0]),
           markLine: { symbol: 'none', silent: true, lineStyle: { color: '#adb5bd' }, data: [{ xAxis: 0 }] },
         },
       ],
     };
+    // varName and significant read `r`, which `rows` follows.
   }, [rows]);
-  const cols: DisplayColumn<Row>[] = [
+  /** Better or worse only when significant; "lower is better" metrics count a fall as better. */
+  const verdict = (a: Arm): 'better' | 'worse' | 'no clear difference' | null => {
+    if (!a.result) return null;
+    if (!significant(a.result)) return 'no clear difference';
+    const inverse = Boolean(r?.experiment.metrics.find((m) => m.name === a.metric.name)?.inverse);
+    return a.result.uplift.mean > 0 !== inverse ? 'better' : 'worse';
+  };
+  const armCols: DisplayColumn<Arm>[] = [
+    { key: 'metric', label: 'Metric', value: (a) => metricLabel(a.metric) },
+    { key: 'variation', label: 'Variation', value: (a) => varName(a.id) },
     {
-      key: 'metric',
-      label: 'Metric',
-      value: (x) => x.metric,
-      render: (x) => (
-        <>
-          {x.metric} {x.guardrail && <Badge size="xs">guardrail</Badge>}
-        </>
-      ),
+      key: 'people',
+      label: 'People',
+      numeric: true,
+      value: (a) => a.n,
+      render: (a) =>
+        a.n > 0 ? (
+          <UnstyledButton
+            fz="sm"
+            c="indigo.8"
+            td="underline"
+            aria-label={`People exposed to ${varName(a.id)} (${a.metric.name})`}
+            onClick={() => exposed(a.id, a.n)}
+          >
+            {fmtInt(a.n)}
+          </UnstyledButton>
+        ) : (
+          fmtInt(a.n)
+        ),
     },
-    { key: 'name', label: 'Variation', value: (x) => x.name },
+    { key: 'value', label: 'Value', numeric: true, value: (a) => a.mean, render: (a) => metricValue(a.metric.kind, a.mean, cur) },
+    {
+      key: 'diff',
+      label: 'vs control',
+      numeric: true,
+      value: (a) => a.diff,
+      render: (a) => (a.diff === null ? 'control' : metricDiff(a.metric.kind, a.diff, cur)),
+    },
     {
       key: 'uplift',
-      label: 'Uplift',
+      label: 'Uplift (interval)',
       numeric: true,
-      value: (x) => x.uplift.mean,
-      render: (x) => (x.relative ? fmtPct(x.uplift.mean) : fmtNum(x.uplift.mean)),
-    },
-    {
-      key: 'ci_low',
-      label: 'CI low',
-      numeric: true,
-      value: (x) => x.ci[0],
-      render: (x) => (x.relative ? fmtPct(x.ci[0]) : fmtNum(x.ci[0])),
-    },
-    {
-      key: 'ci_high',
-      label: 'CI high',
-      numeric: true,
-      value: (x) => x.ci[1],
-      render: (x) => (x.relative ? fmtPct(x.ci[1]) : fmtNum(x.ci[1])),
+      value: (a) => a.result?.uplift.mean ?? null,
+      render: (a) => (a.result ? `${fmtChange(a.result.uplift.mean)} (${fmtChange(a.result.ci[0])} to ${fmtChange(a.result.ci[1])})` : ''),
     },
     {
       key: 'p',
-      label: 'p (adjusted)',
+      label: r?.method === 'bayesian' ? 'Chance to win' : 'p (adjusted)',
       numeric: true,
-      value: (x) => x.p_value_adjusted ?? x.p_value ?? null,
-      render: (x) => fmtNum(x.p_value_adjusted ?? x.p_value ?? null, 3),
+      value: (a) => (a.result ? (a.result.p_value_adjusted ?? a.result.p_value ?? a.result.chance_to_win ?? null) : null),
+      render: (a) =>
+        !a.result
+          ? ''
+          : a.result.p_value === undefined
+            ? fmtPct(a.result.chance_to_win ?? null, 0)
+            : fmtNum(a.result.p_value_adjusted ?? a.result.p_value, 3),
     },
     {
-      key: 'chance_to_win',
-      label: 'Chance to win',
-      numeric: true,
-      value: (x) => x.chance_to_win ?? null,
-      render: (x) => fmtPct(x.chance_to_win ?? null),
+      key: 'verdict',
+      label: 'Verdict',
+      value: (a) => verdict(a) ?? '',
+      render: (a) => {
+        const v = verdict(a);
+        if (!v) return '';
+        if (v === 'no clear difference')
+          return (
+            <Text span size="xs" c="dimmed">
+              No clear difference
+            </Text>
+          );
+        return (
+          <Badge size="sm" color={v === 'better' ? 'teal' : 'red'}>
+            {v === 'better' ? 'Better' : 'Worse'}
+          </Badge>
+        );
+      },
     },
+  ];
+  const cols: DisplayColumn<Row>[] = [
+    { key: 'metric', label: 'Metric', value: (x) => x.metric },
+    { key: 'name', label: 'Variation', value: (x) => varName(x.name) },
+    { key: 'uplift', label: 'Uplift', numeric: true, value: (x) => x.uplift.mean },
+    { key: 'ci_low', label: 'CI low', numeric: true, value: (x) => x.ci[0] },
+    { key: 'ci_high', label: 'CI high', numeric: true, value: (x) => x.ci[1] },
+    { key: 'p', label: 'p (adjusted)', numeric: true, value: (x) => x.p_value_adjusted ?? x.p_value ?? null },
+    { key: 'chance_to_win', label: 'Chance to win', numeric: true, value: (x) => x.chance_to_win ?? null },
   ];
   return (
     <>
@@ -199,15 +300,29 @@ function ExperimentReportView({ id }: { id: string }) {
         <Alert
           color={r.srm.mismatch ? 'red' : 'teal'}
           title={r.srm.mismatch ? 'Sample ratio mismatch: do not trust these results' : 'Exposure split as configured'}
+          data-testid="experiment-split"
         >
-          {r.exposures.variations
-            .map((v) => `${v.name || v.id}: ${fmtInt(v.persons)} (${fmtPct(v.observedShare)} vs ${fmtPct(v.expectedShare)} planned)`)
-            .join(' · ')}{' '}
-          · SRM p = {fmtNum(r.srm.pValue, 4)}
+          {r.exposures.variations.map((v, i) => (
+            <span key={v.id}>
+              {i > 0 && ' · '}
+              {varName(v.id)}:{' '}
+              <UnstyledButton
+                fz="sm"
+                td="underline"
+                aria-label={`People exposed to ${varName(v.id)}`}
+                data-testid={`exposed-${v.id}`}
+                onClick={() => exposed(v.id, v.persons)}
+              >
+                {fmtInt(v.persons)}
+              </UnstyledButton>{' '}
+              people ({fmtPct(v.observedShare)} against {fmtPct(v.expectedShare)} planned)
+            </span>
+          ))}{' '}
+          · split check p = {fmtNum(r.srm.pValue, 3)}
         </Alert>
       )}
       <Panel
-        title="Uplift against control"
+        title="Variations against control"
         name="experiment-report"
         loading={report.loading}
         stale={report.stale}
@@ -222,7 +337,11 @@ function ExperimentReportView({ id }: { id: string }) {
           height={Math.max(160, rows.length * 40 + 50)}
           label="Uplift of each variation on each metric with its interval"
         />
-        <DataTable rows={rows} columns={cols} caption="experiment results" />
+        <Text size="xs" c="dimmed">
+          Coloured only where the difference holds after the correction across metrics ({r?.correction.replace(/-/g, ' ') ?? ''}, α ={' '}
+          {fmtNum(r?.experiment.alpha ?? 0.05, 2)}); grey intervals are not conclusive.
+        </Text>
+        <DataTable rows={arms} columns={armCols} caption="experiment results" />
       </Panel>
       {r?.warnings.map((w) => (
         <Text size="xs" c="dimmed" key={w}>

@@ -6,8 +6,8 @@ import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.t
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { ErrorNote, Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters } from '../data.ts';
-import { fmtInt, fmtNum, fmtPct } from '../format.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters } from '../data.ts';
+import { fmtChange, fmtInt, fmtNum, fmtPct, fmtPoints } from '../format.ts';
 import type { FeedbackReport, ScoreSummary } from '../../../src/analysis/feedback.ts';
 import { StatCard } from '../components/StatCard.tsx';
 
@@ -50,6 +50,19 @@ export function Feedback() {
   const f = useFilters();
   const report = useData(filtersKey(f), (s) => post<FeedbackReport>('/api/v1/feedback', scopeBody(f), s));
   const r = report.data;
+  // The same report over the previous period of equal length, for the comparison switch.
+  const previous = useData(f.compare ? `prev:${filtersKey(f)}` : null, (s) =>
+    post<FeedbackReport>('/api/v1/feedback', scopeBody({ ...f, ...previousRange(f) }), s),
+  );
+  const p = f.compare ? previous.data : undefined;
+  /** " · previous period X (±change)" when comparing and the previous period has the score. */
+  const versus = (now: number | undefined, before: number | undefined, fmt: (v: number) => string, diff: (v: number) => string) =>
+    f.compare
+      ? before === undefined
+        ? ' · previous period –'
+        : ` · previous period ${fmt(before)}${now === undefined ? '' : ` (${diff(now - before)})`}`
+      : '';
+  const signed = (digits: number) => (v: number) => `${v >= 0 ? '+' : '−'}${fmtNum(Math.abs(v), digits)}`;
   const timeRef = useRef<ChartHandle>(null);
   const stageRows: Row[] = (r?.byStage ?? []).map((s) => ({ ...s, key: s.stage }));
   const touchRows: Row[] = (r?.byTouchpoint ?? []).map((s) => ({ ...s, key: s.touchpoint })).sort((a, b) => b.responses - a.responses);
@@ -72,22 +85,42 @@ export function Feedback() {
       grid: { left: 44, right: 16, top: 34, bottom: 28 },
       xAxis: { type: 'category', data: slices.map((x) => x.slice(0, 10)) },
       yAxis: { type: 'value', name: 'NPS', min: -100, max: 100 },
-      series: stages.map((stage) => ({
-        name: stage,
-        type: 'line',
-        connectNulls: true,
-        data: slices.map((from) => {
-          const t = at.get(`${stage}\u0000${from}`);
-          return t?.nps ? Math.round(t.nps.score) : null;
-        }),
-      })),
+      series: [
+        ...stages.map((stage) => ({
+          name: stage,
+          type: 'line',
+          connectNulls: true,
+          data: slices.map((from) => {
+            const t = at.get(`${stage}\u0000${from}`);
+            return t?.nps ? Math.round(t.nps.score) : null;
+          }),
+        })),
+        // Slice for slice: the k-th slice of the previous period under the k-th of this one.
+        ...(p
+          ? (() => {
+              const prevSlices = [...new Set(p.overTime.map((t) => t.from))].sort();
+              const prevAt = new Map(p.overTime.map((t) => [`${t.stage}\u0000${t.from}`, t]));
+              return stages.map((stage) => ({
+                name: `${stage} (previous period)`,
+                type: 'line',
+                connectNulls: true,
+                showSymbol: false,
+                lineStyle: { type: 'dashed', opacity: 0.6 },
+                data: slices.map((_, i) => {
+                  const t = prevSlices[i] === undefined ? undefined : prevAt.get(`${stage}\u0000${prevSlices[i]}`);
+                  return t?.nps ? Math.round(t.nps.score) : null;
+                }),
+              }));
+            })()
+          : []),
+      ],
     };
-  }, [r, slices]);
+  }, [r, p, slices]);
 
   return (
     <Stack gap="md">
       <Title order={2}>Feedback</Title>
-      <FilterBar compare={false} />
+      <FilterBar />
       {report.error ? (
         <ErrorNote error={report.error} />
       ) : (
@@ -98,7 +131,7 @@ export function Feedback() {
             value={r?.total.nps ? npsFmt(r.total.nps.score) : '–'}
             note={
               r?.total.nps
-                ? `95% CI ${interval(r.total.nps.interval, npsFmt)} · ${fmtInt(r.total.nps.responses)} responses`
+                ? `95% CI ${interval(r.total.nps.interval, npsFmt)} · ${fmtInt(r.total.nps.responses)} responses${versus(r.total.nps.score, p?.total.nps?.score, npsFmt, signed(0))}`
                 : 'no NPS responses'
             }
           />
@@ -108,7 +141,7 @@ export function Feedback() {
             value={r?.total.csat ? csatFmt(r.total.csat.score) : '–'}
             note={
               r?.total.csat
-                ? `95% CI ${interval(r.total.csat.interval, csatFmt)} · ${fmtInt(r.total.csat.responses)} responses`
+                ? `95% CI ${interval(r.total.csat.interval, csatFmt)} · ${fmtInt(r.total.csat.responses)} responses${versus(r.total.csat.score, p?.total.csat?.score, csatFmt, (v) => fmtPoints(v, 0))}`
                 : 'no CSAT responses'
             }
           />
@@ -118,7 +151,7 @@ export function Feedback() {
             value={r?.total.ces ? cesFmt(r.total.ces.average) : '–'}
             note={
               r?.total.ces
-                ? `95% CI ${interval(r.total.ces.interval, cesFmt)} · ${fmtInt(r.total.ces.responses)} responses`
+                ? `95% CI ${interval(r.total.ces.interval, cesFmt)} · ${fmtInt(r.total.ces.responses)} responses${versus(r.total.ces.average, p?.total.ces?.average, cesFmt, signed(2))}`
                 : 'no CES responses'
             }
           />
@@ -126,7 +159,11 @@ export function Feedback() {
             className="wm-panel-body"
             label="Comments"
             value={r ? fmtInt(r.comments) : '–'}
-            note={r ? `of ${fmtInt(r.total.responses)} responses` : ''}
+            note={
+              r
+                ? `of ${fmtInt(r.total.responses)} responses${versus(r.comments, p?.comments, fmtInt, (v) => fmtChange(p && p.comments > 0 ? v / p.comments : null))}`
+                : ''
+            }
           />
         </SimpleGrid>
       )}

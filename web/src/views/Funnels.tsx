@@ -1,6 +1,7 @@
 /** Funnels: builder (steps, window, order, exclusions, breakdown), conversion with drop-off, time to convert, drivers, trend. */
 import { useMemo, useRef, useState } from 'react';
 import { Button, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { useElementSize } from '@mantine/hooks';
 import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -89,10 +90,14 @@ export function Funnels() {
     ),
   );
   const barRef = useRef<ChartHandle>(null);
+  // Step labels share the chart's width: each gets its column less a gap, so on a phone they
+  // are shortened (or reduced to the step number) instead of running into each other.
+  const { ref: barBox, width: barWidth } = useElementSize();
   const ttcRef = useRef<ChartHandle>(null);
   const trendRef = useRef<ChartHandle>(null);
   const steps = funnel.data?.steps ?? [];
 
+  const labelWidth = barWidth > 0 ? Math.min(110, Math.floor((barWidth - 72) / Math.max(1, steps.length)) - 12) : 110;
   const bar = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -100,8 +105,8 @@ export function Funnels() {
       grid: { left: 56, right: 16, top: 30, bottom: 40 },
       xAxis: {
         type: 'category',
-        data: steps.map((s, i) => `${i + 1}. ${s.name}`),
-        axisLabel: { interval: 0, width: 110, overflow: 'truncate' },
+        data: steps.map((s, i) => (labelWidth < 40 ? String(i + 1) : `${i + 1}. ${s.name}`)),
+        axisLabel: { interval: 0, width: Math.max(12, labelWidth), overflow: 'truncate', hideOverlap: true },
       },
       yAxis: { type: 'value' },
       series: [
@@ -121,7 +126,7 @@ export function Funnels() {
         { name: 'Dropped before this step', type: 'bar', stack: 'f', data: steps.map((s) => s.dropped), itemStyle: { color: '#ffa8a8' } },
       ],
     }),
-    [steps],
+    [steps, labelWidth],
   );
   const ttc = useMemo<ChartOption>(() => {
     const b = funnel.data?.time_to_convert ?? [];
@@ -192,7 +197,22 @@ export function Funnels() {
     },
   ];
   const driverCols: DisplayColumn<DriverFactor>[] = [
-    { key: 'label', label: 'Factor', value: (d) => d.label },
+    {
+      key: 'label',
+      label: 'Factor',
+      value: (d) => [d.label, ...(d.same_as ?? [])].join(' · '),
+      render: (d) => (
+        <>
+          {d.label}
+          {d.same_as?.length ? (
+            <Text span size="xs" c="dimmed">
+              {' '}
+              (same people: {d.same_as.join(', ')})
+            </Text>
+          ) : null}
+        </>
+      ),
+    },
     {
       key: 'with',
       label: 'Units with it',
@@ -307,16 +327,18 @@ export function Funnels() {
         columns={stepCols}
         chart={barRef}
       >
-        <Chart
-          ref={barRef}
-          option={bar}
-          height={300}
-          label="Funnel steps: reached and dropped"
-          onClick={(p) => {
-            if (p.dataIndex > 0) setDriverStep(p.dataIndex + 1);
-            stepPeople(p.dataIndex, p.seriesIndex === 1 ? 'dropped' : 'reached');
-          }}
-        />
+        <div ref={barBox}>
+          <Chart
+            ref={barRef}
+            option={bar}
+            height={300}
+            label="Funnel steps: reached and dropped"
+            onClick={(p) => {
+              if (p.dataIndex > 0) setDriverStep(p.dataIndex + 1);
+              stepPeople(p.dataIndex, p.seriesIndex === 1 ? 'dropped' : 'reached');
+            }}
+          />
+        </div>
         <DataTable rows={steps} columns={stepCols} caption="funnel steps" onRowClick={(r) => stepPeople(steps.indexOf(r), 'reached')} />
         <Text size="xs" c="dimmed">
           Click a bar or a row for the people who reached the step; the pink part of a bar for those who dropped before it.

@@ -6,7 +6,7 @@ import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.t
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
-import { fmtMoney, fmtNum, fmtPct } from '../format.ts';
+import { fmtChange, fmtMoney, fmtNum, fmtPct, fmtPoints } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { Initiative } from '../../../src/initiatives/initiatives.ts';
 import type { InitiativeReport } from '../../../src/initiatives/initiative-report.ts';
@@ -14,6 +14,23 @@ import type { IntervalEstimate as Interval } from '../../../src/initiatives/meth
 
 const kpiName = (k: Initiative['kpi']) => (typeof k === 'string' ? k.replace(/_/g, ' ') : `${k.from} → ${k.to}`);
 const interval = (v: Interval | null, f: (x: number) => string) => (v ? `${f(v.estimate)} (${f(v.low)} to ${f(v.high)})` : '–');
+
+/** The KPI's business unit, from its name: a rate (percentages, lifts in points), money, or a score. */
+function kpiUnit(name: string): 'rate' | 'money' | 'score' {
+  if (name === 'revenue_per_visitor' || name === 'aov') return 'money';
+  if (name === 'csat') return 'score';
+  return 'rate';
+}
+/** A level of the KPI (chart axis, actual and counterfactual). */
+function levelFormat(unit: 'rate' | 'money' | 'score', cur: string): (v: number) => string {
+  return unit === 'rate' ? (v) => fmtPct(v, 1) : unit === 'money' ? (v) => fmtMoney(v, cur) : (v) => fmtNum(v, 2);
+}
+/** A change of the KPI: percentage points for rates, signed money, signed score. */
+function changeFormat(unit: 'rate' | 'money' | 'score', cur: string): (v: number) => string {
+  if (unit === 'rate') return (v) => fmtPoints(v, 2);
+  if (unit === 'money') return (v) => `${v >= 0 ? '+' : '−'}${fmtMoney(Math.abs(v), cur)}`;
+  return (v) => `${v >= 0 ? '+' : '−'}${fmtNum(Math.abs(v), 2)}`;
+}
 
 export function Initiatives() {
   const { params } = useLocation();
@@ -60,15 +77,18 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
   const report = useData(`initiative:${id}`, (s) => get<InitiativeReport>(`/api/v1/initiatives/${encodeURIComponent(id)}/report`, s));
   const ref = useRef<ChartHandle>(null);
   const r = report.data;
+  const unit = kpiUnit(r?.kpi.name ?? '');
+  const level = levelFormat(unit, cur);
+  const change = changeFormat(unit, cur);
   const option = useMemo<ChartOption>(() => {
     if (!r) return {};
     const c = r.chart;
     return {
-      tooltip: { trigger: 'axis' },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? level(v) : '–') },
       legend: { top: 0 },
       grid: { left: 56, right: 16, top: 32, bottom: 28 },
       xAxis: { type: 'category', data: c.map((p) => p.date) },
-      yAxis: { type: 'value', scale: true },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => level(v) } },
       series: [
         {
           name: 'band low',
@@ -114,7 +134,8 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
         },
       ],
     };
-  }, [r]);
+    // `level` follows `r` (its KPI) and the currency.
+  }, [r, cur]);
   return (
     <>
       <Group>
@@ -129,20 +150,22 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           <Card withBorder p="sm">
             <Text size="xs" c="dimmed">
-              Lift per day ({r.kpi.name})
+              Lift per day ({r.kpi.name.replace(/_/g, ' ')})
             </Text>
             <Text fw={700} data-testid="lift-absolute">
-              {fmtNum(r.lift.absolute.estimate, 4)}
+              {change(r.lift.absolute.estimate)}
             </Text>
-            <Text size="xs">
-              {fmtNum(r.lift.absolute.low, 4)} to {fmtNum(r.lift.absolute.high, 4)} · p {fmtNum(r.lift.absolute.pValue, 3)}
+            <Text size="xs" data-testid="lift-interval">
+              {change(r.lift.absolute.low)} to {change(r.lift.absolute.high)} · p {fmtNum(r.lift.absolute.pValue, 3)}
             </Text>
           </Card>
           <Card withBorder p="sm">
             <Text size="xs" c="dimmed">
               Relative lift
             </Text>
-            <Text fw={700}>{r.lift.relative ? fmtPct(r.lift.relative.estimate) : '–'}</Text>
+            <Text fw={700} data-testid="lift-relative">
+              {r.lift.relative ? fmtChange(r.lift.relative.estimate) : '–'}
+            </Text>
             <Text size="xs">{r.lift.relative ? `${fmtPct(r.lift.relative.low)} to ${fmtPct(r.lift.relative.high)}` : ''}</Text>
           </Card>
           <Card withBorder p="sm">
@@ -155,7 +178,9 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
             <Text size="xs" c="dimmed">
               ROI · payback
             </Text>
-            <Text fw={700}>{r.roi ? fmtPct(r.roi.estimate, 0) : '–'}</Text>
+            <Text fw={700} data-testid="initiative-roi">
+              {r.roi ? fmtPct(r.roi.estimate, 0) : '–'}
+            </Text>
             <Text size="xs">{r.paybackDate ? `pays back ${r.paybackDate}` : 'no payback date'}</Text>
           </Card>
         </SimpleGrid>
