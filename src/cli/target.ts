@@ -4,6 +4,7 @@
  * fall back to it with a clear message when the file is busy.
  */
 import type { Command } from 'commander';
+import { ZodError } from 'zod';
 import { loadConfig, type Config } from '../config/config.ts';
 import { findProjectByName, listProjects, type Project } from '../projects/projects.ts';
 import { openStore } from '../store/open-store.ts';
@@ -78,7 +79,27 @@ export async function runOn<T>(
   local: (store: Store, project: Project) => Promise<T>,
 ): Promise<T> {
   if (opts.server) return callServer<T>(opts, method, route, body);
-  return withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
+  try {
+    return await withStore(opts, async (store) => local(store, await resolveProject(store, opts.project)));
+  } catch (error) {
+    throw error instanceof ZodError ? inputError(error) : error;
+  }
+}
+
+/**
+ * A refused input named by its command-line flag (`days` → `--days`), with the position inside a
+ * list or object when the field has one, instead of the validator's JSON.
+ */
+export function inputError(error: ZodError): CliError {
+  const issue = error.issues[0]!;
+  const [first, ...rest] = issue.path;
+  const flag = first !== undefined ? `--${String(first).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'input';
+  const where = rest.map((p) => (typeof p === 'number' ? `item ${p + 1}` : String(p))).join(', ');
+  const message =
+    issue.code === 'invalid_type' && issue.expected === 'date'
+      ? 'expected a date such as 2026-10-01 or 2026-10-01T12:00:00Z'
+      : issue.message;
+  return new CliError(`${flag}${where ? ` (${where})` : ''}: ${message}`);
 }
 
 /**
