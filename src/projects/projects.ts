@@ -17,7 +17,7 @@ export interface ProjectSettings {
   /** Domains that are the site itself: referrers from them are internal navigation. */
   domains: string[];
   /** Identify traits that stitch a person across sources (identity-keys.ts); set with setIdentityKeys. */
-  identityKeys: IdentityKey[];
+  identityKeys?: IdentityKey[];
 }
 
 export interface Project {
