@@ -120,143 +120,27 @@ export async function analyseVoice(
   responses: SurveyResponse[],
   options: VoiceOptions,
 ): Promise<{ report: VoiceReport; sentimentOf: Map<string, number> }> {
-  const examplesN = options.examples ?? 3;
   const commented = responses.filter((r) => r.comment !== '');
-  // Distinct comments (case-insensitive), analysed once each.
-  const byKey = new Map<string, { text: string; n: number; analysed: AnalysedText; scores: Array<number | null> }>();
-  for (const r of commented) {
-    const key = r.comment.toLowerCase();
-    let e = byKey.get(key);
-    if (!e) byKey.set(key, (e = { text: r.comment, n: 0, analysed: analyse(r.comment), scores: [] }));
-    e.n++;
-    e.scores.push(verdict(r.survey, r.score));
-  }
-  const docs = [...byKey.values()];
-  const docIndex = new Map([...byKey.keys()].map((k, i) => [k, i]));
-  const model = learnSentiment(
-    docs.flatMap((d) => d.scores.map((s) => ({ text: d.text, score: s, n: 1 }))),
-    new Map(docs.map((d) => [d.text, d.analysed])),
-  );
-  const docSentiment = docs.map((d) => model.score(d.text, d.analysed));
-  const sentimentOf = new Map<string, number>();
-  for (const r of commented) sentimentOf.set(r.messageId, docSentiment[docIndex.get(r.comment.toLowerCase())!]!);
+  const { docs, docIndex, sentimentOf } = commentSentiment(commented);
 
   const discovered = discoverThemes(docs, options);
   const { ordered, aov } = discovered.length > 0 ? await respondentOutcomes(store, scope) : { ordered: new Map<string, boolean>(), aov: 0 };
-  const respondents = new Set(responses.map((r) => r.personId));
-  const stageName = (s: number) => (s >= 0 ? (options.stageIds[s] ?? String(s)) : 'before journey');
-
-  // Equal slices of the range for the trend.
-  const from = scope.from.getTime();
-  const span = scope.to.getTime() - from;
-  const sliceCount = Math.max(1, Math.min(6, Math.floor(span / (7 * 86_400_000)) || 1));
-  const sliceOf = (ts: string) => Math.min(sliceCount - 1, Math.max(0, Math.floor(((Date.parse(ts) - from) / span) * sliceCount)));
-  const commentsPerSlice = new Array<number>(sliceCount).fill(0);
-  for (const r of commented) commentsPerSlice[sliceOf(r.timestamp)]!++;
+  const ctx: ThemeContext = {
+    commented,
+    sentimentOf,
+    docOf: (r) => docIndex.get(r.comment.toLowerCase())!,
+    slices: rangeSlices(scope, commented),
+    respondents: new Set(responses.map((r) => r.personId)),
+    ordered,
+    aov,
+    examplesN: options.examples ?? 3,
+    stageName: (s: number) => (s >= 0 ? (options.stageIds[s] ?? String(s)) : 'before journey'),
+  };
 
   const themedDocs = new Set<number>();
-  const themes: VoiceTheme[] = discovered.map((t) => {
-    const docSet = new Set(t.docs);
+  const themes = discovered.map((t) => {
     t.docs.forEach((i) => themedDocs.add(i));
-    const rows = commented.filter((r) => docSet.has(docIndex.get(r.comment.toLowerCase())!));
-    const sent = rows.map((r) => sentimentOf.get(r.messageId)!);
-    const scores = rows.map((r) => normalisedScore(r.survey, r.score)).filter((x): x is number => x !== null);
-    const group = <K extends string>(key: (r: SurveyResponse) => K) => {
-      const m = new Map<K, SurveyResponse[]>();
-      for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-      return [...m.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-    };
-    const mean = (xs: SurveyResponse[]) => xs.reduce((a, r) => a + sentimentOf.get(r.messageId)!, 0) / xs.length;
-    const topTexts = (xs: SurveyResponse[]) => {
-      // The same comment in another case is the same comment; shown as first written.
-      const c = new Map<string, { text: string; n: number }>();
-      for (const r of xs) {
-        const k = r.comment.toLowerCase();
-        const e = c.get(k) ?? { text: r.comment, n: 0 };
-        e.n++;
-        c.set(k, e);
-      }
-      return [...c.values()]
-        .sort((a, b) => b.n - a.n || a.text.localeCompare(b.text))
-        .slice(0, examplesN)
-        .map((e) => e.text);
-    };
-
-    const perSlice = new Array<number>(sliceCount).fill(0);
-    for (const r of rows) perSlice[sliceOf(r.timestamp)]!++;
-    const half = Math.floor(sliceCount / 2);
-    const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
-    const trendDiff =
-      sliceCount >= 2
-        ? diffInterval(
-            sum(perSlice.slice(half)),
-            sum(commentsPerSlice.slice(half)),
-            sum(perSlice.slice(0, half)),
-            sum(commentsPerSlice.slice(0, half)),
-          )
-        : { diff: null, interval: null };
-
-    const mentioners = new Set(rows.map((r) => r.personId));
-    let xm = 0;
-    let xo = 0;
-    let no = 0;
-    for (const p of respondents) {
-      const o = ordered.get(p) === true;
-      if (mentioners.has(p)) xm += o ? 1 : 0;
-      else {
-        no++;
-        xo += o ? 1 : 0;
-      }
-    }
-    const nm = mentioners.size;
-    const cmp = diffInterval(xm, nm, xo, no);
-    const gap = cmp.diff === null ? 0 : Math.max(0, -cmp.diff);
-    return {
-      theme: t.label,
-      terms: t.terms.slice(0, 10),
-      mentions: rows.length,
-      share: commented.length > 0 ? rows.length / commented.length : 0,
-      sentiment: sent.length > 0 ? sent.reduce((a, x) => a + x, 0) / sent.length : 0,
-      negativeShare: sent.length > 0 ? sent.filter((x) => x < 0).length / sent.length : 0,
-      averageScore: scores.length > 0 ? scores.reduce((a, x) => a + x, 0) / scores.length : null,
-      trend: {
-        slices: perSlice.map((m, k) => ({
-          from: new Date(from + (span * k) / sliceCount).toISOString(),
-          mentions: m,
-          comments: commentsPerSlice[k]!,
-          share: commentsPerSlice[k]! > 0 ? m / commentsPerSlice[k]! : null,
-        })),
-        change: trendDiff.diff,
-        interval: trendDiff.interval,
-        direction:
-          trendDiff.interval === null ? 'unknown' : trendDiff.interval[0] > 0 ? 'rising' : trendDiff.interval[1] < 0 ? 'falling' : 'flat',
-      },
-      stages: group((r) => stageName(r.stageNo)).map(([stage, xs]) => {
-        const neg = xs.filter((r) => sentimentOf.get(r.messageId)! < 0);
-        const pos = xs.filter((r) => sentimentOf.get(r.messageId)! > 0);
-        return {
-          stage,
-          mentions: xs.length,
-          sentiment: mean(xs),
-          examples: topTexts(xs),
-          negative: neg.length,
-          positive: pos.length,
-          negativeExamples: topTexts(neg),
-          positiveExamples: topTexts(pos),
-        };
-      }),
-      touchpoints: group((r) => r.touchpoint).map(([touchpoint, xs]) => ({ touchpoint, mentions: xs.length, sentiment: mean(xs) })),
-      dropOff: {
-        outcome: 'ordered after their first response in the range',
-        mentioners: { persons: nm, rate: nm > 0 ? xm / nm : null },
-        others: { persons: no, rate: no > 0 ? xo / no : null },
-        difference: cmp.diff,
-        interval: cmp.interval,
-      },
-      revenueAtRisk: gap * nm * aov,
-      revenueAtRiskInterval: cmp.interval ? [Math.max(0, -cmp.interval[1]) * nm * aov, Math.max(0, -cmp.interval[0]) * nm * aov] : null,
-      examples: topTexts(rows),
-    };
+    return voiceTheme(t, ctx);
   });
 
   const allSent = commented.map((r) => sentimentOf.get(r.messageId)!);
@@ -278,4 +162,200 @@ export async function analyseVoice(
     },
     sentimentOf,
   };
+}
+
+interface CommentDoc {
+  text: string;
+  n: number;
+  analysed: AnalysedText;
+  scores: Array<number | null>;
+}
+
+/**
+ * Distinct comments (case-insensitive), analysed once each, and each response's sentiment from
+ * the lexicon plus the domain words learned from the scores of the same responses.
+ */
+function commentSentiment(commented: SurveyResponse[]): {
+  docs: CommentDoc[];
+  docIndex: Map<string, number>;
+  sentimentOf: Map<string, number>;
+} {
+  const byKey = new Map<string, CommentDoc>();
+  for (const r of commented) {
+    const key = r.comment.toLowerCase();
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = { text: r.comment, n: 0, analysed: analyse(r.comment), scores: [] }));
+    e.n++;
+    e.scores.push(verdict(r.survey, r.score));
+  }
+  const docs = [...byKey.values()];
+  const docIndex = new Map([...byKey.keys()].map((k, i) => [k, i]));
+  const model = learnSentiment(
+    docs.flatMap((d) => d.scores.map((s) => ({ text: d.text, score: s, n: 1 }))),
+    new Map(docs.map((d) => [d.text, d.analysed])),
+  );
+  const docSentiment = docs.map((d) => model.score(d.text, d.analysed));
+  const sentimentOf = new Map<string, number>();
+  for (const r of commented) sentimentOf.set(r.messageId, docSentiment[docIndex.get(r.comment.toLowerCase())!]!);
+  return { docs, docIndex, sentimentOf };
+}
+
+interface RangeSlices {
+  from: number;
+  span: number;
+  count: number;
+  of: (ts: string) => number;
+  /** Comments in each slice, the denominator of a theme's share there. */
+  comments: number[];
+}
+
+/** Equal slices of the range (at most 6, at least a week each) for the themes' trend. */
+function rangeSlices(scope: AnalysisScope, commented: SurveyResponse[]): RangeSlices {
+  const from = scope.from.getTime();
+  const span = scope.to.getTime() - from;
+  const count = Math.max(1, Math.min(6, Math.floor(span / (7 * 86_400_000)) || 1));
+  const of = (ts: string) => Math.min(count - 1, Math.max(0, Math.floor(((Date.parse(ts) - from) / span) * count)));
+  const comments = new Array<number>(count).fill(0);
+  for (const r of commented) comments[of(r.timestamp)]!++;
+  return { from, span, count, of, comments };
+}
+
+/** What every theme is measured against. */
+interface ThemeContext {
+  commented: SurveyResponse[];
+  sentimentOf: Map<string, number>;
+  docOf: (r: SurveyResponse) => number;
+  slices: RangeSlices;
+  respondents: Set<string>;
+  ordered: Map<string, boolean>;
+  aov: number;
+  examplesN: number;
+  stageName: (stageNo: number) => string;
+}
+
+/** One discovered theme: its mentions, sentiment, scores, trend, stages, touchpoints, and its link to drop-off. */
+function voiceTheme(t: ReturnType<typeof discoverThemes>[number], ctx: ThemeContext): VoiceTheme {
+  const { commented, sentimentOf } = ctx;
+  const docSet = new Set(t.docs);
+  const rows = commented.filter((r) => docSet.has(ctx.docOf(r)));
+  const sent = rows.map((r) => sentimentOf.get(r.messageId)!);
+  const scores = rows.map((r) => normalisedScore(r.survey, r.score)).filter((x): x is number => x !== null);
+  const mean = (xs: SurveyResponse[]) => xs.reduce((a, r) => a + sentimentOf.get(r.messageId)!, 0) / xs.length;
+  const topTexts = (xs: SurveyResponse[]) => mostFrequentTexts(xs, ctx.examplesN);
+  const { nm, xm, no, xo, cmp } = mentionersOrdered(rows, ctx);
+  const gap = cmp.diff === null ? 0 : Math.max(0, -cmp.diff);
+  return {
+    theme: t.label,
+    terms: t.terms.slice(0, 10),
+    mentions: rows.length,
+    share: commented.length > 0 ? rows.length / commented.length : 0,
+    sentiment: sent.length > 0 ? sent.reduce((a, x) => a + x, 0) / sent.length : 0,
+    negativeShare: sent.length > 0 ? sent.filter((x) => x < 0).length / sent.length : 0,
+    averageScore: scores.length > 0 ? scores.reduce((a, x) => a + x, 0) / scores.length : null,
+    trend: themeTrend(rows, ctx.slices),
+    stages: groupResponses(rows, (r) => ctx.stageName(r.stageNo)).map(([stage, xs]) => {
+      const neg = xs.filter((r) => sentimentOf.get(r.messageId)! < 0);
+      const pos = xs.filter((r) => sentimentOf.get(r.messageId)! > 0);
+      return {
+        stage,
+        mentions: xs.length,
+        sentiment: mean(xs),
+        examples: topTexts(xs),
+        negative: neg.length,
+        positive: pos.length,
+        negativeExamples: topTexts(neg),
+        positiveExamples: topTexts(pos),
+      };
+    }),
+    touchpoints: groupResponses(rows, (r) => r.touchpoint).map(([touchpoint, xs]) => ({
+      touchpoint,
+      mentions: xs.length,
+      sentiment: mean(xs),
+    })),
+    dropOff: {
+      outcome: 'ordered after their first response in the range',
+      mentioners: { persons: nm, rate: nm > 0 ? xm / nm : null },
+      others: { persons: no, rate: no > 0 ? xo / no : null },
+      difference: cmp.diff,
+      interval: cmp.interval,
+    },
+    revenueAtRisk: gap * nm * ctx.aov,
+    revenueAtRiskInterval: cmp.interval
+      ? [Math.max(0, -cmp.interval[1]) * nm * ctx.aov, Math.max(0, -cmp.interval[0]) * nm * ctx.aov]
+      : null,
+    examples: topTexts(rows),
+  };
+}
+
+/** Responses grouped by a key, the largest group first (then by key). */
+function groupResponses<K extends string>(rows: SurveyResponse[], key: (r: SurveyResponse) => K): Array<[K, SurveyResponse[]]> {
+  const m = new Map<K, SurveyResponse[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return [...m.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+}
+
+/** The most frequent comments; the same comment in another case is the same comment, shown as first written. */
+function mostFrequentTexts(xs: SurveyResponse[], limit: number): string[] {
+  const c = new Map<string, { text: string; n: number }>();
+  for (const r of xs) {
+    const k = r.comment.toLowerCase();
+    const e = c.get(k) ?? { text: r.comment, n: 0 };
+    e.n++;
+    c.set(k, e);
+  }
+  return [...c.values()]
+    .sort((a, b) => b.n - a.n || a.text.localeCompare(b.text))
+    .slice(0, limit)
+    .map((e) => e.text);
+}
+
+/** The theme's share of comments per slice, and the change from the first half of the range to the second. */
+function themeTrend(rows: SurveyResponse[], slices: RangeSlices): VoiceTheme['trend'] {
+  const { count: sliceCount, comments: commentsPerSlice, from, span } = slices;
+  const perSlice = new Array<number>(sliceCount).fill(0);
+  for (const r of rows) perSlice[slices.of(r.timestamp)]!++;
+  const half = Math.floor(sliceCount / 2);
+  const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+  const trendDiff =
+    sliceCount >= 2
+      ? diffInterval(
+          sum(perSlice.slice(half)),
+          sum(commentsPerSlice.slice(half)),
+          sum(perSlice.slice(0, half)),
+          sum(commentsPerSlice.slice(0, half)),
+        )
+      : { diff: null, interval: null };
+  return {
+    slices: perSlice.map((m, k) => ({
+      from: new Date(from + (span * k) / sliceCount).toISOString(),
+      mentions: m,
+      comments: commentsPerSlice[k]!,
+      share: commentsPerSlice[k]! > 0 ? m / commentsPerSlice[k]! : null,
+    })),
+    change: trendDiff.diff,
+    interval: trendDiff.interval,
+    direction:
+      trendDiff.interval === null ? 'unknown' : trendDiff.interval[0] > 0 ? 'rising' : trendDiff.interval[1] < 0 ? 'falling' : 'flat',
+  };
+}
+
+/** Respondents who mentioned the theme against the other respondents: how many of each ordered afterwards. */
+function mentionersOrdered(
+  rows: SurveyResponse[],
+  ctx: ThemeContext,
+): { nm: number; xm: number; no: number; xo: number; cmp: ReturnType<typeof diffInterval> } {
+  const mentioners = new Set(rows.map((r) => r.personId));
+  let xm = 0;
+  let xo = 0;
+  let no = 0;
+  for (const p of ctx.respondents) {
+    const o = ctx.ordered.get(p) === true;
+    if (mentioners.has(p)) xm += o ? 1 : 0;
+    else {
+      no++;
+      xo += o ? 1 : 0;
+    }
+  }
+  const nm = mentioners.size;
+  return { nm, xm, no, xo, cmp: diffInterval(xm, nm, xo, no) };
 }
