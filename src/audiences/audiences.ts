@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { deleteDocument, listDocuments, putDocument } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { AUDIENCE_KIND, audienceInputSchema, type Audience } from './definition.ts';
+import { validateAudienceSource } from './members.ts';
+import './model-sources.ts';
 import { newWebhookSecret } from './webhooks.ts';
 
 export const audienceWebhookSchema = z.object({
@@ -92,6 +94,7 @@ function webhooksOf(
 /** Saves a new audience; its id is a slug of its name, unique in the project. Secrets are returned in full here only. */
 export async function createAudience(store: Store, projectId: string, input: unknown): Promise<SavedAudience> {
   const body = savedAudienceInputSchema.parse(input);
+  await validateAudienceSource(store, projectId, body.source);
   const taken = new Set((await listAudiences(store, projectId)).map((a) => a.id));
   const base = slug(body.name);
   let id = base;
@@ -105,6 +108,7 @@ export async function createAudience(store: Store, projectId: string, input: unk
 export async function updateAudience(store: Store, projectId: string, id: string, input: unknown): Promise<SavedAudience> {
   const old = await getAudience(store, projectId, id);
   const body = savedAudienceInputSchema.parse(input);
+  await validateAudienceSource(store, projectId, body.source);
   const now = new Date().toISOString();
   const stored: StoredBody = { ...body, webhooks: webhooksOf(body.webhooks, old.webhooks, now), createdAt: old.createdAt, updatedAt: now };
   await putDocument(store, AUDIENCE_KIND, projectId, id, stored);

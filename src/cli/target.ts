@@ -92,7 +92,9 @@ export async function runOn<T>(
  */
 export function inputError(error: ZodError): CliError {
   const issue = error.issues[0]!;
-  const [first, ...rest] = issue.path;
+  // An audience's source is given by its own flags (--params, --segment), not as one object.
+  const path = issue.path[0] === 'source' && (issue.path[1] === 'params' || issue.path[1] === 'segment') ? issue.path.slice(1) : issue.path;
+  const [first, ...rest] = path;
   const flag = first !== undefined ? `--${String(first).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'input';
   const where = rest.map((p) => (typeof p === 'number' ? `item ${p + 1}` : String(p))).join(', ');
   const message =

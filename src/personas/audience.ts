@@ -20,9 +20,13 @@ const paramsSchema = z.object({
   cluster: z.number().int().min(0),
 });
 
-registerModelAudienceSource('discovered-persona', async (store, q, projectId, params) => {
-  const p = paramsSchema.parse(params);
-  // Behaviour as of the end of the data, as when the model was fitted (recency is measured from there).
-  const range = await projectDataRange(store, projectId, { excludeBots: true });
-  return discoveredPersonaMembersSql(q, projectId, p.model as PersonaModel, p.cluster, range?.to ?? new Date());
-});
+registerModelAudienceSource(
+  'discovered-persona',
+  async (store, q, projectId, params) => {
+    const p = paramsSchema.parse(params);
+    // Behaviour as of the end of the data, as when the model was fitted (recency is measured from there).
+    const range = await projectDataRange(store, projectId, { excludeBots: true });
+    return discoveredPersonaMembersSql(q, projectId, p.model as PersonaModel, p.cluster, range?.to ?? new Date());
+  },
+  paramsSchema,
+);

@@ -20,22 +20,26 @@ const propensitySourceSchema = z.object({
   minProbability: z.number().min(0).max(1).optional(),
 });
 
-registerModelAudienceSource('propensity', async (store, q, projectId, params) => {
-  const o = propensitySourceSchema.parse(params);
-  const fit = await fitPropensity(store, projectId, { event: o.event, days: o.days, target: o.target, top: 0 });
-  if (fit.status !== 'ok' || !fit.model || !fit.scored) throw new InsufficientDataError(fit.reason ?? 'propensity model unavailable');
-  const t = fit.scored.decileThresholds; // ascending q10..q90
-  const conditions: string[] = [];
-  for (const decile of o.deciles ?? []) {
-    const lo = decile === 10 ? null : t[9 - decile]!;
-    const hi = decile === 1 ? null : t[10 - decile]!;
-    conditions.push(
-      `(${[lo === null ? '' : `s.p >= ${q.param(lo, 'Float64')}`, hi === null ? '' : `s.p < ${q.param(hi, 'Float64')}`].filter(Boolean).join(' AND ') || '1 = 1'})`,
-    );
-  }
-  const where = [
-    conditions.length ? `(${conditions.join(' OR ')})` : '',
-    o.minProbability !== undefined ? `s.p >= ${q.param(o.minProbability, 'Float64')}` : '',
-  ].filter(Boolean);
-  return `SELECT DISTINCT person_id FROM (${scoredPersonsSql(q, projectId, o.event, fit.channels, fit.model, o.target, o.days, fit.scoredAt)}) AS s${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-});
+registerModelAudienceSource(
+  'propensity',
+  async (store, q, projectId, params) => {
+    const o = propensitySourceSchema.parse(params);
+    const fit = await fitPropensity(store, projectId, { event: o.event, days: o.days, target: o.target, top: 0 });
+    if (fit.status !== 'ok' || !fit.model || !fit.scored) throw new InsufficientDataError(fit.reason ?? 'propensity model unavailable');
+    const t = fit.scored.decileThresholds; // ascending q10..q90
+    const conditions: string[] = [];
+    for (const decile of o.deciles ?? []) {
+      const lo = decile === 10 ? null : t[9 - decile]!;
+      const hi = decile === 1 ? null : t[10 - decile]!;
+      conditions.push(
+        `(${[lo === null ? '' : `s.p >= ${q.param(lo, 'Float64')}`, hi === null ? '' : `s.p < ${q.param(hi, 'Float64')}`].filter(Boolean).join(' AND ') || '1 = 1'})`,
+      );
+    }
+    const where = [
+      conditions.length ? `(${conditions.join(' OR ')})` : '',
+      o.minProbability !== undefined ? `s.p >= ${q.param(o.minProbability, 'Float64')}` : '',
+    ].filter(Boolean);
+    return `SELECT DISTINCT person_id FROM (${scoredPersonsSql(q, projectId, o.event, fit.channels, fit.model, o.target, o.days, fit.scoredAt)}) AS s${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  },
+  propensitySourceSchema,
+);

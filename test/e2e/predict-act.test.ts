@@ -95,12 +95,12 @@ describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
       .waitFor();
     assert.deepEqual(await cells('audience runs', 'left'), ['0']);
 
-    // A second audience from a source picked in the form: the top purchase-propensity decile.
+    // A second audience from a source picked in the form: the top purchase-propensity decile (decile 1).
     await page.getByLabel('Name').fill('Likely buyers');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Created "likely-buyers"' }).waitFor();
     const created = await api('GET', '/api/v1/audiences/likely-buyers');
-    assert.deepEqual(created.source, { kind: 'model', model: 'propensity', params: { target: 'purchase', days: 30, deciles: [10] } });
+    assert.deepEqual(created.source, { kind: 'model', model: 'propensity', params: { target: 'purchase', days: 30, deciles: [1] } });
     await page.locator('[data-testid="table-audiences"] td[data-col="id"]').filter({ hasText: 'likely-buyers' }).waitFor();
   });
 

@@ -69,7 +69,10 @@ export function registerAudienceCommands(program: Command): void {
     .option('--persona <id|name>', 'a saved persona')
     .option('--segment <json>', 'an inline segment, e.g. \'{"rules":[{"kind":"order_count","op":"gte","value":2}]}\'')
     .option('--model <name>', 'a model source: propensity, uplift, discovered-persona')
-    .option('--params <json>', 'the model source parameters, e.g. \'{"target":"purchase","days":30,"deciles":[10]}\'')
+    .option(
+      '--params <json>',
+      'the model source parameters, e.g. \'{"target":"purchase","days":30,"deciles":[1]}\' (decile 1 = the most likely tenth)',
+    )
     .option('--source <json>', 'a complete audience source (analysis drill-down included)')
     .option('--webhook <url...>', 'webhook URL(s) told about joins and leaves (secrets are printed once)')
     .option('--refresh-minutes <n>', 're-evaluate on this schedule while the server runs')

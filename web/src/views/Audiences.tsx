@@ -70,7 +70,7 @@ function Create({ onCreated }: { onCreated: (id: string) => void }) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'persona' | 'propensity' | 'uplift'>('propensity');
   const [persona, setPersona] = useState<string | null>(personas[0]?.id ?? null);
-  const [decile, setDecile] = useState<number>(10);
+  const [decile, setDecile] = useState<number>(1);
   const [experiment, setExperiment] = useState('');
   const [msg, setMsg] = useState('');
   const create = async () => {
@@ -117,13 +117,13 @@ function Create({ onCreated }: { onCreated: (id: string) => void }) {
         )}
         {kind === 'propensity' && (
           <NumberInput
-            label="Purchase-propensity decile (10 = most likely)"
+            label="Purchase-propensity decile (1 = most likely)"
             size="xs"
             w={240}
             min={1}
             max={10}
             value={decile}
-            onChange={(v) => setDecile(Number(v) || 10)}
+            onChange={(v) => setDecile(Number(v) || 1)}
           />
         )}
         {kind === 'uplift' && (
