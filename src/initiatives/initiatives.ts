@@ -196,12 +196,22 @@ export interface Annotation {
 }
 
 export async function initiativeAnnotations(store: Store, projectId: string): Promise<Annotation[]> {
-  return (await listInitiatives(store, projectId)).map((i) => ({
-    date: i.shippedAt,
-    ...(i.rolloutEnd ? { endDate: i.rolloutEnd } : {}),
-    kind: 'initiative' as const,
-    id: i.id,
-    label: i.name,
-    description: i.description,
-  }));
+  return (await listInitiatives(store, projectId)).map((i) => {
+    // A rollout in waves spans its first to its last wave.
+    const lastWave = i.rollout
+      ? i.rollout.waves
+          .map((w) => w.shippedAt)
+          .sort()
+          .at(-1)
+      : undefined;
+    const endDate = i.rolloutEnd ?? (lastWave && lastWave !== i.shippedAt ? lastWave : undefined);
+    return {
+      date: i.shippedAt,
+      ...(endDate ? { endDate } : {}),
+      kind: 'initiative' as const,
+      id: i.id,
+      label: i.name,
+      description: i.description,
+    };
+  });
 }

@@ -58,6 +58,14 @@ describeEachStore('staggered rollout initiatives', (ctx) => {
     await t.close();
   });
 
+  it('marks time charts from the first wave to the last', async () => {
+    const { annotations } = (await t.api('GET', '/api/v1/annotations')).body;
+    assert.deepEqual(
+      annotations.map((a: { date: string; endDate?: string; label: string }) => [a.date, a.endDate, a.label]),
+      [[WAVE_1, WAVE_2, ROLLOUT.name]],
+    );
+  });
+
   it('refuses waves that overlap, a ship date other than the first wave, or a control beside the waves (400 naming the field)', async () => {
     const bad = async (body: object) => (await t.api('POST', '/api/v1/initiatives', body)).body.error as string;
     assert.match(
