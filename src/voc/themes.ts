@@ -66,35 +66,75 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
   const redundancy = options.redundancy ?? 0.6;
 
   const docTermSets = docs.map((d) => docTerms(d.analysed));
+  const { terms, weight } = frequentTerms(docs, docTermSets, minSupport, options.maxTerms ?? 250);
+  if (terms.length === 0) return [];
+  const npmi = termNpmi(docs, docTermSets, terms, weight, total);
+  const clusters = averageLinkage(terms.length, npmi, threshold);
+
+  const mentionsOf = (ds: number[]) => ds.reduce((a, i) => a + docs[i]!.n, 0);
+  let themes = clusters.map((members) => clusterComments(members, terms, weight, npmi, threshold, docTermSets));
+  themes = foldFragments(themes, docs, mentionsOf, redundancy);
+  themes = dropFillers(themes, mentionsOf, redundancy);
+
+  return themes
+    .map((t) => {
+      const mentions = t.docs.reduce((a, i) => a + docs[i]!.n, 0);
+      const phrase = t.terms.find((x) => x.includes(' '));
+      const label = phrase ?? t.terms.slice(0, 2).join(' / ');
+      return { label, terms: t.terms, docs: t.docs, mentions };
+    })
+    .filter((t) => t.mentions >= minSupport)
+    .sort((a, b) => b.mentions - a.mentions || a.label.localeCompare(b.label))
+    .slice(0, options.maxThemes ?? 25);
+}
+
+/** Terms said in at least `minSupport` responses, most said first (at most `maxTerms`), with their response weights. */
+function frequentTerms(
+  docs: ThemeDoc[],
+  docTermSets: Array<Set<string>>,
+  minSupport: number,
+  maxTerms: number,
+): { terms: string[]; weight: Map<string, number> } {
   const weight = new Map<string, number>();
   docTermSets.forEach((ts, i) => ts.forEach((t) => weight.set(t, (weight.get(t) ?? 0) + docs[i]!.n)));
   const terms = [...weight.entries()]
     .filter(([, w]) => w >= minSupport)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, options.maxTerms ?? 250)
+    .slice(0, maxTerms)
     .map(([t]) => t);
-  const K = terms.length;
-  if (K === 0) return [];
-  const index = new Map(terms.map((t, i) => [t, i]));
+  return { terms, weight };
+}
 
-  // Co-occurrence of kept terms, weighted by responses.
+/** Normalised PMI of two kept terms (by index) from their co-occurrence in comments, weighted by responses. */
+function termNpmi(
+  docs: ThemeDoc[],
+  docTermSets: Array<Set<string>>,
+  terms: string[],
+  weight: Map<string, number>,
+  total: number,
+): (a: number, b: number) => number {
+  const K = terms.length;
+  const index = new Map(terms.map((t, i) => [t, i]));
   const co = new Float64Array(K * K);
   docTermSets.forEach((ts, i) => {
     const ids = [...ts].map((t) => index.get(t)).filter((x): x is number => x !== undefined);
     for (const a of ids) for (const b of ids) if (a !== b) co[a * K + b]! += docs[i]!.n;
   });
   const p = terms.map((t) => weight.get(t)! / total);
-  const npmi = (a: number, b: number): number => {
+  return (a: number, b: number): number => {
     const c = co[a * K + b]!;
     if (c === 0) return -1;
     const pab = c / total;
     if (pab >= 1) return 1;
     return Math.log(pab / (p[a]! * p[b]!)) / -Math.log(pab);
   };
+}
 
-  // Average linkage: sum of pairwise NPMI between clusters, merged while the mean stays high.
-  let clusters: number[][] = terms.map((_, i) => [i]);
-  let sums: number[][] = terms.map((_, a) => terms.map((__, b) => (a === b ? 0 : npmi(a, b))));
+/** Average linkage: sum of pairwise NPMI between clusters, merged while the mean stays at least the threshold. */
+function averageLinkage(K: number, npmi: (a: number, b: number) => number, threshold: number): number[][] {
+  const ids = Array.from({ length: K }, (_, i) => i);
+  let clusters: number[][] = ids.map((i) => [i]);
+  let sums: number[][] = ids.map((a) => ids.map((b) => (a === b ? 0 : npmi(a, b))));
   for (;;) {
     let best = -Infinity;
     let bi = -1;
@@ -118,26 +158,45 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
     sums = kept.map((r, i) => [...r, newRow[i]!]);
     sums.push([...newRow, 0]);
   }
+  return clusters;
+}
 
-  // Comments per cluster, then drop clusters explained by the others.
-  let themes = clusters.map((members) => {
-    const ts = members.map((m) => terms[m]!).sort((a, b) => weight.get(b)! - weight.get(a)! || a.localeCompare(b));
-    // Only a cluster's core terms (mean NPMI with the rest of it at least the threshold) assign
-    // comments to it: a term that joined through one phrase ("store" via "store staff") but is
-    // said as often elsewhere ("parking at the store") would otherwise pull those comments in.
-    const core = members.filter(
-      (m) => members.length === 1 || members.reduce((a, o) => a + (o === m ? 0 : npmi(m, o)), 0) / (members.length - 1) >= threshold,
-    );
-    const set = new Set((core.length > 0 ? core : members).map((m) => terms[m]!));
-    const ds: number[] = [];
-    docTermSets.forEach((dt, i) => {
-      for (const t of dt) if (set.has(t)) return void ds.push(i);
-    });
-    return { terms: ts, docs: ds };
+interface ThemeDraft {
+  terms: string[];
+  docs: number[];
+}
+
+/**
+ * A cluster's terms (most said first) and the comments it carries. Only its core terms (mean NPMI
+ * with the rest of it at least the threshold) assign comments to it: a term that joined through
+ * one phrase ("store" via "store staff") but is said as often elsewhere ("parking at the store")
+ * would otherwise pull those comments in.
+ */
+function clusterComments(
+  members: number[],
+  terms: string[],
+  weight: Map<string, number>,
+  npmi: (a: number, b: number) => number,
+  threshold: number,
+  docTermSets: Array<Set<string>>,
+): ThemeDraft {
+  const ts = members.map((m) => terms[m]!).sort((a, b) => weight.get(b)! - weight.get(a)! || a.localeCompare(b));
+  const core = members.filter(
+    (m) => members.length === 1 || members.reduce((a, o) => a + (o === m ? 0 : npmi(m, o)), 0) / (members.length - 1) >= threshold,
+  );
+  const set = new Set((core.length > 0 ? core : members).map((m) => terms[m]!));
+  const ds: number[] = [];
+  docTermSets.forEach((dt, i) => {
+    for (const t of dt) if (set.has(t)) return void ds.push(i);
   });
-  const mentionsOf = (ds: number[]) => ds.reduce((a, i) => a + docs[i]!.n, 0);
-  // Fragments: a cluster whose comments lie mostly (≥ redundancy) inside ONE larger cluster is a
-  // part of it ("full / leave" inside "parking lot"): folded in, its terms added.
+  return { terms: ts, docs: ds };
+}
+
+/**
+ * Fragments: a cluster whose comments lie mostly (≥ redundancy) inside ONE larger cluster is a
+ * part of it ("full / leave" inside "parking lot"): folded in, its terms added.
+ */
+function foldFragments(themes: ThemeDraft[], docs: ThemeDoc[], mentionsOf: (ds: number[]) => number, redundancy: number): ThemeDraft[] {
   for (let changed = true; changed;) {
     changed = false;
     const order = themes.map((t, k) => ({ k, w: mentionsOf(t.docs) })).sort((a, b) => a.w - b.w);
@@ -163,8 +222,14 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
       }
     }
   }
-  // Fillers: a one-term cluster said across themes ("order", "overall"): most of its comments carry
-  // other themes, none of which holds most of them. Not a theme of its own.
+  return themes;
+}
+
+/**
+ * Fillers: a one-term cluster said across themes ("order", "overall"): most of its comments carry
+ * other themes, none of which holds most of them. Not a theme of its own.
+ */
+function dropFillers(themes: ThemeDraft[], mentionsOf: (ds: number[]) => number, redundancy: number): ThemeDraft[] {
   for (let changed = true; changed;) {
     changed = false;
     const carriers = new Map<number, number>();
@@ -177,15 +242,5 @@ export function discoverThemes(docs: ThemeDoc[], options: ThemeOptions = {}): Di
       changed = true;
     }
   }
-
-  return themes
-    .map((t) => {
-      const mentions = t.docs.reduce((a, i) => a + docs[i]!.n, 0);
-      const phrase = t.terms.find((x) => x.includes(' '));
-      const label = phrase ?? t.terms.slice(0, 2).join(' / ');
-      return { label, terms: t.terms, docs: t.docs, mentions };
-    })
-    .filter((t) => t.mentions >= minSupport)
-    .sort((a, b) => b.mentions - a.mentions || a.label.localeCompare(b.label))
-    .slice(0, options.maxThemes ?? 25);
+  return themes;
 }
