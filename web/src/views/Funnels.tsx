@@ -102,11 +102,15 @@ export function Funnels() {
     () => ({
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0 },
-      grid: { left: 56, right: 16, top: 30, bottom: 40 },
+      grid: { left: 56, right: 16, top: 30, bottom: labelWidth < 100 ? 52 : 40 },
       xAxis: {
         type: 'category',
         data: steps.map((s, i) => (labelWidth < 40 ? String(i + 1) : `${i + 1}. ${s.name}`)),
-        axisLabel: { interval: 0, width: Math.max(12, labelWidth), overflow: 'truncate', hideOverlap: true },
+        // Narrow columns: smaller type wrapped on words (up to three lines), then cut.
+        axisLabel:
+          labelWidth < 100
+            ? { interval: 0, width: Math.max(12, labelWidth), overflow: 'break', fontSize: 10, lineHeight: 12, hideOverlap: true }
+            : { interval: 0, width: labelWidth, overflow: 'truncate', hideOverlap: true },
       },
       yAxis: { type: 'value' },
       series: [
