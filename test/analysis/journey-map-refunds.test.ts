@@ -4,9 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { join } from 'node:path';
 import { computeJourneyMap, type JourneyMap } from '../../src/analysis/journey-map.ts';
+import { generateDemo } from '../../src/demo/generator.ts';
+import { importMessages } from '../../src/import/segment-messages.ts';
 import { ingest, minutesAfter } from '../support/ingest.ts';
-import { describeEachStore } from '../support/stores.ts';
+import { describeEachStore, tempDir } from '../support/stores.ts';
 import { journeyMessages, ORIGIN } from './journey-map-fixture.ts';
 
 const DAY = 24 * 60;
@@ -73,5 +76,25 @@ describeEachStore('journey map net of refunds', (ctx) => {
     assert.ok(Math.abs(map.leakTotal - 91) < 1e-9, String(map.leakTotal));
     assert.equal(map.revenuePossible, 5 * 52.5);
     assert.match(map.formula, /net of refunds/);
+  });
+});
+
+describeEachStore('journey map money on the demo against its generated orders and refunds', (ctx) => {
+  it('counts every generated order, gross revenue and refund, and values leaks within the net revenue possible', async () => {
+    const demo = generateDemo({ seed: 9, customers: 700, days: 90, endDate: '2026-10-31' });
+    let refunded = 0;
+    for (const m of demo.messages())
+      if (m.type === 'track' && m.event === 'Order Refunded') refunded += Number((m.properties as { revenue?: number }).revenue ?? 0);
+    await importMessages(ctx.store, 'demo', demo.messages(), { workDir: join(tempDir(), 'work') });
+    const truth = demo.groundTruth();
+    const map = await computeJourneyMap(ctx.store, { projectId: 'demo', from: new Date('2026-01-01'), to: new Date('2026-11-01') });
+    assert.equal(map.orders, truth.totals.orders);
+    assert.ok(Math.abs(map.grossRevenue - truth.totals.revenue) < 0.01, `${map.grossRevenue} vs ${truth.totals.revenue}`);
+    assert.ok(Math.abs(map.refunds - refunded) < 0.01, `${map.refunds} vs ${refunded}`);
+    assert.ok(Math.abs(map.revenue - (truth.totals.revenue - refunded)) < 0.01);
+    assert.ok(map.leakTotal <= map.revenuePossible);
+    console.log(
+      `demo journey map: orders ${map.orders} (truth ${truth.totals.orders}), gross ${map.grossRevenue.toFixed(2)} (truth ${truth.totals.revenue}), refunds ${map.refunds.toFixed(2)} (truth ${refunded.toFixed(2)}), net ${map.revenue.toFixed(2)}; order value ${map.avgOrderValue.toFixed(2)} net, ${map.grossAvgOrderValue.toFixed(2)} gross; leaks ${map.leakTotal.toFixed(2)} of ${map.revenuePossible.toFixed(2)} possible`,
+    );
   });
 });
