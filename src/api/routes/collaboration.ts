@@ -16,7 +16,7 @@ import {
 import { shareAllows } from '../../collaboration/share-scope.ts';
 import { createShare, listShares, resolveShare, revokeShare, shareInputSchema } from '../../collaboration/shares.ts';
 import { getProject } from '../../projects/projects.ts';
-import { HttpError, requireProject } from '../auth.ts';
+import { HttpError, type ProjectResolver, requireProject } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { doc } from '../openapi.ts';
 
@@ -57,26 +57,35 @@ const commentsQuery = z.object({
 });
 
 export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // A valid share token reads, like a viewer, only what its one view needs (share-scope.ts); it can change nothing.
-  ctx.projectResolvers.push(async (request, c) => {
-    const token = shareToken(request);
-    if (!token) return undefined;
-    const resolved = await resolveShare(c.store, token);
-    if (!resolved.ok)
-      throw new HttpError(
-        resolved.reason === 'unknown' ? 401 : 410,
-        `this shared link is ${resolved.reason === 'unknown' ? 'not valid' : resolved.reason}`,
-      );
-    if (isWriteRequest(request.method, request.url)) throw new HttpError(403, 'a shared link is read-only');
-    if (!shareAllows(resolved.share.path, request.method, request.url))
-      throw new HttpError(
-        403,
-        `this shared link opens only ${resolved.share.path}; ${request.method} ${request.url.split('?')[0]} is outside it`,
-      );
-    return getProject(c.store, resolved.projectId);
-  });
+  ctx.projectResolvers.push(shareLinkProject);
+  registerAuditHook(app, ctx);
+  registerCommentRoutes(app, ctx);
+  registerAnnotationRoutes(app, ctx);
+  registerShareRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+}
 
-  // The audit log: every successful change made through the API, with who made it.
+/** A valid share token reads, like a viewer, only what its one view needs (share-scope.ts); it can change nothing. */
+const shareLinkProject: ProjectResolver = async (request, c) => {
+  const token = shareToken(request);
+  if (!token) return undefined;
+  const resolved = await resolveShare(c.store, token);
+  if (!resolved.ok)
+    throw new HttpError(
+      resolved.reason === 'unknown' ? 401 : 410,
+      `this shared link is ${resolved.reason === 'unknown' ? 'not valid' : resolved.reason}`,
+    );
+  if (isWriteRequest(request.method, request.url)) throw new HttpError(403, 'a shared link is read-only');
+  if (!shareAllows(resolved.share.path, request.method, request.url))
+    throw new HttpError(
+      403,
+      `this shared link opens only ${resolved.share.path}; ${request.method} ${request.url.split('?')[0]} is outside it`,
+    );
+  return getProject(c.store, resolved.projectId);
+};
+
+/** The audit log: every successful change made through the API, with who made it. */
+function registerAuditHook(app: FastifyInstance, ctx: AppContext): void {
   app.addHook('onResponse', async (request, reply) => {
     if (!request.url.startsWith('/api/') || !isWriteRequest(request.method, request.url) || reply.statusCode >= 400) return;
     try {
@@ -94,7 +103,10 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContex
       request.log.warn({ err: error }, 'audit entry not recorded');
     }
   });
+}
 
+/** Comments on journey cells, reports, initiatives and experiments, with @mentions. */
+function registerCommentRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/api/v1/comments',
     doc(
@@ -151,7 +163,10 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContex
     await commentCall(async () => removeComment(ctx.store, project.id, await actorOf(request, ctx), (request.params as { id: string }).id));
     return reply.code(204).send();
   });
+}
 
+/** Time-chart annotations. */
+function registerAnnotationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const annotationsQuery = z.object({ from: z.string().optional(), to: z.string().optional(), chart: z.string().optional() });
   app.get(
     '/api/v1/chart-annotations',
@@ -182,7 +197,10 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContex
       throw new HttpError(404, 'no such annotation');
     return reply.code(204).send();
   });
+}
 
+/** Read-only share links to a saved view. */
+function registerShareRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/api/v1/shares',
     doc('A read-only link to a saved view (its URL state), with an expiry; the token is shown only here', shareInputSchema),
@@ -220,7 +238,10 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: AppContex
       return view;
     },
   );
+}
 
+/** Who changed what, for owners and members. */
+function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/api/v1/audit',
     doc(
