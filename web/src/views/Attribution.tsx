@@ -282,7 +282,30 @@ export function Attribution() {
         columns={cmpCols}
         chart={cmpRef}
       >
-        <Chart ref={cmpRef} option={cmpOption} height={320} label="Conversions per touchpoint under each attribution model" />
+        <Chart
+          ref={cmpRef}
+          option={cmpOption}
+          height={320}
+          label="Conversions per touchpoint under each attribution model"
+          onClick={(p) => {
+            // A bar's people: the converters its touchpoint touched, whichever model's bar it is.
+            const touchpoint = touchpoints[p.dataIndex];
+            if (touchpoint)
+              drill({
+                title: `Converters touched by ${touchpoint}, ${f.from} – ${f.to}`,
+                source: {
+                  kind: 'analysis',
+                  analysis: 'attribution-compare',
+                  input: { ...scopeBody(f), granularity, models: MODELS },
+                  selection: { touchpoint },
+                },
+                count: rows.find((r) => r.touchpoint === touchpoint)?.people,
+              });
+          }}
+        />
+        <Text size="xs" c="dimmed">
+          Click a bar for the people its touchpoint touched before converting.
+        </Text>
         {compare.data?.skipped.length ? (
           <Text size="xs" c="dimmed">
             Skipped: {compare.data.skipped.map((s) => `${s.model} (${s.reason})`).join('; ')}

@@ -24,6 +24,8 @@ import { CopyField, Snippet } from '../components/Snippet.tsx';
 import { ErrorNote } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
 import { JourneyStageEditor, PersonaEditor } from './JourneyEditor.tsx';
+import { useDrill } from '../components/PeopleDrawer.tsx';
+import { fmtInt, fmtPct } from '../format.ts';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -60,6 +62,7 @@ export function Settings() {
           hint="A journey: ordered stages, each entered at the first event matching one of its rules."
         />
         <DocumentEditor kind="personas" title="Personas (JSON)" hint="A persona: a name and a segment (rules on traits or behaviour)." />
+        <PersonaSizes />
         {s.user.role === 'owner' && <Team />}
       </SimpleGrid>
     </Stack>
@@ -318,6 +321,54 @@ function SpendUpload() {
         <Text size="sm" mt="xs" c={msg.ok ? 'teal' : 'red'} role="status">
           {msg.text}
         </Text>
+      )}
+    </Section>
+  );
+}
+
+/** How many people each saved persona holds; each size opens its people. */
+function PersonaSizes() {
+  const drill = useDrill();
+  const sizes = useData('persona-sizes', async (sig) => {
+    const { personas } = await get<{ personas: Array<{ id: string; name: string }> }>('/api/v1/personas', sig);
+    return Promise.all(
+      personas.map(async (p) => ({
+        ...p,
+        ...(await get<{ persons: number; share: number }>(`/api/v1/personas/${encodeURIComponent(p.id)}/size`, sig)),
+      })),
+    );
+  });
+  return (
+    <Section title="Persona sizes">
+      {sizes.error ? (
+        <ErrorNote error={sizes.error} />
+      ) : !sizes.data ? (
+        <Text size="sm">Counting…</Text>
+      ) : sizes.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No personas yet.
+        </Text>
+      ) : (
+        <Table fz="sm" data-testid="persona-sizes">
+          <Table.Tbody>
+            {sizes.data.map((p) => (
+              <Table.Tr key={p.id}>
+                <Table.Td>{p.name}</Table.Td>
+                <Table.Td style={{ textAlign: 'right' }}>
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    aria-label={`People in persona ${p.name}`}
+                    onClick={() => drill({ title: `Persona: ${p.name}`, source: { kind: 'persona', persona: p.id }, count: p.persons })}
+                  >
+                    {fmtInt(p.persons)}
+                  </Button>
+                </Table.Td>
+                <Table.Td style={{ textAlign: 'right' }}>{fmtPct(p.share)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
     </Section>
   );
