@@ -139,46 +139,19 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
   if (donors.length < 2) throw new Error('synthetic control needs at least two untreated donor units');
   const treated = treatedUnits[0]!;
 
-  // Align on the days every unit reports.
-  const maps = input.units.map((u) => new Map(u.points.filter((p) => Number.isFinite(p.value)).map((p) => [dayNumber(p.date), p])));
-  const tMap = maps[input.units.indexOf(treated)]!;
-  const days = [...tMap.keys()].filter((d) => maps.every((m) => m.has(d))).sort((a, b) => a - b);
-  const dropped = tMap.size - days.length;
-  if (dropped > 0) warnings.push(`${dropped} treated day(s) dropped because a donor had no value.`);
-  const isPost = days.map((d) => d >= ship);
-  const nPost = isPost.filter(Boolean).length;
-  const nPre = days.length - nPost;
-  if (nPost === 0 || nPre < 2) throw new Error('synthetic control needs at least two pre-period days and one post-period day');
-  const valuesOf = (u: UnitSeries) => {
-    const m = maps[input.units.indexOf(u)]!;
-    return days.map((d) => m.get(d)!.value);
-  };
-  const y = valuesOf(treated);
-  const donorValues = donors.map(valuesOf);
+  const panel = alignedPanel(input.units, treated, donors, ship, warnings);
+  const { isPost, nPost, nPre, y, donorValues } = panel;
   const main = fitOne(y, donorValues, isPost);
   if (nPre < donors.length)
     warnings.push(`Fewer pre-period days (${nPre}) than donors (${donors.length}): the weights are not uniquely determined.`);
 
-  // In-space placebos: each donor as fake treated, fitted from the other donors only.
-  const placebos: (PlaceboRun & { gaps: number[] })[] = donors.map((d, j) => {
-    const others = donorValues.filter((_, i) => i !== j);
-    const f = fitOne(donorValues[j]!, others, isPost);
-    return { unit: d.unit, preRmspe: f.preRmspe, postRmspe: f.postRmspe, averageGap: f.averageGap, usedForInterval: false, gaps: f.gaps };
-  });
+  const placebos = inSpacePlacebos(donors, donorValues, isPost);
   const ratio = (pre: number, post: number) => (pre > 0 ? post / pre : post > 0 ? Infinity : 0);
   const mainRatio = ratio(main.preRmspe, main.postRmspe);
   const atLeast = placebos.filter((p) => ratio(p.preRmspe, p.postRmspe) >= mainRatio).length;
   const permutationPValue = (1 + atLeast) / (1 + placebos.length);
 
-  for (const p of placebos) p.usedForInterval = p.preRmspe <= cutoff * Math.max(main.preRmspe, 1e-12);
-  let used = placebos.filter((p) => p.usedForInterval);
-  if (used.length < 2) {
-    warnings.push(
-      `Only ${used.length} placebo(s) fit within ${cutoff}× the treated pre-period RMSPE; the interval uses all ${placebos.length}.`,
-    );
-    used = placebos;
-    for (const p of placebos) p.usedForInterval = true;
-  }
+  const used = intervalPlacebos(placebos, main, cutoff, warnings);
   // The interval treats the treated unit's standardized error (gap / pre-period RMSPE)
   // as exchangeable with the placebos' (which have no effect by construction):
   // τ̂ ± t(m−1) × RMSPE_pre(treated) × RMS(placebo average gap / placebo RMSPE_pre).
@@ -187,32 +160,8 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
   const rmsAvg = Math.sqrt(mean(used.map((p) => (p.averageGap * scaleOf(p)) ** 2)));
   const tau = main.averageGap;
   const half = q * rmsAvg;
-  const series: LiftPoint[] = days.map((d, t) => {
-    const actual = y[t]!;
-    const counterfactual = actual - main.gaps[t]!;
-    const bandHalf = q * Math.sqrt(mean(used.map((p) => (p.gaps[t]! * scaleOf(p)) ** 2)));
-    const tp = tMap.get(d)!;
-    return {
-      date: tp.date,
-      actual,
-      counterfactual,
-      low: counterfactual - bandHalf,
-      high: counterfactual + bandHalf,
-      lift: main.gaps[t]!,
-      post: isPost[t]!,
-      ...(tp.weight !== undefined ? { exposure: tp.weight } : {}),
-    };
-  });
-  if (main.preRmspe > 0.1 * Math.abs(mean(y.filter((_, t) => !isPost[t])))) {
-    warnings.push('The synthetic unit tracks the treated unit poorly before the ship date (pre-period RMSPE > 10% of its level).');
-  }
-  const maxDonor = Math.max(...donorValues.map((d) => Math.max(...d.filter((_, t) => !isPost[t]))));
-  const minDonor = Math.min(...donorValues.map((d) => Math.min(...d.filter((_, t) => !isPost[t]))));
-  if (y.some((v, t) => !isPost[t] && (v > maxDonor || v < minDonor))) {
-    warnings.push(
-      'The treated unit leaves the donors’ range before the ship date: a convex combination cannot match it (consider rescaling units).',
-    );
-  }
+  const series = syntheticSeries(panel, main, used, q, scaleOf);
+  fitWarnings(panel, main, warnings);
   assumptions.push(
     'Counterfactual = weighted sum of untreated donors, weights ≥ 0 summing to 1, chosen to minimise pre-period squared error (no intercept, outcome levels only).',
     'Donors are unaffected by the change, and the pre-period weights would have kept holding.',
@@ -239,4 +188,97 @@ export function syntheticControl(input: SyntheticControlInput): SyntheticControl
     permutationPValue,
     placebos: placebos.map(({ gaps: _gaps, ...rest }) => rest),
   };
+}
+
+interface AlignedPanel {
+  days: number[];
+  isPost: boolean[];
+  nPost: number;
+  nPre: number;
+  /** The treated unit's points by day (dates and exposure weights of the series). */
+  tMap: Map<number, UnitSeries['points'][number]>;
+  y: number[];
+  donorValues: number[][];
+}
+
+/** The treated unit and the donors on the days every unit reports. */
+function alignedPanel(units: UnitSeries[], treated: UnitSeries, donors: UnitSeries[], ship: number, warnings: string[]): AlignedPanel {
+  const maps = units.map((u) => new Map(u.points.filter((p) => Number.isFinite(p.value)).map((p) => [dayNumber(p.date), p])));
+  const tMap = maps[units.indexOf(treated)]!;
+  const days = [...tMap.keys()].filter((d) => maps.every((m) => m.has(d))).sort((a, b) => a - b);
+  const dropped = tMap.size - days.length;
+  if (dropped > 0) warnings.push(`${dropped} treated day(s) dropped because a donor had no value.`);
+  const isPost = days.map((d) => d >= ship);
+  const nPost = isPost.filter(Boolean).length;
+  const nPre = days.length - nPost;
+  if (nPost === 0 || nPre < 2) throw new Error('synthetic control needs at least two pre-period days and one post-period day');
+  const valuesOf = (u: UnitSeries) => {
+    const m = maps[units.indexOf(u)]!;
+    return days.map((d) => m.get(d)!.value);
+  };
+  return { days, isPost, nPost, nPre, tMap, y: valuesOf(treated), donorValues: donors.map(valuesOf) };
+}
+
+type Placebo = PlaceboRun & { gaps: number[] };
+
+/** In-space placebos: each donor as fake treated, fitted from the other donors only. */
+function inSpacePlacebos(donors: UnitSeries[], donorValues: number[][], isPost: boolean[]): Placebo[] {
+  return donors.map((d, j) => {
+    const others = donorValues.filter((_, i) => i !== j);
+    const f = fitOne(donorValues[j]!, others, isPost);
+    return { unit: d.unit, preRmspe: f.preRmspe, postRmspe: f.postRmspe, averageGap: f.averageGap, usedForInterval: false, gaps: f.gaps };
+  });
+}
+
+/** The placebos that fit within `cutoff` × the treated pre-period RMSPE (all of them when fewer than two do). */
+function intervalPlacebos(placebos: Placebo[], main: Fit, cutoff: number, warnings: string[]): Placebo[] {
+  for (const p of placebos) p.usedForInterval = p.preRmspe <= cutoff * Math.max(main.preRmspe, 1e-12);
+  const used = placebos.filter((p) => p.usedForInterval);
+  if (used.length >= 2) return used;
+  warnings.push(
+    `Only ${used.length} placebo(s) fit within ${cutoff}× the treated pre-period RMSPE; the interval uses all ${placebos.length}.`,
+  );
+  for (const p of placebos) p.usedForInterval = true;
+  return placebos;
+}
+
+/** Actual against the synthetic unit each day, with a band from the placebos' scaled gaps that day. */
+function syntheticSeries(
+  panel: AlignedPanel,
+  main: Fit,
+  used: Placebo[],
+  q: number,
+  scaleOf: (p: { preRmspe: number }) => number,
+): LiftPoint[] {
+  return panel.days.map((d, t) => {
+    const actual = panel.y[t]!;
+    const counterfactual = actual - main.gaps[t]!;
+    const bandHalf = q * Math.sqrt(mean(used.map((p) => (p.gaps[t]! * scaleOf(p)) ** 2)));
+    const tp = panel.tMap.get(d)!;
+    return {
+      date: tp.date,
+      actual,
+      counterfactual,
+      low: counterfactual - bandHalf,
+      high: counterfactual + bandHalf,
+      lift: main.gaps[t]!,
+      post: panel.isPost[t]!,
+      ...(tp.weight !== undefined ? { exposure: tp.weight } : {}),
+    };
+  });
+}
+
+/** A poor pre-period fit, or a treated unit outside the donors' range that no convex combination can match. */
+function fitWarnings(panel: AlignedPanel, main: Fit, warnings: string[]): void {
+  const { y, isPost, donorValues } = panel;
+  if (main.preRmspe > 0.1 * Math.abs(mean(y.filter((_, t) => !isPost[t])))) {
+    warnings.push('The synthetic unit tracks the treated unit poorly before the ship date (pre-period RMSPE > 10% of its level).');
+  }
+  const maxDonor = Math.max(...donorValues.map((d) => Math.max(...d.filter((_, t) => !isPost[t]))));
+  const minDonor = Math.min(...donorValues.map((d) => Math.min(...d.filter((_, t) => !isPost[t]))));
+  if (y.some((v, t) => !isPost[t] && (v > maxDonor || v < minDonor))) {
+    warnings.push(
+      'The treated unit leaves the donors’ range before the ship date: a convex combination cannot match it (consider rescaling units).',
+    );
+  }
 }
