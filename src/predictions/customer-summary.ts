@@ -45,6 +45,8 @@ export interface CustomerSummaries {
   /** Buyers before sampling, and the share kept (1 when all are kept). */
   totalBuyers: number;
   sampleFraction: number;
+  /** Σ value of the buyers' repeat purchase days in the calibration period, net of refunds and gross (before them). */
+  repeatValue: { net: number; gross: number };
 }
 
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -63,7 +65,15 @@ export async function summarizeCustomers(
     )
   )[0];
   if (!range?.first_ts || !range.last_ts)
-    return { dataStart: null, dataEnd: null, calibrationEnd: null, buyers: [], totalBuyers: 0, sampleFraction: 1 };
+    return {
+      dataStart: null,
+      dataEnd: null,
+      calibrationEnd: null,
+      buyers: [],
+      totalBuyers: 0,
+      sampleFraction: 1,
+      repeatValue: { net: 0, gross: 0 },
+    };
   const dataEnd = dayOf(Date.parse(range.last_ts));
   const calibrationEnd = options.calibrationEnd ? dayOf(options.calibrationEnd.getTime()) : dataEnd;
 
@@ -75,7 +85,7 @@ export async function summarizeCustomers(
   // Refunds known by the end of the calibration day, matched to their orders by order_id.
   const refunds = refundsByOrderSql(q, scope.projectId, { until: new Date(calibrationEnd + DAY_MS) });
   const base = `WITH order_days AS (
-      SELECT e.person_id AS buyer, ${d.dateTrunc('day', 'e.timestamp')} AS order_day, sum(coalesce(e.revenue, 0) - coalesce(rf.r_amount, 0)) AS day_value
+      SELECT e.person_id AS buyer, ${d.dateTrunc('day', 'e.timestamp')} AS order_day, sum(coalesce(e.revenue, 0) - coalesce(rf.r_amount, 0)) AS day_value, sum(coalesce(e.revenue, 0)) AS day_gross
       FROM ${orders} AS e LEFT JOIN (${refunds}) AS rf ON rf.r_order = e.order_id GROUP BY e.person_id, ${d.dateTrunc('day', 'e.timestamp')}
     ), first_days AS (
       SELECT buyer, min(order_day) AS first_day FROM order_days GROUP BY buyer
@@ -92,6 +102,7 @@ export async function summarizeCustomers(
       max(CASE WHEN o.order_day <= ${cal} THEN ${d.secondsBetween('f.first_day', 'o.order_day')} ELSE 0 END) / 86400.0 AS recency_days,
       ${d.secondsBetween('f.first_day', cal)} / 86400.0 AS age_days,
       ${d.sumIf('o.day_value', repeat)} AS repeat_value,
+      ${d.sumIf('o.day_gross', repeat)} AS repeat_gross,
       ${d.countIf(`o.order_day > ${cal}`)} AS holdout_days
     FROM order_days AS o JOIN first_days AS f ON o.buyer = f.buyer
     WHERE f.first_day <= ${cal}${sample}
@@ -103,6 +114,7 @@ export async function summarizeCustomers(
     recency_days: number;
     age_days: number;
     repeat_value: number;
+    repeat_gross: number;
     holdout_days: number;
   }>(q.build(sql));
   return {
@@ -111,6 +123,10 @@ export async function summarizeCustomers(
     calibrationEnd: isoDay(calibrationEnd),
     totalBuyers,
     sampleFraction,
+    repeatValue: {
+      net: rows.reduce((a, r) => a + Number(r.repeat_value ?? 0), 0),
+      gross: rows.reduce((a, r) => a + Number(r.repeat_gross ?? 0), 0),
+    },
     buyers: rows.map((r) => {
       const frequency = Number(r.repeat_days);
       return {

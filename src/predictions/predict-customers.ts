@@ -76,6 +76,8 @@ export interface PredictionResult {
   repeatCustomers: number;
   totalBuyers: number;
   sampleFraction: number;
+  /** The repeat spend the spend model is fitted on, net of refunds, with the gross spend and the refunded difference beside it. */
+  repeatSpend: { net: number; gross: number; refunded: number };
   /** The purchase model: variant 'bg' (BG/NBD) or 'mbg' (MBG/NBD); time unit days. */
   bgNbd: { variant: 'bg' | 'mbg'; r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
   /** Log-likelihood of each variant fitted (both with model 'auto'). */
@@ -236,6 +238,11 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
     repeatCustomers,
     totalBuyers: summaries.totalBuyers,
     sampleFraction: summaries.sampleFraction,
+    repeatSpend: {
+      net: summaries.repeatValue.net,
+      gross: summaries.repeatValue.gross,
+      refunded: summaries.repeatValue.gross - summaries.repeatValue.net,
+    },
     bgNbd: {
       variant: bg.params.variant ?? 'bg',
       r: bg.params.r,

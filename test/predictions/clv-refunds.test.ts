@@ -57,6 +57,8 @@ describeEachStore('customer summaries net of refunds', (ctx) => {
         ['C', 1, 15],
       ],
     );
+    // Repeat spend: A 60 + 40, B 80, C 25 gross; A 0 + 30, B 80, C 15 net.
+    assert.deepEqual(s.repeatValue, { net: 125, gross: 205 });
     // Calibrated at the data's end, B's late refund is known.
     const all = await summarizeCustomers(ctx.store, scope);
     assert.equal(all.buyers.find((b) => b.personId === 'B')?.monetaryValue, 50);

@@ -96,6 +96,9 @@ describe('waymark predict clv', () => {
     });
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /40 buyers, 10 bought again/);
+    // No refunds in these orders: the net repeat spend is the gross one.
+    assert.equal(out.repeatSpend.net, out.repeatSpend.gross);
+    assert.match(text.stdout, /^Values are net of refunds: repeat spend (\$[\d,.]+) \(gross \1, \$0\.00 refunded\)$/m);
     // Headed tables with money and percentages as the dashboard writes them, within 100 columns.
     assert.match(text.stdout, /customer +orders +days since last +avg repeat order +expected orders +still active +predicted CLV/);
     assert.match(text.stdout, /^u32 +5 +0 +\$45\.25 +5\.3 +92% +\$227\.41$/m);

@@ -47,6 +47,7 @@ function render(r: PredictionResult): string {
     '',
     `Expected orders: ${fmtNum(r.totals.expectedPurchases, 0)}   predicted value: ${fmtMoney(r.totals.clv)}   customers still active: ${fmtNum(r.totals.expectedAlive, 0)}`,
     `Predicted CLV per buyer: average ${fmtMoney(r.distributions.clv.mean)}, median ${fmtMoney(r.distributions.clv.median)}, top 10% from ${fmtMoney(r.distributions.clv.p90)}, highest ${fmtMoney(r.distributions.clv.max)}`,
+    `Values are net of refunds: repeat spend ${fmtMoney(r.repeatSpend.net)} (gross ${fmtMoney(r.repeatSpend.gross)}, ${fmtMoney(r.repeatSpend.refunded)} refunded)`,
   ];
   if (r.holdout) {
     const h = r.holdout;
