@@ -193,4 +193,17 @@ describe('journey and persona editors in Chromium', { timeout: 600_000 }, () => 
     assert.ok(text.includes(`An order is worth $60.00 net of refunds ($73.33 gross)`), text);
     assert.ok(text.includes(`all leaks together ${fmtMoney(map.leakTotal)} of ${fmtMoney(map.revenuePossible)} possible`), text);
   });
+
+  it('fits a phone screen without scrolling sideways', async () => {
+    const phone = await signIn(browser, server.url, OWNER, { width: 390, height: 844 });
+    try {
+      await phone.page.goto(server.url + '/settings');
+      await phone.page.getByRole('region', { name: 'Journey stage editor' }).getByTestId('journey-preview').waitFor({ timeout: 30_000 });
+      await phone.page.getByTestId('persona-count').waitFor();
+      const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+    } finally {
+      await phone.context.close();
+    }
+  });
 });

@@ -165,7 +165,7 @@ function RuleEditor({
           searchable
           placeholder={rule.events?.length ? undefined : 'Pick events'}
           disabled={rule.anyEvent}
-          miw={260}
+          miw={200}
           style={{ flex: 1 }}
         />
         <Checkbox
@@ -386,7 +386,7 @@ export function JourneyStageEditor() {
           </Button>
         </Group>
         <Group align="flex-start" gap="md" wrap="wrap">
-          <Stack gap="sm" style={{ flex: 3, minWidth: 420 }}>
+          <Stack gap="sm" style={{ flex: '3 1 420px', minWidth: 0 }}>
             {json !== null ? (
               <Stack gap="xs">
                 <JsonInput
@@ -508,7 +508,7 @@ export function JourneyStageEditor() {
               </Group>
             )}
           </Stack>
-          <Stack gap="xs" style={{ flex: 2, minWidth: 280 }}>
+          <Stack gap="xs" style={{ flex: '2 1 280px', minWidth: 0 }}>
             <Text size="sm" fw={600}>
               Live preview
             </Text>
