@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { InitiativeReport } from '../../src/initiatives/initiative-report.ts';
+import { initiativeSeries } from '../../src/initiatives/initiative-series.ts';
 import { staggeredDid, type StaggeredUnit } from '../../src/initiatives/methods/staggered.ts';
 import { addDays } from '../../src/initiatives/methods/stats.ts';
 import { ingest } from '../support/ingest.ts';
@@ -56,6 +57,21 @@ describeEachStore('staggered rollout initiatives', (ctx) => {
   });
   after(async () => {
     await t.close();
+  });
+
+  it('reads one series per unit, only the units named, with the checkouts and completions generated', async () => {
+    const rows = await initiativeSeries(t.store, {
+      projectId: t.project.id,
+      kpi: 'checkout_conversion',
+      from: new Date(`${STAGGER_START}T00:00:00Z`),
+      to: new Date(`${addDays(STAGGER_START, 2)}T00:00:00Z`),
+      grouping: { mode: 'each', dimension: { kind: 'trait', trait: 'region' }, values: ['West', 'North'] },
+    });
+    const expected = counts
+      .filter((c) => (c.region === 'West' || c.region === 'North') && c.date < addDays(STAGGER_START, 2))
+      .map((c) => ({ date: c.date, unit: `unit:${c.region}`, numerator: c.completed, denominator: c.checkouts }))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.unit.localeCompare(b.unit));
+    assert.deepEqual(rows, expected);
   });
 
   it('marks time charts from the first wave to the last', async () => {
