@@ -48,6 +48,15 @@ export interface KpiAnomalies {
   anomalies: Anomaly[];
 }
 
+/** The value of one event of a KPI, for its noise floor: 1 for counts, the average order value for revenue, none for rates. */
+async function eventValue(store: Store, projectId: string, kpi: Kpi, series: Array<{ value: number }>, from: Date, to: Date) {
+  if (kpi === 'orders' || kpi === 'visitors' || kpi === 'sessions') return 1;
+  if (kpi !== 'revenue') return undefined;
+  const orders = (await kpiSeries(store, projectId, 'orders', from, to)).reduce((s, p) => s + p.value, 0);
+  const revenue = series.reduce((s, p) => s + p.value, 0);
+  return orders > 0 && revenue > 0 ? revenue / orders : undefined;
+}
+
 export async function detectAnomalies(
   store: Store,
   projectId: string,
@@ -67,7 +76,7 @@ export async function detectAnomalies(
       throw Object.assign(new Error(`anomaly bands need at least 28 days of data; the project has ${series.length}`), { statusCode: 422 });
     const fit = fitSeasonal(
       series.map((p) => ({ date: p.date, value: p.value })),
-      { transform: isRate(kpi) ? 'none' : 'log1p', z: input.z },
+      { transform: isRate(kpi) ? 'none' : 'log1p', z: input.z, eventValue: await eventValue(store, projectId, kpi, series, from, to) },
     );
     const recentFrom = new Date(to.getTime() - input.recentDays * DAY).toISOString().slice(0, 10);
     const recent = fit.points.filter((p) => p.date >= recentFrom);

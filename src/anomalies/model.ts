@@ -139,7 +139,7 @@ function bestShift(x: number[][], w: number[], resid: number[], scale: number, m
 
 export function fitSeasonal(
   series: SeriesPoint[],
-  options: { transform?: 'log1p' | 'none'; z?: number; maxShifts?: number } = {},
+  options: { transform?: 'log1p' | 'none'; z?: number; maxShifts?: number; eventValue?: number } = {},
 ): SeasonalFit {
   const transform = options.transform ?? 'log1p';
   const zLimit = options.z ?? 3;
@@ -189,13 +189,24 @@ export function fitSeasonal(
     const back = (v: number) => (transform === 'log1p' ? Math.expm1(v) : v);
     const expected = back(eta);
     const r = y[i]! - eta;
-    const zval = r / fit.scale;
+    // A KPI made of few events (orders, visits; revenue: orders × their value) cannot be more
+    // precise than its own sampling noise. Under ~5 expected events a day most days are equal
+    // (zero), the robust scale of the residuals falls to ~0 and one order becomes an anomaly. There,
+    // with `eventValue` (1 for counts, the average order value for revenue), the scale is floored
+    // at about one Poisson standard deviation of the expected number of events on the log1p scale
+    // (n → n + √(n + 1) events), which is what a single event is when none is expected. Busier
+    // series keep the residuals' own scale (their day-to-day noise is measured, not assumed).
+    const unit = options.eventValue;
+    const lambda = Math.max(expected, 0);
+    const sparse = unit !== undefined && unit > 0 && transform === 'log1p' && lambda / unit < 5;
+    const scale = sparse ? Math.max(fit.scale, Math.log1p(lambda + unit * Math.sqrt(lambda / unit + 1)) - Math.log1p(lambda)) : fit.scale;
+    const zval = r / scale;
     const probability = 1 - 2 * normalSf(Math.abs(zval));
     return {
       ...p,
       expected,
-      lower: back(eta - zLimit * fit.scale),
-      upper: back(eta + zLimit * fit.scale),
+      lower: Math.max(back(eta - zLimit * scale), transform === 'log1p' ? 0 : -Infinity),
+      upper: back(eta + zLimit * scale),
       size: p.value - expected,
       relativeSize: expected !== 0 ? (p.value - expected) / Math.abs(expected) : null,
       z: zval,

@@ -4,6 +4,8 @@ import { anomaliesAnalysis, type KpiAnomalies } from '../../anomalies/anomalies.
 import { propensityAnalysis, type PropensityResult } from '../../predictions/propensity.ts';
 import { upliftAnalysis, type UpliftResult } from '../../uplift/uplift.ts';
 import { runRegisteredAnalysis } from '../analysis-command.ts';
+import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct, fmtPoints } from '../../format/numbers.ts';
+import { renderTable } from '../../format/table.ts';
 import { CliError, globalOptions, list } from '../target.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -53,44 +55,80 @@ function renderPropensity(r: PropensityResult): string {
   return lines.join('\n');
 }
 
+const SEGMENT_LABEL: Record<string, string> = {
+  persuadables: 'persuadables (buy only if treated)',
+  'sure-things': 'sure things (buy anyway)',
+  'lost-causes': 'lost causes (buy in neither arm)',
+  'sleeping-dogs': 'sleeping dogs (put off by it)',
+};
+const LEARNER_LABEL: Record<string, string> = { t: 'T-learner', x: 'X-learner', dr: 'doubly robust' };
+
 function renderUplift(r: UpliftResult): string {
+  const exposed = r.arms.reduce((s, a) => s + a.persons, 0);
   const lines = [
-    `Uplift of ${r.experiment} on "${r.event}" within ${r.windowDays} days (control ${r.control}; holdout ${r.holdout.persons})`,
+    `Uplift of ${r.experiment} on "${r.event}" within ${r.windowDays} days (control ${r.control}; ${fmtInt(exposed)} exposed, holdout ${fmtInt(r.holdout.persons)})`,
+    renderTable(
+      [
+        { header: 'Variation' },
+        { header: 'Persons', align: 'right' },
+        { header: 'Conversions', align: 'right' },
+        { header: 'Conversion rate', align: 'right' },
+      ],
+      r.arms.map((a) => [
+        a.variation + (a.variation === r.control ? ' (control)' : ''),
+        fmtInt(a.persons),
+        fmtInt(a.conversions),
+        fmtPct(a.rate),
+      ]),
+    ),
   ];
-  lines.push('  arms: ' + r.arms.map((a) => `${a.variation}: ${a.conversions}/${a.persons} (${pct(a.rate)})`).join(', '));
   for (const t of r.treatments) {
-    lines.push('', `treatment ${t.variation}: ATE ${pct(t.ate.estimate)} ± ${pct(t.ate.standardError)}; chosen learner ${t.chosen}`);
     lines.push(
+      '',
+      `treatment ${t.variation}: average effect ${fmtPoints(t.ate.estimate, 2)} (95% ± ${fmtPoints(1.96 * t.ate.standardError, 2).slice(1)}); chosen learner ${LEARNER_LABEL[t.chosen]}`,
       t.targeting === 'model'
         ? `  targeting by the model: its holdout Qini beats shuffled scores (p = ${t.heterogeneity.qiniPValue.toFixed(3)})`
         : `  no targeting gain beyond chance (p = ${t.heterogeneity.qiniPValue.toFixed(3)}): segments and next best action use the average effect`,
-    );
-    for (const l of t.learners) lines.push(`  ${l.learner.padEnd(3)} Qini ${l.qini.toFixed(4)}  AUUC ${l.auuc.toFixed(4)}`);
-    lines.push(
-      '  segments: ' +
-        Object.entries(t.segments)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', '),
+      renderTable(
+        [{ header: 'Learner' }, { header: 'Qini (extra conversions per person)', align: 'right' }, { header: 'AUUC', align: 'right' }],
+        t.learners.map((l) => [LEARNER_LABEL[l.learner]! + (l.learner === t.chosen ? ' *' : ''), fmtNum(l.qini, 4), fmtPoints(l.auuc, 2)]),
+      ),
+      '',
+      renderTable(
+        [{ header: 'Segment' }, { header: 'Persons', align: 'right' }, { header: 'Share', align: 'right' }],
+        Object.entries(t.segments).map(([k, v]) => [SEGMENT_LABEL[k] ?? k, fmtInt(v), fmtPct(v / (exposed || 1), 0)]),
+      ),
     );
     if (t.top.length)
       lines.push(
-        '  highest expected gain: ' +
-          t.top
-            .slice(0, 10)
-            .map((p) => `${p.personId} ${pct(p.uplift)}`)
-            .join(', '),
+        '',
+        `highest expected gain from ${t.variation}:`,
+        renderTable(
+          [{ header: 'Person' }, { header: 'Uplift', align: 'right' }, { header: 'Conversion without it', align: 'right' }],
+          t.top.slice(0, 10).map((p) => [p.personId, fmtPoints(p.uplift, 1), fmtPct(p.baseline)]),
+        ),
       );
   }
   lines.push(
     '',
-    'next best action: ' +
-      r.nextBestAction.actions.map((a) => `${a.action} (${a.status}${a.cost === null ? '' : `, cost ${a.cost}`})`).join(', '),
-  );
-  lines.push(
-    '  persons by best action: ' +
-      Object.entries(r.nextBestAction.counts)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', '),
+    'next best action (only tested actions are recommended):',
+    renderTable(
+      [
+        { header: 'Action' },
+        { header: 'Tested' },
+        { header: 'Cost per person', align: 'right' },
+        { header: 'Persons it is best for', align: 'right' },
+      ],
+      [
+        ...r.nextBestAction.actions.map((a) => [
+          a.action,
+          a.status === 'tested' ? 'yes' : 'no (never recommended)',
+          a.cost === null ? '–' : fmtMoney(a.cost),
+          fmtInt(r.nextBestAction.counts[a.action] ?? 0),
+        ]),
+        ['no action', '', '–', fmtInt(r.nextBestAction.counts['no action'] ?? 0)],
+      ],
+    ),
   );
   return lines.join('\n');
 }
@@ -101,16 +139,34 @@ function renderAnomalies(r: { from: string; to: string; kpis: KpiAnomalies[] }):
     const c = k.components;
     lines.push(
       '',
-      `${k.kpi}: ${k.anomalies.length} anomal${k.anomalies.length === 1 ? 'y' : 'ies'} (weekly ${c.weekly ? 'yes' : 'no'}, yearly ${c.yearly ? 'yes' : 'no'}, holidays ${c.holidays.length}, level shifts ${c.levelShifts.join(', ') || 'none'})`,
+      `${k.kpi}: ${k.anomalies.length} anomal${k.anomalies.length === 1 ? 'y' : 'ies'} in the last ${k.bands.length} days (weekly ${c.weekly ? 'yes' : 'no'}, yearly ${c.yearly ? 'yes' : 'no'}, holidays ${c.holidays.length}, level shifts ${c.levelShifts.join(', ') || 'none'})`,
     );
-    for (const a of k.anomalies) {
-      const cause = a.rootCauses[0]
-        ? `; mostly ${a.rootCauses[0].dimension} ${a.rootCauses[0].value} (${pct(a.rootCauses[0].shareOfChange)} of the change)`
-        : '';
-      lines.push(
-        `  ${a.date}: ${a.value.toFixed(2)} vs expected ${a.expected.toFixed(2)} [${a.lower.toFixed(2)}, ${a.upper.toFixed(2)}] (${a.relativeSize === null ? '' : `${a.relativeSize >= 0 ? '+' : ''}${pct(a.relativeSize)}, `}p ${a.probability.toFixed(4)})${cause}`,
-      );
-    }
+    if (k.anomalies.length === 0) continue;
+    // Revenue in money, conversions between steps as rates, counts whole.
+    const fmt =
+      k.kpi === 'revenue' ? (v: number) => fmtMoney(v) : k.kpi.includes('>') ? (v: number) => fmtPct(v) : (v: number) => fmtNum(v, 0);
+    lines.push(
+      renderTable(
+        [
+          { header: 'Day' },
+          { header: 'Actual', align: 'right' },
+          { header: 'Expected', align: 'right' },
+          { header: 'Band', align: 'right' },
+          { header: 'Change', align: 'right' },
+          { header: 'Probability', align: 'right' },
+          { header: 'Explained most by' },
+        ],
+        k.anomalies.map((a) => [
+          a.date,
+          fmt(a.value),
+          fmt(a.expected),
+          `${fmt(a.lower)}–${fmt(a.upper)}`,
+          a.relativeSize === null ? '–' : fmtChange(a.relativeSize),
+          fmtPct(a.probability, 2),
+          a.rootCauses[0] ? `${a.rootCauses[0].dimension} ${a.rootCauses[0].value} (${fmtPct(a.rootCauses[0].shareOfChange, 0)})` : '',
+        ]),
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -146,9 +202,25 @@ export function registerPredictActCommands(program: Command): void {
     .option('--value <amount>', 'value of one conversion, for next best action', '1')
     .option('--costs <json>', 'cost per person of each action, e.g. \'{"1": 0.5}\'')
     .option('--actions <list>', 'actions to consider (untested ones are flagged)')
+    .option('--holdout-fraction <fraction>', 'share of persons kept out of fitting to compare the learners', '0.3')
+    .option('--segment-threshold <uplift>', 'uplift below which a person is "no effect" (0.05 = 5 percentage points)', '0.05')
+    .option('--alpha <p>', 'target by the model only when its holdout Qini beats shuffled scores at this level', '0.05')
+    .option('--top <n>', 'persons listed with the highest expected gain', '20')
     .action(
       async (
-        o: { experiment: string; event?: string; windowDays?: string; control?: string; value: string; costs?: string; actions?: string },
+        o: {
+          experiment: string;
+          event?: string;
+          windowDays?: string;
+          control?: string;
+          value: string;
+          costs?: string;
+          actions?: string;
+          holdoutFraction: string;
+          segmentThreshold: string;
+          alpha: string;
+          top: string;
+        },
         cmd: Command,
       ) => {
         let costs: unknown;
@@ -167,6 +239,10 @@ export function registerPredictActCommands(program: Command): void {
           valuePerConversion: num(o.value, 'value'),
           costs,
           actions: list(o.actions),
+          holdoutFraction: num(o.holdoutFraction, 'holdout-fraction'),
+          segmentThreshold: num(o.segmentThreshold, 'segment-threshold'),
+          alpha: num(o.alpha, 'alpha'),
+          top: num(o.top, 'top'),
         };
         await runRegisteredAnalysis(globalOptions(cmd), upliftAnalysis, body, renderUplift);
       },
@@ -178,11 +254,19 @@ export function registerPredictActCommands(program: Command): void {
     .option('--kpi <kpi>', 'orders, revenue, visitors, sessions or "From event>To event" (default: the four metrics)')
     .option('--recent-days <n>', 'anomalies reported in the last N days', '30')
     .option('--z <n>', 'band half-width in robust standard deviations', '3')
-    .action(async (o: { kpi?: string; recentDays: string; z: string }, cmd: Command) => {
+    .option('--history-days <n>', 'days of history the seasonal model is fitted on', '730')
+    .option('--root-causes <n>', 'anomalies explained by channel, device, region and persona (most recent first)', '5')
+    .action(async (o: { kpi?: string; recentDays: string; z: string; historyDays: string; rootCauses: string }, cmd: Command) => {
       await runRegisteredAnalysis(
         globalOptions(cmd),
         anomaliesAnalysis,
-        { kpi: o.kpi, recentDays: num(o.recentDays, 'recent-days'), z: num(o.z, 'z') },
+        {
+          kpi: o.kpi,
+          recentDays: num(o.recentDays, 'recent-days'),
+          z: num(o.z, 'z'),
+          historyDays: num(o.historyDays, 'history-days'),
+          rootCauses: num(o.rootCauses, 'root-causes'),
+        },
         renderAnomalies,
       );
     });
