@@ -6,6 +6,10 @@ import { twoSidedP } from '../../stats/distributions.ts';
 import { ar1ContrastVariance, dateFromDayNumber, dayNumber, relative, prewhitenedLongRunSum, neweyWestLag, trendTest } from './stats.ts';
 import { studentTQuantile } from '../../stats/distributions.ts';
 import type { LiftEstimate, LiftPoint, UnitSeries } from './types.ts';
+import { fmtNum } from '../../format/numbers.ts';
+
+/** A small slope readable in the KPI's own units: three significant digits, no exponent. */
+const fmtSig = (v: number) => (v === 0 ? '0' : Number(v.toPrecision(3)).toLocaleString('en-US', { maximumSignificantDigits: 3 }));
 
 export interface DidInput {
   /** Treated and control units; a single control series is one untreated unit. */
@@ -380,7 +384,7 @@ function parallelTrendsCheck(
   assumptions.push(`Parallel-trends check: pre-period treated − control gap regressed on time, AR(1)-robust SE, warning at p < ${alpha}.`);
   if (preTrend.significant) {
     warnings.push(
-      `Pre-period trend in the treated − control gap (${tt.slope.toPrecision(3)} per day, p = ${tt.p.toPrecision(2)}): parallel trends is doubtful, so the estimate may be biased.`,
+      `Pre-period trend in the treated − control gap (${fmtSig(tt.slope)} per day, p = ${fmtNum(tt.p, 3)}): parallel trends is doubtful, so the estimate may be biased.`,
     );
   }
   return preTrend;

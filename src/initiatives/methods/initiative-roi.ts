@@ -6,6 +6,7 @@ import { addDays, dayNumber } from './stats.ts';
 import { normalQuantile } from '../../stats/distributions.ts';
 import { mulberry32, normalSampler } from '../../stats/random.ts';
 import type { IntervalEstimate, LiftEstimate } from './types.ts';
+import { fmtNum, fmtPct } from '../../format/numbers.ts';
 
 /** Average days per month, so a per-month cost accrues smoothly day by day. */
 export const DAYS_PER_MONTH = 365.25 / 12;
@@ -90,14 +91,14 @@ export function initiativeRoi(input: RoiInput): RoiResult {
   const valueLabel =
     kpi === 'revenue'
       ? 'Revenue lift read directly from the KPI.'
-      : `Incremental revenue = conversions × average order value ${aov}${aovSe ? ` (SE ${aovSe})` : ' (taken as known)'}.`;
-  assumptions.push(valueLabel, `Gross margin = ${grossMargin} × incremental revenue.`);
+      : `Incremental revenue = conversions × average order value ${fmtNum(aov)}${aovSe ? ` (SE ${fmtNum(aovSe)})` : ' (taken as known)'}.`;
+  assumptions.push(valueLabel, `Gross margin = ${fmtPct(grossMargin, 0)} of incremental revenue.`);
 
   const lastDay = dayNumber(post[post.length - 1]!.date);
   const monthsElapsed = (lastDay - ship + 1) / DAYS_PER_MONTH;
   const totalCost = cost.oneOff + (cost.perMonth ?? 0) * monthsElapsed;
   assumptions.push(
-    `Cost = one-off ${cost.oneOff} + ${cost.perMonth ?? 0} per month × ${monthsElapsed.toFixed(2)} months (days / ${DAYS_PER_MONTH}).`,
+    `Cost = one-off ${fmtNum(cost.oneOff)} + ${fmtNum(cost.perMonth ?? 0)} per month × ${fmtNum(monthsElapsed, 1)} months (days / ${DAYS_PER_MONTH}).`,
   );
 
   const pointUnits = sum(post.map((p, t) => p.lift * multiplier[t]!));
