@@ -112,19 +112,7 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
   const control = input.control ?? saved?.variations[0]?.id ?? variations[0]!;
   if (!variations.includes(control))
     throw new ScopeError(`control: variation "${control}" has no exposures (seen: ${variations.join(', ')})`);
-  const arms = variations.map((v) => {
-    const rs = data.rows.filter((r) => r.variation === v);
-    const conversions = rs.reduce((s, r) => s + r.y, 0);
-    return { variation: v, persons: rs.length, conversions, rate: rs.length ? conversions / rs.length : 0 };
-  });
-  for (const a of arms)
-    if (a.persons < 50 || a.conversions < 5)
-      throw Object.assign(
-        new Error(
-          `uplift needs at least 50 persons and 5 conversions per arm; variation "${a.variation}" has ${a.persons} and ${a.conversions}`,
-        ),
-        { statusCode: 422 },
-      );
+  const arms = armSummaries(data.rows, variations);
 
   const holdout = data.rows.filter((r) => inHoldout(r.personId, input.holdoutFraction));
   const training = data.rows.filter((r) => !inHoldout(r.personId, input.holdoutFraction));
@@ -132,85 +120,18 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
   const models = new Map<string, UpliftModel>();
   const treatments: TreatmentUplift[] = [];
   for (const v of variations.filter((x) => x !== control)) {
-    const c = arms.find((a) => a.variation === control)!;
-    const t = arms.find((a) => a.variation === v)!;
-    const ate = {
-      estimate: t.rate - c.rate,
-      standardError: Math.sqrt((t.rate * (1 - t.rate)) / t.persons + (c.rate * (1 - c.rate)) / c.persons),
-    };
-    const hold = holdout.filter((r) => r.variation === v || r.variation === control);
-    const learners: TreatmentUplift['learners'] = [];
-    for (const learner of ['t', 'x', 'dr'] as const) {
-      const m = fitUplift(
-        learner,
-        arm(training.filter((r) => r.variation === control)),
-        arm(training.filter((r) => r.variation === v)),
-        data.covariates,
-      );
-      learners.push({
-        learner,
-        ...qini(
-          hold.map((r) => m.predict(r.x)),
-          hold.map((r) => r.variation === v),
-          hold.map((r) => r.y),
-        ),
-      });
-    }
-    const chosen = learners.reduce((a, b) => (b.qini > a.qini ? b : a)).learner;
-    const chosenOnTraining = fitUplift(
-      chosen,
-      arm(training.filter((r) => r.variation === control)),
-      arm(training.filter((r) => r.variation === v)),
-      data.covariates,
+    const { treatment, model } = treatmentUplift(
+      v,
+      control,
+      arms,
+      { rows: data.rows, covariates: data.covariates, training, holdout, controlAll },
+      input,
     );
-    const qiniPValue = qiniPermutationPValue(
-      hold.map((r) => chosenOnTraining.predict(r.x)),
-      hold.map((r) => r.variation === v),
-      hold.map((r) => r.y),
-      mulberry32(7),
-    );
-    const detected = qiniPValue < input.alpha;
-    const fitted = fitUplift(chosen, arm(controlAll), arm(data.rows.filter((r) => r.variation === v)), data.covariates);
-    // Without detectable heterogeneity every person's best estimate is the average effect.
-    const model: UpliftModel = detected ? fitted : { ...fitted, predict: () => ate.estimate };
     models.set(v, model);
-    const segments: Record<UpliftSegment, number> = { persuadables: 0, 'sure-things': 0, 'lost-causes': 0, 'sleeping-dogs': 0 };
-    const scored = data.rows.map((r) => ({ personId: r.personId, uplift: model.predict(r.x), baseline: predictLogistic(model.mu0, r.x) }));
-    for (const s of scored) segments[segmentOf(s.uplift, s.baseline, input.segmentThreshold)]++;
-    treatments.push({
-      variation: v,
-      ate,
-      learners,
-      chosen,
-      heterogeneity: { qiniPValue, detected },
-      targeting: detected ? 'model' : 'average',
-      segments,
-      top: scored.sort((a, b) => b.uplift - a.uplift || a.personId.localeCompare(b.personId)).slice(0, input.top),
-    });
+    treatments.push(treatment);
   }
 
-  const tested = new Set(variations.filter((v) => v !== control));
-  const named = input.actions.length ? input.actions : [...tested];
-  const actions = [...new Set([...named, ...tested])].map((a) => ({
-    action: a,
-    status: tested.has(a) ? ('tested' as const) : ('untested' as const),
-    cost: tested.has(a) ? (input.costs[a] ?? 0) : (input.costs[a] ?? null),
-  }));
-  const candidates = actions.filter((a) => a.status === 'tested' && (input.actions.length === 0 || input.actions.includes(a.action)));
-  const counts: Record<string, number> = { 'no action': 0 };
-  const best = data.rows.map((r) => {
-    let action = 'no action';
-    let value = 0;
-    for (const a of candidates) {
-      const v = models.get(a.action)!.predict(r.x) * input.valuePerConversion - (a.cost ?? 0);
-      if (v > value) {
-        value = v;
-        action = a.action;
-      }
-    }
-    counts[action] = (counts[action] ?? 0) + 1;
-    return { personId: r.personId, action, expectedValue: value };
-  });
+  const { actions, counts, best } = nextBestAction(data.rows, models, variations, control, input);
   return {
     models,
     rows: data.rows,
@@ -230,6 +151,137 @@ export async function fitExperimentUplift(store: Store, projectId: string, input
       },
     },
   };
+}
+
+/** Persons, conversions and conversion rate per variation; refused (422) below 50 persons or 5 conversions in an arm. */
+function armSummaries(rows: UpliftRow[], variations: string[]): UpliftResult['arms'] {
+  const arms = variations.map((v) => {
+    const rs = rows.filter((r) => r.variation === v);
+    const conversions = rs.reduce((s, r) => s + r.y, 0);
+    return { variation: v, persons: rs.length, conversions, rate: rs.length ? conversions / rs.length : 0 };
+  });
+  for (const a of arms)
+    if (a.persons < 50 || a.conversions < 5)
+      throw Object.assign(
+        new Error(
+          `uplift needs at least 50 persons and 5 conversions per arm; variation "${a.variation}" has ${a.persons} and ${a.conversions}`,
+        ),
+        { statusCode: 422 },
+      );
+
+  return arms;
+}
+
+/** The rows a treatment's learners are fitted and checked on. */
+interface UpliftData {
+  rows: UpliftRow[];
+  covariates: UpliftResult['covariates'];
+  training: UpliftRow[];
+  holdout: UpliftRow[];
+  controlAll: UpliftRow[];
+}
+
+/**
+ * One treatment against control: its average effect, the three learners' Qini on the holdout,
+ * the best one's heterogeneity test, and the model refitted on all rows (the average effect for
+ * everyone when no heterogeneity is detected), with its segments and top persons.
+ */
+function treatmentUplift(
+  v: string,
+  control: string,
+  arms: UpliftResult['arms'],
+  data: UpliftData,
+  input: UpliftInput,
+): { treatment: TreatmentUplift; model: UpliftModel } {
+  const { training, holdout, controlAll } = data;
+  const c = arms.find((a) => a.variation === control)!;
+  const t = arms.find((a) => a.variation === v)!;
+  const ate = {
+    estimate: t.rate - c.rate,
+    standardError: Math.sqrt((t.rate * (1 - t.rate)) / t.persons + (c.rate * (1 - c.rate)) / c.persons),
+  };
+  const hold = holdout.filter((r) => r.variation === v || r.variation === control);
+  const learners: TreatmentUplift['learners'] = [];
+  for (const learner of ['t', 'x', 'dr'] as const) {
+    const m = fitUplift(
+      learner,
+      arm(training.filter((r) => r.variation === control)),
+      arm(training.filter((r) => r.variation === v)),
+      data.covariates,
+    );
+    learners.push({
+      learner,
+      ...qini(
+        hold.map((r) => m.predict(r.x)),
+        hold.map((r) => r.variation === v),
+        hold.map((r) => r.y),
+      ),
+    });
+  }
+  const chosen = learners.reduce((a, b) => (b.qini > a.qini ? b : a)).learner;
+  const chosenOnTraining = fitUplift(
+    chosen,
+    arm(training.filter((r) => r.variation === control)),
+    arm(training.filter((r) => r.variation === v)),
+    data.covariates,
+  );
+  const qiniPValue = qiniPermutationPValue(
+    hold.map((r) => chosenOnTraining.predict(r.x)),
+    hold.map((r) => r.variation === v),
+    hold.map((r) => r.y),
+    mulberry32(7),
+  );
+  const detected = qiniPValue < input.alpha;
+  const fitted = fitUplift(chosen, arm(controlAll), arm(data.rows.filter((r) => r.variation === v)), data.covariates);
+  // Without detectable heterogeneity every person's best estimate is the average effect.
+  const model: UpliftModel = detected ? fitted : { ...fitted, predict: () => ate.estimate };
+  const segments: Record<UpliftSegment, number> = { persuadables: 0, 'sure-things': 0, 'lost-causes': 0, 'sleeping-dogs': 0 };
+  const scored = data.rows.map((r) => ({ personId: r.personId, uplift: model.predict(r.x), baseline: predictLogistic(model.mu0, r.x) }));
+  for (const s of scored) segments[segmentOf(s.uplift, s.baseline, input.segmentThreshold)]++;
+  const treatment: TreatmentUplift = {
+    variation: v,
+    ate,
+    learners,
+    chosen,
+    heterogeneity: { qiniPValue, detected },
+    targeting: detected ? 'model' : 'average',
+    segments,
+    top: scored.sort((a, b) => b.uplift - a.uplift || a.personId.localeCompare(b.personId)).slice(0, input.top),
+  };
+  return { treatment, model };
+}
+
+/** Next best action: per person, the tested action with the highest expected value net of its cost, or none. */
+function nextBestAction(
+  rows: UpliftRow[],
+  models: Map<string, UpliftModel>,
+  variations: string[],
+  control: string,
+  input: UpliftInput,
+): { actions: UpliftResult['nextBestAction']['actions']; counts: Record<string, number>; best: UpliftResult['nextBestAction']['top'] } {
+  const tested = new Set(variations.filter((v) => v !== control));
+  const named = input.actions.length ? input.actions : [...tested];
+  const actions = [...new Set([...named, ...tested])].map((a) => ({
+    action: a,
+    status: tested.has(a) ? ('tested' as const) : ('untested' as const),
+    cost: tested.has(a) ? (input.costs[a] ?? 0) : (input.costs[a] ?? null),
+  }));
+  const candidates = actions.filter((a) => a.status === 'tested' && (input.actions.length === 0 || input.actions.includes(a.action)));
+  const counts: Record<string, number> = { 'no action': 0 };
+  const best = rows.map((r) => {
+    let action = 'no action';
+    let value = 0;
+    for (const a of candidates) {
+      const v = models.get(a.action)!.predict(r.x) * input.valuePerConversion - (a.cost ?? 0);
+      if (v > value) {
+        value = v;
+        action = a.action;
+      }
+    }
+    counts[action] = (counts[action] ?? 0) + 1;
+    return { personId: r.personId, action, expectedValue: value };
+  });
+  return { actions, counts, best };
 }
 
 export const upliftAnalysis = defineAnalysis({
