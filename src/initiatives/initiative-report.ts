@@ -184,14 +184,7 @@ export async function initiativeReport(
   if (!data) throw new ScopeError('the project has no events yet');
   // The series are daily: the first and last day with (non-bot) events, UTC.
   const range = { first: data.from.toISOString().slice(0, 10), last: new Date(data.to.getTime() - 1).toISOString().slice(0, 10) };
-  const shipDate = initiative.shippedAt;
-  const postStart = initiative.rolloutEnd ? addDays(initiative.rolloutEnd, 1) : shipDate;
-  const postEnd = initiative.postEnd ?? range.last;
-  const earliest = addDays(shipDate, -DEFAULT_PRE_DAYS);
-  const preStart = initiative.preStart ?? (range.first > earliest ? range.first : earliest);
-  if (postStart > postEnd) throw new ScopeError(`no post-period: the data ends on ${range.last}, before ${postStart}`);
-  if (preStart >= shipDate) throw new ScopeError(`no pre-period: the data starts on ${range.first}, not before the ship date ${shipDate}`);
-
+  const { shipDate, postStart, postEnd, preStart } = reportPeriods(initiative, range);
   if (initiative.rollout) {
     if (initiative.method !== 'auto' && initiative.method !== 'staggered')
       throw new ScopeError(`method: a rollout in waves is estimated by the staggered method, not ${initiative.method}`);
@@ -213,18 +206,7 @@ export async function initiativeReport(
   };
   const rows = await initiativeSeries(store, request);
 
-  const byUnit = new Map<string, UnitSeries>();
-  for (const r of rows) {
-    const u = byUnit.get(r.unit) ?? { unit: r.unit, treated: r.unit === TREATED, points: [] };
-    u.points.push({ date: r.date, value: r.numerator / r.denominator, weight: r.denominator });
-    byUnit.set(r.unit, u);
-  }
-  const treated = byUnit.get(TREATED);
-  if (!treated) throw new ScopeError('no treated data: no events of the KPI for the treated units in the window');
-  const untreated = [...byUnit.values()].filter((u) => !u.treated);
-  if (method !== 'forecast' && untreated.length === 0)
-    throw new ScopeError('no control data: no events of the KPI for the untreated units in the window');
-
+  const { treated, untreated } = treatedAndUntreated(rows, method);
   // The ramp days are already left out; the lift methods treat postStart as the ship date.
   const liftInput: EstimateLiftInput =
     method === 'forecast'
@@ -237,56 +219,10 @@ export async function initiativeReport(
     throw new ScopeError(`${method}: ${(error as Error).message}`);
   }
   const warnings: string[] = [];
-  let placebo: InitiativeReport['placebo'] = null;
-  try {
-    const p = placeboTest({ lift: liftInput });
-    placebo = {
-      fakeShipDate: p.fakeShipDate,
-      fakePostEnd: p.fakePostEnd,
-      averageLift: p.averageLift,
-      intervalContainsZero: p.intervalContainsZero,
-      warnings: p.warnings,
-    };
-  } catch (error) {
-    warnings.push(`No placebo test: ${(error as Error).message}`);
-  }
-
-  const cost = { oneOff: initiative.cost.oneOff, perMonth: initiative.cost.perMonth };
-  const value = valuation(initiative.kpi);
-  let roi: RoiResult | null = null;
-  let aov: InitiativeReport['averageOrderValue'] = null;
-  if (value === 'none') warnings.push('The KPI has no money value: no incremental revenue or ROI.');
-  else if (!(cost.oneOff + cost.perMonth > 0)) warnings.push('No cost recorded: no ROI.');
-  else {
-    let averageOrderValue = 1;
-    let averageOrderValueSe = 0;
-    if (value === 'order') {
-      const o = await treatedOrderValues(store, { ...request, from: dayStart(postStart), grouping: request.grouping, exclude: undefined });
-      if (o.orders === 0) warnings.push('No treated orders in the post-period to value conversions: no ROI.');
-      else {
-        averageOrderValue = o.revenue / o.orders;
-        const variance = o.orders > 1 ? (o.revenueSquares - o.orders * averageOrderValue ** 2) / (o.orders - 1) : 0;
-        averageOrderValueSe = Math.sqrt(Math.max(variance, 0) / o.orders);
-        aov = { value: averageOrderValue, se: averageOrderValueSe, orders: o.orders, gross: o.grossRevenue / o.orders };
-      }
-    }
-    if (value === 'money' || aov) {
-      roi = initiativeRoi({ estimate, kpi: 'rate', averageOrderValue, averageOrderValueSe, grossMargin: options.grossMargin, cost });
-    }
-  }
-
-  const {
-    series: _s,
-    draws: _d,
-    assumptions: methodAssumptions,
-    warnings: methodWarnings,
-    ...rest
-  } = estimate as EstimateLiftResult & { draws?: unknown };
-  const details: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if (!['method', 'shipDate', 'level', 'averageLift', 'cumulativeLift', 'relativeLift', 'postDays', 'treatedUnits'].includes(k))
-      details[k] = v;
-  }
+  const placebo = placeboSummary(liftInput, warnings);
+  const { cost, value, roi, aov } = await valueTheLift(store, request, initiative, estimate, options.grossMargin, postStart, warnings);
+  const { assumptions: methodAssumptions, warnings: methodWarnings } = estimate;
+  const details = methodDetails(estimate);
   // For money KPIs the "conversions" of the ROI are already money.
   const money = value === 'money';
   return {
@@ -330,4 +266,115 @@ export async function initiativeReport(
       ...(placebo && !placebo.intervalContainsZero ? placebo.warnings : []),
     ],
   };
+}
+
+/** The pre-period, ship date and post-period (after the rollout ramp) within the project's data. */
+function reportPeriods(
+  initiative: Initiative,
+  range: { first: string; last: string },
+): { shipDate: string; postStart: string; postEnd: string; preStart: string } {
+  const shipDate = initiative.shippedAt;
+  const postStart = initiative.rolloutEnd ? addDays(initiative.rolloutEnd, 1) : shipDate;
+  const postEnd = initiative.postEnd ?? range.last;
+  const earliest = addDays(shipDate, -DEFAULT_PRE_DAYS);
+  const preStart = initiative.preStart ?? (range.first > earliest ? range.first : earliest);
+  if (postStart > postEnd) throw new ScopeError(`no post-period: the data ends on ${range.last}, before ${postStart}`);
+  if (preStart >= shipDate) throw new ScopeError(`no pre-period: the data starts on ${range.first}, not before the ship date ${shipDate}`);
+
+  return { shipDate, postStart, postEnd, preStart };
+}
+
+/** The daily KPI series per unit (value = numerator / denominator, weighted by the denominator). */
+function treatedAndUntreated(
+  rows: Awaited<ReturnType<typeof initiativeSeries>>,
+  method: LiftMethod,
+): { treated: UnitSeries; untreated: UnitSeries[] } {
+  const byUnit = new Map<string, UnitSeries>();
+  for (const r of rows) {
+    const u = byUnit.get(r.unit) ?? { unit: r.unit, treated: r.unit === TREATED, points: [] };
+    u.points.push({ date: r.date, value: r.numerator / r.denominator, weight: r.denominator });
+    byUnit.set(r.unit, u);
+  }
+  const treated = byUnit.get(TREATED);
+  if (!treated) throw new ScopeError('no treated data: no events of the KPI for the treated units in the window');
+  const untreated = [...byUnit.values()].filter((u) => !u.treated);
+  if (method !== 'forecast' && untreated.length === 0)
+    throw new ScopeError('no control data: no events of the KPI for the untreated units in the window');
+
+  return { treated, untreated };
+}
+
+/** A placebo test at a fake ship date inside the pre-period; a warning when it cannot be run. */
+function placeboSummary(liftInput: EstimateLiftInput, warnings: string[]): InitiativeReport['placebo'] {
+  let placebo: InitiativeReport['placebo'] = null;
+  try {
+    const p = placeboTest({ lift: liftInput });
+    placebo = {
+      fakeShipDate: p.fakeShipDate,
+      fakePostEnd: p.fakePostEnd,
+      averageLift: p.averageLift,
+      intervalContainsZero: p.intervalContainsZero,
+      warnings: p.warnings,
+    };
+  } catch (error) {
+    warnings.push(`No placebo test: ${(error as Error).message}`);
+  }
+
+  return placebo;
+}
+
+/**
+ * Incremental revenue, margin and ROI of the lift: money KPIs directly, conversion KPIs at the
+ * treated units' average order value in the post-period (with its standard error).
+ */
+async function valueTheLift(
+  store: Store,
+  request: SeriesRequest,
+  initiative: Initiative,
+  estimate: EstimateLiftResult,
+  grossMargin: number,
+  postStart: string,
+  warnings: string[],
+): Promise<{
+  cost: { oneOff: number; perMonth: number };
+  value: ReturnType<typeof valuation>;
+  roi: RoiResult | null;
+  aov: InitiativeReport['averageOrderValue'];
+}> {
+  const cost = { oneOff: initiative.cost.oneOff, perMonth: initiative.cost.perMonth };
+  const value = valuation(initiative.kpi);
+  let roi: RoiResult | null = null;
+  let aov: InitiativeReport['averageOrderValue'] = null;
+  if (value === 'none') warnings.push('The KPI has no money value: no incremental revenue or ROI.');
+  else if (!(cost.oneOff + cost.perMonth > 0)) warnings.push('No cost recorded: no ROI.');
+  else {
+    let averageOrderValue = 1;
+    let averageOrderValueSe = 0;
+    if (value === 'order') {
+      const o = await treatedOrderValues(store, { ...request, from: dayStart(postStart), grouping: request.grouping, exclude: undefined });
+      if (o.orders === 0) warnings.push('No treated orders in the post-period to value conversions: no ROI.');
+      else {
+        averageOrderValue = o.revenue / o.orders;
+        const variance = o.orders > 1 ? (o.revenueSquares - o.orders * averageOrderValue ** 2) / (o.orders - 1) : 0;
+        averageOrderValueSe = Math.sqrt(Math.max(variance, 0) / o.orders);
+        aov = { value: averageOrderValue, se: averageOrderValueSe, orders: o.orders, gross: o.grossRevenue / o.orders };
+      }
+    }
+    if (value === 'money' || aov) {
+      roi = initiativeRoi({ estimate, kpi: 'rate', averageOrderValue, averageOrderValueSe, grossMargin, cost });
+    }
+  }
+
+  return { cost, value, roi, aov };
+}
+
+/** The method's own figures beyond the common lift fields (weights, cell means, diagnostics). */
+function methodDetails(estimate: EstimateLiftResult): Record<string, unknown> {
+  const { series: _s, draws: _d, assumptions: _a, warnings: _w, ...rest } = estimate as EstimateLiftResult & { draws?: unknown };
+  const details: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rest)) {
+    if (!['method', 'shipDate', 'level', 'averageLift', 'cumulativeLift', 'relativeLift', 'postDays', 'treatedUnits'].includes(k))
+      details[k] = v;
+  }
+  return details;
 }
