@@ -64,5 +64,16 @@ describe('waymark attribution --compare', () => {
     assert.match(search, /^Paid Search +50\.0% +100\.0% /);
     assert.match(social, /^Paid Social +50\.0% +0\.0% /);
     for (const l of lines) assert.ok(l.length <= 100, `${l.length} columns: ${l}`);
+
+    // One model: a headed table with money in the currency format and shares as percentages.
+    const one = spawnSync(
+      process.execPath,
+      ['bin/waymark.js', '--data', dataDir, 'attribution', '--model', 'last_touch', '--from', '2026-04-01', '--to', '2026-05-01'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, /^Model: last touch, by channel/m);
+    assert.match(one.stdout, /^touchpoint +conversions +value +share +new customers$/m);
+    assert.match(one.stdout, /^Paid Search +2\.0 +\$200\.00 +100\.0% +2\.0$/m);
   });
 });

@@ -5,7 +5,7 @@ import { GRANULARITIES, type Granularity } from '../../attribution/journeys.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
 import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { CliError, globalOptions, print } from '../target.ts';
-import { fmtPct } from '../../format/numbers.ts';
+import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../../format/numbers.ts';
 import { renderTable } from '../../format/table.ts';
 
 export interface AttributionCommandOptions extends ScopeOptions {
@@ -33,12 +33,18 @@ function renderChannels(r: ReturnType<typeof toCliJson>): string {
 
 function renderReport(r: AttributionReport): string {
   return [
-    `model: ${r.model}  by ${r.granularity}  lookback ${r.lookbackDays} d  ${r.from.slice(0, 10)} → ${r.to.slice(0, 10)}`,
-    `${r.journeys.conversions} conversions (${r.journeys.firstOrders} first orders), ${r.journeys.nulls} non-converting journeys, ${r.journeys.paths} distinct paths`,
-    `${'touchpoint'.padEnd(28)} ${'conversions'.padStart(12)} ${'value'.padStart(14)} ${'share'.padStart(7)} ${'new'.padStart(9)}`,
-    ...r.touchpoints.map(
-      (t) =>
-        `${t.touchpoint.slice(0, 28).padEnd(28)} ${t.conversions.toFixed(2).padStart(12)} ${t.value.toFixed(2).padStart(14)} ${(t.share * 100).toFixed(1).padStart(6)}% ${t.newCustomers.toFixed(2).padStart(9)}`,
+    `Model: ${r.model.replace(/_/g, ' ')}, by ${r.granularity.replace('_', ' / ')}, lookback ${fmtInt(r.lookbackDays)} days, ${r.from.slice(0, 10)} → ${r.to.slice(0, 10)}`,
+    `${fmtInt(r.journeys.conversions)} conversions (${fmtInt(r.journeys.firstOrders)} first orders), ${fmtInt(r.journeys.nulls)} journeys without a conversion, ${fmtInt(r.journeys.paths)} distinct paths`,
+    '',
+    renderTable(
+      [
+        { header: 'touchpoint' },
+        { header: 'conversions', align: 'right' },
+        { header: 'value', align: 'right' },
+        { header: 'share', align: 'right' },
+        { header: 'new customers', align: 'right' },
+      ],
+      r.touchpoints.map((t) => [t.touchpoint, fmtNum(t.conversions, 1), fmtMoney(t.value), fmtPct(t.share), fmtNum(t.newCustomers, 1)]),
     ),
   ].join('\n');
 }
