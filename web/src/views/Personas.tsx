@@ -139,7 +139,7 @@ export function Personas() {
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
           {(r?.personas ?? []).map((p) => (
             <Card key={p.cluster} withBorder p="sm" radius="md" data-testid={`persona-card-${p.cluster}`}>
-              <Group justify="space-between" wrap="nowrap" mb={4}>
+              <Group justify="space-between" wrap="wrap" gap={4} mb={4}>
                 <Text fw={700} data-testid={`persona-${p.cluster}-name`}>
                   {p.name}
                 </Text>
@@ -173,7 +173,8 @@ export function Personas() {
                 </Text>
               )}
               <Text size="xs" c="dimmed">
-                Sets it apart: {p.distinguishing.map((d) => `${d.feature} ${d.z > 0 ? '+' : ''}${fmtNum(d.z, 1)} sd`).join(', ')}
+                Sets it apart (vs everyone, in standard deviations):{' '}
+                {p.distinguishing.map((d) => `${featureLabel(d.feature, r!)} ${d.z > 0 ? '+' : '−'}${fmtNum(Math.abs(d.z), 1)}`).join(', ')}
               </Text>
               <Group gap="xs" mt={6}>
                 <Button size="compact-xs" variant="default" onClick={() => void keep(p, 'persona')}>
@@ -194,6 +195,26 @@ export function Personas() {
       </Panel>
     </Stack>
   );
+}
+
+const FEATURE_LABEL: Record<string, string> = {
+  recency_days: 'days since last seen',
+  log_orders: 'orders',
+  log_revenue: 'spend',
+  log_events_30d: 'activity in the last 30 days',
+  stage_viewed: 'viewed a product',
+  stage_cart: 'added to cart',
+  stage_checkout: 'reached checkout',
+  mobile_share: 'mobile use',
+  has_feedback: 'gave feedback',
+  feedback_score: 'feedback score',
+};
+
+/** A clustering feature in words: channel and category columns by their names. */
+function featureLabel(feature: string, r: DiscoverResult): string {
+  if (feature.startsWith('ch_')) return `arrives via ${r.model.channels[Number(feature.slice(3))] ?? feature}`;
+  if (feature.startsWith('cat_')) return `views ${r.model.categories[Number(feature.slice(4))] ?? feature}`;
+  return FEATURE_LABEL[feature] ?? feature;
 }
 
 function kNote(r: DiscoverResult): string {
