@@ -170,18 +170,7 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   const range = await projectDataRange(store, projectId, { excludeBots: true });
   const cutoff = input.asOf ?? range?.to ?? new Date();
   const space = await featureSpace(store, projectId, cutoff);
-  const cq = new QueryBuilder(store.dialect);
-  const [countRow] = await store.query<{ n: number }>(
-    cq.build(
-      `SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${cq.str(projectId)} AND timestamp < ${cq.time(cutoff)} AND is_bot = 0`,
-    ),
-  );
-  const persons = Number(countRow?.n ?? 0);
-  const sample = persons > input.maxPersons ? input.maxPersons / persons : undefined;
-  const q = new QueryBuilder(store.dialect);
-  const rows = await store.query<Record<string, number> & { person_id: string }>(
-    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id`),
-  );
+  const { persons, rows } = await personFeatureRows(store, projectId, space, cutoff, input.maxPersons);
   const minK = Math.min(input.minK, input.maxK);
   if (rows.length < Math.max(20, minK * 5))
     throw Object.assign(
@@ -190,46 +179,9 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
     );
 
   const features = clusterFeatures(space);
-  const raw = rows.map((r) => features.map((f) => Number(r[f] ?? 0)));
-  const means = features.map((_f, j) => mean(raw.map((x) => x[j]!)));
-  const sds = features.map((_f, j) => Math.sqrt(mean(raw.map((x) => (x[j]! - means[j]!) ** 2))) || 1);
-  const zx = raw.map((x) => x.map((v, j) => (v - means[j]!) / sds[j]!));
-
+  const { means, sds, zx } = standardised(rows, features);
   const rng = mulberry32(input.seed);
-  // Silhouette is O(n²): it is measured on a fixed random subsample of at most 1,500 persons.
-  const order = zx
-    .map((_x, i) => i)
-    .map((i) => ({ i, r: rng() }))
-    .sort((a, b) => a.r - b.r)
-    .slice(0, 1500)
-    .map((o) => o.i);
-  const sub = order.map((i) => zx[i]!);
-  const candidates = input.k
-    ? [input.k]
-    : Array.from({ length: Math.max(0, Math.min(input.maxK, rows.length - 1) - minK + 1) }, (_v, i) => minK + i);
-  const tried: Array<{ k: number; silhouette: number; bic: number; inertia: number; fit: KMeansResult }> = [];
-  for (const k of candidates) {
-    const fit = kmeans(zx, k, rng);
-    tried.push({
-      k,
-      silhouette: silhouette(
-        sub,
-        order.map((i) => fit.labels[i]!),
-        k,
-      ),
-      bic: kmeansBic(
-        zx.length,
-        features.length,
-        k,
-        fit.inertia,
-        Array.from({ length: k }, (_v, c) => fit.labels.filter((l) => l === c).length),
-      ),
-      inertia: fit.inertia,
-      fit,
-    });
-  }
-  const bySilhouette = tried.reduce((a, b) => (b.silhouette > a.silhouette + 1e-9 ? b : a));
-  const byBic = tried.reduce((a, b) => (b.bic < a.bic - 1e-9 ? b : a));
+  const { tried, bySilhouette, byBic } = candidateKs(zx, features.length, rows.length, minK, input, rng);
   const { fit } = input.criterion === 'bic' ? byBic : bySilhouette;
 
   const personCluster = new Map(rows.map((r, i) => [r.person_id, fit.labels[i]!]));
@@ -239,59 +191,11 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   for (let c = 0; c < fit.k; c++) {
     const members = rows.filter((_r, i) => fit.labels[i] === c);
     if (members.length === 0) continue;
-    const col = (name: string) => members.map((r) => Number(r[name] ?? 0));
-    const distinguishing = features
-      .map((f, j) => ({ feature: f, z: (mean(members.map((r) => Number(r[f] ?? 0))) - means[j]!) / sds[j]! }))
-      .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
-      .slice(0, 6);
-    const nps = members
-      .map((r) => r.nps_score)
-      .filter((v) => v !== null && v !== undefined)
-      .map(Number);
-    const card: Omit<PersonaCard, 'name' | 'suggestedSegment'> = {
-      cluster: c,
-      size: members.length,
-      share: members.length / rows.length,
-      value: {
-        revenuePerPerson: mean(col('revenue_value')),
-        revenueShare: totalRevenue > 0 ? col('revenue_value').reduce((s, v) => s + v, 0) / totalRevenue : 0,
-        ordersPerPerson: mean(col('order_count')),
-        buyerShare: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))),
-      },
-      topChannels: space.channels
-        .map((ch, i) => ({ channel: ch, share: mean(col(channelColumn(i))) }))
-        .sort((a, b) => b.share - a.share)
-        .slice(0, 3),
-      topCategories: space.categories
-        .map((cat, i) => ({ category: cat, share: mean(col(categoryColumn(i))) }))
-        .sort((a, b) => b.share - a.share)
-        .slice(0, 3),
-      stageConversion: {
-        viewedProduct: mean(col('stage_viewed')),
-        addedToCart: mean(col('stage_cart')),
-        startedCheckout: mean(col('stage_checkout')),
-        ordered: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))),
-      },
-      mobileShare: mean(col('mobile_share')),
-      nps: {
-        score: nps.length
-          ? Math.round(((nps.filter((s) => s >= 9).length - nps.filter((s) => s <= 6).length) / nps.length) * 1000) / 10
-          : null,
-        respondents: nps.length,
-      },
-      themes: themes[c]!,
-      distinguishing,
-    };
+    const card = personaCard(c, members, { rows, features, means, sds, space, totalRevenue, themes: themes[c]! });
     const segment = suggestedSegment(card, space, members);
     cards.push({ ...card, name: nameOf(card, space), suggestedSegment: segment });
   }
-  // Names must tell personas apart: a repeated name gets its largest distinguishing feature's rank.
-  const seen = new Map<string, number>();
-  for (const card of cards.sort((a, b) => b.size - a.size)) {
-    const n = (seen.get(card.name) ?? 0) + 1;
-    seen.set(card.name, n);
-    if (n > 1) card.name = `${card.name} (${n})`;
-  }
+  distinguishNames(cards);
   return {
     persons,
     sampled: rows.length,
@@ -312,6 +216,166 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
     },
     ...(input.includeAssignments ? { assignments: rows.map((r, i) => ({ personId: r.person_id, cluster: fit.labels[i]! })) } : {}),
   };
+}
+
+/** Per-person features at the cutoff (a hash sample when the project has more than `maxPersons`), and how many persons there are. */
+async function personFeatureRows(
+  store: Store,
+  projectId: string,
+  space: PersonaFeatureSpace,
+  cutoff: Date,
+  maxPersons: number,
+): Promise<{ persons: number; rows: Array<Record<string, number> & { person_id: string }> }> {
+  const cq = new QueryBuilder(store.dialect);
+  const [countRow] = await store.query<{ n: number }>(
+    cq.build(
+      `SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${cq.str(projectId)} AND timestamp < ${cq.time(cutoff)} AND is_bot = 0`,
+    ),
+  );
+  const persons = Number(countRow?.n ?? 0);
+  const sample = persons > maxPersons ? maxPersons / persons : undefined;
+  const q = new QueryBuilder(store.dialect);
+  const rows = await store.query<Record<string, number> & { person_id: string }>(
+    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id`),
+  );
+  return { persons, rows };
+}
+
+/** The clustering features standardised (z-scores), with the means and standard deviations to score new persons. */
+function standardised(rows: Array<Record<string, number>>, features: string[]): { means: number[]; sds: number[]; zx: number[][] } {
+  const raw = rows.map((r) => features.map((f) => Number(r[f] ?? 0)));
+  const means = features.map((_f, j) => mean(raw.map((x) => x[j]!)));
+  const sds = features.map((_f, j) => Math.sqrt(mean(raw.map((x) => (x[j]! - means[j]!) ** 2))) || 1);
+  const zx = raw.map((x) => x.map((v, j) => (v - means[j]!) / sds[j]!));
+
+  return { means, sds, zx };
+}
+
+interface TriedK {
+  k: number;
+  silhouette: number;
+  bic: number;
+  inertia: number;
+  fit: KMeansResult;
+}
+
+/**
+ * k-means for each candidate k (or the one asked for), with its silhouette on a fixed random
+ * subsample and its BIC; the best k by each criterion.
+ */
+function candidateKs(
+  zx: number[][],
+  dims: number,
+  n: number,
+  minK: number,
+  input: DiscoverInput,
+  rng: () => number,
+): { tried: TriedK[]; bySilhouette: TriedK; byBic: TriedK } {
+  // Silhouette is O(n²): it is measured on a fixed random subsample of at most 1,500 persons.
+  const order = zx
+    .map((_x, i) => i)
+    .map((i) => ({ i, r: rng() }))
+    .sort((a, b) => a.r - b.r)
+    .slice(0, 1500)
+    .map((o) => o.i);
+  const sub = order.map((i) => zx[i]!);
+  const candidates = input.k ? [input.k] : Array.from({ length: Math.max(0, Math.min(input.maxK, n - 1) - minK + 1) }, (_v, i) => minK + i);
+  const tried: TriedK[] = [];
+  for (const k of candidates) {
+    const fit = kmeans(zx, k, rng);
+    tried.push({
+      k,
+      silhouette: silhouette(
+        sub,
+        order.map((i) => fit.labels[i]!),
+        k,
+      ),
+      bic: kmeansBic(
+        zx.length,
+        dims,
+        k,
+        fit.inertia,
+        Array.from({ length: k }, (_v, c) => fit.labels.filter((l) => l === c).length),
+      ),
+      inertia: fit.inertia,
+      fit,
+    });
+  }
+  const bySilhouette = tried.reduce((a, b) => (b.silhouette > a.silhouette + 1e-9 ? b : a));
+  const byBic = tried.reduce((a, b) => (b.bic < a.bic - 1e-9 ? b : a));
+  return { tried, bySilhouette, byBic };
+}
+
+/** What every persona card is compared with. */
+interface CardContext {
+  rows: Array<Record<string, number>>;
+  features: string[];
+  means: number[];
+  sds: number[];
+  space: PersonaFeatureSpace;
+  totalRevenue: number;
+  themes: PersonaCard['themes'];
+}
+
+/** One cluster's card: size, value, channels, categories, stage conversion, NPS, comments and its most distinguishing features. */
+function personaCard(
+  c: number,
+  members: Array<Record<string, number>>,
+  { rows, features, means, sds, space, totalRevenue, themes }: CardContext,
+): Omit<PersonaCard, 'name' | 'suggestedSegment'> {
+  const col = (name: string) => members.map((r) => Number(r[name] ?? 0));
+  const distinguishing = features
+    .map((f, j) => ({ feature: f, z: (mean(members.map((r) => Number(r[f] ?? 0))) - means[j]!) / sds[j]! }))
+    .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
+    .slice(0, 6);
+  const nps = members
+    .map((r) => r.nps_score)
+    .filter((v) => v !== null && v !== undefined)
+    .map(Number);
+  return {
+    cluster: c,
+    size: members.length,
+    share: members.length / rows.length,
+    value: {
+      revenuePerPerson: mean(col('revenue_value')),
+      revenueShare: totalRevenue > 0 ? col('revenue_value').reduce((s, v) => s + v, 0) / totalRevenue : 0,
+      ordersPerPerson: mean(col('order_count')),
+      buyerShare: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))),
+    },
+    topChannels: space.channels
+      .map((ch, i) => ({ channel: ch, share: mean(col(channelColumn(i))) }))
+      .sort((a, b) => b.share - a.share)
+      .slice(0, 3),
+    topCategories: space.categories
+      .map((cat, i) => ({ category: cat, share: mean(col(categoryColumn(i))) }))
+      .sort((a, b) => b.share - a.share)
+      .slice(0, 3),
+    stageConversion: {
+      viewedProduct: mean(col('stage_viewed')),
+      addedToCart: mean(col('stage_cart')),
+      startedCheckout: mean(col('stage_checkout')),
+      ordered: mean(col('order_count').map((v) => (v > 0 ? 1 : 0))),
+    },
+    mobileShare: mean(col('mobile_share')),
+    nps: {
+      score: nps.length
+        ? Math.round(((nps.filter((s) => s >= 9).length - nps.filter((s) => s <= 6).length) / nps.length) * 1000) / 10
+        : null,
+      respondents: nps.length,
+    },
+    themes,
+    distinguishing,
+  };
+}
+
+/** Names must tell personas apart: a repeated name gets its rank among the personas of that name (largest first). */
+function distinguishNames(cards: PersonaCard[]): void {
+  const seen = new Map<string, number>();
+  for (const card of cards.sort((a, b) => b.size - a.size)) {
+    const n = (seen.get(card.name) ?? 0) + 1;
+    seen.set(card.name, n);
+    if (n > 1) card.name = `${card.name} (${n})`;
+  }
 }
 
 /** SQL selecting the persons nearest to one centroid of a discovered-persona model (assignment in the database). */
