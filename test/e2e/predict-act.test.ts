@@ -4,16 +4,19 @@
  * re-evaluated; an annotation and a comment left on the anomalies report are seen by a viewer.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { fmtInt, fmtMoney, fmtNum, fmtPct, fmtPoints } from '../../src/format/numbers.ts';
+import { startReceiver, type Receiver } from '../audiences/receiver.ts';
 import { ARTIFACTS, chromiumAvailable, CHROMIUM, signIn, startDashboard, VIEWER, type DashboardFixture } from './browser.ts';
 
 describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
   let f: DashboardFixture;
   let page: Page;
   let currency: string;
+  let receiver: Receiver;
 
   const api = async <T = any>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await fetch(f.url + path, {
@@ -41,6 +44,7 @@ describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
     currency = await page.evaluate(async () => (await (await fetch('/api/v1/projects')).json()).projects[0].settings.reportingCurrency);
   });
   after(async () => {
+    await receiver?.close();
     if (f) await f.close();
   });
 
@@ -78,6 +82,15 @@ describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
   it('audiences: re-evaluating the saved persona shows the size and history the API reports', async () => {
     await open('Audiences', '[data-testid="table-audiences"]');
     const [saved] = (await api('GET', '/api/v1/audiences')).audiences;
+    // Joins go to a real local receiver that checks the signature.
+    const secret = 'whsec_e2e_receiver_secret_1234';
+    receiver = await startReceiver(() => secret);
+    await api('PUT', `/api/v1/audiences/${saved.id}`, {
+      name: saved.name,
+      source: saved.source,
+      webhooks: [{ url: receiver.url, secret }],
+    });
+    await page.reload();
     await page.getByRole('button', { name: 'Re-evaluate now' }).click();
     await page.getByRole('status').filter({ hasText: 'Re-evaluated' }).waitFor();
     const detail = await api('GET', `/api/v1/audiences/${saved.id}`);
@@ -94,6 +107,29 @@ describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
       .filter({ hasText: fmtInt(detail.size) })
       .waitFor();
     assert.deepEqual(await cells('audience runs', 'left'), ['0']);
+
+    // Webhook status: what the page lists is the delivery log, and the receiver got every join once.
+    const deliveries = (await api('GET', `/api/v1/audiences/${saved.id}/deliveries`)).deliveries;
+    assert.ok(deliveries.length > 0);
+    await page.locator('[data-testid="table-audience deliveries"] td[data-col="outcome"]').first().waitFor();
+    assert.deepEqual(
+      await cells('audience deliveries', 'outcome'),
+      deliveries.map((d: any) => d.outcome),
+    );
+    assert.ok(receiver.calls.every((c) => c.signatureValid));
+    const joinedPersons = receiver
+      .accepted()
+      .filter((b: any) => b.type === 'audience.joined')
+      .flatMap((b: any) => b.persons as string[]);
+    assert.equal(joinedPersons.length, detail.size, 'every member announced');
+    assert.equal(new Set(joinedPersons).size, detail.size, 'nobody announced twice');
+
+    // The CSV export lists exactly the members.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(csv.length - 1, detail.size);
 
     // A second audience from a source picked in the form: the top purchase-propensity decile (decile 1).
     await page.getByLabel('Name').fill('Likely buyers');
