@@ -151,80 +151,13 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
 
   const { candidates, bg, gg, expectedValue, clvOptions } = fitCustomerModels(buyers, options);
 
-  // Predictions depend on (x, t_x, T) only: compute them once per distinct history.
-  const byHistory = new Map<string, { purchases: number; discounted: number; alive: number }>();
-  for (const row of compressRows(buyers.map(rfm))) {
-    byHistory.set(key(row), {
-      purchases: conditionalExpectedPurchases(bg.params, row, options.horizonDays),
-      discounted: discountedExpectedPurchases(bg.params, row, clvOptions),
-      alive: probabilityAlive(bg.params, row),
-    });
-  }
-  const predictions: CustomerPrediction[] = buyers.map((b) => {
-    const h = byHistory.get(key(rfm(b)))!;
-    const value = expectedValue(b);
-    return {
-      personId: b.personId,
-      frequency: b.frequency,
-      recencyDays: b.recencyDays,
-      ageDays: b.ageDays,
-      monetaryValue: b.monetaryValue,
-      expectedPurchases: h.purchases,
-      pAlive: h.alive,
-      churnRisk: 1 - h.alive,
-      expectedAverageValue: value,
-      clv: value * h.discounted,
-    };
-  });
-
-  const topByClv = [...predictions].sort((a, b) => b.clv - a.clv || a.personId.localeCompare(b.personId)).slice(0, options.top);
-  // Among equally likely churners, the ones who spent most so far matter first.
-  const spent = (p: CustomerPrediction) => p.frequency * p.monetaryValue;
-  const topChurnRisk = predictions
-    // One-time buyers are certain to be alive under the BG/NBD and carry little history either way.
-    .filter((p) => p.frequency > 0)
-    .sort((a, b) => b.churnRisk - a.churnRisk || spent(b) - spent(a) || a.personId.localeCompare(b.personId))
-    .slice(0, options.top);
-
-  let holdout: PredictionResult['holdout'] = null;
+  const predictions = buyerPredictions(buyers, bg, expectedValue, clvOptions, options.horizonDays);
+  const { topByClv, topChurnRisk } = topLists(predictions, options.top);
   const holdoutDays =
     summaries.dataEnd && summaries.calibrationEnd
       ? Math.round((Date.parse(summaries.dataEnd) - Date.parse(summaries.calibrationEnd)) / DAY_MS)
       : 0;
-  if (holdoutDays > 0) {
-    const buckets = new Map<string, { customers: number; actual: number; predicted: number }>();
-    const predictedByHistory = new Map<string, number>();
-    let actual = 0;
-    let predicted = 0;
-    for (const b of buyers) {
-      const row = rfm(b);
-      let e = predictedByHistory.get(key(row));
-      if (e === undefined) predictedByHistory.set(key(row), (e = conditionalExpectedPurchases(bg.params, row, holdoutDays)));
-      actual += b.holdoutFrequency;
-      predicted += e;
-      const label = b.frequency >= 7 ? '7+' : String(b.frequency);
-      const g = buckets.get(label) ?? { customers: 0, actual: 0, predicted: 0 };
-      g.customers++;
-      g.actual += b.holdoutFrequency;
-      g.predicted += e;
-      buckets.set(label, g);
-    }
-    const labels = ['0', '1', '2', '3', '4', '5', '6', '7+'];
-    holdout = {
-      days: holdoutDays,
-      customers: buyers.length,
-      actual,
-      predicted,
-      ratio: actual > 0 ? predicted / actual : null,
-      byFrequency: labels
-        .filter((l) => buckets.has(l))
-        .map((l) => {
-          const g = buckets.get(l)!;
-          return { frequency: l, customers: g.customers, actual: g.actual / g.customers, predicted: g.predicted / g.customers };
-        }),
-    };
-  }
-
+  const holdout = holdoutDays > 0 ? holdoutCheck(buyers, bg, holdoutDays) : null;
   return {
     from: scope.from.toISOString(),
     to: scope.to.toISOString(),
@@ -272,6 +205,94 @@ export async function predictCustomers(store: Store, scope: AnalysisScope, input
       'A purchase is a day with an order; frequency counts repeat purchase days in the calibration period. ' +
       'CLV = expected value per purchase (Gamma-Gamma) × expected purchases per 30-day month, discounted monthly (lifetimes convention). ' +
       'Churn risk = 1 − P(alive); the churn list shows repeat buyers only.',
+  };
+}
+
+/** Each buyer's expected purchases, P(alive) and CLV; the models are evaluated once per distinct (x, t_x, T) history. */
+function buyerPredictions(
+  buyers: BuyerSummary[],
+  bg: ReturnType<typeof fitCustomerModels>['bg'],
+  expectedValue: (b: BuyerSummary) => number,
+  clvOptions: ReturnType<typeof fitCustomerModels>['clvOptions'],
+  horizonDays: number,
+): CustomerPrediction[] {
+  // Predictions depend on (x, t_x, T) only: compute them once per distinct history.
+  const byHistory = new Map<string, { purchases: number; discounted: number; alive: number }>();
+  for (const row of compressRows(buyers.map(rfm))) {
+    byHistory.set(key(row), {
+      purchases: conditionalExpectedPurchases(bg.params, row, horizonDays),
+      discounted: discountedExpectedPurchases(bg.params, row, clvOptions),
+      alive: probabilityAlive(bg.params, row),
+    });
+  }
+  return buyers.map((b): CustomerPrediction => {
+    const h = byHistory.get(key(rfm(b)))!;
+    const value = expectedValue(b);
+    return {
+      personId: b.personId,
+      frequency: b.frequency,
+      recencyDays: b.recencyDays,
+      ageDays: b.ageDays,
+      monetaryValue: b.monetaryValue,
+      expectedPurchases: h.purchases,
+      pAlive: h.alive,
+      churnRisk: 1 - h.alive,
+      expectedAverageValue: value,
+      clv: value * h.discounted,
+    };
+  });
+}
+
+/** The highest CLVs, and the likeliest churners among repeat buyers (those who spent most first among equals). */
+function topLists(predictions: CustomerPrediction[], top: number): { topByClv: CustomerPrediction[]; topChurnRisk: CustomerPrediction[] } {
+  const topByClv = [...predictions].sort((a, b) => b.clv - a.clv || a.personId.localeCompare(b.personId)).slice(0, top);
+  // Among equally likely churners, the ones who spent most so far matter first.
+  const spent = (p: CustomerPrediction) => p.frequency * p.monetaryValue;
+  const topChurnRisk = predictions
+    // One-time buyers are certain to be alive under the BG/NBD and carry little history either way.
+    .filter((p) => p.frequency > 0)
+    .sort((a, b) => b.churnRisk - a.churnRisk || spent(b) - spent(a) || a.personId.localeCompare(b.personId))
+    .slice(0, top);
+
+  return { topByClv, topChurnRisk };
+}
+
+/** Predicted against actual repeat purchases in the days after the calibration end, overall and by calibration frequency. */
+function holdoutCheck(
+  buyers: BuyerSummary[],
+  bg: ReturnType<typeof fitCustomerModels>['bg'],
+  holdoutDays: number,
+): NonNullable<PredictionResult['holdout']> {
+  const buckets = new Map<string, { customers: number; actual: number; predicted: number }>();
+  const predictedByHistory = new Map<string, number>();
+  let actual = 0;
+  let predicted = 0;
+  for (const b of buyers) {
+    const row = rfm(b);
+    let e = predictedByHistory.get(key(row));
+    if (e === undefined) predictedByHistory.set(key(row), (e = conditionalExpectedPurchases(bg.params, row, holdoutDays)));
+    actual += b.holdoutFrequency;
+    predicted += e;
+    const label = b.frequency >= 7 ? '7+' : String(b.frequency);
+    const g = buckets.get(label) ?? { customers: 0, actual: 0, predicted: 0 };
+    g.customers++;
+    g.actual += b.holdoutFrequency;
+    g.predicted += e;
+    buckets.set(label, g);
+  }
+  const labels = ['0', '1', '2', '3', '4', '5', '6', '7+'];
+  return {
+    days: holdoutDays,
+    customers: buyers.length,
+    actual,
+    predicted,
+    ratio: actual > 0 ? predicted / actual : null,
+    byFrequency: labels
+      .filter((l) => buckets.has(l))
+      .map((l) => {
+        const g = buckets.get(l)!;
+        return { frequency: l, customers: g.customers, actual: g.actual / g.customers, predicted: g.predicted / g.customers };
+      }),
   };
 }
 
