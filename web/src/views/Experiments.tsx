@@ -207,7 +207,22 @@ function ExperimentReportView({ id }: { id: string }) {
     return a.result.uplift.mean > 0 !== inverse ? 'better' : 'worse';
   };
   const armCols: DisplayColumn<Arm>[] = [
-    { key: 'metric', label: 'Metric', value: (a) => metricLabel(a.metric) },
+    {
+      key: 'metric',
+      label: 'Metric',
+      value: (a) => metricLabel(a.metric),
+      // The name, with its definition on hover: the full wording would push the figures off screen.
+      render: (a) => (
+        <Text span inherit title={metricLabel(a.metric)}>
+          {a.metric.name}
+          {a.metric.guardrail && (
+            <Badge size="xs" ml={4}>
+              guardrail
+            </Badge>
+          )}
+        </Text>
+      ),
+    },
     { key: 'variation', label: 'Variation', value: (a) => varName(a.id) },
     {
       key: 'people',
@@ -342,6 +357,9 @@ function ExperimentReportView({ id }: { id: string }) {
           {fmtNum(r?.experiment.alpha ?? 0.05, 2)}); grey intervals are not conclusive.
         </Text>
         <DataTable rows={arms} columns={armCols} caption="experiment results" />
+        <Text size="xs" c="dimmed">
+          {r?.metrics.map((m) => metricLabel(m)).join(' · ')}
+        </Text>
       </Panel>
       {r?.warnings.map((w) => (
         <Text size="xs" c="dimmed" key={w}>
