@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { fmtInt, fmtMoney, fmtNum, fmtPct, fmtPoints } from '../../src/format/numbers.ts';
+import { listProjects } from '../../src/projects/projects.ts';
 import { startReceiver, type Receiver } from '../audiences/receiver.ts';
+import { ingest } from '../support/ingest.ts';
 import { ARTIFACTS, chromiumAvailable, CHROMIUM, signIn, startDashboard, VIEWER, type DashboardFixture } from './browser.ts';
 
 describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
@@ -163,11 +165,44 @@ describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'uplift.png'), fullPage: true });
   });
 
-  it('anomalies: the anomalies listed equal the API; an annotation and a comment are seen by a viewer', async () => {
+  it('anomalies: a planted burst of Email orders is listed with its root cause as the API has it; an annotation and a comment are seen by a viewer', async () => {
+    // 25 orders from newsletter visitors on one recent day (the demo has about one order a day then).
+    const info = await api('GET', '/api/v1/project/info');
+    const projectId = (await listProjects(f.store))[0]!.id;
+    const day = new Date(Date.parse(info.dataRange.last + 'T00:00:00Z') - 5 * 86_400_000).toISOString().slice(0, 10);
+    const burst = Array.from({ length: 25 }, (_v, i) => {
+      const t = Date.parse(`${day}T12:00:00Z`) + i * 60_000;
+      const user = `burst-${i}`;
+      return [
+        {
+          type: 'page',
+          userId: user,
+          messageId: `burst-page-${i}`,
+          timestamp: new Date(t).toISOString(),
+          context: { page: { url: 'https://shop.example/?utm_source=newsletter&utm_medium=email' } },
+        },
+        {
+          type: 'track',
+          event: 'Order Completed',
+          userId: user,
+          messageId: `burst-order-${i}`,
+          timestamp: new Date(t + 30_000).toISOString(),
+          properties: { revenue: 80 },
+          context: { page: { url: 'https://shop.example/checkout?utm_source=newsletter&utm_medium=email' } },
+        },
+      ];
+    }).flat();
+    await ingest(f.store, projectId, burst);
+
     await open('Anomalies', '[data-testid="anomaly-count"]');
     await page.locator('[data-rendered="1"]').first().waitFor({ timeout: 120_000 });
     const r = (await api('POST', '/api/v1/anomalies', { kpi: 'orders' })).kpis[0];
+    const planted = r.anomalies.find((a: any) => a.date === day);
+    assert.ok(planted, `the burst on ${day} is an anomaly: ${JSON.stringify(r.anomalies.map((a: any) => a.date))}`);
+    assert.equal(planted.rootCauses[0].dimension, 'channel');
+    assert.equal(planted.rootCauses[0].value, 'Email');
     assert.equal(await page.getByTestId('anomaly-count').innerText(), fmtInt(r.anomalies.length));
+    await page.locator('[data-testid="table-anomalies"] td[data-col="cause"]').filter({ hasText: 'channel: Email' }).first().waitFor();
     assert.deepEqual(
       await cells('anomalies', 'date'),
       r.anomalies.map((a: any) => a.date),
@@ -182,16 +217,16 @@ describe('predict and act pages in Chromium', { timeout: 900_000 }, () => {
       explained.reduce((s: number, a: any) => s + a.rootCauses.length, 0),
     );
 
-    const day = r.bands[Math.floor(r.bands.length / 2)].date;
-    await page.getByLabel('Annotate day').fill(day);
+    const noteDay = r.bands[Math.floor(r.bands.length / 2)].date;
+    await page.getByLabel('Annotate day').fill(noteDay);
     await page.getByLabel('Note', { exact: true }).fill('Spring sale launch');
     await page.getByRole('button', { name: 'Add annotation' }).click();
     await page
       .getByTestId('annotations')
-      .filter({ hasText: `${day} Spring sale launch` })
+      .filter({ hasText: `${noteDay} Spring sale launch` })
       .waitFor();
     const notes = (await api('GET', `/api/v1/chart-annotations?chart=orders`)).annotations;
-    assert.ok(notes.some((n: any) => n.date === day && n.label === 'Spring sale launch' && n.author.kind === 'user'));
+    assert.ok(notes.some((n: any) => n.date === noteDay && n.label === 'Spring sale launch' && n.author.kind === 'user'));
 
     await page.getByLabel('Add a comment (@name mentions a teammate)').fill('Orders dip explained by the sale ending?');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();

@@ -108,7 +108,14 @@ export function Anomalies() {
     { key: 'date', label: 'Day', value: (a) => a.date },
     { key: 'value', label: 'Actual', numeric: true, value: (a) => a.value, render: (a) => fmt(a.value) },
     { key: 'expected', label: 'Expected', numeric: true, value: (a) => a.expected, render: (a) => fmt(a.expected) },
-    { key: 'size', label: 'Change', numeric: true, value: (a) => a.relativeSize, render: (a) => fmtPct(a.relativeSize, 0) },
+    {
+      key: 'size',
+      label: 'Change',
+      numeric: true,
+      value: (a) => a.relativeSize,
+      // A percentage of next to nothing says nothing: the absolute change is shown instead.
+      render: (a) => (Math.abs(a.expected) >= 0.5 ? fmtPct(a.relativeSize, 0) : `${a.size >= 0 ? '+' : ''}${fmt(a.size)}`),
+    },
     { key: 'probability', label: 'Probability', numeric: true, value: (a) => a.probability, render: (a) => fmtPct(a.probability, 1) },
     {
       key: 'cause',
