@@ -107,6 +107,9 @@ describe('dashboard drill-down, business units and phone layout in Chromium', { 
       list.people.some((p: { clv: number | null }) => p.clv !== null && p.clv > 0),
       'converters have a predicted CLV',
     );
+    // The CLV column is on screen, not behind a sideways scroll (1280 px wide window).
+    const clvHead = await drawer.getByRole('columnheader', { name: /^Predicted CLV/ }).boundingBox();
+    assert.ok(clvHead && clvHead.x + clvHead.width <= 1280, `the CLV column ends at ${clvHead && clvHead.x + clvHead.width}px`);
     await page.screenshot({ path: join(ARTIFACTS, 'drill-attribution.png') });
     await closeDrawer(page);
   });

@@ -37,7 +37,8 @@ export function DrillProvider({ children }: { children: ReactNode }) {
         opened={drill !== null}
         onClose={() => setDrill(null)}
         position="right"
-        size="xl"
+        // Wide enough for every column through predicted CLV on a laptop; the whole screen on a phone.
+        size="min(64rem, 100vw)"
         title={drill?.title ?? ''}
         aria-label="People behind this number"
       >
@@ -84,7 +85,17 @@ function PeopleList({ drill, onNavigate }: { drill: Drill; onNavigate: () => voi
         </Anchor>
       ),
     },
-    { key: 'email', label: 'Email', value: (p) => p.email },
+    // In small type, so the figures (through predicted CLV) fit the drawer.
+    {
+      key: 'email',
+      label: 'Email',
+      value: (p) => p.email,
+      render: (p) => (
+        <Text span size="xs" c="dimmed">
+          {p.email}
+        </Text>
+      ),
+    },
     { key: 'stage', label: 'Stage', value: (p) => p.stage },
     { key: 'last', label: 'Last seen', value: (p) => p.lastSeen?.slice(0, 10) ?? '' },
     { key: 'orders', label: 'Orders', numeric: true, value: (p) => p.orders, render: (p) => fmtInt(p.orders) },
