@@ -170,8 +170,40 @@ export async function computeDropOffDrivers(store: Store, scope: AnalysisScope, 
   const n = spec.steps.length;
   const k = parsed.step;
   if (k > n) throw new ScopeError(`step: the funnel has ${n} steps; choose 2…${n}`);
-  const d = store.dialect;
-  const q = new QueryBuilder(d);
+  const q = new QueryBuilder(store.dialect);
+  const sql = dropOffFactorsSql(q, scope, spec, parsed, k);
+  const rows = await store.query<{ fk: string; fname: string | null; fvalue: string | null; a: number; b: number; members: number }>(
+    q.build(sql),
+  );
+
+  const total = rows.find((r) => r.fk === 'all');
+  const converted = Number(total?.a ?? 0);
+  const dropped = Number(total?.b ?? 0);
+  const out = driverFactors(rows, converted, dropped, parsed.minPersons);
+  return {
+    step: k,
+    from_step: spec.steps[k - 2]!.name ?? spec.steps[k - 2]!.event,
+    to_step: spec.steps[k - 1]!.name ?? spec.steps[k - 1]!.event,
+    converted,
+    dropped,
+    factors: out.slice(0, parsed.limit),
+    note: CORRELATION_NOTE,
+  };
+}
+
+/**
+ * One statement: the cohort of units that reached step k−1 (converted or not), their events from the
+ * lookback before step 1 up to step k−1, each crossed with the factor kinds (event, channel,
+ * properties, survey band), counted once per unit: converted, dropped and a membership fingerprint.
+ */
+function dropOffFactorsSql(
+  q: QueryBuilder,
+  scope: AnalysisScope,
+  spec: Awaited<ReturnType<typeof prepareFunnel>>,
+  parsed: z.output<typeof dropOffInputSchema>,
+  k: number,
+): string {
+  const d = q.d;
   const windowMs = Math.round(spec.windowSeconds * 1000);
   const lookbackMs = Math.round(parsed.lookbackDays * 86400_000);
 
@@ -224,13 +256,19 @@ FROM (${obs}) AS o CROSS JOIN ${d.range(q.num(branches.length))} AS r`;
   const sql = `SELECT fk, fname, fvalue, sum(CASE WHEN f_conv = 1 THEN 1 ELSE 0 END) AS a, sum(CASE WHEN f_conv = 0 THEN 1 ELSE 0 END) AS b,
   sum(${d.hash01('f_unit')}) AS members
 FROM (${perUnit}) AS g GROUP BY fk, fname, fvalue`;
-  const rows = await store.query<{ fk: string; fname: string | null; fvalue: string | null; a: number; b: number; members: number }>(
-    q.build(sql),
-  );
+  return sql;
+}
 
-  const total = rows.find((r) => r.fk === 'all');
-  const converted = Number(total?.a ?? 0);
-  const dropped = Number(total?.b ?? 0);
+/**
+ * Each factor's 2×2 table against the units without it, its test, and the Benjamini–Hochberg q-value;
+ * factors with the same members are merged under the simplest one. Most significant first.
+ */
+function driverFactors(
+  rows: Array<{ fk: string; fname: string | null; fvalue: string | null; a: number; b: number; members: number }>,
+  converted: number,
+  dropped: number,
+  minPersons: number,
+): DriverFactor[] {
   const out: DriverFactor[] = [];
   const byMembers = new Map<string, DriverFactor>();
   // The simplest of equal factors names the merged driver.
@@ -244,7 +282,7 @@ FROM (${perUnit}) AS g GROUP BY fk, fname, fvalue`;
     if (r.fk === 'all') continue;
     const a = Number(r.a);
     const b = Number(r.b);
-    if (a + b < parsed.minPersons) continue;
+    if (a + b < minPersons) continue;
     const c = converted - a;
     const dd = dropped - b;
     const stats = analyse2x2(a, b, c, dd);
@@ -282,15 +320,7 @@ FROM (${perUnit}) AS g GROUP BY fk, fname, fvalue`;
     (x, y) =>
       x.p_value - y.p_value || Math.abs(Math.log(y.odds_ratio)) - Math.abs(Math.log(x.odds_ratio)) || x.label.localeCompare(y.label),
   );
-  return {
-    step: k,
-    from_step: spec.steps[k - 2]!.name ?? spec.steps[k - 2]!.event,
-    to_step: spec.steps[k - 1]!.name ?? spec.steps[k - 1]!.event,
-    converted,
-    dropped,
-    factors: out.slice(0, parsed.limit),
-    note: CORRELATION_NOTE,
-  };
+  return out;
 }
 
 export const dropOffDriversAnalysis = defineAnalysis({
