@@ -83,6 +83,22 @@ describe('dashboard drill-down, business units and phone layout in Chromium', { 
       new RegExp(`^${fmtInt(roi.tables[0].totals.people)} people converted`),
     );
 
+    // The totals of the previous period of equal length (the comparison switch is on by default).
+    const now = await scopeOf(page);
+    const days = Math.round((Date.parse(now.to) - Date.parse(now.from)) / 86_400_000);
+    const before = { from: new Date(Date.parse(now.from) - days * 86_400_000).toISOString(), to: now.from };
+    const prev = (await api('POST', '/api/v1/roi', { ...before, granularity: 'channel', model: 'markov' })).tables[0].totals;
+    const cur = roi.tables[0].totals;
+    const rel = (a: number, b: number) => (b > 0 ? ` (${fmtChange(a / b - 1)})` : '');
+    const previous = page.getByTestId('roi-previous');
+    await previous.filter({ hasNotText: 'loading' }).waitFor({ timeout: 60_000 });
+    assert.ok(
+      (await previous.innerText()).startsWith(
+        `Previous period: spend ${fmtMoney(prev.spend, currency)}${rel(cur.spend, prev.spend)}, revenue ${fmtMoney(prev.revenue, currency)}${rel(cur.revenue, prev.revenue)}`,
+      ),
+      await previous.innerText(),
+    );
+
     const top = [...apiRows].sort((a, b) => b.people - a.people)[0]!;
     await page.getByRole('button', { name: `People: converters touched by ${top.touchpoint}` }).click();
     assert.equal(await drawerTotal(page), fmtInt(top.people));

@@ -8,8 +8,8 @@ import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.t
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
-import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useSession } from '../data.ts';
+import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { ModelComparisonReport as CompareReport } from '../../../src/attribution/attribution-report.ts';
 import type { RoiReport, RoiRow } from '../../../src/attribution/roi-report.ts';
@@ -41,6 +41,10 @@ export function Attribution() {
     post<CompareReport>('/api/v1/attribution/compare', { ...scopeBody(f), granularity, models: MODELS }, s),
   );
   const roi = useData(key + model, (s) => post<RoiReport>('/api/v1/roi', { ...scopeBody(f), granularity, model }, s));
+  // The totals of the previous period of equal length, for the comparison switch.
+  const prevRoi = useData(f.compare ? `prev:${key}${model}` : null, (s) =>
+    post<RoiReport>('/api/v1/roi', { ...scopeBody({ ...f, ...previousRange(f) }), granularity, model }, s),
+  );
   const marginal = useData(filtersKey(f) + model, (s) => post<MarginalReport>('/api/v1/roi/marginal', { ...scopeBody(f), model }, s));
   const cmpRef = useRef<ChartHandle>(null);
   const svrRef = useRef<ChartHandle>(null);
@@ -248,7 +252,7 @@ export function Attribution() {
   return (
     <Stack gap="md">
       <Title order={2}>Attribution &amp; ROI</Title>
-      <FilterBar compare={false} />
+      <FilterBar />
       <Group gap="sm" align="flex-end" wrap="wrap">
         <SegmentedField
           label="Touchpoints by"
@@ -327,6 +331,18 @@ export function Attribution() {
           <Text size="sm" data-testid="roi-totals">
             Total: spend {fmtMoney(table.totals.spend, cur)}, revenue {fmtMoney(table.totals.revenue, cur)}, ROAS{' '}
             {table.totals.roas === null ? '–' : fmtNum(table.totals.roas)}×, {fmtInt(table.totals.newCustomers)} new customers
+          </Text>
+        )}
+        {table && f.compare && (
+          <Text size="sm" c="dimmed" data-testid="roi-previous">
+            {prevRoi.data
+              ? (() => {
+                  const p = prevRoi.data.tables[0]!.totals;
+                  const t = table.totals;
+                  const rel = (now: number, before: number) => (before > 0 ? ` (${fmtChange(now / before - 1)})` : '');
+                  return `Previous period: spend ${fmtMoney(p.spend, cur)}${rel(t.spend, p.spend)}, revenue ${fmtMoney(p.revenue, cur)}${rel(t.revenue, p.revenue)}, ROAS ${p.roas === null ? '–' : fmtNum(p.roas)}×, ${fmtInt(p.newCustomers)} new customers`;
+                })()
+              : 'Previous period: loading…'}
           </Text>
         )}
         {table && (
