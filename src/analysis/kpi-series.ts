@@ -21,7 +21,7 @@
  * 'Unknown'.
  */
 import type { DailyPoint } from '../initiatives/methods/types.ts';
-import { QueryBuilder } from '../store/dialect/dialect.ts';
+import { type Dialect, QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { ORDER_COND, TOUCH_COND, UNASSIGNED_CHANNEL, firstChannelExpr, sessionChannelCtes } from './kpis.ts';
 import { ORDER_EVENT, SURVEY_EVENT, ScopeError, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
@@ -128,16 +128,38 @@ async function seriesRows(
   let until: string | undefined;
   const F = () => (from ??= q.time(scope.from));
   const T = () => (until ??= q.time(scope.to));
-  // Some metrics look past the range: repeat_rate counts earlier orders, checkouts wait a day for orders.
+  const bucket = (ts: string) => d.formatDate(d.dateTrunc(interval, ts));
+  const inRange = (ts: string) => `${ts} >= ${F()} AND ${ts} < ${T()}`;
+
+  const ctes = unitEventCtes(q, scope, metric, by, T);
+  const select = metricSelect(d, metric, by, bucket, inRange);
+  const rows = await store.query(q.build(`WITH ${ctes.join(',\n')}\n${select}`));
+  return rows.map((r) => ({
+    unit: String(r.unit_key ?? ''),
+    bucket: String(r.bucket_key),
+    num: Number(r.num ?? 0),
+    den: Number(r.den ?? 0),
+  }));
+}
+
+/**
+ * The CTEs up to `ev`: the scope's events (some metrics look past the range: repeat_rate counts
+ * earlier orders, checkouts wait a day for orders), each with its unit (channel, region or none).
+ */
+function unitEventCtes(
+  q: QueryBuilder,
+  scope: AnalysisScope,
+  metric: KpiSeriesMetric,
+  by: 'channel' | 'region' | undefined,
+  T: () => string,
+): string[] {
+  const d = q.d;
   const events =
     metric === 'repeat_rate'
       ? scopedEvents(q, scope, { ignoreTimeRange: true, extraWhere: [`timestamp < ${T()}`] })
       : metric === 'checkout_conversion'
         ? scopedEvents(q, { ...scope, to: new Date(scope.to.getTime() + DAY_MS) })
         : scopedEvents(q, scope);
-  const bucket = (ts: string) => d.formatDate(d.dateTrunc(interval, ts));
-  const inRange = (ts: string) => `${ts} >= ${F()} AND ${ts} < ${T()}`;
-
   const ctes: string[] = [
     `src AS (SELECT person_id, session_id, event, type, channel, timestamp, revenue, message_id, properties, context FROM ${events} AS e)`,
   ];
@@ -156,6 +178,17 @@ async function seriesRows(
     ctes.push(`ev AS (SELECT src.*, '' AS unit FROM src)`);
   }
 
+  return ctes;
+}
+
+/** The SELECT over `ev` giving each unit and bucket its numerator and denominator for the metric. */
+function metricSelect(
+  d: Dialect,
+  metric: KpiSeriesMetric,
+  by: 'channel' | 'region' | undefined,
+  bucket: (ts: string) => string,
+  inRange: (ts: string) => string,
+): string {
   let select: string;
   switch (metric) {
     case 'visitors':
@@ -222,13 +255,7 @@ FROM (
 ) AS b GROUP BY unit, bucket_key`;
       break;
   }
-  const rows = await store.query(q.build(`WITH ${ctes.join(',\n')}\n${select}`));
-  return rows.map((r) => ({
-    unit: String(r.unit_key ?? ''),
-    bucket: String(r.bucket_key),
-    num: Number(r.num ?? 0),
-    den: Number(r.den ?? 0),
-  }));
+  return select;
 }
 
 export const kpiSeriesAnalysis = defineAnalysis({
