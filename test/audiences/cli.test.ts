@@ -52,13 +52,15 @@ describe('predict-and-act CLI', () => {
     assert.equal(csv.stdout.trim().split('\n').length, joined + 1);
     const segment = waymark(dataDir, 'audiences', 'export', 'repeat-buyers', '--format', 'segment');
     assert.deepEqual(JSON.parse(segment.stdout.split('\n')[0]!).traits, { audience_repeat_buyers: true });
-    assert.match(waymark(dataDir, 'audiences', 'list').stdout, /repeat-buyers +Repeat buyers \(segment/);
+    assert.match(waymark(dataDir, 'audiences', 'list').stdout, /^repeat-buyers +Repeat buyers +segment +on demand +0$/m);
 
     const propensity = waymark(dataDir, 'predict', 'propensity', '--event', 'Order Completed', '--days', '30', '--targets', 'purchase');
     assert.equal(propensity.status, 0, propensity.stderr);
     assert.match(propensity.stdout, /purchase in the next 30 days: ok/);
     assert.match(propensity.stdout, /AUC 0\.\d{3}/);
-    assert.match(propensity.stdout, /lift by decile: 1: \d\.\d\d×/);
+    // The holdout table: decile 1 (the most likely tenth) with its predicted and observed rates and lift.
+    assert.match(propensity.stdout, /^ +Decile +Persons +Predicted +Observed +Lift/m);
+    assert.match(propensity.stdout, /^ +1 +[\d,]+ +\d+\.\d% +\d+\.\d% +\d+\.\d\d× +\d+%$/m);
     const refused = waymark(dataDir, 'predict', 'propensity', '--days', '1');
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr + refused.stdout, /minimum 100/);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createAudience, getAudience, listAudiences, publicAudience, type SavedAudience } from '../../audiences/audiences.ts';
 import { audienceCsv, audienceIdentifyCalls } from '../../audiences/export.ts';
 import { syncAudience, type SyncResult } from '../../audiences/sync.ts';
+import { renderTable } from '../../format/table.ts';
 import { CliError, callServer, globalOptions, print, runOn, withStore, resolveProject } from '../target.ts';
 
 function parseJson(flag: string, text: string): unknown {
@@ -51,12 +52,22 @@ export function registerAudienceCommands(program: Command): void {
       }));
       print(opts, result, (r) =>
         r.audiences.length
-          ? r.audiences
-              .map(
-                (a: SavedAudience) =>
-                  `${a.id.padEnd(30)} ${a.name} (${a.source.kind}${a.refreshMinutes ? `, every ${a.refreshMinutes} min` : ''}, ${a.webhooks.length} webhook(s))`,
-              )
-              .join('\n')
+          ? renderTable(
+              [
+                { header: 'Id' },
+                { header: 'Name' },
+                { header: 'Built from' },
+                { header: 'Re-evaluated' },
+                { header: 'Webhooks', align: 'right' },
+              ],
+              r.audiences.map((a: SavedAudience) => [
+                a.id,
+                a.name,
+                a.source.kind === 'model' ? `model ${a.source.model}` : a.source.kind,
+                a.refreshMinutes ? `every ${a.refreshMinutes} min` : 'on demand',
+                String(a.webhooks.length),
+              ]),
+            )
           : 'no audiences yet',
       );
     });

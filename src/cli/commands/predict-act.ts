@@ -29,10 +29,33 @@ function renderPropensity(r: PropensityResult): string {
       `  training at ${m.cutoffs.training.slice(0, 10)}: ${m.training.positives}/${m.training.persons}; holdout at ${m.cutoffs.holdout.slice(0, 10)}: ${h.positives}/${h.persons} (base rate ${pct(h.baseRate)}), AUC ${h.auc?.toFixed(3)}`,
     );
     lines.push(
-      '  calibration (bin: predicted → observed): ' +
-        h.calibration.map((b) => `${b.bin}: ${pct(b.meanPredicted)}→${pct(b.observedRate)}`).join(', '),
+      '  holdout by decile of the score (1 = the most likely tenth; calibration: predicted against observed):',
+      renderTable(
+        [
+          { header: 'Decile', align: 'right' },
+          { header: 'Persons', align: 'right' },
+          { header: 'Predicted', align: 'right' },
+          { header: 'Observed', align: 'right' },
+          { header: 'Lift', align: 'right' },
+          { header: 'Share of all positives (cumulative)', align: 'right' },
+        ],
+        h.lift.map((d) => {
+          // Calibration bins run from the lowest scores up; deciles from the highest down.
+          const bin = h.calibration[h.calibration.length - d.decile];
+          return [
+            String(d.decile),
+            fmtInt(d.persons),
+            bin ? fmtPct(bin.meanPredicted) : '–',
+            bin ? fmtPct(bin.observedRate) : '–',
+            `${d.lift.toFixed(2)}×`,
+            fmtPct(d.cumulativeCapture, 0),
+          ];
+        }),
+      )
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
     );
-    lines.push('  lift by decile: ' + h.lift.map((d) => `${d.decile}: ${d.lift.toFixed(2)}×`).join(', '));
     lines.push(
       `  scored ${m.scored.persons} persons at ${m.cutoffs.scored.slice(0, 10)}: mean ${pct(m.scored.meanProbability)}, expected ${m.scored.expectedPositives.toFixed(1)}`,
     );
