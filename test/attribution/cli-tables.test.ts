@@ -65,6 +65,15 @@ describe('waymark attribution --compare', () => {
     assert.match(social, /^Paid Social +50\.0% +0\.0% /);
     for (const l of lines) assert.ok(l.length <= 100, `${l.length} columns: ${l}`);
 
+    // The registered analysis's own command name prints the same table.
+    const sub = spawnSync(
+      process.execPath,
+      ['bin/waymark.js', '--data', dataDir, 'attribution', 'compare', '--from', '2026-04-01', '--to', '2026-05-01'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(sub.status, 0, sub.stderr);
+    assert.match(sub.stdout, /^Paid Search +50\.0% +100\.0% /m);
+
     // One model: a headed table with money in the currency format and shares as percentages.
     const one = spawnSync(
       process.execPath,

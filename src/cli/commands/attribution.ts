@@ -4,7 +4,7 @@ import { type AttributionReport, type ModelComparisonReport } from '../../attrib
 import { GRANULARITIES, type Granularity } from '../../attribution/journeys.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
 import { addScopeOptions, runScopedAnalysis, type ScopeOptions } from '../options.ts';
-import { CliError, globalOptions, print } from '../target.ts';
+import { CliError, globalOptions, list, print } from '../target.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../../format/numbers.ts';
 import { renderTable } from '../../format/table.ts';
 
@@ -113,5 +113,21 @@ export function registerAttributionCommands(program: Command): void {
       return;
     }
     await runScopedAnalysis(opts, o, '/api/v1/attribution', (scope) => ({ ...scope, ...journey, model: o.model }), renderReport);
+  });
+  // The same comparison as `attribution --compare`, under the registered analysis's own command name.
+  addJourneyOptions(
+    command
+      .command('compare')
+      .description('every model side by side, with where they disagree most')
+      .option('--models <list>', 'models to compare (default: all)'),
+  ).action(async (o: AttributionCommandOptions & { models?: string }, cmd: Command) => {
+    const journey = { granularity: granularityOf(o.by), lookbackDays: Number(o.lookback), conversionEvent: o.event };
+    await runScopedAnalysis(
+      globalOptions(cmd),
+      o,
+      '/api/v1/attribution/compare',
+      (scope) => ({ ...scope, ...journey, models: list(o.models) }),
+      renderComparison,
+    );
   });
 }
