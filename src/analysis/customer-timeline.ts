@@ -73,9 +73,50 @@ export async function getCustomerTimeline(
   if (personId === undefined) throw new CustomerNotFoundError(`no customer "${personOrAnyId}"`);
   const journey = options.journey ?? (await resolveJourney(store, projectId, options.journeyId));
   const limit = Math.max(1, Math.min(options.limit ?? 500, 10_000));
+  const rows = await timelineRows(store, projectId, personId, journey, limit);
+  rows.reverse();
+  const first = rows[rows.length - 1] ?? {};
+  const events = timelineEvents(rows, journey);
+
+  const { ids, traitRows } = await personIdsAndTraits(store, projectId, personId);
+  const uniq = (xs: unknown[] | undefined) => [...new Set((xs ?? []).filter((x): x is string => typeof x === 'string' && x !== ''))].sort();
+
+  return {
+    personId,
+    userIds: uniq(ids[0]?.uids),
+    anonymousIds: uniq(ids[0]?.anons),
+    traits: traitRows[0]?.latest ? safeJson(traitRows[0].latest) : {},
+    journey: { id: journey.id, name: journey.name },
+    stages: journey.stages.map((st, s) => ({
+      id: st.id,
+      name: st.name,
+      enteredAt: first[`entered_${s}`] ? String(first[`entered_${s}`]) : null,
+    })),
+    totals: {
+      events: Number(first.n_events ?? 0),
+      orders: Number(first.n_orders ?? 0),
+      revenue: Number(first.sum_revenue ?? 0),
+      firstSeen: String(first.first_seen ?? ''),
+      lastSeen: String(first.last_seen ?? ''),
+    },
+    events,
+    truncated: Number(first.n_events ?? 0) > events.length,
+  };
+}
+
+/**
+ * The person's latest `limit` events (newest first), each with its touchpoint channel, the stage
+ * the person was in, the stages it marks the entry of, and the person's stage entries and totals.
+ */
+async function timelineRows(
+  store: Store,
+  projectId: string,
+  personId: string,
+  journey: Journey,
+  limit: number,
+): Promise<Array<Record<string, unknown>>> {
   const d = store.dialect;
   const S = journey.stages.length;
-
   const q = new QueryBuilder(d);
   const own = `(SELECT * FROM events WHERE project_id = ${q.str(projectId)} AND person_id = ${q.str(personId)})`;
   const ent = stageEntriesSql(q, journey, own, {
@@ -96,7 +137,7 @@ export async function getCustomerTimeline(
     (st, s) =>
       `CASE WHEN e.timestamp = n.entry_${s} AND (${st.rules.map((r) => `(${ruleConditionSql(q, r, 'e.')})`).join(' OR ')}) THEN 1 ELSE 0 END AS mark_${s}`,
   );
-  const rows = await store.query(
+  return store.query(
     q.build(`SELECT e.timestamp AS ts, e.message_id AS message_id, e.type AS type, e.event AS event_name, e.channel AS channel_name,
   ${touchChannelSql(q, journey.touchpoints, 'e.')} AS tp_channel, e.session_id AS session_id, e.anonymous_id AS anon_id, e.user_id AS uid,
   e.path AS path_name, e.revenue AS revenue_value, e.order_id AS order_ref, e.properties AS props, ${stageNo} AS stage_no, ${marks.join(', ')},
@@ -105,10 +146,13 @@ export async function getCustomerTimeline(
 FROM ${own} AS e JOIN (${ent}) AS n ON n.person_id = e.person_id
 ORDER BY e.timestamp DESC, e.message_id DESC LIMIT ${q.num(limit)}`),
   );
-  rows.reverse();
-  const first = rows[rows.length - 1] ?? {};
+}
+
+/** Timeline events in time order; a stage's entry is marked on the first event that enters it (the furthest stage names a shared event). */
+function timelineEvents(rows: Array<Record<string, unknown>>, journey: Journey): TimelineEvent[] {
+  const S = journey.stages.length;
   const marked = new Set<number>();
-  const events: TimelineEvent[] = rows.map((r) => {
+  return rows.map((r) => {
     const s = Number(r.stage_no);
     const ev: TimelineEvent = {
       timestamp: String(r.ts),
@@ -135,7 +179,15 @@ ORDER BY e.timestamp DESC, e.message_id DESC LIMIT ${q.num(limit)}`),
     }
     return ev;
   });
+}
 
+/** The person's user ids and anonymous ids, and their latest traits. */
+async function personIdsAndTraits(
+  store: Store,
+  projectId: string,
+  personId: string,
+): Promise<{ ids: Array<{ uids: string[]; anons: string[] }>; traitRows: Array<{ latest: string }> }> {
+  const d = store.dialect;
   const ids = await store.query<{ uids: string[]; anons: string[] }>(
     (() => {
       const q2 = new QueryBuilder(d);
@@ -152,29 +204,7 @@ ORDER BY e.timestamp DESC, e.message_id DESC LIMIT ${q.num(limit)}`),
       );
     })(),
   );
-  const uniq = (xs: unknown[] | undefined) => [...new Set((xs ?? []).filter((x): x is string => typeof x === 'string' && x !== ''))].sort();
-
-  return {
-    personId,
-    userIds: uniq(ids[0]?.uids),
-    anonymousIds: uniq(ids[0]?.anons),
-    traits: traitRows[0]?.latest ? safeJson(traitRows[0].latest) : {},
-    journey: { id: journey.id, name: journey.name },
-    stages: journey.stages.map((st, s) => ({
-      id: st.id,
-      name: st.name,
-      enteredAt: first[`entered_${s}`] ? String(first[`entered_${s}`]) : null,
-    })),
-    totals: {
-      events: Number(first.n_events ?? 0),
-      orders: Number(first.n_orders ?? 0),
-      revenue: Number(first.sum_revenue ?? 0),
-      firstSeen: String(first.first_seen ?? ''),
-      lastSeen: String(first.last_seen ?? ''),
-    },
-    events,
-    truncated: Number(first.n_events ?? 0) > events.length,
-  };
+  return { ids, traitRows };
 }
 
 function safeJson(text: string): Record<string, unknown> {
