@@ -187,15 +187,7 @@ export async function fitPropensity(
   const trainPos = count(train.y);
   const holdPos = count(hold.y);
   const training = { persons: train.y.length, positives: trainPos };
-  const short: string[] = [];
-  for (const [name, rows, pos] of [
-    ['training', train, trainPos],
-    ['holdout', hold, holdPos],
-  ] as const) {
-    if (pos < minPos)
-      short.push(`${name} window has ${pos} ${target === 'purchase' ? 'purchasers' : 'churned persons'} (minimum ${minPos})`);
-    if (rows.y.length - pos < minNeg) short.push(`${name} window has ${rows.y.length - pos} negatives (minimum ${minNeg})`);
-  }
+  const short = dataShortfalls(train, hold, minPos, minNeg, target);
   minimum.meetsGa4 =
     Math.min(trainPos, holdPos) >= GA4_MIN_EXAMPLES && Math.min(train.y.length - trainPos, hold.y.length - holdPos) >= GA4_MIN_EXAMPLES;
   if (short.length) return refuse(`not enough data for a ${days}-day ${target} model: ${short.join('; ')}`, training);
@@ -205,37 +197,14 @@ export async function fitPropensity(
     train.y,
     specs.map((s) => s.name),
   );
-  const p = hold.x.map((row) => predictLogistic(fitted, row));
-  const holdout = {
-    persons: hold.y.length,
-    positives: holdPos,
-    baseRate: holdPos / hold.y.length,
-    auc: auc(p, hold.y),
-    calibration: calibrationTable(p, hold.y),
-    lift: liftByDecile(p, hold.y),
-  };
-
+  const holdout = holdoutEvaluation(fitted, hold);
   // Refit on the freshest complete labels, then score everyone at the end of the data, in SQL.
   const model = fitLogistic(
     hold.x,
     hold.y,
     specs.map((s) => s.name),
   );
-  const q = new QueryBuilder(store.dialect);
-  const scoredSql = scoredPersonsSql(q, projectId, event, channels, model, target, days, end);
-  const probs = Array.from({ length: 9 }, (_, k) => `${store.dialect.quantile('s.p', (k + 1) / 10)} AS q${k + 1}`);
-  const [summary] = await store.query<Record<string, number>>(
-    q.build(`SELECT count(*) AS n, avg(s.p) AS mean_p, sum(s.p) AS sum_p, ${probs.join(', ')} FROM (${scoredSql}) AS s`),
-  );
-  const tq = new QueryBuilder(store.dialect);
-  const top =
-    (options.top ?? 20) > 0
-      ? await store.query<{ person_id: string; p: number }>(
-          tq.build(
-            `SELECT person_id, p FROM (${scoredPersonsSql(tq, projectId, event, channels, model, target, days, end)}) AS s ORDER BY p DESC, person_id LIMIT ${tq.num(options.top ?? 20)}`,
-          ),
-        )
-      : [];
+  const { summary, top } = await scoreAtEnd(store, projectId, { event, channels, model, target, days, end }, options.top ?? 20);
   return {
     ...base,
     status: 'ok',
@@ -254,6 +223,64 @@ export async function fitPropensity(
     model,
     channels,
   };
+}
+
+type LabelledRows = Awaited<ReturnType<typeof labelledRows>>;
+
+/** Why the training or holdout window is too small: too few positives or negatives in either. */
+function dataShortfalls(train: LabelledRows, hold: LabelledRows, minPos: number, minNeg: number, target: PropensityTarget): string[] {
+  const trainPos = count(train.y);
+  const holdPos = count(hold.y);
+  const short: string[] = [];
+  for (const [name, rows, pos] of [
+    ['training', train, trainPos],
+    ['holdout', hold, holdPos],
+  ] as const) {
+    if (pos < minPos)
+      short.push(`${name} window has ${pos} ${target === 'purchase' ? 'purchasers' : 'churned persons'} (minimum ${minPos})`);
+    if (rows.y.length - pos < minNeg) short.push(`${name} window has ${rows.y.length - pos} negatives (minimum ${minNeg})`);
+  }
+  return short;
+}
+
+/** The model fitted on the training window, checked on the holdout window: AUC, calibration and lift by decile. */
+function holdoutEvaluation(fitted: ReturnType<typeof fitLogistic>, hold: LabelledRows): NonNullable<PropensityModelResult['holdout']> {
+  const holdPos = count(hold.y);
+  const p = hold.x.map((row) => predictLogistic(fitted, row));
+  return {
+    persons: hold.y.length,
+    positives: holdPos,
+    baseRate: holdPos / hold.y.length,
+    auc: auc(p, hold.y),
+    calibration: calibrationTable(p, hold.y),
+    lift: liftByDecile(p, hold.y),
+  };
+}
+
+/** Everyone scored in SQL at the end of the data: the count, mean, expected positives and decile thresholds, and the top persons. */
+async function scoreAtEnd(
+  store: Store,
+  projectId: string,
+  m: { event: string; channels: string[]; model: ReturnType<typeof fitLogistic>; target: PropensityTarget; days: number; end: Date },
+  topN: number,
+): Promise<{ summary: Record<string, number> | undefined; top: Array<{ person_id: string; p: number }> }> {
+  const { event, channels, model, target, days, end } = m;
+  const q = new QueryBuilder(store.dialect);
+  const scoredSql = scoredPersonsSql(q, projectId, event, channels, model, target, days, end);
+  const probs = Array.from({ length: 9 }, (_, k) => `${store.dialect.quantile('s.p', (k + 1) / 10)} AS q${k + 1}`);
+  const [summary] = await store.query<Record<string, number>>(
+    q.build(`SELECT count(*) AS n, avg(s.p) AS mean_p, sum(s.p) AS sum_p, ${probs.join(', ')} FROM (${scoredSql}) AS s`),
+  );
+  const tq = new QueryBuilder(store.dialect);
+  const top =
+    topN > 0
+      ? await store.query<{ person_id: string; p: number }>(
+          tq.build(
+            `SELECT person_id, p FROM (${scoredPersonsSql(tq, projectId, event, channels, model, target, days, end)}) AS s ORDER BY p DESC, person_id LIMIT ${tq.num(topN)}`,
+          ),
+        )
+      : [];
+  return { summary, top };
 }
 
 export async function computePropensity(store: Store, projectId: string, input: PropensityInput): Promise<PropensityResult> {
