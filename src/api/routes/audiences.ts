@@ -38,7 +38,7 @@ export function registerAudienceRoutes(app: FastifyInstance, ctx: AppContext): v
   const stop = startAudienceScheduler(ctx.store, 60_000, (error) => app.log.error({ err: error }, 'audience refresh failed'));
   app.addHook('onClose', async () => stop());
 
-  const load = async (request: { params: unknown }, projectId: string) => {
+  const load: LoadAudience = async (request, projectId) => {
     try {
       return await getAudience(ctx.store, projectId, (request.params as IdParams).id);
     } catch (error) {
@@ -46,7 +46,15 @@ export function registerAudienceRoutes(app: FastifyInstance, ctx: AppContext): v
       throw error;
     }
   };
+  registerAudienceCrud(app, ctx, load);
+  registerAudienceActivation(app, ctx, load);
+}
 
+/** An audience of the project by the request's `:id`, or 404. */
+type LoadAudience = (request: { params: unknown }, projectId: string) => Promise<Awaited<ReturnType<typeof getAudience>>>;
+
+/** Saved audiences: list, create, read (with size and last re-evaluation), update and delete. */
+function registerAudienceCrud(app: FastifyInstance, ctx: AppContext, load: LoadAudience): void {
   app.get('/api/v1/audiences', doc('Saved audiences'), async (request) => {
     const project = await requireProject(request, ctx);
     return { audiences: (await listAudiences(ctx.store, project.id)).map(publicAudience) };
@@ -84,7 +92,10 @@ export function registerAudienceRoutes(app: FastifyInstance, ctx: AppContext): v
     await deleteAudience(ctx.store, project.id, (request.params as IdParams).id);
     return reply.code(204).send();
   });
+}
 
+/** Activation: re-evaluate now, paged members, membership history, CSV / identify export and the webhook delivery log. */
+function registerAudienceActivation(app: FastifyInstance, ctx: AppContext, load: LoadAudience): void {
   app.post(
     '/api/v1/audiences/:id/sync',
     doc('Re-evaluate an audience now: record joins and leaves and send them to its webhooks'),
