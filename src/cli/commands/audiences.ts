@@ -41,7 +41,14 @@ const renderSync = (r: SyncResult) =>
 
 export function registerAudienceCommands(program: Command): void {
   const audiences = program.command('audiences').description('saved audiences: membership history, exports and webhooks');
+  listCommand(audiences);
+  createCommand(audiences);
+  syncCommand(audiences);
+  exportCommand(audiences);
+}
 
+/** `audiences list`: the project's saved audiences as a table. */
+function listCommand(audiences: Command): void {
   audiences
     .command('list')
     .description("the project's saved audiences")
@@ -71,7 +78,10 @@ export function registerAudienceCommands(program: Command): void {
           : 'no audiences yet',
       );
     });
+}
 
+/** `audiences create`: save an audience from a persona, segment, model or source JSON. */
+function createCommand(audiences: Command): void {
   audiences
     .command('create')
     .description('save an audience from a persona, a segment, a model (e.g. propensity decile) or a full source JSON')
@@ -101,7 +111,10 @@ export function registerAudienceCommands(program: Command): void {
       const result = await runOn(opts, 'POST', '/api/v1/audiences', body, (store, project) => createAudience(store, project.id, body));
       print(opts, result, (a) => [`saved audience ${a.id}`, ...a.webhooks.map((w) => `  webhook ${w.url} secret ${w.secret}`)].join('\n'));
     });
+}
 
+/** `audiences sync`: re-evaluate one audience or all of them now. */
+function syncCommand(audiences: Command): void {
   audiences
     .command('sync [id]')
     .description('re-evaluate an audience now (or --all): record joins and leaves and send them to its webhooks')
@@ -125,7 +138,10 @@ export function registerAudienceCommands(program: Command): void {
       }
       print(opts, results, (rs) => rs.map(renderSync).join('\n'));
     });
+}
 
+/** `audiences export`: members as CSV or Segment identify calls, locally or from the server. */
+function exportCommand(audiences: Command): void {
   audiences
     .command('export <id>')
     .description('current members as CSV, or as Segment identify calls (NDJSON) carrying the audience trait')
