@@ -92,7 +92,7 @@ export async function spendByTouchpoint(
   const rows = await store.query<{ label: string; total_spend: number }>(
     q.build(`SELECT ${label} AS label, sum(cost_reporting) AS total_spend FROM ad_spend
 WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(spendFrom(scope))} AND date < ${q.time(scope.to)}
-GROUP BY ${label} ORDER BY label${store.dialect.querySuffix}`),
+GROUP BY ${label} ORDER BY label`),
   );
   for (const r of rows) {
     const k = key(r.label);

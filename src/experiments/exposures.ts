@@ -66,7 +66,7 @@ export async function exposureCounts(store: Store, w: ExposureWindow): Promise<E
   const rows = await store.query<{ variation: string; multi: number; persons: number }>(
     q.build(`SELECT vkey AS variation, multi, count(*) AS persons
 FROM (SELECT CASE WHEN variations_seen > 1 THEN '' ELSE variation END AS vkey, CASE WHEN variations_seen > 1 THEN 1 ELSE 0 END AS multi FROM (${exposedPersonsSql(q, w)}) AS x) AS k
-GROUP BY vkey, multi ORDER BY vkey${store.dialect.querySuffix}`),
+GROUP BY vkey, multi ORDER BY vkey`),
   );
   const out: ExposureCounts = { byVariation: {}, multipleVariations: 0 };
   for (const r of rows) {
@@ -98,7 +98,7 @@ WHERE x.variations_seen = 1
 GROUP BY x.person_id, x.variation, x.first_at`;
   const rows = await store.query<{ variation: string; n: number; s: number; ss: number; ps: number; pss: number; sp: number }>(
     q.build(`SELECT variation, count(*) AS n, sum(v) AS s, sum(v * v) AS ss, sum(pre) AS ps, sum(pre * pre) AS pss, sum(v * pre) AS sp
-FROM (${perPerson}) AS pp GROUP BY variation ORDER BY variation${d.querySuffix}`),
+FROM (${perPerson}) AS pp GROUP BY variation ORDER BY variation`),
   );
   return rows.map((r) => ({
     variation: r.variation,
@@ -126,12 +126,12 @@ export async function discoverExperiments(store: Store, projectId: string): Prom
     q.build(`SELECT eid, vid, ${d.countDistinct('person_id')} AS persons, count(*) AS views, min(timestamp) AS first_ts, max(timestamp) AS last_ts
 FROM (SELECT person_id, timestamp, ${d.jsonScalar('properties', ['experiment_id'])} AS eid, ${d.jsonScalar('properties', ['variation_id'])} AS vid
   FROM events WHERE project_id = ${q.str(projectId)} AND event = '${EXPOSURE_EVENT}' AND is_bot = 0) AS ev
-WHERE eid <> '' GROUP BY eid, vid ORDER BY eid, vid${d.querySuffix}`),
+WHERE eid <> '' GROUP BY eid, vid ORDER BY eid, vid`),
   );
   const t = new QueryBuilder(d);
   const totals = await store.query<{ eid: string; persons: number }>(
     t.build(`SELECT eid, ${d.countDistinct('person_id')} AS persons FROM (SELECT person_id, ${d.jsonScalar('properties', ['experiment_id'])} AS eid
-  FROM events WHERE project_id = ${t.str(projectId)} AND event = '${EXPOSURE_EVENT}' AND is_bot = 0) AS ev WHERE eid <> '' GROUP BY eid${d.querySuffix}`),
+  FROM events WHERE project_id = ${t.str(projectId)} AND event = '${EXPOSURE_EVENT}' AND is_bot = 0) AS ev WHERE eid <> '' GROUP BY eid`),
   );
   const personsOf = new Map(totals.map((t) => [t.eid, Number(t.persons)]));
   const out = new Map<string, DiscoveredExperiment>();
