@@ -84,6 +84,7 @@ function canaryRow(): Record<string, unknown> {
 export class Loader {
   private running: Promise<LoadStats> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
   private state: LoaderState = 'idle';
   private lastLoadAt = 0;
   private deadLetters: number;
@@ -107,19 +108,26 @@ export class Loader {
   }
 
   start(intervalMs: number): void {
+    this.stop();
+    // Each start gets its own generation: a tick whose load was in flight when stop() ran must
+    // not schedule another (clearing the timer cannot reach it, since it already fired), or a
+    // closed server keeps loading into a closed store and its process never exits.
+    const generation = ++this.generation;
     const tick = async () => {
       try {
         await this.loadNow();
       } catch {
         // recorded in lastError; the next tick retries
       }
-      this.timer = setTimeout(tick, intervalMs);
+      if (generation === this.generation) this.timer = setTimeout(tick, intervalMs);
     };
     this.timer = setTimeout(tick, intervalMs);
   }
 
   stop(): void {
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   status(): LoaderStatus {
