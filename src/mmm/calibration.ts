@@ -66,7 +66,7 @@ async function channelSpend(store: Store, projectId: string, channel: string, fr
   const q = new QueryBuilder(store.dialect);
   const [row] = await store.query<{ s: number | null }>(
     q.build(
-      `SELECT sum(cost_reporting) AS s FROM ad_spend WHERE project_id = ${q.str(projectId)} AND lower(channel) = lower(${q.str(channel)}) AND date >= ${q.time(from)} AND date < ${q.time(to)}${store.dialect.querySuffix}`,
+      `SELECT sum(cost_reporting) AS s FROM ad_spend WHERE project_id = ${q.str(projectId)} AND lower(channel) = lower(${q.str(channel)}) AND date >= ${q.time(from)} AND date < ${q.time(to)}`,
     ),
   );
   return Number(row?.s ?? 0);

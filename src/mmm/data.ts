@@ -78,7 +78,7 @@ SELECT 'spend' AS kind, channel, ${d.formatDate('date')} AS day, ${d.toFloat('su
 FROM ad_spend
 WHERE project_id = ${q.str(scope.projectId)} AND date >= ${q.time(spendFrom)} AND date < ${q.time(scope.to)}
 GROUP BY channel, day
-ORDER BY kind, channel, day${d.querySuffix}`;
+ORDER BY kind, channel, day`;
   const t0 = performance.now();
   const rows = await store.query<{ kind: string; channel: string; day: string; value: number }>(q.build(sql));
   const queryMs = performance.now() - t0;

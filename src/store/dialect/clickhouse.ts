@@ -104,6 +104,5 @@ export function clickhouseDialect(options: ClickHouseDialectOptions = {}): Diale
     readNdjson: (path: string, columns: ColumnSpec[]) =>
       `file(${quote(path)}, 'JSONEachRow', ${quote(columns.map((c) => `${c.name} ${columnTypes[c.type]}`).join(', '))})`,
     range: (n) => `(SELECT number AS n FROM numbers(${n}))`,
-    querySuffix: '',
   };
 }

@@ -99,8 +99,6 @@ export interface Dialect {
   readNdjson(path: string, columns: ColumnSpec[]): string;
   /** Rows of a single-column numeric series 0..n-1, as a table expression with column `n`. */
   range(n: string): string;
-  /** Always ''; no engine needs a trailing clause. Kept only for the two queries of src/mmm/ (data.ts, calibration.ts) that still append it. */
-  readonly querySuffix: string;
 }
 
 /** A query with its typed, named parameters: values never go into the SQL text. */

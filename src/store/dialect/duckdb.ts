@@ -117,5 +117,4 @@ export const duckdbDialect: Dialect = {
       .map((c) => `${c.name}: '${readTypes[c.type]}'`)
       .join(', ')}})`,
   range: (n) => `(SELECT range AS n FROM range(${n}))`,
-  querySuffix: '',
 };
