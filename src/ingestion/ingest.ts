@@ -56,7 +56,7 @@ export function checkBacklog(ctx: IngestContext): void {
  */
 export async function ingest(
   ctx: IngestContext,
-  project: { id: string },
+  project: { id: string; settings?: { domains?: readonly string[] } },
   messages: unknown[],
   options: IngestOptions = {},
 ): Promise<IngestResult> {
@@ -68,6 +68,8 @@ export async function ingest(
     options.sentAt,
     options.receivedAt ?? new Date(),
     ctx.config.maxMessageBytes,
+    // The project comes from the in-memory directory, so its own domains cost no lookup per request.
+    project.settings?.domains?.length ? project.settings.domains : undefined,
   );
   try {
     await ctx.spool.append(outcome.rows.map((r) => JSON.stringify(r)));

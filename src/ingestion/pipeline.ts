@@ -53,6 +53,7 @@ export function processMessage(
   batchSentAt: string | undefined,
   receivedAt: Date,
   maxMessageBytes: number,
+  ownDomains?: readonly string[],
 ): StepResult<EventRow> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return reject('message', 'message must be a JSON object');
   const clean = sanitizeMessage(raw as Record<string, unknown>);
@@ -61,7 +62,7 @@ export function processMessage(
   if (!valid.ok) return valid;
   const timestamp = correctTimestamp(valid.value, batchSentAt, receivedAt);
   if (!timestamp.ok) return timestamp;
-  const row = toEventRow(projectId, valid.value, timestamp.value, receivedAt);
+  const row = toEventRow(projectId, valid.value, timestamp.value, receivedAt, ownDomains);
   const size = storedSize(row);
   if (size > maxMessageBytes) return reject('message', `message is about ${size} bytes, over the ${maxMessageBytes}-byte limit`, 413);
   return { ok: true, value: row };
@@ -74,6 +75,8 @@ export function processMessages(
   batchSentAt: string | undefined,
   receivedAt: Date,
   maxMessageBytes: number,
+  /** The project's own domains (settings.domains): referrers on them continue the session's source. */
+  ownDomains?: readonly string[],
 ): BatchOutcome {
   const rows: EventRow[] = [];
   const rejected: Rejection[] = [];
@@ -81,7 +84,7 @@ export function processMessages(
   messages.forEach((raw, index) => {
     let result: StepResult<EventRow>;
     try {
-      result = processMessage(projectId, raw, defaultType, batchSentAt, receivedAt, maxMessageBytes);
+      result = processMessage(projectId, raw, defaultType, batchSentAt, receivedAt, maxMessageBytes, ownDomains);
     } catch (error) {
       // Whatever a message does to a step, it costs that message only, never its neighbours.
       result = reject('message', `message could not be processed: ${(error as Error).message}`);

@@ -14,7 +14,11 @@ export interface ProjectSettings {
   currencyRates: Record<string, number>;
   /** Gross margin as a fraction of revenue, for ROI. */
   margin: number;
-  /** Domains that are the site itself: referrers from them are internal navigation. */
+  /**
+   * Domains that are the site itself (and their subdomains): a referrer on one of them is internal
+   * navigation, so the page continues its session's source (GA convention); collection reads them
+   * per project from the project directory.
+   */
   domains: string[];
   /** Identify traits that stitch a person across sources (identity-keys.ts); set with setIdentityKeys. */
   identityKeys?: IdentityKey[];
@@ -38,6 +42,8 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
 };
 
 const KIND = 'project';
+/** How old the directory's copy of project settings may get while it serves hits. */
+const SETTINGS_REFRESH_MS = 5000;
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -85,12 +91,16 @@ export async function updateProjectSettings(store: Store, id: string, settings: 
 
 /**
  * Key lookups on the hot path come from memory; a miss reloads from the store at most once a
- * second, so a project created through another process is found without a restart.
+ * second, so a project created through another process is found without a restart. A hit older
+ * than 5 s refreshes the directory in the background (the hit is answered at once), so settings
+ * that collection reads per request (own domains) follow a change made elsewhere within seconds;
+ * a change through this server's API reloads at once.
  */
 export class ProjectDirectory {
   private byWriteKey = new Map<string, Project>();
   private bySecretHash = new Map<string, Project>();
   private loadedAt = 0;
+  private refreshing: Promise<void> | undefined;
 
   constructor(private readonly store: Store) {}
 
@@ -103,7 +113,17 @@ export class ProjectDirectory {
 
   private async lookup(map: () => Map<string, Project>, key: string): Promise<Project | undefined> {
     const hit = map().get(key);
-    if (hit || Date.now() - this.loadedAt < 1000) return hit;
+    const age = Date.now() - this.loadedAt;
+    if (hit) {
+      if (age > SETTINGS_REFRESH_MS && !this.refreshing) {
+        // A failed refresh keeps the projects already known; the next stale hit tries again.
+        this.refreshing = this.reload()
+          .catch(() => undefined)
+          .finally(() => (this.refreshing = undefined));
+      }
+      return hit;
+    }
+    if (age < 1000) return hit;
     await this.reload();
     return map().get(key);
   }

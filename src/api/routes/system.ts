@@ -13,7 +13,7 @@ const settingsBody = z.object({
   reportingCurrency: z.string().length(3).optional(),
   currencyRates: z.record(z.string(), z.number().positive()).optional(),
   margin: z.number().min(0).max(1).optional(),
-  domains: z.array(z.string()).optional(),
+  domains: z.array(z.string().trim().min(1).max(253)).max(100).optional(),
   identityKeys: identityKeysSchema.optional(),
 });
 
@@ -40,15 +40,19 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
     return { id: p.id, name: p.name, writeKey: p.writeKey, settings: p.settings };
   });
 
-  app.patch('/api/v1/project/settings', doc('Project settings (currency, rates, margin, identity keys)', settingsBody), async (request) => {
-    const p = await requireProject(request, ctx);
-    const body = settingsBody.parse(request.body);
-    const next = await updateProjectSettings(ctx.store, p.id, body);
-    // New identity keys stitch the identifies already stored too, not only the ones to come.
-    if (body.identityKeys) await identityKeysChanged(ctx.store, p.id, body.identityKeys);
-    await ctx.projects.reload();
-    return next.settings;
-  });
+  app.patch(
+    '/api/v1/project/settings',
+    doc('Project settings (currency, rates, margin, own domains, identity keys)', settingsBody),
+    async (request) => {
+      const p = await requireProject(request, ctx);
+      const body = settingsBody.parse(request.body);
+      const next = await updateProjectSettings(ctx.store, p.id, body);
+      // New identity keys stitch the identifies already stored too, not only the ones to come.
+      if (body.identityKeys) await identityKeysChanged(ctx.store, p.id, body.identityKeys);
+      await ctx.projects.reload();
+      return next.settings;
+    },
+  );
 
   // Administration of projects: a token kept in the data folder (the CLI reads it).
   app.post('/api/v1/admin/projects', doc('Create a project (admin token)'), async (request) => {

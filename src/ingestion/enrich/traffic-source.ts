@@ -397,8 +397,18 @@ function part(v: string | undefined): string {
   return v === undefined ? '-' : `${v.length}:${v}`;
 }
 
+// A project's domain list is one array kept by the project directory: its key part is built once
+// per array, not once per event.
+const domainKeys = new WeakMap<readonly string[], string>();
+function domainsKey(own: readonly string[] | undefined): string {
+  if (!own) return '-';
+  let k = domainKeys.get(own);
+  if (k === undefined) domainKeys.set(own, (k = part(own.join(' '))));
+  return k;
+}
+
 function memoKey(input: TrafficInput): string | undefined {
-  let key = part(input.url) + part(input.referrer) + part(input.channelOverride) + part(input.ownDomains?.join(' '));
+  let key = part(input.url) + part(input.referrer) + part(input.channelOverride) + domainsKey(input.ownDomains);
   const campaign = input.campaign;
   if (campaign) {
     key += 'c';

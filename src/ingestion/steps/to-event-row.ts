@@ -117,7 +117,13 @@ function storedProperties(m: SegmentMessage, context: Record<string, unknown>): 
 }
 
 /** Enrich one validated message into its events_raw row: traffic source, channel, device. */
-export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date, receivedAt: Date): EventRow {
+export function toEventRow(
+  projectId: string,
+  m: SegmentMessage,
+  timestamp: Date,
+  receivedAt: Date,
+  ownDomains?: readonly string[],
+): EventRow {
   const context = obj(m.context);
   const page = obj(context.page);
   const props = storedProperties(m, context);
@@ -129,7 +135,7 @@ export function toEventRow(projectId: string, m: SegmentMessage, timestamp: Date
   // A server-side track without any web context is not a touch: it carries no channel of its own.
   const traffic =
     hasTraffic || m.type === 'page' || m.type === 'screen'
-      ? resolveTrafficSource({ campaign: obj(context.campaign), url, referrer, channelOverride: channelOverride || undefined })
+      ? resolveTrafficSource({ campaign: obj(context.campaign), url, referrer, channelOverride: channelOverride || undefined, ownDomains })
       : undefined;
   const device = parseDevice(str(context.userAgent) || undefined);
   let path = str(page.path) || str(props.path);

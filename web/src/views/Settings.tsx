@@ -219,7 +219,7 @@ function Reporting() {
           />
           <TextInput
             label="Own domains"
-            description="Comma-separated; referrals from them are internal"
+            description="Comma-separated; a referrer on one of them (or a subdomain) continues the visit's source"
             size="xs"
             value={domains}
             onChange={(e) => setDomains(e.currentTarget.value)}
