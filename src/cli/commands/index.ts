@@ -23,6 +23,7 @@ import { registerUserCommands } from './users.ts';
 import { registerAudienceCommands } from './audiences.ts';
 import { registerPersonaCommands } from './personas.ts';
 import { registerPredictActCommands } from './predict-act.ts';
+import { registerAnomalySubscriptionCommands } from './anomaly-subscriptions.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
@@ -47,6 +48,7 @@ export function registerCommands(program: Command): void {
   registerAudienceCommands(program);
   registerPersonaCommands(program);
   registerPredictActCommands(program);
+  registerAnomalySubscriptionCommands(program);
   // Registered analyses without a hand-written command above get one derived from their input.
   registerDerivedAnalysisCommands(program);
 }

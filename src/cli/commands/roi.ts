@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { type MarginalReport } from '../../attribution/marginal.ts';
 import type { ModelOptions } from '../../attribution/models/types.ts';
 import { type RoiReport } from '../../attribution/roi-report.ts';
+import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../../format/numbers.ts';
+import { renderTable } from '../../format/table.ts';
 import { runScopedAnalysis, type ScopeOptions } from '../options.ts';
 import { globalOptions, list } from '../target.ts';
 import { addJourneyOptions, granularityOf } from './attribution.ts';
@@ -17,8 +19,9 @@ interface RoiCommandOptions extends ScopeOptions {
   event: string;
 }
 
-const money = (x: number | null) => (x === null ? '—' : x.toFixed(2));
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(0)}%`);
+const pct = (x: number | null) => fmtPct(x, 0);
+/** ROAS (revenue per unit of spend) reads as a multiple. */
+const times = (x: number | null) => (x === null ? '–' : `${fmtNum(x, 2)}×`);
 
 function renderRoi(r: RoiReport): string {
   const lines: string[] = [`ROI by ${r.granularity}, margin ${pct(r.margin)}, ${r.from.slice(0, 10)} → ${r.to.slice(0, 10)}`, ...r.notes];
@@ -26,13 +29,24 @@ function renderRoi(r: RoiReport): string {
     lines.push(
       '',
       `model: ${t.model}`,
-      `${'touchpoint'.padEnd(26)} ${['spend', 'conv', 'revenue', 'ROAS', 'ROI', 'CPA', 'CAC', 'new'].map((h) => h.padStart(10)).join(' ')}`,
+      renderTable(
+        [
+          { header: r.granularity.replace('_', ' / ') },
+          ...['spend', 'conversions', 'revenue', 'ROAS', 'ROI', 'CPA', 'CAC', 'new'].map((header) => ({ header, align: 'right' as const })),
+        ],
+        [...t.rows, t.totals].map((x) => [
+          x.touchpoint,
+          fmtMoney(x.spend),
+          fmtNum(x.conversions, 1),
+          fmtMoney(x.revenue),
+          times(x.roas),
+          pct(x.roi),
+          fmtMoney(x.cpa),
+          fmtMoney(x.cac),
+          fmtNum(x.newCustomers, 1),
+        ]),
+      ),
     );
-    for (const x of [...t.rows, t.totals]) {
-      lines.push(
-        `${x.touchpoint.slice(0, 26).padEnd(26)} ${[money(x.spend), x.conversions.toFixed(1), money(x.revenue), money(x.roas), pct(x.roi), money(x.cpa), money(x.cac), x.newCustomers.toFixed(1)].map((v) => v.padStart(10)).join(' ')}`,
-      );
-    }
   }
   return lines.join('\n');
 }
@@ -40,10 +54,21 @@ function renderRoi(r: RoiReport): string {
 function renderMarginal(r: MarginalReport): string {
   return [
     `marginal return of the next dollar (model ${r.model}, margin ${pct(r.margin)})`,
-    `${'channel'.padEnd(20)} ${['days', 'spend', 'revenue', 'next $', 'next $ ROI'].map((h) => h.padStart(11)).join(' ')}`,
-    ...r.channels.map(
-      (c) =>
-        `${c.channel.slice(0, 20).padEnd(20)} ${[String(c.days), money(c.spend), money(c.attributedRevenue), money(c.marginalReturn), pct(c.marginalRoi)].map((v) => v.padStart(11)).join(' ')}${c.note ? `  (${c.note})` : ''}`,
+    renderTable(
+      [
+        { header: 'channel' },
+        ...['days', 'spend', 'revenue', 'next $', 'next $ ROI'].map((header) => ({ header, align: 'right' as const })),
+        { header: 'note' },
+      ],
+      r.channels.map((c) => [
+        c.channel,
+        fmtInt(c.days),
+        fmtMoney(c.spend),
+        fmtMoney(c.attributedRevenue),
+        fmtMoney(c.marginalReturn),
+        pct(c.marginalRoi),
+        c.note ?? '',
+      ]),
     ),
   ].join('\n');
 }
