@@ -26,6 +26,8 @@ import {
   type Browser,
   type Campaign,
   CATEGORIES,
+  CATEGORY_AFFINITY,
+  CATEGORY_SLUG,
   CHAT_TOPICS_POST,
   CHAT_TOPICS_PRE,
   CLOSING_TOUCH,
@@ -214,6 +216,8 @@ export function simulateCustomer(s: Schedule, i: number, tally: Tally): SegmentM
 
 class CustomerSim {
   readonly rng: Rng;
+  /** The persona's tastes (category, device) draw here, so the main stream and every decision stay as they were. */
+  private readonly taste: Rng;
   private readonly out: Entry[] = [];
   private readonly jobs: Job[] = [];
   private jobSeq = 0;
@@ -235,6 +239,7 @@ class CustomerSim {
     private readonly i: number,
   ) {
     this.rng = new Rng(seedOf(s.seed, i, 0x5eed));
+    this.taste = new Rng(seedOf(s.seed, i, 0x7a57e));
     this.userId = `cus_${(i + 1).toString().padStart(7, '0')}`;
   }
 
@@ -422,13 +427,13 @@ class CustomerSim {
   } {
     const r = this.rng;
     const c = touch.campaign;
-    let category = c?.landing || r.pick(CATEGORIES).slug;
+    let category = c?.landing || this.liked(r.pick(CATEGORIES).slug);
     let product: Product | undefined;
     let path = '/';
     const kind = touch.kind;
     if (c?.landing === 'cart') {
       path = '/cart';
-      category = r.pick(CATEGORIES).slug;
+      category = this.liked(r.pick(CATEGORIES).slug);
     } else if (kind === 'search_brand' || kind === 'affiliate' || kind === 'direct') {
       path = kind === 'direct' && r.chance(0.25) ? `/category/${category}` : '/';
     } else if (kind === 'social' || kind === 'referral' || ((kind === 'organic' || kind === 'search_generic') && r.chance(0.45))) {
@@ -570,12 +575,12 @@ class CustomerSim {
     const r = this.rng;
     const roll = r.next();
     if (this.consider && roll < 0.5) {
-      const p = r.chance(0.7) ? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!) : r.pick(PRODUCTS);
+      const p = r.chance(0.7) ? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!) : this.likedProduct(r.pick(PRODUCTS));
       this.page(v, t, `/product/${p.id}`, 'Product', `${p.name} | ${BRAND}`, null);
       this.productViewed(v, t + 400, p);
       return p;
     } else if (roll < 0.72) {
-      const cat = r.chance(0.6) ? v.category : r.pick(CATEGORIES).slug;
+      const cat = r.chance(0.6) ? v.category : this.liked(r.pick(CATEGORIES).slug);
       v.category = cat;
       this.page(v, t, `/category/${cat}`, 'Category', `${CATEGORIES.find((c) => c.slug === cat)!.title} | ${BRAND}`, null);
     } else if (roll < 0.86) {
@@ -589,6 +594,18 @@ class CustomerSim {
       this.page(v, t, help, 'Help', `${help.split('/').pop()} | ${BRAND}`, null);
     }
     return undefined;
+  }
+
+  /** The category drawn, or the persona's favourite (CATEGORY_AFFINITY of the time). */
+  private liked(slug: string): string {
+    return this.taste.chance(CATEGORY_AFFINITY) ? this.persona.category : slug;
+  }
+
+  /** The product drawn, or the product at the same place in the persona's favourite category (every category has as many). */
+  private likedProduct(p: Product): Product {
+    const slug = this.liked(CATEGORY_SLUG.get(p.category)!);
+    const from = PRODUCTS_BY_CATEGORY.get(CATEGORY_SLUG.get(p.category)!)!;
+    return PRODUCTS_BY_CATEGORY.get(slug)![from.indexOf(p)]!;
   }
 
   /** The signup page, sometimes an alias of the device to the new user, and the identify; returns its time. */
@@ -902,6 +919,11 @@ class CustomerSim {
       for (let k = 0; k < 5 && other.mobile === main.mobile; k++) other = BROWSERS.pick(r);
       this.devices.push(this.newDevice(1, other));
     }
+    // The persona's device: the main browser drawn again from the persona's kind (phone or desktop).
+    const wantsMobile = this.taste.chance(this.persona.mobile);
+    let own = main;
+    for (let k = 0; k < 20 && own.mobile !== wantsMobile; k++) own = BROWSERS.pick(this.taste);
+    this.devices[0]!.browser = own;
   }
 
   /** The banner experiment's and the welcome offer's arms, drawn at arrival whether or not they run then. */

@@ -55,14 +55,25 @@ export interface Persona {
   /** Baseline probability that a considering visitor starts checkout with no marketing at all. */
   baseIntent: number;
   weight: number;
+  /**
+   * Tastes: the category (slug) a person of this persona turns to instead of the one drawn, with
+   * probability `categoryAffinity`, and the probability that their main device is a phone or tablet.
+   * Drawn from a stream of their own (CustomerSim.taste), so they change which products are seen and
+   * bought and on what device, never when anyone arrives or decides: the same orders at the same times.
+   */
+  category: string;
+  mobile: number;
 }
 
+/** How often a person's category draw is replaced by their persona's favourite. */
+export const CATEGORY_AFFINITY = 0.6;
+
 export const PERSONAS: readonly Persona[] = [
-  { name: 'Bargain Hunter', baseIntent: 0.08, weight: 30 },
-  { name: 'Outdoor Enthusiast', baseIntent: 0.16, weight: 25 },
-  { name: 'Busy Parent', baseIntent: 0.12, weight: 20 },
-  { name: 'Gift Shopper', baseIntent: 0.1, weight: 15 },
-  { name: 'Brand Loyalist', baseIntent: 0.2, weight: 10 },
+  { name: 'Bargain Hunter', baseIntent: 0.08, weight: 30, category: 'apparel', mobile: 0.8 },
+  { name: 'Outdoor Enthusiast', baseIntent: 0.16, weight: 25, category: 'outdoor', mobile: 0.35 },
+  { name: 'Busy Parent', baseIntent: 0.12, weight: 20, category: 'home', mobile: 0.9 },
+  { name: 'Gift Shopper', baseIntent: 0.1, weight: 15, category: 'accessories', mobile: 0.55 },
+  { name: 'Brand Loyalist', baseIntent: 0.2, weight: 10, category: 'footwear', mobile: 0.1 },
 ];
 export const PERSONA_PICK = new Weighted(PERSONAS.map((p) => [p, p.weight] as const));
 
@@ -219,6 +230,8 @@ export const PRODUCTS: readonly Product[] = (() => {
 export const PRODUCTS_BY_CATEGORY: ReadonlyMap<string, readonly Product[]> = new Map(
   CATEGORIES.map((c) => [c.slug, PRODUCTS.filter((p) => p.category === c.title)]),
 );
+/** A product's category title → the category's slug. */
+export const CATEGORY_SLUG: ReadonlyMap<string, string> = new Map(CATEGORIES.map((c) => [c.title, c.slug]));
 
 export const SEARCH_QUERIES = [
   'rain jacket',
