@@ -1,7 +1,8 @@
 /**
  * Personas discovered from behaviour. Per-person features are built in SQL (RFM, engagement,
- * stage reached, device, channel mix, feedback, product categories); persons are clustered with
- * k-means on the standardised features. Two criteria for k are computed and both reported: the
+ * stage reached, device, channel mix, feedback, product categories); persons with enough product
+ * views to show what they shop are clustered with k-means on the standardised category mix, device
+ * share, orders, revenue, recency and recent activity (features.ts says why not on the rest). Two criteria for k are computed and both reported: the
  * mean silhouette width (how well separated the clusters are; ties go to the smaller k) and the
  * BIC of the spherical-Gaussian model k-means assumes (fit per parameter). They answer different
  * questions: silhouette finds separate groups, BIC keeps splitting while a split explains
@@ -16,7 +17,15 @@ import { projectDataRange, SURVEY_EVENT, type Segment, type SegmentRule } from '
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import { mulberry32 } from '../stats/random.ts';
-import { categoryColumn, channelColumn, clusterFeatures, featureSpace, personaFeaturesSql, type PersonaFeatureSpace } from './features.ts';
+import {
+  categoryColumn,
+  channelColumn,
+  clusterFeatures,
+  featureSpace,
+  featureWeights,
+  personaFeaturesSql,
+  type PersonaFeatureSpace,
+} from './features.ts';
 import { kmeans, kmeansBic, silhouette, type KMeansResult } from './kmeans.ts';
 
 export const discoverInputSchema = z.object({
@@ -25,6 +34,16 @@ export const discoverInputSchema = z.object({
   minK: z.number().int().min(2).max(12).default(2),
   maxK: z.number().int().min(2).max(12).default(8),
   maxPersons: z.number().int().min(100).max(200_000).default(20_000).describe('persons clustered (a hash sample beyond)'),
+  minProductViews: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(1)
+    .describe(
+      'persons clustered need at least this many product views (fewer: their category mix is unknown); the others are counted as unclustered',
+    ),
+  channelMix: z.boolean().default(false).describe('also cluster on the acquisition channel mix (otherwise only shown on the cards)'),
   seed: z.number().int().default(1),
   asOf: z.coerce.date().optional(),
   includeAssignments: z.boolean().default(false).describe('list each clustered person with their persona'),
@@ -37,7 +56,10 @@ export interface PersonaModel {
   channels: string[];
   categories: string[];
   features: string[];
+  /** Persons with fewer product views are in no persona (absent in models saved before it: 0). */
+  minProductViews?: number;
   means: number[];
+  /** What each feature is divided by after subtracting its mean: its standard deviation over its weight (featureWeights). */
   sds: number[];
   centroids: number[][];
 }
@@ -60,6 +82,8 @@ export interface PersonaCard {
 
 export interface DiscoverResult {
   persons: number;
+  /** Persons with too few product views to be placed (`minProductViews`). */
+  unclustered: number;
   sampled: number;
   k: number;
   criterion: 'silhouette' | 'bic';
@@ -170,18 +194,22 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   const range = await projectDataRange(store, projectId, { excludeBots: true });
   const cutoff = input.asOf ?? range?.to ?? new Date();
   const space = await featureSpace(store, projectId, cutoff);
-  const { persons, rows } = await personFeatureRows(store, projectId, space, cutoff, input.maxPersons);
+  const { persons, eligible, rows } = await personFeatureRows(store, projectId, space, cutoff, input.maxPersons, input.minProductViews);
   const minK = Math.min(input.minK, input.maxK);
   if (rows.length < Math.max(20, minK * 5))
     throw Object.assign(
-      new Error(`persona discovery needs at least ${Math.max(20, minK * 5)} persons with events; the project has ${rows.length}`),
+      new Error(
+        `persona discovery needs at least ${Math.max(20, minK * 5)} persons with ${input.minProductViews} or more product views; the project has ${rows.length}`,
+      ),
       { statusCode: 422 },
     );
 
-  const features = clusterFeatures(space);
+  const features = clusterFeatures(space, { channelMix: input.channelMix });
   const { means, sds, zx } = standardised(rows, features);
+  const weights = featureWeights(features);
+  const wx = zx.map((x) => x.map((v, j) => v * weights[j]!));
   const rng = mulberry32(input.seed);
-  const { tried, bySilhouette, byBic } = candidateKs(zx, features.length, rows.length, minK, input, rng);
+  const { tried, bySilhouette, byBic } = candidateKs(wx, features.length, rows.length, minK, input, rng);
   const { fit } = input.criterion === 'bic' ? byBic : bySilhouette;
 
   const personCluster = new Map(rows.map((r, i) => [r.person_id, fit.labels[i]!]));
@@ -198,6 +226,7 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
   distinguishNames(cards);
   return {
     persons,
+    unclustered: persons - eligible,
     sampled: rows.length,
     k: fit.k,
     criterion: input.criterion,
@@ -210,35 +239,42 @@ export async function discoverPersonas(store: Store, projectId: string, input: D
       channels: space.channels,
       categories: space.categories,
       features,
+      minProductViews: input.minProductViews,
       means,
-      sds,
+      sds: sds.map((sd, j) => sd / weights[j]!),
       centroids: fit.centroids,
     },
     ...(input.includeAssignments ? { assignments: rows.map((r, i) => ({ personId: r.person_id, cluster: fit.labels[i]! })) } : {}),
   };
 }
 
-/** Per-person features at the cutoff (a hash sample when the project has more than `maxPersons`), and how many persons there are. */
+/**
+ * Per-person features at the cutoff of the persons with at least `minProductViews` product views (a
+ * hash sample when more than `maxPersons` have), how many persons there are and how many have enough views.
+ */
 async function personFeatureRows(
   store: Store,
   projectId: string,
   space: PersonaFeatureSpace,
   cutoff: Date,
   maxPersons: number,
-): Promise<{ persons: number; rows: Array<Record<string, number> & { person_id: string }> }> {
+  minProductViews: number,
+): Promise<{ persons: number; eligible: number; rows: Array<Record<string, number> & { person_id: string }> }> {
   const cq = new QueryBuilder(store.dialect);
-  const [countRow] = await store.query<{ n: number }>(
+  const views = store.dialect.countIf(`event = 'Product Viewed'`);
+  const [countRow] = await store.query<{ n: number; eligible: number }>(
     cq.build(
-      `SELECT count(DISTINCT person_id) AS n FROM events WHERE project_id = ${cq.str(projectId)} AND timestamp < ${cq.time(cutoff)} AND is_bot = 0`,
+      `SELECT count(*) AS n, ${store.dialect.countIf(`v >= ${cq.num(minProductViews)}`)} AS eligible FROM (SELECT person_id, ${views} AS v FROM events WHERE project_id = ${cq.str(projectId)} AND timestamp < ${cq.time(cutoff)} AND is_bot = 0 GROUP BY person_id) AS p`,
     ),
   );
   const persons = Number(countRow?.n ?? 0);
-  const sample = persons > maxPersons ? maxPersons / persons : undefined;
+  const eligible = Number(countRow?.eligible ?? 0);
+  const sample = eligible > maxPersons ? maxPersons / eligible : undefined;
   const q = new QueryBuilder(store.dialect);
   const rows = await store.query<Record<string, number> & { person_id: string }>(
-    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample)}) AS p ORDER BY person_id`),
+    q.build(`SELECT * FROM (${personaFeaturesSql(q, projectId, space, sample, minProductViews)}) AS p ORDER BY person_id`),
   );
-  return { persons, rows };
+  return { persons, eligible, rows };
 }
 
 /** The clustering features standardised (z-scores), with the means and standard deviations to score new persons. */
@@ -385,7 +421,7 @@ export function discoveredPersonaMembersSql(q: QueryBuilder, projectId: string, 
   const distances = model.centroids.map((c) => `(${zs.map((z, j) => `pow(${z} - ${q.param(c[j]!, 'Float64')}, 2)`).join(' + ')})`);
   const cols = distances.map((d, c) => `${d} AS d${c}`).join(', ');
   const others = distances.map((_d, c) => `d${c}`).filter((_n, c) => c !== cluster);
-  return `SELECT person_id FROM (SELECT p.person_id AS person_id, ${cols} FROM (${personaFeaturesSql(q, projectId, space)}) AS p) AS dist WHERE ${others.map((o) => `d${cluster} <= ${o}`).join(' AND ')}`;
+  return `SELECT person_id FROM (SELECT p.person_id AS person_id, ${cols} FROM (${personaFeaturesSql(q, projectId, space, undefined, model.minProductViews ?? 0)}) AS p) AS dist WHERE ${others.map((o) => `d${cluster} <= ${o}`).join(' AND ')}`;
 }
 
 export const discoverPersonasAnalysis = defineAnalysis({
@@ -393,7 +429,7 @@ export const discoverPersonasAnalysis = defineAnalysis({
   command: 'personas discover',
   path: '/api/v1/personas/discover',
   summary:
-    'Personas discovered from behaviour (k-means on RFM, channel mix, stage, device, feedback and categories; k by silhouette, BIC reported too) with names, profile cards and saveable rule segments',
+    'Personas discovered from behaviour (k-means on category mix, device, orders, revenue, recency and activity of persons with enough product views; channel mix optional; k by silhouette, BIC reported too) with names, profile cards and saveable rule segments',
   access: 'read',
   input: discoverInputSchema,
   scoped: false,

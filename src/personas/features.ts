@@ -17,22 +17,42 @@ export interface PersonaFeatureSpace {
 export const categoryColumn = (i: number) => `cat_${i}`;
 export const channelColumn = (i: number) => `ch_${i}`;
 
-/** Features the clustering uses (standardised); the others are only described on profile cards. */
-export function clusterFeatures(space: PersonaFeatureSpace): string[] {
+/**
+ * Features the clustering uses (standardised); the others are only described on profile cards.
+ * A persona is how a person shops: what (category mix), on what (device), how often and how much
+ * (orders, revenue, recency, recent activity). The acquisition channel mix is left to the cards
+ * unless asked for (`channelMix`): which channel reached a person follows the media plan more than
+ * the person, it is often one channel per person (a share of 1 or 0, the largest distances in the
+ * space), and personas should not change when the media plan does. Stage reached and feedback follow
+ * from orders or are answered by few, so they too are described, not clustered on.
+ */
+export function clusterFeatures(space: PersonaFeatureSpace, opts: { channelMix?: boolean } = {}): string[] {
   return [
-    'recency_days',
     'log_orders',
     'log_revenue',
+    'recency_days',
     'log_events_30d',
-    'stage_viewed',
-    'stage_cart',
-    'stage_checkout',
     'mobile_share',
-    'has_feedback',
-    'feedback_score',
-    ...space.channels.map((_c, i) => channelColumn(i)),
     ...space.categories.map((_c, i) => categoryColumn(i)),
+    ...(opts.channelMix ? space.channels.map((_c, i) => channelColumn(i)) : []),
   ];
+}
+
+/**
+ * Weight of each clustering feature once standardised: columns that measure one aspect (orders and
+ * revenue: how much; recency and 30-day activity: how lately) share one unit of variance between
+ * them, so an aspect counts once however many columns measure it. Otherwise the few buyers, apart
+ * on two value columns at once, are the widest split in the space, whatever else tells persons apart.
+ */
+export function featureWeights(features: string[]): number[] {
+  const aspects = [
+    ['log_orders', 'log_revenue'],
+    ['recency_days', 'log_events_30d'],
+  ];
+  return features.map((f) => {
+    const aspect = aspects.find((a) => a.includes(f));
+    return aspect ? 1 / Math.sqrt(aspect.filter((c) => features.includes(c)).length) : 1;
+  });
 }
 
 export async function topCategories(store: Store, projectId: string, cutoff: Date, limit = 6): Promise<string[]> {
@@ -53,8 +73,18 @@ export async function featureSpace(store: Store, projectId: string, cutoff: Date
   return { cutoff, channels: await topChannels(store, projectId, cutoff), categories: await topCategories(store, projectId, cutoff) };
 }
 
-/** SQL: person_id, every propensity feature, cat_* shares, nps (NULL without an NPS answer). */
-export function personaFeaturesSql(q: QueryBuilder, projectId: string, space: PersonaFeatureSpace, sample?: number): string {
+/**
+ * SQL: person_id, every propensity feature, product_views, cat_* shares, nps (NULL without an NPS
+ * answer); only persons with at least `minProductViews` product views (their category mix is
+ * otherwise unknown, and nothing but volume and device would place them).
+ */
+export function personaFeaturesSql(
+  q: QueryBuilder,
+  projectId: string,
+  space: PersonaFeatureSpace,
+  sample?: number,
+  minProductViews = 0,
+): string {
   const d = q.d;
   const base = personFeaturesSql(q, { projectId, cutoff: space.cutoff, event: ORDER_EVENT, channels: space.channels, sample });
   const cat = d.jsonString('properties', ['category']);
@@ -66,5 +96,6 @@ FROM events WHERE project_id = ${q.str(projectId)} AND timestamp < ${q.time(spac
     (_c, i) =>
       `CASE WHEN coalesce(x.n_views, 0) > 0 THEN ${d.toFloat(`x.n_${categoryColumn(i)}`)} / ${d.toFloat('x.n_views')} ELSE 0.0 END AS ${categoryColumn(i)}`,
   );
-  return `SELECT f.*, x.nps_score AS nps_score${shares.length ? ', ' + shares.join(', ') : ''} FROM (${base}) AS f LEFT JOIN (${extra}) AS x ON x.person_id = f.person_id`;
+  const enough = minProductViews > 0 ? ` WHERE coalesce(x.n_views, 0) >= ${q.num(minProductViews)}` : '';
+  return `SELECT f.*, coalesce(x.n_views, 0) AS product_views, x.nps_score AS nps_score${shares.length ? ', ' + shares.join(', ') : ''} FROM (${base}) AS f LEFT JOIN (${extra}) AS x ON x.person_id = f.person_id${enough}`;
 }
