@@ -1,8 +1,10 @@
 import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useIsFetching } from '@tanstack/react-query';
-import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Progress, Select, Stack, Text, Title, Card } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Progress, Select, Stack, Text, Title, Card } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { get, post, setProject, setUnauthorizedHandler, type ProjectSummary, type User } from './api.ts';
+import { get, post, setProject, setShareToken, setUnauthorizedHandler, type ProjectSummary, type User } from './api.ts';
+import { viewOfSharePath } from '../../src/collaboration/share-scope.ts';
+import { ShareButton } from './components/ShareButton.tsx';
 import type { ProjectInfo } from '../../src/projects/project-info.ts';
 import type { Persona } from '../../src/journeys/personas.ts';
 import { SessionContext, useData, type Session } from './data.ts';
@@ -16,6 +18,13 @@ import { VIEWS } from './views/index.tsx';
 import { queryClient } from './query.ts';
 
 export function App() {
+  // A read-only shared link (…?share=TOKEN) opens its one view without signing in.
+  const [shareToken] = useState(() => new URLSearchParams(window.location.search).get('share'));
+  if (shareToken) return <Shared token={shareToken} />;
+  return <WithUser />;
+}
+
+function WithUser() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   useEffect(() => {
     setUnauthorizedHandler(() => setUser(null));
@@ -125,6 +134,7 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
             )}
           </Group>
           <Group gap="xs" wrap="nowrap">
+            {view && user.role !== 'viewer' && viewOfSharePath(`/${view.id}`) && <ShareButton viewId={view.id} title={view.title} />}
             <Text size="sm" visibleFrom="sm" c="dimmed">
               {user.email} ({user.role})
             </Text>
@@ -197,5 +207,102 @@ function NoData({ session }: { session: Session }) {
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/** What GET /api/v1/shares/resolve answers for a valid token. */
+interface ResolvedShare {
+  path: string;
+  state: Record<string, string>;
+  label: string;
+  expiresAt: string;
+  project: { name: string; reportingCurrency: string };
+}
+
+/**
+ * The dashboard opened through a shared link: only the link's view, as a viewer sees it, every
+ * request carrying the token (the server answers only that view's reads). No navigation, no
+ * drill-down to people, no comments, nothing that changes data.
+ */
+function Shared({ token }: { token: string }) {
+  setShareToken(token);
+  const { path } = useLocation();
+  const share = useData(`share:${token}`, (s) => get<ResolvedShare>(`/api/v1/shares/resolve?token=${encodeURIComponent(token)}`, s));
+  const info = useData(share.data ? `share-info:${token}` : null, loadProjectInfo);
+  const viewId = share.data ? viewOfSharePath(share.data.path) : undefined;
+  const view = VIEWS.find((v) => v.id === viewId);
+  // The link's own view, whatever path it was opened on.
+  useEffect(() => {
+    if (view && path !== `/${view.id}`) navigate(`/${view.id}${window.location.search}`, true);
+  }, [view, path]);
+  const session = useMemo<Session | null>(() => {
+    if (!share.data || !info.data) return null;
+    const project = {
+      id: '',
+      name: share.data.project.name,
+      writeKey: '',
+      createdAt: '',
+      settings: { reportingCurrency: share.data.project.reportingCurrency, currencyRates: {}, margin: 0, domains: [], identityKeys: [] },
+    } as ProjectSummary;
+    return {
+      user: { id: 'shared-link', email: '', name: 'Shared link', role: 'viewer' },
+      projects: [project],
+      project,
+      ...info.data,
+      refresh: () => void queryClient.invalidateQueries(),
+      shared: { label: share.data.label, path: share.data.path, expiresAt: share.data.expiresAt },
+    };
+  }, [share.data, info.data]);
+
+  let content: React.ReactNode;
+  if (share.error || info.error) content = <Text c="red">{String(((share.error ?? info.error) as Error)?.message ?? '')}</Text>;
+  else if (!session || !view)
+    content = (
+      <Center p="xl">
+        <Loader />
+      </Center>
+    );
+  else
+    content = (
+      <Suspense
+        fallback={
+          <Center p="xl">
+            <Loader />
+          </Center>
+        }
+      >
+        <view.component />
+      </Suspense>
+    );
+  return (
+    <AppShell header={{ height: 52 }} padding="md">
+      <AppShell.Header>
+        <FetchProgress />
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Title order={1} size="h4" c="indigo.8" visibleFrom="xs">
+              Waymark
+            </Title>
+            <Text size="sm" fw={600} truncate>
+              {share.data?.project.name}
+              {share.data?.label ? ` · ${share.data.label}` : ''}
+            </Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Badge variant="light" color="gray" data-testid="shared-read-only">
+              Read-only
+            </Badge>
+            {share.data && (
+              <Text size="xs" c="dimmed" visibleFrom="sm">
+                shared link until {share.data.expiresAt.slice(0, 10)}
+              </Text>
+            )}
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        <SessionContext.Provider value={session}>{content}</SessionContext.Provider>
+      </AppShell.Main>
+    </AppShell>
   );
 }

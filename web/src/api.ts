@@ -15,6 +15,7 @@ export class ApiError extends Error {
 }
 
 let projectId = '';
+let shareToken = '';
 let onUnauthorized: () => void = () => {};
 
 export function setProject(id: string): void {
@@ -23,6 +24,10 @@ export function setProject(id: string): void {
 export function currentProject(): string {
   return projectId;
 }
+/** A read-only shared link's token: sent with every request instead of a session (the server scopes it to one view). */
+export function setShareToken(token: string): void {
+  shareToken = token;
+}
 export function setUnauthorizedHandler(f: () => void): void {
   onUnauthorized = f;
 }
@@ -30,6 +35,7 @@ export function setUnauthorizedHandler(f: () => void): void {
 export async function api<T = unknown>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = {};
   if (projectId) headers['x-waymark-project'] = projectId;
+  if (shareToken) headers['x-waymark-share'] = shareToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const r = await fetch(path, {
     method,

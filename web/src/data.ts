@@ -34,6 +34,8 @@ export interface Session {
   channels: string[];
   personas: Array<{ id: string; name: string }>;
   refresh: () => void;
+  /** Set when the dashboard was opened through a read-only shared link (one view, no drill-down, no changes). */
+  shared?: { label: string; path: string; expiresAt: string };
 }
 
 export const SessionContext = createContext<Session | null>(null);

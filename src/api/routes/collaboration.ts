@@ -235,7 +235,9 @@ function registerShareRoutes(app: FastifyInstance, ctx: AppContext): void {
           `this shared link is ${resolved.reason === 'unknown' ? 'not valid' : resolved.reason}`,
         );
       const { createdBy: _c, ...view } = resolved.share;
-      return view;
+      // The shared view draws money in the project's currency and names the project it shows.
+      const project = await getProject(ctx.store, resolved.projectId);
+      return { ...view, project: { name: project?.name ?? '', reportingCurrency: project?.settings.reportingCurrency ?? 'USD' } };
     },
   );
 }

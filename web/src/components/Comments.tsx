@@ -18,7 +18,12 @@ interface Comment {
   createdAt: string;
 }
 
+/** A shared link reads no comments (they are a team's conversation, outside the link's one view). */
 export function Comments({ report }: { report: string }) {
+  return useSession().shared ? null : <ReportComments report={report} />;
+}
+
+function ReportComments({ report }: { report: string }) {
   const { user } = useSession();
   const [version, setVersion] = useState(0);
   const [text, setText] = useState('');

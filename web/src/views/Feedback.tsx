@@ -10,6 +10,8 @@ import { filtersKey, previousRange, scopeBody, useData, useFilters } from '../da
 import { fmtChange, fmtInt, fmtNum, fmtPct, fmtPoints } from '../format.ts';
 import type { FeedbackReport, ScoreSummary } from '../../../src/analysis/feedback.ts';
 import { StatCard } from '../components/StatCard.tsx';
+import { annotationMarks, useAnnotations } from '../components/annotations.ts';
+import { versusPrevious } from '../compare.ts';
 
 type Row = { key: string } & ScoreSummary;
 
@@ -57,11 +59,7 @@ export function Feedback() {
   const p = f.compare ? previous.data : undefined;
   /** " · previous period X (±change)" when comparing and the previous period has the score. */
   const versus = (now: number | undefined, before: number | undefined, fmt: (v: number) => string, diff: (v: number) => string) =>
-    f.compare
-      ? before === undefined
-        ? ' · previous period –'
-        : ` · previous period ${fmt(before)}${now === undefined ? '' : ` (${diff(now - before)})`}`
-      : '';
+    versusPrevious(f.compare, now, before, fmt, diff);
   const signed = (digits: number) => (v: number) => `${v >= 0 ? '+' : '−'}${fmtNum(Math.abs(v), digits)}`;
   const timeRef = useRef<ChartHandle>(null);
   const stageRows: Row[] = (r?.byStage ?? []).map((s) => ({ ...s, key: s.stage }));
@@ -69,6 +67,7 @@ export function Feedback() {
 
   // NPS per stage over equal slices of the range; the tooltip gives each point's 95% interval and responses.
   const slices = useMemo(() => [...new Set((r?.overTime ?? []).map((t) => t.from))].sort(), [r]);
+  const notes = useAnnotations(f.from, f.to);
   const option = useMemo<ChartOption>(() => {
     const stages = [...new Set((r?.overTime ?? []).map((t) => t.stage))];
     const at = new Map((r?.overTime ?? []).map((t) => [`${t.stage}\u0000${t.from}`, t]));
@@ -86,10 +85,17 @@ export function Feedback() {
       xAxis: { type: 'category', data: slices.map((x) => x.slice(0, 10)) },
       yAxis: { type: 'value', name: 'NPS', min: -100, max: 100 },
       series: [
-        ...stages.map((stage) => ({
+        ...stages.map((stage, i) => ({
           name: stage,
           type: 'line',
           connectNulls: true,
+          // Annotations once, on the first stage's line.
+          ...(i === 0
+            ? annotationMarks(
+                notes.data,
+                slices.map((x) => x.slice(0, 10)),
+              )
+            : {}),
           data: slices.map((from) => {
             const t = at.get(`${stage}\u0000${from}`);
             return t?.nps ? Math.round(t.nps.score) : null;
@@ -115,7 +121,7 @@ export function Feedback() {
           : []),
       ],
     };
-  }, [r, p, slices]);
+  }, [r, p, slices, notes.data]);
 
   return (
     <Stack gap="md">

@@ -14,6 +14,7 @@ import { setParams, useLocation } from '../url-state.ts';
 import type { FunnelResult, FunnelStepResult } from '../../../src/analysis/funnel.ts';
 import type { DriverFactor, DropOffDriversResult as DriversResult } from '../../../src/analysis/drop-off-drivers.ts';
 import { SegmentedField } from '../components/SegmentedField.tsx';
+import { annotationMarks, useAnnotations } from '../components/annotations.ts';
 
 export const DEFAULT_STEPS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
 const BREAKDOWNS = [
@@ -146,6 +147,7 @@ export function Funnels() {
       series: [{ type: 'bar', name: 'Converted', data: b.map((x) => x.count), itemStyle: { color: '#12b886' } }],
     };
   }, [funnel.data]);
+  const notes = useAnnotations(f.from, f.to);
   const trend = useMemo<ChartOption>(() => {
     const t = funnel.data?.trend ?? [];
     const p = previous.data?.trend ?? [];
@@ -156,7 +158,16 @@ export function Funnels() {
       xAxis: { type: 'category', data: t.map((x) => x.period) },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPct(v, 0) } },
       series: [
-        { type: 'line', name: 'This period', data: t.map((x) => x.conversion_rate), showSymbol: true },
+        {
+          type: 'line',
+          name: 'This period',
+          data: t.map((x) => x.conversion_rate),
+          showSymbol: true,
+          ...annotationMarks(
+            notes.data,
+            t.map((x) => x.period),
+          ),
+        },
         // Week for week: the k-th week of the previous period under the k-th week of this one.
         ...(f.compare
           ? [
@@ -172,7 +183,7 @@ export function Funnels() {
           : []),
       ],
     };
-  }, [funnel.data, previous.data, f.compare]);
+  }, [funnel.data, previous.data, f.compare, notes.data]);
 
   const stepCols: DisplayColumn<FunnelStepResult>[] = [
     { key: 'name', label: 'Step', value: (s) => s.name },

@@ -28,7 +28,8 @@ import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { download, toCsv } from '../csv.ts';
-import { filtersKey, scopeBody, useData, useFilters, useSession } from '../data.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useSession } from '../data.ts';
+import { relativeTo } from '../compare.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { useDrill } from '../components/PeopleDrawer.tsx';
 import { navigate, setParams, useLocation } from '../url-state.ts';
@@ -111,6 +112,10 @@ export function JourneyMap() {
   const journeyId = params.get('journey') ?? journeys.data?.default ?? '';
   const map = useData(journeys.data ? filtersKey(f) + journeyId : null, (sig) =>
     post<JourneyMapResult>('/api/v1/journeys/map', { ...scopeBody(f), journeyId }, sig),
+  );
+  // The same map over the previous period of equal length, for the comparison switch.
+  const previous = useData(journeys.data && f.compare ? `prev:${filtersKey(f)}${journeyId}` : null, (sig) =>
+    post<JourneyMapResult>('/api/v1/journeys/map', { ...scopeBody({ ...f, ...previousRange(f) }), journeyId }, sig),
   );
   const drill = useDrill();
   const input = { ...scopeBody(f), journeyId };
@@ -258,7 +263,7 @@ export function JourneyMap() {
           />
         </ScrollArea>
       )}
-      <FilterBar persona={false} compare={false} />
+      <FilterBar persona={false} />
       <Panel
         title="How customers feel along the journey"
         name="emotion-curve"
@@ -323,6 +328,16 @@ export function JourneyMap() {
                         </Anchor>{' '}
                         in · {fmtPct(st.conversionRate)} on
                       </div>
+                      {f.compare && previous.data && (
+                        <div style={{ fontWeight: 400, color: 'var(--mantine-color-dimmed)' }} data-testid={`stage-${st.id}-previous`}>
+                          {(() => {
+                            const before = previous.data.stages.find((x) => x.id === st.id);
+                            return before
+                              ? `previous ${fmtInt(before.entered)} (${relativeTo(before.entered)(st.entered - before.entered)})`
+                              : 'previous –';
+                          })()}
+                        </div>
+                      )}
                     </Table.Th>
                   ))}
                 </Table.Tr>

@@ -1,9 +1,9 @@
-/** Overview: KPI cards with sparklines and change vs the previous period, traffic by channel, daily trend with initiatives. */
+/** Overview: KPI cards with sparklines and change vs the previous period, traffic by channel, daily trend with annotations. */
 import { useMemo, useRef } from 'react';
 import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDrill } from '../components/PeopleDrawer.tsx';
 import type { AudienceSource } from '../../../src/audiences/definition.ts';
-import { get, post } from '../api.ts';
+import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
@@ -12,7 +12,7 @@ import { filtersKey, previousRange, scopeBody, useData, useFilters, useSession, 
 import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import type { KpiName, KpiReport, KpiSelection, KpiSet } from '../../../src/analysis/kpis.ts';
 import type { DailyPoint as Point } from '../../../src/initiatives/methods/types.ts';
-import type { Annotation } from '../../../src/initiatives/initiatives.ts';
+import { annotationMarks, useAnnotations } from '../components/annotations.ts';
 
 type SeriesSet = Record<string, Point[]>;
 
@@ -37,27 +37,6 @@ async function loadSeries(f: Filters, signal: AbortSignal): Promise<SeriesSet> {
     ),
   );
   return Object.fromEntries(entries);
-}
-
-export type { Annotation };
-
-/** Initiatives as annotations for time charts (GET /api/v1/annotations). */
-export async function loadAnnotations(signal: AbortSignal): Promise<Annotation[]> {
-  return (await get<{ annotations: Annotation[] }>('/api/v1/annotations', signal)).annotations;
-}
-
-export function annotationMarks(list: Annotation[]): { markLine?: unknown } {
-  if (!list.length) return {};
-  return {
-    markLine: {
-      symbol: 'none',
-      silent: true,
-      animation: false,
-      lineStyle: { color: '#e8590c', type: 'dashed' },
-      label: { formatter: '{b}', color: '#c2410c', fontSize: 10 },
-      data: list.map((a) => ({ name: a.label, xAxis: a.date.slice(0, 10) })),
-    },
-  };
 }
 
 type PersonMetric = KpiSelection['metric'];
@@ -141,7 +120,7 @@ export function Overview() {
       sig,
     ).then((r) => r.points);
   });
-  const notes = useData('annotations', loadAnnotations);
+  const notes = useAnnotations(f.from, f.to);
   const drill = useDrill();
   const trendRef = useRef<ChartHandle>(null);
   const channelRef = useRef<ChartHandle>(null);
@@ -158,7 +137,16 @@ export function Overview() {
         { type: 'value', name: cur, splitLine: { show: false } },
       ],
       series: [
-        { name: 'Visitors', type: 'line', data: d.map((x) => x.visitors), showSymbol: false, ...annotationMarks(notes.data ?? []) },
+        {
+          name: 'Visitors',
+          type: 'line',
+          data: d.map((x) => x.visitors),
+          showSymbol: false,
+          ...annotationMarks(
+            notes.data,
+            d.map((x) => x.day),
+          ),
+        },
         // The previous period of equal length, day for day (its dates are in the tooltip's series name).
         ...(f.compare && prevSeries.data
           ? [
@@ -318,7 +306,7 @@ export function Overview() {
         ]}
         chart={trendRef}
       >
-        <Chart ref={trendRef} option={trend} label="Visitors and revenue over time, with initiatives marked" />
+        <Chart ref={trendRef} option={trend} label="Visitors and revenue over time, with annotations marked" />
         {(notes.data?.length ?? 0) > 0 && (
           <Text size="xs" c="dimmed">
             Dashed lines mark initiatives.

@@ -6,7 +6,8 @@ import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.t
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
+import { relativeTo, versusPrevious } from '../compare.ts';
 import { fmtInt, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { PathsResult } from '../../../src/analysis/paths.ts';
@@ -53,6 +54,11 @@ export function Paths() {
       s,
     ),
   );
+  // The same paths over the previous period of equal length, for the comparison switch.
+  const prevRange = previousRange(f);
+  const previous = useData(f.compare ? `prev:${filtersKey(f)}${JSON.stringify(req)}` : null, (s) =>
+    post<PathsResult>('/api/v1/paths', { ...scopeBody({ ...f, ...prevRange }), ...req }, s),
+  );
   const drill = useDrill();
   const ref = useRef<ChartHandle>(null);
   const option = useMemo<ChartOption>(() => {
@@ -93,7 +99,7 @@ export function Paths() {
   return (
     <Stack gap="md">
       <Title order={2}>Paths</Title>
-      <FilterBar compare={false} />
+      <FilterBar />
       <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Path definition">
         <SegmentedField
           label="Direction"
@@ -193,6 +199,13 @@ export function Paths() {
             These paths cover {fmtInt(data.data.persons)} of the {fmtInt(anchored.data.persons)} people who did {anchor} (
             {fmtPct(anchored.data.persons ? data.data.persons / anchored.data.persons : null)}): the others did not reach {end} within{' '}
             {steps} steps.
+          </Text>
+        )}
+        {data.data && f.compare && (
+          <Text size="sm" c="dimmed" data-testid="paths-previous">
+            {previous.data
+              ? `People on these paths${versusPrevious(true, data.data.persons, previous.data.persons, fmtInt, relativeTo(previous.data.persons))} (${prevRange.from} – ${prevRange.to})`
+              : 'Previous period: loading…'}
           </Text>
         )}
         <Text size="xs" c="dimmed">

@@ -5,8 +5,9 @@ import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, scopeBody, useData, useFilters, useSession, useEventNames } from '../data.ts';
-import { fmtInt, fmtMoney, fmtNum } from '../format.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useSession, useEventNames } from '../data.ts';
+import { relativeTo, versusPrevious } from '../compare.ts';
+import { fmtInt, fmtMoney, fmtNum, fmtPoints } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { RetentionCohort as Cohort, RetentionResult } from '../../../src/analysis/retention.ts';
 import { SegmentedField } from '../components/SegmentedField.tsx';
@@ -26,6 +27,11 @@ export function Retention() {
   const req = { cohortEvent, returnEvent, interval, mode, metric, periods };
   const data = useData(filtersKey(f) + JSON.stringify(req), (s) =>
     post<RetentionResult>('/api/v1/retention', { ...scopeBody(f), ...req }, s),
+  );
+  // The same cohorts over the previous period of equal length, for the comparison switch.
+  const prevRange = previousRange(f);
+  const previous = useData(f.compare ? `prev:${filtersKey(f)}${JSON.stringify(req)}` : null, (s) =>
+    post<RetentionResult>('/api/v1/retention', { ...scopeBody({ ...f, ...prevRange }), ...req }, s),
   );
   const ref = useRef<ChartHandle>(null);
   // A cohort whose interval began before the range saw only part of its interval: left out, and said so.
@@ -117,7 +123,7 @@ export function Retention() {
   return (
     <Stack gap="md">
       <Title order={2}>Retention</Title>
-      <FilterBar compare={false} />
+      <FilterBar />
       <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="Retention definition">
         <Select
           label="Cohort: first"
@@ -211,6 +217,27 @@ export function Retention() {
           <Text size="sm" data-testid="retention-average">
             Average:{' '}
             {data.data.average.map((a, i) => `P${i} ${a === null ? '–' : revenue ? fmtMoney(a, cur) : `${fmtNum(a, 1)}%`}`).join(' · ')}
+          </Text>
+        )}
+        {data.data && f.compare && (
+          <Text size="sm" c="dimmed" data-testid="retention-previous">
+            {previous.data
+              ? `Previous period (${prevRange.from} – ${prevRange.to}): ${data.data.average
+                  .map((a, i) => {
+                    const before = previous.data!.average[i];
+                    // Period 0 is everyone by definition: its change says nothing.
+                    if (i === 0 && !revenue) return null;
+                    return `P${i}${versusPrevious(
+                      true,
+                      a,
+                      before,
+                      (v) => (revenue ? fmtMoney(v, cur) : `${fmtNum(v, 1)}%`),
+                      revenue ? relativeTo(before) : (d) => fmtPoints(d / 100),
+                    ).replace(' · previous period', '')}`;
+                  })
+                  .filter(Boolean)
+                  .join(' · ')}`
+              : 'Previous period: loading…'}
           </Text>
         )}
       </Panel>
