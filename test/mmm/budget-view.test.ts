@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEFAULT_DEMO, generateDemo } from '../../src/demo/generator.ts';
 import { costUsd } from '../../src/demo/spend.ts';
-import { fmtMoney } from '../../src/format/numbers.ts';
+import { fmtMoney, fmtNum } from '../../src/format/numbers.ts';
 import { ARTIFACTS, chromiumAvailable, CHROMIUM, signIn, startDashboard, type DashboardFixture } from '../e2e/browser.ts';
 
 const DAY = 86_400_000;
@@ -109,5 +109,35 @@ describe('Budget view in Chromium', { timeout: 900_000 }, () => {
     assert.equal(await page.getByTestId('budget-gain-mean').innerText(), `${gain.mean >= 0 ? '+' : ''}${fmtMoney(gain.mean)}`);
     assert.equal(await page.getByTestId('budget-gain-interval').innerText(), `90% interval ${fmtMoney(gain.lo)} – ${fmtMoney(gain.hi)}`);
     await page.screenshot({ path: join(ARTIFACTS, 'budget.png'), fullPage: true });
+  });
+
+  it('shows attribution ROAS, the MMM ROI interval and lifts side by side per channel, marking each row the API marks as disagreeing', async () => {
+    const t0 = performance.now();
+    const evidence = await api<any>('/api/v1/roi/reconcile', { kpi: 'revenue', model: 'markov' });
+    const apiMs = performance.now() - t0;
+    await page.locator('[data-testid="table-roi evidence"]').waitFor({ timeout: 300_000 });
+    process.stdout.write(`# roi evidence: API ${Math.round(apiMs)} ms, table after ${Math.round(performance.now() - t0)} ms\n`);
+    const channels = await cells('roi evidence', 'channel');
+    assert.deepEqual(
+      channels,
+      evidence.channels.map((c: any) => c.channel),
+    );
+    const mmm = await cells('roi evidence', 'mmm');
+    const roas = await cells('roi evidence', 'roas');
+    const agree = await cells('roi evidence', 'agree');
+    for (const [i, c] of (evidence.channels as any[]).entries()) {
+      if (c.mmm) assert.ok(mmm[i]!.startsWith(fmtNum(c.mmm.roi.mean, 2)), `${c.channel}: ${mmm[i]} vs ${c.mmm.roi.mean}`);
+      if (c.attribution?.roas != null) assert.equal(roas[i], fmtNum(c.attribution.roas, 2));
+      assert.equal(agree[i]!.startsWith('disagrees'), c.disagreements.length > 0, `${c.channel}: ${agree[i]}`);
+    }
+  });
+
+  it('attribution says in view that it measures touches, not incrementality, and links to the Budget view', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Attribution & ROI', exact: true }).click();
+    const note = page.getByTestId('incrementality-note');
+    await note.waitFor();
+    assert.match(await note.innerText(), /not the conversions a channel caused/);
+    await note.getByRole('link', { name: 'Budget' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Budget' }).waitFor();
   });
 });

@@ -1,6 +1,6 @@
 /** Attribution & ROI: models side by side, ROI/ROAS/CAC by channel, campaign or keyword, spend vs return, marginal-return curves. */
 import { useMemo, useRef } from 'react';
-import { Group, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Group, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useDrill } from '../components/PeopleDrawer.tsx';
 import { post } from '../api.ts';
@@ -10,7 +10,7 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { filtersKey, previousRange, scopeBody, useData, useFilters, useSession } from '../data.ts';
 import { fmtChange, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
-import { setParams, useLocation } from '../url-state.ts';
+import { navigate, setParams, useLocation } from '../url-state.ts';
 import type { ModelComparisonReport as CompareReport } from '../../../src/attribution/attribution-report.ts';
 import type { RoiReport, RoiRow } from '../../../src/attribution/roi-report.ts';
 import type { MarginalReport } from '../../../src/attribution/marginal.ts';
@@ -252,6 +252,23 @@ export function Attribution() {
   return (
     <Stack gap="md">
       <Title order={2}>Attribution &amp; ROI</Title>
+      <Alert color="yellow" variant="light" p="xs" data-testid="incrementality-note">
+        <Text size="xs">
+          Attribution credits the touches that preceded a conversion, not the conversions a channel caused: a channel that reaches people
+          who would have bought anyway earns credit here. For incremental ROI with intervals, and where the two disagree, see{' '}
+          <Anchor
+            size="xs"
+            href="/budget"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/budget${window.location.search}`);
+            }}
+          >
+            Budget
+          </Anchor>
+          .
+        </Text>
+      </Alert>
       <FilterBar />
       <Group gap="sm" align="flex-end" wrap="wrap">
         <SegmentedField

@@ -5,7 +5,7 @@
  * interval (POST /api/v1/mmm, /api/v1/budget).
  */
 import { useMemo, useRef, useState } from 'react';
-import { Alert, Card, Group, List, NumberInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Group, List, NumberInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ApiError, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
@@ -50,6 +50,21 @@ interface BudgetPlan {
   notes: string[];
 }
 type Allocation = BudgetPlan['allocation'][number];
+/** POST /api/v1/roi/reconcile: attribution's credit, the MMM's ROI and measured lifts, side by side per channel. */
+interface EvidenceReport {
+  model: string;
+  channels: Array<{
+    channel: string;
+    spend: number;
+    attribution: { model: string; revenue: number; conversions: number; roas: number | null } | null;
+    mmm: { roi: Estimate; contribution: Estimate } | null;
+    lifts: Array<{ source: string; label: string; roi: Estimate }>;
+    disagreements: string[];
+  }>;
+  notes: string[];
+}
+type EvidenceRow = EvidenceReport['channels'][number];
+const fmtInterval = (e: Estimate) => `${fmtNum(e.mean, 2)} (${fmtNum(e.lo, 2)} – ${fmtNum(e.hi, 2)})`;
 
 const notBuilt = (e: unknown) => e instanceof ApiError && e.status === 404;
 
@@ -65,6 +80,10 @@ export function Budget() {
   const total = typedTotal ?? currentTotal;
   const plan = useData(mmm.data && total > 0 ? `budget:${total}:${days}` : null, (s) =>
     post<BudgetPlan>('/api/v1/budget', { kpi: 'revenue', total, days }, s),
+  );
+  // Fetched after the MMM: it reuses the same cached fit instead of sampling a second time.
+  const evidence = useData(mmm.data ? 'roi-reconcile:revenue' : null, (s) =>
+    post<EvidenceReport>('/api/v1/roi/reconcile', { kpi: 'revenue', model: 'markov' }, s),
   );
   const roiRef = useRef<ChartHandle>(null);
   const allocRef = useRef<ChartHandle>(null);
@@ -153,6 +172,52 @@ export function Budget() {
     },
     { key: 'mroi', label: 'Marginal ROI', numeric: true, value: (c) => c.mroi.mean, render: (c) => fmtNum(c.mroi.mean, 2) },
   ];
+  const evidenceCols: DisplayColumn<EvidenceRow>[] = [
+    { key: 'channel', label: 'Channel', value: (r) => r.channel },
+    { key: 'spend', label: `Spend (${cur})`, numeric: true, value: (r) => r.spend, render: (r) => fmtMoney(r.spend, cur) },
+    {
+      key: 'roas',
+      label: 'Attribution ROAS (touches)',
+      numeric: true,
+      value: (r) => r.attribution?.roas ?? null,
+      render: (r) => (r.attribution?.roas == null ? '–' : fmtNum(r.attribution.roas, 2)),
+    },
+    {
+      key: 'mmm',
+      label: 'MMM ROI (90% CI)',
+      numeric: true,
+      value: (r) => r.mmm?.roi.mean ?? null,
+      render: (r) => (r.mmm ? fmtInterval(r.mmm.roi) : '–'),
+    },
+    {
+      key: 'lifts',
+      label: 'Measured lifts (ROI, 90% CI)',
+      value: (r) => r.lifts.map((l) => `${l.label}: ${fmtInterval(l.roi)}`).join('; '),
+      render: (r) => (r.lifts.length === 0 ? 'none yet' : r.lifts.map((l) => `${l.label}: ${fmtInterval(l.roi)}`).join('; ')),
+    },
+    {
+      key: 'agree',
+      label: 'Evidence',
+      value: (r) => r.disagreements.join('; '),
+      render: (r) =>
+        r.disagreements.length === 0 ? (
+          <Badge color="teal" variant="light" size="sm">
+            agrees
+          </Badge>
+        ) : (
+          <Stack gap={2}>
+            <Badge color="orange" variant="light" size="sm" data-testid="evidence-disagrees">
+              disagrees
+            </Badge>
+            {r.disagreements.map((d) => (
+              <Text key={d} size="xs" c="dimmed">
+                {d}
+              </Text>
+            ))}
+          </Stack>
+        ),
+    },
+  ];
   const allocCols: DisplayColumn<Allocation>[] = [
     { key: 'channel', label: 'Channel', value: (a) => a.channel },
     { key: 'current', label: `Current (${cur})`, numeric: true, value: (a) => a.current, render: (a) => fmtMoney(a.current, cur) },
@@ -217,6 +282,22 @@ export function Budget() {
             Model fit: R² {fmtNum(mmm.data.fit.r2, 2)}, mean absolute error {fmtNum(mmm.data.fit.mape * 100, 1)}% of daily revenue.
           </Text>
         )}
+      </Panel>
+      <Panel
+        title="ROI evidence per channel: attribution, marketing-mix model, lift tests"
+        name="roi-evidence"
+        loading={evidence.loading || (mmm.loading && !evidence.data)}
+        stale={evidence.stale}
+        error={evidence.error}
+        rows={evidence.data?.channels}
+        columns={evidenceCols}
+      >
+        <Text size="xs" c="dimmed" mb="xs">
+          Attribution credits the touches that preceded a sale ({evidence.data?.model ?? 'markov'} model); the marketing-mix model and lift
+          tests measure the sales a channel caused. Where attribution&apos;s ROAS lies outside the model&apos;s interval, or a lift does not
+          overlap it, the row is marked.
+        </Text>
+        {evidence.data && <DataTable rows={evidence.data.channels} columns={evidenceCols} caption="roi evidence" />}
       </Panel>
       {curves.length > 0 && (
         <Card withBorder radius="md" p="md" component="section" aria-label="Response curves" className="wm-panel">
