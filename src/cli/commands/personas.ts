@@ -10,7 +10,7 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 function render(r: DiscoverResult): string {
   const lines = [
-    `${r.k} personas among ${r.sampled} persons (k by ${r.criterion}; silhouette prefers ${r.silhouetteK}, BIC prefers ${r.bicK})`,
+    `${r.k} personas among ${r.sampled} persons (k by ${r.criterion}; silhouette prefers ${r.silhouetteK}, BIC prefers ${r.bicK}); ${r.unclustered} of ${r.persons} persons too few product views to place`,
     renderTable(
       [
         { header: 'k', align: 'right' },
@@ -47,32 +47,49 @@ export function registerPersonaCommands(program: Command): void {
     .option('--k <n>', 'number of personas (default: chosen by --criterion)')
     .option('--max-k <n>', 'largest k tried', '8')
     .option('--criterion <name>', 'how k is chosen: silhouette (separated groups) or bic', 'silhouette')
+    .option('--min-product-views <n>', 'persons clustered need at least this many product views', '1')
+    .option('--channel-mix', 'also cluster on the acquisition channel mix (otherwise only on the cards)')
     .option('--save', 'save each discovered persona as a rule persona (its suggested segment)')
-    .action(async (o: { k?: string; maxK: string; criterion: string; save?: boolean }, command: Command) => {
-      const opts = globalOptions(command);
-      const int = (text: string, flag: string) => {
-        const n = Number(text);
-        if (!Number.isInteger(n) || n < 2 || n > 12) throw new CliError(`--${flag}: a whole number from 2 to 12, not "${text}"`);
-        return n;
-      };
-      if (o.criterion !== 'silhouette' && o.criterion !== 'bic') throw new CliError(`--criterion: silhouette or bic, not "${o.criterion}"`);
-      const body = { ...(o.k ? { k: int(o.k, 'k') } : {}), maxK: int(o.maxK, 'max-k'), criterion: o.criterion };
-      const result = await runOn<DiscoverResult>(
-        opts,
-        'POST',
-        discoverPersonasAnalysis.path,
-        body,
-        async (store, project) => (await runAnalysisRequest(store, project, discoverPersonasAnalysis, body)) as DiscoverResult,
-      );
-      print(opts, result, render);
-      if (o.save) {
-        for (const p of result.personas) {
-          const input = { name: p.name, description: `Discovered from behaviour: ${p.size} persons`, segment: p.suggestedSegment };
-          const saved = await runOn<{ id: string }>(opts, 'POST', '/api/v1/personas', input, (store, project) =>
-            createPersona(store, project.id, input),
-          );
-          if (!opts.json) process.stdout.write(`saved persona ${saved.id}\n`);
+    .action(
+      async (
+        o: { k?: string; maxK: string; criterion: string; minProductViews: string; channelMix?: boolean; save?: boolean },
+        command: Command,
+      ) => {
+        const opts = globalOptions(command);
+        const int = (text: string, flag: string) => {
+          const n = Number(text);
+          if (!Number.isInteger(n) || n < 2 || n > 12) throw new CliError(`--${flag}: a whole number from 2 to 12, not "${text}"`);
+          return n;
+        };
+        if (o.criterion !== 'silhouette' && o.criterion !== 'bic')
+          throw new CliError(`--criterion: silhouette or bic, not "${o.criterion}"`);
+        const minProductViews = Number(o.minProductViews);
+        if (!Number.isInteger(minProductViews) || minProductViews < 0 || minProductViews > 1000)
+          throw new CliError(`--min-product-views: a whole number from 0 to 1000, not "${o.minProductViews}"`);
+        const body = {
+          ...(o.k ? { k: int(o.k, 'k') } : {}),
+          maxK: int(o.maxK, 'max-k'),
+          criterion: o.criterion,
+          minProductViews,
+          ...(o.channelMix ? { channelMix: true } : {}),
+        };
+        const result = await runOn<DiscoverResult>(
+          opts,
+          'POST',
+          discoverPersonasAnalysis.path,
+          body,
+          async (store, project) => (await runAnalysisRequest(store, project, discoverPersonasAnalysis, body)) as DiscoverResult,
+        );
+        print(opts, result, render);
+        if (o.save) {
+          for (const p of result.personas) {
+            const input = { name: p.name, description: `Discovered from behaviour: ${p.size} persons`, segment: p.suggestedSegment };
+            const saved = await runOn<{ id: string }>(opts, 'POST', '/api/v1/personas', input, (store, project) =>
+              createPersona(store, project.id, input),
+            );
+            if (!opts.json) process.stdout.write(`saved persona ${saved.id}\n`);
+          }
         }
-      }
-    });
+      },
+    );
 }

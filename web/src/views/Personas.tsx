@@ -82,9 +82,9 @@ export function Personas() {
     <Stack gap="md">
       <Title order={2}>Personas</Title>
       <Text size="sm" c="dimmed">
-        Persons clustered on what they did (recency, orders, spend, engagement, stage reached, device, channel mix, feedback, product
-        categories). Each persona is named after the features that set it apart most. Save one as a rule persona to filter every view by it,
-        or as an audience to export it and send its changes to webhooks.
+        Persons who viewed a product, clustered on how they shop: product categories, device, orders and spend, recency and recent activity
+        (channels, stage reached and feedback are shown on each card). Each persona is named after the features that set it apart most. Save
+        one as a rule persona to filter every view by it, or as an audience to export it and send its changes to webhooks.
       </Text>
       {found.error ? (
         <ErrorNote error={found.error} />
@@ -95,7 +95,11 @@ export function Personas() {
             className="stat-persons"
             label="Persons clustered"
             value={r ? fmtInt(r.sampled) : '…'}
-            note={r ? (r.sampled < r.persons ? `a sample of ${fmtInt(r.persons)}` : 'everyone with events') : ''}
+            note={
+              r
+                ? `of ${fmtInt(r.persons)}; ${fmtInt(r.unclustered)} without a product view${r.sampled < r.persons - r.unclustered ? ', the rest a sample' : ''}`
+                : ''
+            }
           />
           <StatCard
             label="Silhouette at chosen k"
