@@ -119,6 +119,27 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
       await page.getByTestId(`stage-${st.id}-previous`).filter({ hasText: expected }).waitFor({ timeout: 120_000 });
     }
     await page.screenshot({ path: join(ARTIFACTS, 'journey-compare.png'), fullPage: true });
+
+    // Predictions: the models fitted on the history up to the start of the default period.
+    const info = await api('GET', '/api/v1/project/info');
+    const currency = await page.evaluate(
+      async () => (await (await fetch('/api/v1/projects')).json()).projects[0].settings.reportingCurrency,
+    );
+    const clvBefore = await api('POST', '/api/v1/predictions/clv', {
+      top: 1,
+      from: `${info.dataRange.first}T00:00:00.000Z`,
+      to: `${info.defaultPeriod.from}T00:00:00.000Z`,
+    });
+    await page.goto(`${f.url}/predictions`);
+    await page
+      .locator('.stat-clv')
+      .filter({ hasText: `previous period ${fmtMoney(clvBefore.totals.clv, currency)}` })
+      .waitFor({ timeout: 180_000 });
+    await page
+      .locator('.stat-customers')
+      .filter({ hasText: `previous period ${fmtInt(clvBefore.customers)}` })
+      .waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'predictions-compare.png'), fullPage: true });
   });
 
   it('a share link made with the Share button opens its one view read-only, without signing in, until revoked', async () => {
@@ -159,12 +180,19 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
       assert.equal(await guest.getByRole('button', { name: /^Share/ }).count(), 0);
       assert.equal(await guest.getByRole('navigation', { name: 'Views' }).count(), 0, 'one view only');
       await guest.screenshot({ path: join(ARTIFACTS, `shared-retention-${viewport.width}.png`), fullPage: true });
+      await guest.screenshot({ path: `/tmp/shared-retention-${viewport.width}.png`, fullPage: true });
       // The token reads that view's data only, and changes nothing.
       const token = new URL(url).searchParams.get('share')!;
       const statuses = await guest.evaluate(async (t) => {
         const h = { 'x-waymark-share': t, 'content-type': 'application/json' };
         return [
-          (await fetch('/api/v1/retention', { method: 'POST', headers: h, body: '{}' })).status,
+          (
+            await fetch('/api/v1/retention', {
+              method: 'POST',
+              headers: h,
+              body: '{"cohortEvent":"Order Completed","returnEvent":"Order Completed"}',
+            })
+          ).status,
           (await fetch('/api/v1/funnels', { method: 'POST', headers: h, body: '{"steps":["Product Viewed","Order Completed"]}' })).status,
           (await fetch('/api/v1/chart-annotations', { method: 'POST', headers: h, body: '{"date":"2026-01-01","label":"x"}' })).status,
         ];
@@ -184,7 +212,7 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
     await page.keyboard.press('Escape');
   });
 
-  it('an annotation is a markLine on the Overview KPI trend and the Funnels trend', async () => {
+  it('an annotation is a markLine on the Overview KPI trend and on the weekly Funnels trend', async () => {
     const day = addDays(to, -10);
     await api('POST', '/api/v1/chart-annotations', { date: day, label: 'Spring sale launch', kind: 'campaign' });
     await page.goto(`${f.url}/overview?from=${from}&to=${to}`);
@@ -206,6 +234,21 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
       [{ name: 'Spring sale launch', x: day }],
     );
     await page.screenshot({ path: join(ARTIFACTS, 'overview-annotation.png'), fullPage: true });
+
+    // The weekly funnel trend puts it on the week that holds its day, through the same helper.
+    await page.goto(`${f.url}/funnels?from=${from}&to=${to}`);
+    const weekly = page.getByRole('img', { name: 'Funnel conversion per week' });
+    await weekly.and(page.locator('[data-rendered]')).waitFor({ timeout: 120_000 });
+    let names: string[] = [];
+    for (let i = 0; i < 100 && !names.includes('Spring sale launch'); i++) {
+      names = await weekly.evaluate((el) =>
+        (el as HTMLElement & { __wmChart?: { getOption(): any } })
+          .__wmChart!.getOption()
+          .series.flatMap((s: any) => (s.markLine?.data ?? []).map((d: any) => d.name)),
+      );
+      if (!names.includes('Spring sale launch')) await page.waitForTimeout(200);
+    }
+    assert.ok(names.includes('Spring sale launch'), names.join(', '));
   });
 
   it('roi prints money as the rest of the CLI does, and anomaly subscriptions are listed, created and deleted', async () => {

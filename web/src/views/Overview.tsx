@@ -309,7 +309,7 @@ export function Overview() {
         <Chart ref={trendRef} option={trend} label="Visitors and revenue over time, with annotations marked" />
         {(notes.data?.length ?? 0) > 0 && (
           <Text size="xs" c="dimmed">
-            Dashed lines mark initiatives.
+            Dashed lines mark annotations: notes and campaign launches, initiatives and anomaly alerts.
           </Text>
         )}
       </Panel>

@@ -1,11 +1,13 @@
 /** Predictions: customer lifetime value and churn risk (BG/NBD + Gamma-Gamma) with the holdout check, and propensity when the server has it. */
 import { useMemo, useRef } from 'react';
-import { Alert, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { ErrorNote, Panel } from '../components/Panel.tsx';
-import { useData, useSession } from '../data.ts';
+import { useData, useFilters, useSession } from '../data.ts';
+import { relativeTo, versusPrevious } from '../compare.ts';
+import { setParams } from '../url-state.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { navigate } from '../url-state.ts';
 import type { CustomerPrediction, PredictionResult } from '../../../src/predictions/predict-customers.ts';
@@ -18,6 +20,21 @@ export function Predictions() {
   // Models need history: the whole data range (the API's default period for this analysis).
   const clv = useData('predictions:clv', (s) => post<PredictionResult>('/api/v1/predictions/clv', { top: 20 }, s));
   const r = clv.data;
+  // The previous period: the same models fitted on the history up to the start of the default
+  // period (the last 30 days), so each headline figure shows what it was a period ago.
+  const f = useFilters();
+  const { dataRange, defaultPeriod } = useSession();
+  const cutoff = defaultPeriod?.from;
+  const before = useData(f.compare && cutoff && dataRange ? `predictions:clv:before:${cutoff}` : null, (s) =>
+    post<PredictionResult>(
+      '/api/v1/predictions/clv',
+      { top: 1, from: `${dataRange!.first}T00:00:00.000Z`, to: `${cutoff}T00:00:00.000Z` },
+      s,
+    ),
+  );
+  const b = f.compare ? before.data : undefined;
+  const versus = (now: number | undefined, then: number | undefined, fmt: (v: number) => string) =>
+    f.compare && !b ? ' · previous period …' : versusPrevious(f.compare, now, then, fmt, relativeTo(then));
   const holdRef = useRef<ChartHandle>(null);
   const holdout = useMemo<ChartOption>(() => {
     const b = r?.holdout?.byFrequency ?? [];
@@ -73,24 +90,41 @@ export function Predictions() {
         Fitted on every buyer's full history. Churn risk = 1 − the probability the customer is still active. The holdout check fits on the
         earlier part of the data and compares predicted with actual repeat purchases in the rest.
       </Text>
+      <Switch
+        size="xs"
+        label={`Compare with the fit on data up to ${cutoff ?? 'a period earlier'} (previous period)`}
+        checked={f.compare}
+        onChange={(e) => setParams({ cmp: e.currentTarget.checked ? undefined : '0' })}
+      />
       {clv.error ? (
         <ErrorNote error={clv.error} />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
           <StatCard
+            className="stat-customers"
             label="Customers modelled"
             value={r ? fmtInt(r.customers) : '…'}
-            note={r ? `${fmtInt(r.repeatCustomers)} bought more than once` : ''}
+            note={r ? `${fmtInt(r.repeatCustomers)} bought more than once${versus(r.customers, b?.customers, fmtInt)}` : ''}
           />
           <StatCard
+            className="stat-clv"
             label={`Total CLV, next ${r?.horizonDays ?? 365} days`}
             value={r ? fmtMoney(r.totals.clv, cur) : '…'}
-            note={r ? `median ${fmtMoney(r.distributions.clv.median, cur)} per customer` : ''}
+            note={
+              r
+                ? `median ${fmtMoney(r.distributions.clv.median, cur)} per customer${versus(r.totals.clv, b?.totals.clv, (v) => fmtMoney(v, cur))}`
+                : ''
+            }
           />
           <StatCard
+            className="stat-alive"
             label="Expected still active"
             value={r ? fmtInt(r.totals.expectedAlive) : '…'}
-            note={r ? `${fmtPct(r.totals.expectedAlive / Math.max(1, r.customers), 0)} of customers` : ''}
+            note={
+              r
+                ? `${fmtPct(r.totals.expectedAlive / Math.max(1, r.customers), 0)} of customers${versus(r.totals.expectedAlive, b?.totals.expectedAlive, fmtInt)}`
+                : ''
+            }
           />
           <StatCard
             label="Holdout: predicted ÷ actual"
