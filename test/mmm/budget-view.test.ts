@@ -132,6 +132,16 @@ describe('Budget view in Chromium', { timeout: 900_000 }, () => {
     }
   });
 
+  it('shows each channel’s ROI prior and the weight it has in the answer, as the model reports them', async () => {
+    const report = await api<any>('/api/v1/mmm', { kpi: 'revenue' });
+    const priors = await cells('mmm channels', 'prior');
+    assert.equal(priors.length, report.channels.length);
+    for (const [i, c] of (report.channels as any[]).entries()) {
+      assert.ok(priors[i]!.includes(`${fmtNum(c.prior.mean, 2)} ± ${fmtNum(c.prior.sd, 2)}`), priors[i]);
+      assert.ok(priors[i]!.endsWith(`weight ${Math.round(c.prior.weight * 100)}%`), priors[i]);
+    }
+  });
+
   it('attribution says in view that it measures touches, not incrementality, and links to the Budget view', async () => {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Attribution & ROI', exact: true }).click();
     const note = page.getByTestId('incrementality-note');

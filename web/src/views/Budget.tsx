@@ -29,7 +29,15 @@ interface Curve {
 interface MmmReport {
   kpi: string;
   interval: number;
-  channels: Array<{ channel: string; spend: number; contribution: Estimate; roi: Estimate; mroi: Estimate }>;
+  channels: Array<{
+    channel: string;
+    spend: number;
+    contribution: Estimate;
+    roi: Estimate;
+    mroi: Estimate;
+    /** The ROI prior: the default, the user's, or one from measured lifts; weight = share of the posterior it decides. */
+    prior: { mean: number; sd: number; source: 'default' | 'user' | 'lift'; weight: number; lifts: Array<{ label: string }> };
+  }>;
   baseline: Estimate;
   fit: { r2: number; mape: number };
   curves: Curve[];
@@ -65,6 +73,8 @@ interface EvidenceReport {
 }
 type EvidenceRow = EvidenceReport['channels'][number];
 const fmtInterval = (e: Estimate) => `${fmtNum(e.mean, 2)} (${fmtNum(e.lo, 2)} – ${fmtNum(e.hi, 2)})`;
+
+const PRIOR_SOURCE = { default: 'default', user: 'set by hand', lift: 'from lift tests' } as const;
 
 const notBuilt = (e: unknown) => e instanceof ApiError && e.status === 404;
 
@@ -171,6 +181,13 @@ export function Budget() {
       render: (c) => `${fmtNum(c.roi.mean, 2)} (${fmtNum(c.roi.lo, 2)} – ${fmtNum(c.roi.hi, 2)})`,
     },
     { key: 'mroi', label: 'Marginal ROI', numeric: true, value: (c) => c.mroi.mean, render: (c) => fmtNum(c.mroi.mean, 2) },
+    {
+      key: 'prior',
+      label: 'ROI prior (weight in the answer)',
+      value: (c) => `${c.prior.source} ${c.prior.mean} ± ${c.prior.sd}; weight ${c.prior.weight}`,
+      render: (c) =>
+        `${PRIOR_SOURCE[c.prior.source]}${c.prior.source === 'lift' ? ` (${c.prior.lifts.map((l) => l.label).join(', ')})` : ''}: ${fmtNum(c.prior.mean, 2)} ± ${fmtNum(c.prior.sd, 2)}; weight ${Math.round(c.prior.weight * 100)}%`,
+    },
   ];
   const evidenceCols: DisplayColumn<EvidenceRow>[] = [
     { key: 'channel', label: 'Channel', value: (r) => r.channel },
@@ -279,7 +296,9 @@ export function Budget() {
         <DataTable rows={channels} columns={cols} caption="mmm channels" />
         {mmm.data && (
           <Text size="xs" c="dimmed">
-            Model fit: R² {fmtNum(mmm.data.fit.r2, 2)}, mean absolute error {fmtNum(mmm.data.fit.mape * 100, 1)}% of daily revenue.
+            Weight: how much of a channel&apos;s ROI interval its prior decides (100% = the data added nothing). Lift tests measured by
+            Experiments and Initiatives, or entered by hand, become the prior of the channel they measured. Model fit: R²{' '}
+            {fmtNum(mmm.data.fit.r2, 2)}, mean absolute error {fmtNum(mmm.data.fit.mape * 100, 1)}% of daily revenue.
           </Text>
         )}
       </Panel>
