@@ -11,6 +11,7 @@ import { setParams, useLocation } from '../url-state.ts';
 import type { Initiative } from '../../../src/initiatives/initiatives.ts';
 import type { InitiativeReport } from '../../../src/initiatives/initiative-report.ts';
 import type { IntervalEstimate as Interval } from '../../../src/initiatives/methods/types.ts';
+import { annotationMarks, useAnnotations } from '../components/annotations.ts';
 
 const kpiName = (k: Initiative['kpi']) => (typeof k === 'string' ? k.replace(/_/g, ' ') : `${k.from} → ${k.to}`);
 const interval = (v: Interval | null, f: (x: number) => string) => (v ? `${f(v.estimate)} (${f(v.low)} to ${f(v.high)})` : '–');
@@ -80,6 +81,7 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
   const unit = kpiUnit(r?.kpi.name ?? '');
   const level = levelFormat(unit, cur);
   const change = changeFormat(unit, cur);
+  const notes = useAnnotations(r?.chart[0]?.date.slice(0, 10), r?.chart[r.chart.length - 1]?.date.slice(0, 10));
   const option = useMemo<ChartOption>(() => {
     if (!r) return {};
     const c = r.chart;
@@ -117,6 +119,11 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
           showSymbol: false,
           lineStyle: { type: 'dashed', color: '#868e96' },
           itemStyle: { color: '#868e96' },
+          // Other annotations of the period (this initiative's own ship date is the "shipped" line).
+          ...annotationMarks(
+            notes.data?.filter((a) => a.id !== `initiative:${id}`),
+            c.map((p) => p.date),
+          ),
         },
         {
           name: 'Actual',
@@ -135,7 +142,7 @@ function InitiativeReportView({ id, name }: { id: string; name: string }) {
       ],
     };
     // `level` follows `r` (its KPI) and the currency.
-  }, [r, cur]);
+  }, [r, cur, notes.data, id]);
   return (
     <>
       <Group>
