@@ -119,6 +119,18 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
       await page.getByTestId(`stage-${st.id}-previous`).filter({ hasText: expected }).waitFor({ timeout: 120_000 });
     }
     await page.screenshot({ path: join(ARTIFACTS, 'journey-compare.png'), fullPage: true });
+    // Phone width: the previous-period lines wrap inside their panels, the header keeps Share on screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId(`stage-${mapNow.stages[0].id}-previous`).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'journey-compare-phone.png') });
+    await page.goto(`${f.url}/paths?from=${from}&to=${to}`);
+    await page.getByTestId('paths-previous').filter({ hasText: 'previous period' }).waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'paths-compare-phone.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Share Paths' }).click();
+    await page.getByRole('button', { name: 'Create link' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'share-dialog-phone.png') });
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // Predictions: the models fitted on the history up to the start of the default period.
     const info = await api('GET', '/api/v1/project/info');
