@@ -224,43 +224,38 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
     await page.keyboard.press('Escape');
   });
 
-  it('an annotation is a markLine on the Overview KPI trend and on the weekly Funnels trend', async () => {
+  it('an annotation is a markLine on the Overview KPI trend, the weekly Funnels trend and the Feedback trend', async () => {
     const day = addDays(to, -10);
-    await api('POST', '/api/v1/chart-annotations', { date: day, label: 'Spring sale launch', kind: 'campaign' });
+    const label = 'Spring sale launch';
+    await api('POST', '/api/v1/chart-annotations', { date: day, label, kind: 'campaign' });
+    /** The markLines of a chart once its annotations (loaded beside its series) are drawn. */
+    const markLines = async (name: string): Promise<Array<{ name: string; x: string }>> => {
+      const chart = page.getByRole('img', { name });
+      await chart.and(page.locator('[data-rendered]')).waitFor({ timeout: 120_000 });
+      let lines: Array<{ name: string; x: string }> = [];
+      for (let i = 0; i < 100 && !lines.some((l) => l.name === label); i++) {
+        if (i > 0) await page.waitForTimeout(200);
+        lines = await chart.evaluate((el) =>
+          (el as HTMLElement & { __wmChart?: { getOption(): any } })
+            .__wmChart!.getOption()
+            .series.flatMap((s: any) => (s.markLine?.data ?? []).map((d: any) => ({ name: d.name, x: d.xAxis }))),
+        );
+      }
+      return lines.filter((l) => l.name === label);
+    };
+
     await page.goto(`${f.url}/overview?from=${from}&to=${to}`);
-    const trend = page.getByRole('img', { name: 'Visitors and revenue over time, with annotations marked' });
-    await trend.and(page.locator('[data-rendered]')).waitFor({ timeout: 120_000 });
-    const marks = async () =>
-      trend.evaluate((el) => {
-        const option = (el as HTMLElement & { __wmChart?: { getOption(): any } }).__wmChart!.getOption();
-        return option.series.flatMap((s: any) => (s.markLine?.data ?? []).map((d: any) => ({ name: d.name, x: d.xAxis })));
-      });
-    // The annotations arrive beside the series; wait for them to be drawn.
-    let lines: Array<{ name: string; x: string }> = [];
-    for (let i = 0; i < 100 && !lines.some((l) => l.name === 'Spring sale launch'); i++) {
-      lines = await marks();
-      if (!lines.some((l) => l.name === 'Spring sale launch')) await page.waitForTimeout(200);
-    }
-    assert.deepEqual(
-      lines.filter((l) => l.name === 'Spring sale launch'),
-      [{ name: 'Spring sale launch', x: day }],
-    );
+    assert.deepEqual(await markLines('Visitors and revenue over time, with annotations marked'), [{ name: label, x: day }]);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-annotation.png'), fullPage: true });
 
-    // The weekly funnel trend puts it on the week that holds its day, through the same helper.
+    // Weekly points: the line sits on the week that holds its day.
     await page.goto(`${f.url}/funnels?from=${from}&to=${to}`);
-    const weekly = page.getByRole('img', { name: 'Funnel conversion per week' });
-    await weekly.and(page.locator('[data-rendered]')).waitFor({ timeout: 120_000 });
-    let names: string[] = [];
-    for (let i = 0; i < 100 && !names.includes('Spring sale launch'); i++) {
-      names = await weekly.evaluate((el) =>
-        (el as HTMLElement & { __wmChart?: { getOption(): any } })
-          .__wmChart!.getOption()
-          .series.flatMap((s: any) => (s.markLine?.data ?? []).map((d: any) => d.name)),
-      );
-      if (!names.includes('Spring sale launch')) await page.waitForTimeout(200);
-    }
-    assert.ok(names.includes('Spring sale launch'), names.join(', '));
+    const weekly = await markLines('Funnel conversion per week');
+    assert.equal(weekly.length, 1);
+    assert.ok(weekly[0]!.x.slice(0, 10) <= day && weekly[0]!.x.slice(0, 10) > addDays(day, -7), weekly[0]!.x);
+
+    await page.goto(`${f.url}/feedback?from=${from}&to=${to}`);
+    assert.equal((await markLines('NPS by journey stage over time')).length, 1);
   });
 
   it('roi prints money as the rest of the CLI does, and anomaly subscriptions are listed, created and deleted', async () => {

@@ -6,7 +6,7 @@ import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.t
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { filtersKey, previousRange, scopeBody, useData, useFilters, useEventNames } from '../data.ts';
+import { filtersKey, previousRange, scopeBody, useData, useFilters, useEventNames, useSession } from '../data.ts';
 import { relativeTo, versusPrevious } from '../compare.ts';
 import { fmtInt, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
@@ -25,6 +25,7 @@ function parseRules(text: string): Array<{ pattern: string; label: string }> {
 
 export function Paths() {
   const f = useFilters();
+  const { shared } = useSession();
   const { params } = useLocation();
   const mode = params.get('mode') ?? 'forward';
   const anchor = params.get('anchor') ?? 'Product Viewed';
@@ -208,9 +209,12 @@ export function Paths() {
               : 'Previous period: loading…'}
           </Text>
         )}
-        <Text size="xs" c="dimmed">
-          Click a step for its people.
-        </Text>
+        {/* A shared link shows figures, not the people behind them. */}
+        {!shared && (
+          <Text size="xs" c="dimmed">
+            Click a step for its people.
+          </Text>
+        )}
       </Panel>
       <Panel
         title="Top paths"

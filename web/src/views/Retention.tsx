@@ -16,7 +16,7 @@ import { useDrill } from '../components/PeopleDrawer.tsx';
 export function Retention() {
   const f = useFilters();
   const { params } = useLocation();
-  const { project } = useSession();
+  const { project, shared } = useSession();
   const cohortEvent = params.get('cohort') ?? 'Order Completed';
   const returnEvent = params.get('return') ?? cohortEvent;
   const interval = params.get('int') ?? 'week';
@@ -210,7 +210,8 @@ export function Retention() {
         )}
         {!revenue && (
           <Text size="xs" c="dimmed">
-            Click a cell for its people. Colours run up to the 95th percentile of cohorts with 5 or more members.
+            {/* A shared link shows figures, not the people behind them. */}
+            {shared ? '' : 'Click a cell for its people. '}Colours run up to the 95th percentile of cohorts with 5 or more members.
           </Text>
         )}
         {data.data && (
