@@ -205,7 +205,7 @@ export function Paths() {
         {data.data && f.compare && (
           <Text size="sm" c="dimmed" data-testid="paths-previous">
             {previous.data
-              ? `People on these paths${versusPrevious(true, data.data.persons, previous.data.persons, fmtInt, relativeTo(previous.data.persons))} (${prevRange.from} – ${prevRange.to})`
+              ? `${fmtInt(data.data.persons)} people${versusPrevious(true, data.data.persons, previous.data.persons, fmtInt, relativeTo(previous.data.persons))} (${prevRange.from} – ${prevRange.to})`
               : 'Previous period: loading…'}
           </Text>
         )}
