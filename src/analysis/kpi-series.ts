@@ -5,7 +5,10 @@
  *
  * Metrics use the definitions of kpis.ts, per bucket instead of per period:
  * - visitors, sessions (visits, by start), orders, revenue: counts (buckets without data are 0).
- * - conversion_rate: buyers / visitors (weight = visitors); aov: revenue / orders (weight = orders).
+ *   revenue is net of refunds (each refund in its own bucket, src/scope/money.ts), with the gross
+ *   series (orders only) beside it in `gross`.
+ * - conversion_rate: buyers / visitors (weight = visitors); aov: net revenue / orders (weight =
+ *   orders), gross revenue / orders in `gross`.
  * - checkout_conversion: Checkout Started events (bucketed by their own time) whose person's next
  *   Order Completed comes before their next Checkout Started (an order completes only the latest
  *   checkout before it) and in the same session or within 1 day; weight = checkouts. Orders up to
@@ -23,6 +26,7 @@
 import type { DailyPoint } from '../initiatives/methods/types.ts';
 import { type Dialect, QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
+import { grossRevenueSql, netRevenueSql } from '../scope/money.ts';
 import { ORDER_COND, TOUCH_COND, UNASSIGNED_CHANNEL, firstChannelExpr, sessionChannelCtes } from './kpis.ts';
 import { ORDER_EVENT, SURVEY_EVENT, ScopeError, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 import { defineAnalysis } from '../registry/define.ts';
@@ -57,9 +61,12 @@ export interface KpiSeries {
   points: DailyPoint[];
   /** Per unit, when `by` is given. */
   units?: Array<{ unit: string; points: DailyPoint[] }>;
+  /** revenue and aov: the same series before refunds (orders only), beside the net figures above. */
+  gross?: { points: DailyPoint[]; units?: Array<{ unit: string; points: DailyPoint[] }> };
 }
 
 const RATE_METRICS = new Set<KpiSeriesMetric>(['conversion_rate', 'aov', 'checkout_conversion', 'repeat_rate', 'csat', 'nps']);
+const HAS_GROSS = new Set<KpiSeriesMetric>(['revenue', 'aov']);
 const CHECKOUT_EVENT = 'Checkout Started';
 const DAY_MS = 86_400_000;
 
@@ -69,10 +76,13 @@ export async function computeKpiSeries(store: Store, scope: AnalysisScope, optio
     options.by ? seriesRows(store, scope, options.metric, options.interval, options.by) : Promise.resolve(undefined),
   ]);
   const buckets = bucketStarts(scope.from, scope.to, options.interval);
-  const result: KpiSeries = { metric: options.metric, interval: options.interval, points: toPoints(total, '', buckets, options.metric) };
-  if (units) {
-    const names = [...new Set(units.map((r) => r.unit))].sort();
-    result.units = names.map((unit) => ({ unit, points: toPoints(units, unit, buckets, options.metric) }));
+  const m = options.metric;
+  const result: KpiSeries = { metric: m, interval: options.interval, points: toPoints(total, '', buckets, m, 'num') };
+  const names = units && [...new Set(units.map((r) => r.unit))].sort();
+  if (units && names) result.units = names.map((unit) => ({ unit, points: toPoints(units, unit, buckets, m, 'num') }));
+  if (HAS_GROSS.has(m)) {
+    result.gross = { points: toPoints(total, '', buckets, m, 'gross') };
+    if (units && names) result.gross.units = names.map((unit) => ({ unit, points: toPoints(units, unit, buckets, m, 'gross') }));
   }
   return result;
 }
@@ -82,17 +92,19 @@ interface SeriesRow {
   bucket: string;
   num: number;
   den: number;
+  /** revenue and aov: the numerator before refunds. */
+  gross: number;
 }
 
-function toPoints(rows: SeriesRow[], unit: string, buckets: string[], metric: KpiSeriesMetric): DailyPoint[] {
+function toPoints(rows: SeriesRow[], unit: string, buckets: string[], metric: KpiSeriesMetric, field: 'num' | 'gross'): DailyPoint[] {
   const found = new Map(rows.filter((r) => r.unit === unit).map((r) => [r.bucket, r]));
   const points: DailyPoint[] = [];
   for (const date of buckets) {
     const r = found.get(date);
     if (!RATE_METRICS.has(metric)) {
-      points.push({ date, value: r?.num ?? 0 });
+      points.push({ date, value: r?.[field] ?? 0 });
     } else if (r && r.den > 0) {
-      points.push({ date, value: (metric === 'nps' ? 100 : 1) * (r.num / r.den), weight: r.den });
+      points.push({ date, value: (metric === 'nps' ? 100 : 1) * (r[field] / r.den), weight: r.den });
     }
   }
   return points;
@@ -139,6 +151,7 @@ async function seriesRows(
     bucket: String(r.bucket_key),
     num: Number(r.num ?? 0),
     den: Number(r.den ?? 0),
+    gross: Number(r.gross ?? 0),
   }));
 }
 
@@ -197,10 +210,11 @@ function metricSelect(
     case 'orders':
     case 'revenue':
     case 'aov': {
-      const revenue = d.sumIf('coalesce(revenue, 0)', ORDER_COND);
+      // Net of refunds (each refund in the bucket it happened in), the gross numerator beside it.
       const orders = d.countIf(ORDER_COND);
-      const [num, den] = metric === 'orders' ? [orders, '0'] : metric === 'revenue' ? [revenue, '0'] : [revenue, orders];
-      select = `SELECT unit AS unit_key, ${bucket('timestamp')} AS bucket_key, ${num} AS num, ${den} AS den FROM ev GROUP BY unit_key, bucket_key`;
+      const [num, den, gross] =
+        metric === 'orders' ? [orders, '0', '0'] : [netRevenueSql(d), metric === 'revenue' ? '0' : orders, grossRevenueSql(d)];
+      select = `SELECT unit AS unit_key, ${bucket('timestamp')} AS bucket_key, ${num} AS num, ${den} AS den, ${gross} AS gross FROM ev GROUP BY unit_key, bucket_key`;
       break;
     }
     case 'conversion_rate':

@@ -18,8 +18,9 @@
  *   visits containing an Order Completed / visits.
  * - revenue: net of refunds — Order Completed revenue minus Order Refunded amounts (Segment's
  *   e-commerce spec; the refund's revenue, else total) dated by the refund; grossRevenue (orders
- *   only) and refunds beside it.
- * - average order value: gross revenue / orders (revenue of Order Completed events).
+ *   only) and refunds beside it. Both sums are src/scope/money.ts's, as everywhere money is shown.
+ * - average order value: net revenue / orders; grossAverageOrderValue (gross revenue / orders)
+ *   beside it.
  * - repeat purchase rate: among the period's buyers, the share with ≥2 orders ever up to the end
  *   of that period (earlier history included).
  * - customer retention rate: buyers of the preceding period of equal length (any channel) who
@@ -38,8 +39,9 @@
  */
 import { QueryBuilder, type Dialect } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
-import { ORDER_EVENT, SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
+import { SURVEY_EVENT, scopedEvents, type AnalysisScope } from '../scope/scope.ts';
 import { REFUND_EVENT } from '../scope/vocabulary.ts';
+import { grossRevenueSql, orderCond, refundCond, refundedSql } from '../scope/money.ts';
 import { defineAnalysis } from '../registry/define.ts';
 import { z } from 'zod';
 
@@ -68,6 +70,7 @@ export const KPI_NAMES = [
   'conversionRate',
   'sessionConversionRate',
   'averageOrderValue',
+  'grossAverageOrderValue',
   'repeatPurchaseRate',
   'retentionRate',
   'averageEngagementSeconds',
@@ -123,9 +126,9 @@ export function firstChannelExpr(d: Dialect): string {
 /** Counted per event: page/screen views or channel-carrying events make a session a visit. */
 export const TOUCH_COND = `(type IN ('page', 'screen') OR channel <> '')`;
 export const VIEW_COND = `type IN ('page', 'screen')`;
-export const ORDER_COND = `event = '${ORDER_EVENT}'`;
+export const ORDER_COND = orderCond();
 export { REFUND_EVENT };
-export const REFUND_COND = `event = '${REFUND_EVENT}'`;
+export const REFUND_COND = refundCond();
 
 /**
  * CTEs `sess_c` (one row per session: visit flag, channel, start, duration, views, orders, page
@@ -199,8 +202,8 @@ src AS (
 ${sessionChannelCtes(d, ['is_cur'])},
 pe AS (
   SELECT person_id AS pe_person, is_cur AS pe_cur, ev_channel AS pe_channel,
-    ${d.countIf(ORDER_COND)} AS p_orders, ${d.sumIf('coalesce(revenue, 0)', ORDER_COND)} AS p_revenue,
-    ${d.countIf(REFUND_COND)} AS p_refunds, ${d.sumIf('coalesce(revenue, 0)', REFUND_COND)} AS p_refund_sum
+    ${d.countIf(ORDER_COND)} AS p_orders, ${grossRevenueSql(d)} AS p_revenue,
+    ${d.countIf(REFUND_COND)} AS p_refunds, ${refundedSql(d)} AS p_refund_sum
   FROM evc GROUP BY person_id, is_cur, ev_channel
 ),
 pc AS (
@@ -337,7 +340,8 @@ export function kpiValues(c: KpiCounts | undefined): Record<KpiName, number | nu
     refundedOrders: n('refunds'),
     conversionRate: ratio(n('buyers'), n('visitors')),
     sessionConversionRate: ratio(n('converted_sessions'), n('sessions')),
-    averageOrderValue: ratio(n('revenue_sum'), n('orders')),
+    averageOrderValue: ratio(n('revenue_sum') - n('refund_sum'), n('orders')),
+    grossAverageOrderValue: ratio(n('revenue_sum'), n('orders')),
     repeatPurchaseRate: ratio(n('repeat_buyers'), n('buyers')),
     retentionRate: ratio(n('retained_buyers'), n('base_buyers')),
     averageEngagementSeconds: ratio(n('engagement_seconds'), n('sessions')),

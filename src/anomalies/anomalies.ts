@@ -18,17 +18,22 @@ import { fitSeasonal, type BandPoint, type SeasonalFit } from './model.ts';
 
 const DAY = 86_400_000;
 export const DEFAULT_KPIS = ['orders', 'revenue', 'visitors', 'sessions'] as const;
+/** Metrics a KPI may name: the defaults (revenue net of refunds) and gross revenue (orders only). */
+const METRIC_KPIS: readonly string[] = [...DEFAULT_KPIS, 'gross_revenue'];
 
-/** "orders", "revenue", "visitors", "sessions", or "From event>To event" for a step conversion. */
+/** "orders", "revenue", "gross_revenue", "visitors", "sessions", or "From event>To event" for a step conversion. */
 export function parseKpi(text: string): Kpi {
-  if ((DEFAULT_KPIS as readonly string[]).includes(text)) return text as Kpi;
+  if (METRIC_KPIS.includes(text)) return text as Kpi;
   const parts = text.split('>').map((s) => s.trim());
   if (parts.length === 2 && parts[0] && parts[1]) return { from: parts[0], to: parts[1] };
-  throw new ScopeError(`kpi: "${text}" is not one of ${DEFAULT_KPIS.join(', ')} or "From event>To event"`);
+  throw new ScopeError(`kpi: "${text}" is not one of ${METRIC_KPIS.join(', ')} or "From event>To event"`);
 }
 
 export const anomaliesInputSchema = z.object({
-  kpi: z.string().optional().describe('orders, revenue, visitors, sessions or "From event>To event" (default: the four metrics)'),
+  kpi: z
+    .string()
+    .optional()
+    .describe('orders, revenue (net of refunds), gross_revenue, visitors, sessions or "From event>To event" (default: the first four)'),
   recentDays: z.number().int().min(1).max(365).default(30).describe('anomalies reported in the last N days'),
   historyDays: z.number().int().min(28).max(3650).default(730).describe('days of history the model is fitted on'),
   z: z.number().min(1).max(10).default(3).describe('band half-width in robust standard deviations'),
@@ -51,7 +56,7 @@ export interface KpiAnomalies {
 /** The value of one event of a KPI, for its noise floor: 1 for counts, the average order value for revenue, none for rates. */
 async function eventValue(store: Store, projectId: string, kpi: Kpi, series: Array<{ value: number }>, from: Date, to: Date) {
   if (kpi === 'orders' || kpi === 'visitors' || kpi === 'sessions') return 1;
-  if (kpi !== 'revenue') return undefined;
+  if (kpi !== 'revenue' && kpi !== 'gross_revenue') return undefined;
   const orders = (await kpiSeries(store, projectId, 'orders', from, to)).reduce((s, p) => s + p.value, 0);
   const revenue = series.reduce((s, p) => s + p.value, 0);
   return orders > 0 && revenue > 0 ? revenue / orders : undefined;

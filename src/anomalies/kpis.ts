@@ -1,15 +1,17 @@
 /**
  * Daily KPI series and their breakdowns, computed in the database. A KPI is a metric (orders,
- * revenue, visitors, sessions) or a step conversion between two events (a journey stage's leak:
- * persons doing `to` on a day / persons doing `from` that day).
+ * revenue, gross_revenue, visitors, sessions) or a step conversion between two events (a journey
+ * stage's leak: persons doing `to` on a day / persons doing `from` that day). `revenue` is net of
+ * refunds, each refund on its own day; `gross_revenue` is orders only (both src/scope/money.ts).
  */
 import { z } from 'zod';
 import { ORDER_EVENT } from '../scope/scope.ts';
+import { grossRevenueSql, netRevenueSql } from '../scope/money.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 
 export const kpiSchema = z.union([
-  z.enum(['orders', 'revenue', 'visitors', 'sessions']),
+  z.enum(['orders', 'revenue', 'gross_revenue', 'visitors', 'sessions']),
   z
     .object({ from: z.string().min(1), to: z.string().min(1) })
     .describe('step conversion: persons doing `to` / persons doing `from`, per day'),
@@ -47,7 +49,8 @@ export function kpiDailySql(q: QueryBuilder, projectId: string, kpi: Kpi, from: 
   let num: string;
   let den = '1';
   if (kpi === 'orders') num = d.countIf(`e.event = '${ORDER_EVENT}'`);
-  else if (kpi === 'revenue') num = d.sumIf('coalesce(e.revenue, 0)', `e.event = '${ORDER_EVENT}'`);
+  else if (kpi === 'revenue') num = netRevenueSql(d, 'e.');
+  else if (kpi === 'gross_revenue') num = grossRevenueSql(d, 'e.');
   else if (kpi === 'visitors') num = d.countDistinct('e.person_id');
   else if (kpi === 'sessions') num = d.countDistinct('e.session_id');
   else {

@@ -6,6 +6,9 @@
  * replaced by its count of first orders, so a touchpoint's "value" credit there is its share of
  * first orders under the model's own value rule (exact for the per-path models; for Markov and
  * Shapley it follows their value convention).
+ *
+ * Value is net of refunds for orders (journeys.ts); when refunds lowered any path's value, the
+ * model runs once more on the gross values (the same way as first orders) for `grossValue`.
  */
 import { type AnalysisScope, ScopeError } from '../scope/scope.ts';
 import type { Store } from '../store/store.ts';
@@ -37,6 +40,8 @@ export interface TouchpointCredit {
   newCustomers: number;
   /** Attributed repeat orders: conversions − newCustomers. */
   returningCustomers: number;
+  /** Credited value before refunds; present when refunds lowered some journey's value (`value` is net). */
+  grossValue?: number;
   low?: number;
   high?: number;
 }
@@ -46,6 +51,8 @@ export interface AttributionSummary {
   touchpoints: TouchpointCredit[];
   totalConversions: number;
   totalValue: number;
+  /** totalValue before refunds; present when refunds lowered some journey's value. */
+  totalGrossValue?: number;
   totalFirstOrders: number;
   notes: string[];
 }
@@ -56,7 +63,10 @@ export interface JourneyStats {
   conversions: number;
   nulls: number;
   firstOrders: number;
+  /** Conversion value, net of refunds for orders. */
   value: number;
+  /** Conversion value before refunds. */
+  grossValue: number;
   /** Conversions with no touch inside the lookback. */
   conversionsWithoutTouch: number;
 }
@@ -88,7 +98,7 @@ function checkModel(model: string): void {
 }
 
 export function journeyStats(paths: JourneyPath[]): JourneyStats {
-  const s: JourneyStats = { paths: 0, conversions: 0, nulls: 0, firstOrders: 0, value: 0, conversionsWithoutTouch: 0 };
+  const s: JourneyStats = { paths: 0, conversions: 0, nulls: 0, firstOrders: 0, value: 0, grossValue: 0, conversionsWithoutTouch: 0 };
   const distinct = new Set<string>();
   for (const p of paths) {
     distinct.add(JSON.stringify(p.path));
@@ -96,10 +106,12 @@ export function journeyStats(paths: JourneyPath[]): JourneyStats {
     s.nulls += p.nulls;
     s.firstOrders += p.firstOrders;
     s.value += p.value;
+    s.grossValue += p.grossValue ?? p.value;
     if (p.path.length === 0) s.conversionsWithoutTouch += p.conversions;
   }
   s.paths = distinct.size;
   s.value = Math.round(s.value * 100) / 100;
+  s.grossValue = Math.round(s.grossValue * 100) / 100;
   return s;
 }
 
@@ -113,11 +125,20 @@ export function attributeJourneys(model: string, paths: JourneyPath[], options: 
     input.map((p) => ({ ...p, value: p.firstOrders })),
     { ...options, bootstrap: false },
   );
-  return summarize(result, firstOrders);
+  const refunded = input.some((p) => p.grossValue !== undefined);
+  const gross = refunded
+    ? runModel(
+        model,
+        input.map((p) => ({ ...p, value: p.grossValue ?? p.value })),
+        { ...options, bootstrap: false },
+      )
+    : undefined;
+  return summarize(result, firstOrders, gross);
 }
 
-function summarize(result: AttributionResult, firstOrders: AttributionResult): AttributionSummary {
+function summarize(result: AttributionResult, firstOrders: AttributionResult, gross?: AttributionResult): AttributionSummary {
   const newBy = new Map(firstOrders.channels.map((c) => [c.channel, c.value]));
+  const grossBy = gross && new Map(gross.channels.map((c) => [c.channel, c.value]));
   return {
     model: result.model,
     touchpoints: result.channels.map((c) => {
@@ -129,11 +150,13 @@ function summarize(result: AttributionResult, firstOrders: AttributionResult): A
         share: c.share,
         newCustomers,
         returningCustomers: c.conversions - newCustomers,
+        ...(grossBy ? { grossValue: grossBy.get(c.channel) ?? 0 } : {}),
         ...(c.low !== undefined ? { low: c.low, high: c.high } : {}),
       };
     }),
     totalConversions: result.totalConversions,
     totalValue: result.totalValue,
+    ...(gross ? { totalGrossValue: gross.totalValue } : {}),
     totalFirstOrders: firstOrders.totalValue,
     notes: result.notes,
   };

@@ -26,7 +26,8 @@
  * touches of their last lookback window (the lookback before their last touch in the range).
  * First order: the person's first conversion event ever (all history, ties by message id).
  */
-import { type AnalysisScope, scopedEvents } from '../scope/scope.ts';
+import { type AnalysisScope, ORDER_EVENT, scopedEvents } from '../scope/scope.ts';
+import { refundsByOrderSql } from '../scope/money.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
 import type { Store } from '../store/store.ts';
 import type { PathAggregate } from './models/types.ts';
@@ -48,6 +49,12 @@ export interface JourneyOptions {
 export interface JourneyPath extends PathAggregate {
   /** Converting journeys of this path that were the person's first conversion ever. */
   firstOrders: number;
+  /**
+   * The path's value before refunds, present only when refunds lowered it: `value` is net of the
+   * refunds that name their order (src/scope/money.ts refundsByOrderSql) when the conversion event
+   * is Order Completed.
+   */
+  grossValue?: number;
 }
 
 export const DEFAULT_CONVERSION_EVENT = 'Order Completed';
@@ -83,7 +90,9 @@ function labelSql(q: QueryBuilder, granularity: Granularity, own: string): strin
 
 /**
  * The CTEs `touches` (t_person, t_ts, t_label: one row per touch) and `conv` (c_person, c_id,
- * c_ts, c_ms, c_value, c_first: conversions in the range). Each reads the events once: a
+ * c_ts, c_ms, c_value, c_gross, c_first: conversions in the range). An order's value is net of
+ * the refunds that name it (whenever refunded), its gross value beside it; other conversion
+ * events keep their revenue as both. Each reads the events once: a
  * session's first touch comes from a GROUP BY (no window over every event), and the first-order
  * flag from a window over conversion rows only.
  */
@@ -100,6 +109,12 @@ function touchAndConversionCtes(q: QueryBuilder, scope: AnalysisScope, o: Requir
   const own = `((position('channel' IN properties) > 0 AND ${d.jsonString('properties', ['channel'])} <> '')
       OR (position('touchpoint' IN context) > 0 AND ${d.jsonString('context', ['touchpoint', 'channel'])} <> ''))`;
   const conversions = scopedEvents(q, scope, { ignoreTimeRange: true, extraWhere: [`event = ${conv}`] });
+  // Refunds name their order by order_id; only orders can be refunded.
+  const refunds =
+    o.conversionEvent === ORDER_EVENT
+      ? `LEFT JOIN (${refundsByOrderSql(q, scope.projectId)}) AS rf ON rf.r_order = numbered.order_id AND numbered.order_id <> ''`
+      : '';
+  const refunded = refunds ? 'coalesce(rf.r_amount, 0)' : '0';
   return `touch_rows AS (
   SELECT person_id, session_id, timestamp, message_id, channel, ${labelSql(q, o.granularity, 'is_own')} AS label,
     CASE WHEN is_own THEN channel ELSE '' END AS own_channel
@@ -110,13 +125,14 @@ touches AS (
   FROM touch_rows GROUP BY person_id, session_id, own_channel
 ),
 conv AS (
-  SELECT person_id AS c_person, message_id AS c_id, timestamp AS c_ts, ${d.epochMillis('timestamp')} AS c_ms, coalesce(revenue, 0) AS c_value,
+  SELECT person_id AS c_person, message_id AS c_id, timestamp AS c_ts, ${d.epochMillis('timestamp')} AS c_ms,
+    coalesce(revenue, 0) - ${refunded} AS c_value, coalesce(revenue, 0) AS c_gross,
     CASE WHEN order_no = 1 THEN 1 ELSE 0 END AS c_first
   FROM (
-    SELECT person_id, message_id, timestamp, revenue, row_number() OVER (PARTITION BY person_id ORDER BY timestamp, message_id) AS order_no
+    SELECT person_id, message_id, timestamp, revenue, order_id, row_number() OVER (PARTITION BY person_id ORDER BY timestamp, message_id) AS order_no
     FROM ${conversions} AS c
-  ) AS numbered
-  WHERE timestamp >= ${q.time(scope.from)} AND timestamp < ${q.time(scope.to)}
+  ) AS numbered ${refunds}
+  WHERE numbered.timestamp >= ${q.time(scope.from)} AND numbered.timestamp < ${q.time(scope.to)}
 )`;
 }
 
@@ -149,28 +165,30 @@ person_touches AS (
 ),
 journeys AS (
   SELECT t_ms, t_labels, CASE WHEN c_ms IS NULL THEN 0 ELSE 1 END AS is_conv, coalesce(c_ms, last_ms, 0) AS j_end,
-    coalesce(c_value, 0) AS j_value, coalesce(c_first, 0) AS j_first
+    coalesce(c_value, 0) AS j_value, coalesce(c_gross, 0) AS j_gross, coalesce(c_first, 0) AS j_first
   FROM person_touches AS p FULL OUTER JOIN conv AS c ON c.c_person = p.t_person
   WHERE c_ms IS NOT NULL OR last_ms >= ${d.epochMillis(q.time(scope.from))}
 ),
 windows AS (
-  SELECT t_ms, t_labels, is_conv, j_end, j_value, j_first,
+  SELECT t_ms, t_labels, is_conv, j_end, j_value, j_gross, j_first,
     ${d.arrayCount('t_ms', 'k', `${age('k')} > ${lookbackSeconds}`)} AS n_before,
     ${d.arrayCount('t_ms', 'k', `k <= j_end`)} AS n_upto
   FROM journeys
 ),
 all_rows AS (
   SELECT coalesce(${d.arrayJoinStrings(slice('t_labels'), sep)}, '') AS pkey, ${ages} AS akey,
-    is_conv AS n_conv, CASE WHEN is_conv = 1 THEN j_value ELSE 0.0 END AS v, 1 - is_conv AS n_null, j_first AS n_first
+    is_conv AS n_conv, CASE WHEN is_conv = 1 THEN j_value ELSE 0.0 END AS v, CASE WHEN is_conv = 1 THEN j_gross ELSE 0.0 END AS gv,
+    1 - is_conv AS n_null, j_first AS n_first
   FROM windows
 )
-SELECT pkey, akey, sum(n_conv) AS conversions, sum(v) AS total_value, sum(n_null) AS nulls, sum(n_first) AS first_orders
+SELECT pkey, akey, sum(n_conv) AS conversions, sum(v) AS total_value, sum(gv) AS total_gross, sum(n_null) AS nulls, sum(n_first) AS first_orders
 FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey`;
   const rows = await store.query<{
     pkey: string;
     akey: string;
     conversions: number;
     total_value: number;
+    total_gross: number;
     nulls: number;
     first_orders: number;
   }>(q.build(sql));
@@ -183,6 +201,8 @@ FROM all_rows GROUP BY pkey, akey ORDER BY pkey, akey`;
       nulls: Number(r.nulls),
       firstOrders: Number(r.first_orders),
     };
+    const gross = Math.round(Number(r.total_gross) * 1e6) / 1e6;
+    if (gross !== out.value) out.grossValue = gross;
     if (o.withAges && r.akey !== '') out.ageDays = r.akey.split(SEP).map((a) => Number(a) / 100);
     else if (o.withAges && path.length === 0) out.ageDays = [];
     return out;
@@ -260,11 +280,16 @@ export function withoutAges(paths: JourneyPath[]): JourneyPath[] {
     const key = p.path.join(SEP);
     const m = merged.get(key);
     if (m) {
+      if (m.grossValue !== undefined || p.grossValue !== undefined) m.grossValue = (m.grossValue ?? m.value) + (p.grossValue ?? p.value);
       m.conversions += p.conversions;
       m.value += p.value;
       m.nulls += p.nulls;
       m.firstOrders += p.firstOrders;
-    } else merged.set(key, { path: p.path, conversions: p.conversions, value: p.value, nulls: p.nulls, firstOrders: p.firstOrders });
+    } else {
+      const first: JourneyPath = { path: p.path, conversions: p.conversions, value: p.value, nulls: p.nulls, firstOrders: p.firstOrders };
+      if (p.grossValue !== undefined) first.grossValue = p.grossValue;
+      merged.set(key, first);
+    }
   }
   return [...merged.values()];
 }

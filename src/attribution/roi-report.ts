@@ -11,6 +11,8 @@
  * containing `from` up to `to`.
  * Touchpoints without spend keep spend 0 (ratios null); spend without attributed touches is a
  * row with zero conversions, so no spend disappears from the totals.
+ * Revenue, and so ROAS and ROI, is net of refunds: an order's value less the refunds that name it
+ * (journeys.ts, src/scope/money.ts); grossRevenue beside it is the credit before refunds.
  */
 import type { AnalysisScope } from '../scope/scope.ts';
 import { QueryBuilder } from '../store/dialect/dialect.ts';
@@ -44,7 +46,10 @@ export interface RoiRow extends RoiMetrics {
   touchpoint: string;
   spend: number;
   conversions: number;
+  /** Attributed revenue net of refunds (ROAS and ROI are computed on it). */
   revenue: number;
+  /** Attributed revenue before refunds. */
+  grossRevenue: number;
   newCustomers: number;
   returningCustomers: number;
   /**
@@ -102,12 +107,21 @@ GROUP BY ${label} ORDER BY label`),
   return out;
 }
 
-function rowOf(touchpoint: string, spend: number, conversions: number, revenue: number, newCustomers: number, margin: number): RoiRow {
+function rowOf(
+  touchpoint: string,
+  spend: number,
+  conversions: number,
+  revenue: number,
+  grossRevenue: number,
+  newCustomers: number,
+  margin: number,
+): RoiRow {
   return {
     touchpoint,
     spend,
     conversions,
     revenue,
+    grossRevenue,
     newCustomers,
     returningCustomers: conversions - newCustomers,
     people: 0,
@@ -136,11 +150,11 @@ export async function computeRoi(store: Store, scope: AnalysisScope, request: Ro
       const k = key(t.touchpoint);
       seen.add(k);
       rows.push({
-        ...rowOf(t.touchpoint, spend.get(k)?.spend ?? 0, t.conversions, t.value, t.newCustomers, request.margin),
+        ...rowOf(t.touchpoint, spend.get(k)?.spend ?? 0, t.conversions, t.value, t.grossValue ?? t.value, t.newCustomers, request.margin),
         people: touched.byTouchpoint.get(t.touchpoint) ?? 0,
       });
     }
-    for (const [k, s] of spend) if (!seen.has(k)) rows.push(rowOf(s.label, s.spend, 0, 0, 0, request.margin));
+    for (const [k, s] of spend) if (!seen.has(k)) rows.push(rowOf(s.label, s.spend, 0, 0, 0, 0, request.margin));
     rows.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.touchpoint.localeCompare(b.touchpoint));
     const sum = (f: (r: RoiRow) => number) => rows.reduce((s, r) => s + f(r), 0);
     const totals = rowOf(
@@ -148,6 +162,7 @@ export async function computeRoi(store: Store, scope: AnalysisScope, request: Ro
       sum((r) => r.spend),
       sum((r) => r.conversions),
       sum((r) => r.revenue),
+      sum((r) => r.grossRevenue),
       sum((r) => r.newCustomers),
       request.margin,
     );

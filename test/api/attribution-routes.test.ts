@@ -92,7 +92,15 @@ describe('attribution and ROI routes', () => {
         ['Paid Social', 0.5, 100, 0.5],
       ],
     );
-    assert.deepEqual(r.body.journeys, { paths: 3, conversions: 2, nulls: 1, firstOrders: 2, value: 300, conversionsWithoutTouch: 0 });
+    assert.deepEqual(r.body.journeys, {
+      paths: 3,
+      conversions: 2,
+      nulls: 1,
+      firstOrders: 2,
+      value: 300,
+      grossValue: 300,
+      conversionsWithoutTouch: 0,
+    });
   });
 
   it('compares every model and runs time decay on touch ages', async () => {

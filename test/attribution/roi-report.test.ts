@@ -55,9 +55,15 @@ const spend = [
 ];
 const settings = { reportingCurrency: 'USD', currencyRates: { EUR: 1.2 }, margin: 0.5, domains: [] };
 
-function expectRow(rows: RoiRow[], touchpoint: string, e: Omit<RoiRow, 'touchpoint' | 'profit' | 'people'>): void {
+function expectRow(
+  rows: RoiRow[],
+  touchpoint: string,
+  e: Omit<RoiRow, 'touchpoint' | 'profit' | 'people' | 'grossRevenue'> & { grossRevenue?: number },
+): void {
   const r = rows.find((x) => x.touchpoint.toLowerCase() === touchpoint.toLowerCase());
   assert.ok(r, `row ${touchpoint}`);
+  // Without refunds gross revenue is the revenue itself.
+  close(r.grossRevenue, e.grossRevenue ?? e.revenue, 1e-9, `${touchpoint} grossRevenue:`);
   for (const k of ['spend', 'conversions', 'revenue', 'newCustomers', 'returningCustomers'] as const)
     close(r[k], e[k], 1e-9, `${touchpoint} ${k}:`);
   for (const k of ['roas', 'roi', 'cpa', 'cac'] as const) {
@@ -123,7 +129,15 @@ describeEachStore('ROI per touchpoint on stored events and spend', (ctx) => {
       cpa: 40,
       cac: 60,
     });
-    assert.deepEqual(report.journeys, { paths: 3, conversions: 3, nulls: 1, firstOrders: 2, value: 350, conversionsWithoutTouch: 0 });
+    assert.deepEqual(report.journeys, {
+      paths: 3,
+      conversions: 3,
+      nulls: 1,
+      firstOrders: 2,
+      value: 350,
+      grossValue: 350,
+      conversionsWithoutTouch: 0,
+    });
   });
 
   it('splits revenue and new customers across the path under linear', async () => {

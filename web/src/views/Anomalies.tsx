@@ -26,7 +26,8 @@ interface ChartAnnotation {
   label: string;
 }
 
-const KPIS = ['orders', 'revenue', 'visitors', 'sessions'];
+const KPIS = ['orders', 'revenue', 'gross_revenue', 'visitors', 'sessions'];
+const KPI_LABELS: Record<string, string> = { revenue: 'revenue (net of refunds)', gross_revenue: 'gross revenue' };
 
 export function Anomalies() {
   const { params } = useLocation();
@@ -49,7 +50,8 @@ export function Anomalies() {
   const alerts = useData(`anomaly-alerts:${version}`, (s) =>
     get<{ alerts: AnomalyAlert[] }>('/api/v1/anomalies/alerts', s).then((x) => x.alerts),
   );
-  const fmt = (v: number) => (kpi === 'revenue' ? fmtMoney(v, cur) : kpi.includes('>') ? fmtPct(v, 1) : fmtNum(v, 0));
+  const fmt = (v: number) =>
+    kpi === 'revenue' || kpi === 'gross_revenue' ? fmtMoney(v, cur) : kpi.includes('>') ? fmtPct(v, 1) : fmtNum(v, 0);
 
   const ref = useRef<ChartHandle>(null);
   const option = useMemo<ChartOption>(() => {
@@ -169,7 +171,7 @@ export function Anomalies() {
           label="KPI"
           size="xs"
           w={180}
-          data={KPIS}
+          data={KPIS.map((k) => ({ value: k, label: KPI_LABELS[k] ?? k }))}
           value={KPIS.includes(kpi) ? kpi : null}
           onChange={(v) => v && setParams({ kpi: v })}
           allowDeselect={false}

@@ -141,12 +141,13 @@ export function Attribution() {
     value: (r) => r.conversions,
     render: (r) => fmtNum(r.conversions, 1),
   };
+  // Net of refunds (ROAS and ROI are computed on it); the gross credit is shown on hover.
   const revenueCol: DisplayColumn<RoiRow> = {
     key: 'revenue',
-    label: `Revenue (${cur})`,
+    label: `Net revenue (${cur})`,
     numeric: true,
     value: (r) => r.revenue,
-    render: (r) => fmtMoney(r.revenue, cur),
+    render: (r) => <span title={`gross ${fmtMoney(r.grossRevenue, cur)} before refunds`}>{fmtMoney(r.revenue, cur)}</span>,
   };
   const roasCol: DisplayColumn<RoiRow> = {
     key: 'roas',
@@ -346,8 +347,9 @@ export function Attribution() {
         <DataTable rows={rows} columns={roiCols} caption="roi" onRowClick={touchedPeople} />
         {table && (
           <Text size="sm" data-testid="roi-totals">
-            Total: spend {fmtMoney(table.totals.spend, cur)}, revenue {fmtMoney(table.totals.revenue, cur)}, ROAS{' '}
-            {table.totals.roas === null ? '–' : fmtNum(table.totals.roas)}×, {fmtInt(table.totals.newCustomers)} new customers
+            Total: spend {fmtMoney(table.totals.spend, cur)}, revenue {fmtMoney(table.totals.revenue, cur)} net of refunds (gross{' '}
+            {fmtMoney(table.totals.grossRevenue, cur)}), ROAS {table.totals.roas === null ? '–' : fmtNum(table.totals.roas)}×,{' '}
+            {fmtInt(table.totals.newCustomers)} new customers
           </Text>
         )}
         {table && f.compare && (

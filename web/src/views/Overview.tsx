@@ -40,11 +40,18 @@ async function loadSeries(f: Filters, signal: AbortSignal): Promise<SeriesSet> {
 }
 
 type PersonMetric = KpiSelection['metric'];
-const CARDS: Array<{ key: KpiName; label: string; fmt: (v: number | null) => string; people?: { metric: PersonMetric; label: string } }> = [
+// Money cards are net of refunds; `gross` names the figure shown beside them before refunds.
+const CARDS: Array<{
+  key: KpiName;
+  label: string;
+  fmt: (v: number | null) => string;
+  people?: { metric: PersonMetric; label: string };
+  gross?: KpiName;
+}> = [
   { key: 'visitors', label: 'Visitors', fmt: fmtInt, people: { metric: 'visitors', label: 'Visitors' } },
   { key: 'conversionRate', label: 'Conversion rate', fmt: (v) => fmtPct(v, 2), people: { metric: 'buyers', label: 'Buyers' } },
-  { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v) },
-  { key: 'averageOrderValue', label: 'Average order value', fmt: (v) => fmtMoney(v) },
+  { key: 'revenue', label: 'Revenue', fmt: (v) => fmtMoney(v), gross: 'grossRevenue' },
+  { key: 'averageOrderValue', label: 'Average order value', fmt: (v) => fmtMoney(v), gross: 'grossAverageOrderValue' },
   { key: 'repeatPurchaseRate', label: 'Repeat purchase rate', fmt: (v) => fmtPct(v) },
   { key: 'nps', label: 'NPS', fmt: (v) => fmtNum(v, 1) },
   { key: 'csat', label: 'CSAT (share 4–5 of 5)', fmt: (v) => fmtPct(v) },
@@ -389,6 +396,11 @@ function KpiCards({
             <Text size="xl" fw={700} data-testid={`kpi-${c.key}-value`}>
               {loading && !report ? '…' : c.fmt(v?.value ?? null)}
             </Text>
+            {c.gross && report && (
+              <Text size="xs" c="dimmed" data-testid={`kpi-${c.key}-gross`}>
+                net of refunds · gross {c.fmt(report.overall[c.gross]?.value ?? null)}
+              </Text>
+            )}
             {compare && (
               <Group gap={4}>
                 <Change v={v?.changeRelative ?? null} />
