@@ -206,4 +206,38 @@ describe('journey and persona editors in Chromium', { timeout: 600_000 }, () => 
       await phone.context.close();
     }
   });
+
+  it('deletes a saved persona and a saved journey after a second click, and the editors fall back to what remains', async () => {
+    await ui.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Settings', exact: true }).click();
+    const personaEditor = ui.getByRole('region', { name: 'Persona editor' });
+    await personaEditor.getByLabel('Persona', { exact: true }).click();
+    await ui.getByRole('option', { name: 'Repeat buyers' }).click();
+    await personaEditor.getByRole('button', { name: 'Delete persona' }).click();
+    // Armed, not yet deleted.
+    assert.ok((await api('GET', '/api/v1/personas')).personas.some((p: { name: string }) => p.name === 'Repeat buyers'));
+    await personaEditor.getByRole('button', { name: 'Confirm: delete persona' }).click();
+    await personaEditor.getByRole('status').filter({ hasText: 'Deleted "Repeat buyers".' }).waitFor();
+    assert.equal(
+      (await api('GET', '/api/v1/personas')).personas.some((p: { name: string }) => p.name === 'Repeat buyers'),
+      false,
+    );
+
+    const journeyEditor = ui.getByRole('region', { name: 'Journey stage editor' });
+    await journeyEditor.getByLabel('Start from').click();
+    await ui.getByRole('option', { name: 'Outdoor shop journey (in use)' }).click();
+    await journeyEditor.getByRole('button', { name: 'Delete journey' }).click();
+    await journeyEditor.getByRole('button', { name: 'Confirm: delete journey' }).click();
+    await ui.screenshot({ path: join(ARTIFACTS, 'journey-editor-deleted.png'), fullPage: true });
+    await journeyEditor.getByRole('status').filter({ hasText: 'Deleted "Outdoor shop journey".' }).waitFor({ timeout: 10_000 });
+    // Nothing stored: the project is back on the built-in template, which is listed as in use and cannot be deleted.
+    const after = await api('GET', '/api/v1/journeys');
+    assert.deepEqual(
+      after.journeys.map((j: { id: string }) => j.id),
+      [after.template.id],
+    );
+    await eventually(async () =>
+      assert.equal(await journeyEditor.getByLabel('Start from').inputValue(), `${after.template.name} (in use)`),
+    );
+    assert.equal(await journeyEditor.getByRole('button', { name: 'Delete journey' }).count(), 0);
+  });
 });

@@ -307,13 +307,15 @@ export function JourneyStageEditor() {
   const s = useSession();
   const canEdit = s.user.role !== 'viewer';
   const { options } = useVocabulary();
-  const stored = useData('editor-journeys', (sig) => get<{ journeys: Journey[] }>('/api/v1/journeys', sig).then((r) => r.journeys));
+  // With nothing stored the project runs on the built-in template, listed as in use but not deletable.
+  const stored = useData('editor-journeys', (sig) => get<{ journeys: Journey[]; template: Journey }>('/api/v1/journeys', sig));
+  const builtInOnly = stored.data?.journeys.length === 1 && stored.data.journeys[0]!.id === stored.data.template.id;
   const templates = useData('editor-templates', (sig) =>
     get<{ templates: Journey[] }>('/api/v1/journeys/templates', sig).then((r) => r.templates),
   );
   const sources = useMemo(() => {
     const out: Array<{ value: string; label: string; journey: Journey }> = [];
-    for (const j of stored.data ?? []) out.push({ value: `journey:${j.id}`, label: `${j.name} (in use)`, journey: j });
+    for (const j of stored.data?.journeys ?? []) out.push({ value: `journey:${j.id}`, label: `${j.name} (in use)`, journey: j });
     for (const j of templates.data ?? []) out.push({ value: `template:${j.id}`, label: `Template: ${j.name}`, journey: j });
     return out;
   }, [stored.data, templates.data]);
@@ -324,10 +326,11 @@ export function JourneyStageEditor() {
 
   useEffect(() => {
     // Start from the journey the analyses use until the user picks something else.
-    if (draft === null && sources.length > 0) pick(sources[0]!.value);
+    // (also after a delete: the message saying so stays)
+    if (draft === null && sources.length > 0) pick(sources[0]!.value, true);
   }, [sources]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  function pick(value: string | null) {
+  function pick(value: string | null, keepMessage = false) {
     setSource(value);
     const found = sources.find((x) => x.value === value);
     if (!found) return;
@@ -336,7 +339,7 @@ export function JourneyStageEditor() {
     if (value!.startsWith('template:')) delete copy.id;
     setDraft(copy);
     setJson(null);
-    setMsg(null);
+    if (!keepMessage) setMsg(null);
   }
 
   if (!draft)
@@ -349,6 +352,7 @@ export function JourneyStageEditor() {
             Loading…
           </Text>
         )}
+        <Status msg={msg} />
       </Section>
     );
 
@@ -370,7 +374,7 @@ export function JourneyStageEditor() {
             size="xs"
             data={sources.map(({ value, label }) => ({ value, label }))}
             value={source}
-            onChange={pick}
+            onChange={(v) => pick(v)}
             w={300}
             allowDeselect={false}
           />
@@ -532,6 +536,24 @@ export function JourneyStageEditor() {
               >
                 Save journey
               </Button>
+              {draft.id && source?.startsWith('journey:') && !builtInOnly && (
+                <ConfirmDelete
+                  label="Delete journey"
+                  disabled={!canEdit}
+                  onConfirm={async () => {
+                    setMsg(null);
+                    try {
+                      await api('DELETE', `/api/v1/journeys/${encodeURIComponent(draft.id!)}`);
+                      setMsg({ ok: true, text: `Deleted "${draft.name}".` });
+                      // Back to the first journey or template once the list has reloaded.
+                      setDraft(null);
+                      stored.reload();
+                    } catch (e) {
+                      setMsg({ ok: false, text: errorText(e) });
+                    }
+                  }}
+                />
+              )}
               <Status msg={msg} />
             </Group>
           </Stack>
@@ -821,9 +843,53 @@ export function PersonaEditor() {
           >
             Save persona
           </Button>
+          {selected && (
+            <ConfirmDelete
+              label="Delete persona"
+              disabled={!canEdit}
+              onConfirm={async () => {
+                setMsg(null);
+                try {
+                  await api('DELETE', `/api/v1/personas/${encodeURIComponent(selected)}`);
+                  setMsg({ ok: true, text: `Deleted "${draft.name}".` });
+                  setSelected(null);
+                  setDraft({ name: 'New persona', segment: { match: 'all', rules: [{ ...NEW_RULE.order_count! }] } });
+                  list.reload();
+                } catch (e) {
+                  setMsg({ ok: false, text: errorText(e) });
+                }
+              }}
+            />
+          )}
           <Status msg={msg} />
         </Group>
       </Stack>
     </Section>
+  );
+}
+
+/** A delete button that asks once more in place (no browser dialog): the first click arms it, the second deletes. */
+function ConfirmDelete({ label, disabled, onConfirm }: { label: string; disabled: boolean; onConfirm: () => Promise<void> }) {
+  const [armed, setArmed] = useState(false);
+  return armed ? (
+    <Group gap={4}>
+      <Button
+        size="xs"
+        color="red"
+        onClick={async () => {
+          setArmed(false);
+          await onConfirm();
+        }}
+      >
+        Confirm: {label.toLowerCase()}
+      </Button>
+      <Button size="xs" variant="default" onClick={() => setArmed(false)}>
+        Cancel
+      </Button>
+    </Group>
+  ) : (
+    <Button size="xs" variant="subtle" color="red" disabled={disabled} onClick={() => setArmed(true)}>
+      {label}
+    </Button>
   );
 }
