@@ -213,7 +213,14 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
       await context.close();
     }
 
-    // Revoked from the same dialog: the link stops opening the view.
+    // A signed-in user opening the link sees the link's view too (the link's project, not their own choice).
+    await page.goto(url);
+    await page.getByTestId('shared-read-only').waitFor();
+    assert.equal(await page.getByTestId('retention-average').innerText({ timeout: 120_000 }), average);
+
+    // Revoked from the Share dialog: the link stops opening the view.
+    await page.goto(`${f.url}/retention?from=${from}&to=${to}&int=week`);
+    await page.getByRole('button', { name: 'Share Retention' }).click();
     await page.getByTestId('share-links').getByRole('button', { name: 'Revoke' }).click();
     await page.getByTestId('share-links').getByText('revoked').waitFor();
     const context = await f.browser.newContext();

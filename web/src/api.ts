@@ -41,7 +41,8 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
+    // A shared link reads as the link alone: a signed-in user's cookie would pick their own project instead.
+    credentials: shareToken ? 'omit' : 'same-origin',
     signal,
   });
   const text = await r.text();
