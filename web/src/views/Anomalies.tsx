@@ -9,6 +9,7 @@ import { Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/c
 import { ApiError, get, post } from '../api.ts';
 import { Chart, type ChartHandle, type ChartOption } from '../components/Chart.tsx';
 import { Comments } from '../components/Comments.tsx';
+import { annotationMarks, useAnnotations } from '../components/annotations.ts';
 import { DataTable, type DisplayColumn } from '../components/DataTable.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { useData, useSession } from '../data.ts';
@@ -16,15 +17,6 @@ import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import { setParams, useLocation } from '../url-state.ts';
 import type { Alert as AnomalyAlert, Anomaly, KpiAnomalies } from '../../../src/anomalies/anomalies.ts';
 import type { RootCause } from '../../../src/anomalies/kpis.ts';
-
-/** What GET /api/v1/chart-annotations lists (declared here: the annotations module reaches the users module and argon2). */
-interface ChartAnnotation {
-  id: string;
-  date: string;
-  endDate?: string;
-  kind: 'campaign' | 'note' | 'initiative' | 'anomaly';
-  label: string;
-}
 
 const KPIS = ['orders', 'revenue', 'gross_revenue', 'visitors', 'sessions'];
 const KPI_LABELS: Record<string, string> = { revenue: 'revenue (net of refunds)', gross_revenue: 'gross revenue' };
@@ -42,11 +34,7 @@ export function Anomalies() {
   const r = found.data;
   const from = r?.bands[0]?.date;
   const to = r?.bands[r.bands.length - 1]?.date;
-  const notes = useData(from && to ? `annotations:${kpi}:${from}:${to}:${version}` : null, (s) =>
-    get<{ annotations: ChartAnnotation[] }>(`/api/v1/chart-annotations?from=${from}&to=${to}&chart=${encodeURIComponent(kpi)}`, s).then(
-      (x) => x.annotations,
-    ),
-  );
+  const notes = useAnnotations(from, to, kpi, version);
   const alerts = useData(`anomaly-alerts:${version}`, (s) =>
     get<{ alerts: AnomalyAlert[] }>('/api/v1/anomalies/alerts', s).then((x) => x.alerts),
   );
@@ -88,12 +76,10 @@ export function Anomalies() {
           type: 'line',
           itemStyle: { color: '#212529' },
           data: b.map((p) => round(p.value)),
-          markLine: {
-            symbol: 'none',
-            label: { formatter: '{b}', fontSize: 10 },
-            lineStyle: { color: '#f59f00' },
-            data: (notes.data ?? []).filter((n) => b.some((p) => p.date === n.date)).map((n) => ({ name: n.label, xAxis: n.date })),
-          },
+          ...annotationMarks(
+            notes.data,
+            b.map((p) => p.date),
+          ),
         },
         {
           name: 'Anomaly',
