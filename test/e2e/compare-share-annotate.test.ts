@@ -231,7 +231,7 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
     await page.keyboard.press('Escape');
   });
 
-  it('an annotation is a markLine on the Overview KPI trend, the weekly Funnels trend and the Feedback trend', async () => {
+  it('an annotation is a markLine on the Overview KPI trend, the weekly Funnels trend, the Feedback trend and the anomaly band', async () => {
     const day = addDays(to, -10);
     const label = 'Spring sale launch';
     await api('POST', '/api/v1/chart-annotations', { date: day, label, kind: 'campaign' });
@@ -263,6 +263,9 @@ describe('previous period, share links, annotations and CLI money', { timeout: 9
 
     await page.goto(`${f.url}/feedback?from=${from}&to=${to}`);
     assert.equal((await markLines('NPS by journey stage over time')).length, 1);
+
+    await page.goto(`${f.url}/anomalies?kpi=orders`);
+    assert.deepEqual(await markLines('orders with its expected band'), [{ name: label, x: day }]);
   });
 
   it('roi prints money as the rest of the CLI does, and anomaly subscriptions are listed, created and deleted', async () => {
