@@ -103,6 +103,8 @@ interface Visit {
   campaign: SegmentCampaign | undefined;
   onLanding: boolean;
   category: string;
+  /** The category the main stream drew before the persona's taste (it sets the prices paid: see inCategory). */
+  baseCategory: string;
   product: Product | undefined;
 }
 
@@ -212,6 +214,16 @@ export function simulateCustomer(s: Schedule, i: number, tally: Tally): SegmentM
   if (isBot) sim.bot();
   else sim.person();
   return sim.finish(tally, isBot);
+}
+
+/** `shown` at the price of `base` (cached: one object per pair, as the catalogue's are). */
+const pricedCache = new Map<string, Product>();
+function pricedAs(shown: Product, base: Product): Product {
+  if (shown.price === base.price) return shown;
+  const key = `${shown.id}|${base.id}`;
+  let p = pricedCache.get(key);
+  if (!p) pricedCache.set(key, (p = Object.freeze({ ...shown, price: base.price })));
+  return p;
 }
 
 class CustomerSim {
@@ -423,21 +435,24 @@ class CustomerSim {
     referrer: string;
     campaign: SegmentCampaign | undefined;
     category: string;
+    baseCategory: string;
     product: Product | undefined;
   } {
     const r = this.rng;
     const c = touch.campaign;
-    let category = c?.landing || this.liked(r.pick(CATEGORIES).slug);
+    let baseCategory = c?.landing || r.pick(CATEGORIES).slug;
+    let category = c?.landing ? baseCategory : this.liked(baseCategory);
     let product: Product | undefined;
     let path = '/';
     const kind = touch.kind;
     if (c?.landing === 'cart') {
       path = '/cart';
-      category = this.liked(r.pick(CATEGORIES).slug);
+      baseCategory = r.pick(CATEGORIES).slug;
+      category = this.liked(baseCategory);
     } else if (kind === 'search_brand' || kind === 'affiliate' || kind === 'direct') {
       path = kind === 'direct' && r.chance(0.25) ? `/category/${category}` : '/';
     } else if (kind === 'social' || kind === 'referral' || ((kind === 'organic' || kind === 'search_generic') && r.chance(0.45))) {
-      product = r.pick(PRODUCTS_BY_CATEGORY.get(category)!);
+      product = this.inCategory(category, baseCategory);
       path = `/product/${product.id}`;
     } else {
       path = `/category/${category}`;
@@ -466,7 +481,7 @@ class CustomerSim {
       else if (kind === 'affiliate') referrer = AFFILIATE_REFERRERS[c.source] ?? '';
     } else if (kind === 'organic') referrer = ORGANIC_REFERRERS.pick(r);
     else if (kind === 'referral') referrer = r.pick(REFERRAL_SITES);
-    return { path, url: SITE + path + query, referrer, campaign, category, product };
+    return { path, url: SITE + path + query, referrer, campaign, category, baseCategory, product };
   }
 
   private titleFor(path: string, product: Product | undefined, category: string): [string, string] {
@@ -493,6 +508,7 @@ class CustomerSim {
       campaign: land.campaign,
       onLanding: true,
       category: land.category,
+      baseCategory: land.baseCategory,
       product: land.product,
     };
     this.emailBeforeVisit(touch, land.url);
@@ -503,7 +519,7 @@ class CustomerSim {
     if (touch.kind.startsWith('search') && touch.campaign && r.chance(PARAMS.callProb)) this.callFromSearch(v, t, touch.campaign);
     if (this.consider && !opts.checkout && r.chance(PARAMS.preChatProb)) this.chat(v, t + 15_000, r.pick(CHAT_TOPICS_PRE), 'consideration');
     if (opts.checkout) {
-      this.checkout(v, browsed.lastProduct ?? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!), opts.checkout);
+      this.checkout(v, browsed.lastProduct ?? this.inCategory(v.category, v.baseCategory), opts.checkout);
     } else if (this.consider && browsed.lastProduct && r.chance(PARAMS.casualAddProb)) {
       this.track(v, t + 20_000, 'Product Added', productProps(browsed.lastProduct, 1, `cart_${this.i}_${this.orderCount}`));
     }
@@ -575,13 +591,15 @@ class CustomerSim {
     const r = this.rng;
     const roll = r.next();
     if (this.consider && roll < 0.5) {
-      const p = r.chance(0.7) ? r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!) : this.likedProduct(r.pick(PRODUCTS));
+      const p = r.chance(0.7) ? this.inCategory(v.category, v.baseCategory) : this.likedProduct(r.pick(PRODUCTS));
       this.page(v, t, `/product/${p.id}`, 'Product', `${p.name} | ${BRAND}`, null);
       this.productViewed(v, t + 400, p);
       return p;
     } else if (roll < 0.72) {
-      const cat = r.chance(0.6) ? v.category : this.liked(r.pick(CATEGORIES).slug);
+      const base = r.chance(0.6) ? v.baseCategory : r.pick(CATEGORIES).slug;
+      const cat = base === v.baseCategory ? v.category : this.liked(base);
       v.category = cat;
+      v.baseCategory = base;
       this.page(v, t, `/category/${cat}`, 'Category', `${CATEGORIES.find((c) => c.slug === cat)!.title} | ${BRAND}`, null);
     } else if (roll < 0.86) {
       const q = r.pick(SEARCH_QUERIES);
@@ -603,9 +621,22 @@ class CustomerSim {
 
   /** The product drawn, or the product at the same place in the persona's favourite category (every category has as many). */
   private likedProduct(p: Product): Product {
-    const slug = this.liked(CATEGORY_SLUG.get(p.category)!);
-    const from = PRODUCTS_BY_CATEGORY.get(CATEGORY_SLUG.get(p.category)!)!;
-    return PRODUCTS_BY_CATEGORY.get(slug)![from.indexOf(p)]!;
+    const base = CATEGORY_SLUG.get(p.category)!;
+    const from = PRODUCTS_BY_CATEGORY.get(base)!;
+    return pricedAs(PRODUCTS_BY_CATEGORY.get(this.liked(base))![from.indexOf(p)]!, p);
+  }
+
+  /**
+   * A product of the category shown, drawn from the main stream as the untasted world draws one
+   * from `baseCategory` (same place in the list), at that product's price. A taste changes what a
+   * person looks at and buys, not what they spend: revenue, refunds and every money figure of the
+   * ground truth (channel ROIs, stage values) stay those of the world without tastes.
+   */
+  private inCategory(category: string, baseCategory: string): Product {
+    const base = this.rng.pick(PRODUCTS_BY_CATEGORY.get(baseCategory)!);
+    if (category === baseCategory) return base;
+    const from = PRODUCTS_BY_CATEGORY.get(baseCategory)!;
+    return pricedAs(PRODUCTS_BY_CATEGORY.get(category)![from.indexOf(base)]!, base);
   }
 
   /** The signup page, sometimes an alias of the device to the new user, and the identify; returns its time. */
@@ -695,7 +726,7 @@ class CustomerSim {
     const cartId = `cart_${this.i}_${this.orderCount}`;
     const items: Array<{ p: Product; q: number }> = [{ p: firstProduct, q: r.chance(0.15) ? 2 : 1 }];
     const extra = (r.chance(0.35) ? 1 : 0) + (r.chance(0.1) ? 1 : 0);
-    for (let k = 0; k < extra; k++) items.push({ p: r.pick(PRODUCTS_BY_CATEGORY.get(v.category)!), q: 1 });
+    for (let k = 0; k < extra; k++) items.push({ p: this.inCategory(v.category, v.baseCategory), q: 1 });
     const subtotal = round2(items.reduce((a, x) => a + x.p.price * x.q, 0));
     const shipping = subtotal >= PARAMS.freeShippingOver ? 0 : PARAMS.shippingFee;
     const tax = round2(subtotal * PARAMS.taxRate);
@@ -820,6 +851,7 @@ class CustomerSim {
       campaign: undefined,
       onLanding: false,
       category: 'outdoor',
+      baseCategory: 'outdoor',
       product: undefined,
     };
   }
@@ -861,6 +893,7 @@ class CustomerSim {
       campaign: undefined,
       onLanding: true,
       category: 'outdoor',
+      baseCategory: 'outdoor',
       product: undefined,
     };
     let t = t0;
