@@ -29,7 +29,7 @@ export interface BudgetReport extends Omit<BudgetPlan, 'expected'> {
   kpi: string;
   interval: number;
   expected: BudgetPlan['expected'];
-  fit: { r2: number; mape: number; converged: boolean };
+  fit: { r2: number; mape: number; wape: number; converged: boolean };
   timings: { queryMs: number; fitMs: number; optimizeMs: number; cached: boolean };
 }
 

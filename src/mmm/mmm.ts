@@ -165,7 +165,7 @@ export interface MmmReport {
   baseline: Interval;
   /** The baseline's design columns (intercept, trend, Fourier terms, holidays, controls). */
   baselineColumns: string[];
-  fit: { r2: number; mape: number };
+  fit: { r2: number; mape: number; wape: number };
   curves: ResponseCurve[];
   diagnostics: Omit<Diagnostics, 'parameters'> & { parameters: Diagnostics['parameters'] };
   notes: string[];

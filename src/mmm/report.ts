@@ -116,8 +116,13 @@ export function responseCurves(fit: MmmFit, level: number, points = 21): Respons
   });
 }
 
-/** Posterior-predictive fit: R² and MAPE of the posterior mean against the observed KPI. */
-export function fitQuality(fit: MmmFit): { r2: number; mape: number } {
+/**
+ * Posterior-predictive fit of the posterior mean against the observed KPI: R², MAPE (mean of
+ * |error| ÷ |actual| over days with a nonzero KPI) and WAPE (Σ|error| ÷ Σ|actual|). A shop with a few
+ * orders a day has days of a few dollars (or net negative after refunds), where one order's error
+ * is thousands of percent, so MAPE alone overstates the error; WAPE is the share of revenue missed.
+ */
+export function fitQuality(fit: MmmFit): { r2: number; mape: number; wape: number } {
   const y = fit.series.y;
   const T = y.length;
   let mean = 0;
@@ -127,8 +132,12 @@ export function fitQuality(fit: MmmFit): { r2: number; mape: number } {
   let sst = 0;
   let ape = 0;
   let n = 0;
+  let absError = 0;
+  let absActual = 0;
   for (let t = 0; t < T; t++) {
     const e = y[t]! - fit.fitted[t]!;
+    absError += Math.abs(e);
+    absActual += Math.abs(y[t]!);
     sse += e * e;
     sst += (y[t]! - mean) ** 2;
     if (y[t]! !== 0) {
@@ -136,5 +145,5 @@ export function fitQuality(fit: MmmFit): { r2: number; mape: number } {
       n++;
     }
   }
-  return { r2: sst > 0 ? 1 - sse / sst : 0, mape: n > 0 ? ape / n : 0 };
+  return { r2: sst > 0 ? 1 - sse / sst : 0, mape: n > 0 ? ape / n : 0, wape: absActual > 0 ? absError / absActual : 0 };
 }

@@ -39,7 +39,7 @@ interface MmmReport {
     prior: { mean: number; sd: number; source: 'default' | 'user' | 'lift'; weight: number; lifts: Array<{ label: string }> };
   }>;
   baseline: Estimate;
-  fit: { r2: number; mape: number };
+  fit: { r2: number; mape: number; wape: number };
   curves: Curve[];
 }
 /** POST /api/v1/budget. */
@@ -298,7 +298,7 @@ export function Budget() {
           <Text size="xs" c="dimmed">
             Weight: how much of a channel&apos;s ROI interval its prior decides (100% = the data added nothing). Lift tests measured by
             Experiments and Initiatives, or entered by hand, become the prior of the channel they measured. Model fit: R²{' '}
-            {fmtNum(mmm.data.fit.r2, 2)}, mean absolute error {fmtNum(mmm.data.fit.mape * 100, 1)}% of daily revenue.
+            {fmtNum(mmm.data.fit.r2, 2)}, the daily error adds up to {fmtNum(mmm.data.fit.wape * 100, 1)}% of revenue (WAPE).
           </Text>
         )}
       </Panel>
