@@ -141,23 +141,12 @@ function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
 
   let content: React.ReactNode;
   if (projects.error || info.error) content = <Text c="red">{String((projects.error ?? info.error) as Error)}</Text>;
-  else if (!session)
-    content = (
-      <Center p="xl">
-        <Loader />
-      </Center>
-    );
+  else if (!session) content = <PageLoader />;
   else if (!view) content = <Text>No page at {path}.</Text>;
   else if (!session.dataRange && !view.withoutData) content = <NoData session={session} />;
   else
     content = (
-      <Suspense
-        fallback={
-          <Center p="xl">
-            <Loader />
-          </Center>
-        }
-      >
+      <Suspense fallback={<PageLoader />}>
         <view.component key={`${view.id}:${project?.id}`} />
       </Suspense>
     );
@@ -310,21 +299,10 @@ function Shared({ token }: { token: string }) {
 
   let content: React.ReactNode;
   if (share.error || info.error) content = <Text c="red">{String(((share.error ?? info.error) as Error)?.message ?? '')}</Text>;
-  else if (!session || !view)
-    content = (
-      <Center p="xl">
-        <Loader />
-      </Center>
-    );
+  else if (!session || !view) content = <PageLoader />;
   else
     content = (
-      <Suspense
-        fallback={
-          <Center p="xl">
-            <Loader />
-          </Center>
-        }
-      >
+      <Suspense fallback={<PageLoader />}>
         <view.component />
       </Suspense>
     );
@@ -358,5 +336,14 @@ function Shared({ token }: { token: string }) {
         <SessionContext.Provider value={session}>{content}</SessionContext.Provider>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** What a page shows while its chunk or its session loads. */
+function PageLoader() {
+  return (
+    <Center p="xl">
+      <Loader />
+    </Center>
   );
 }
