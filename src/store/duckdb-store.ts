@@ -42,6 +42,10 @@ export class DuckDbStore implements Store {
     private readonly limits: QueryLimits,
   ) {}
 
+  /** Reads running on connections of their own: close() interrupts them and waits for them to end. */
+  private readonly activeReads = new Map<DuckDBConnection, Promise<unknown>>();
+  private closing = false;
+
   static async open(path: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS): Promise<DuckDbStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
@@ -87,7 +91,18 @@ export class DuckDbStore implements Store {
    * `selectOnly`: the engine's own statement splitter and planner must see exactly one SELECT.
    */
   private async read<T extends Row>(q: Query, limits: QueryLimits, selectOnly = false): Promise<T[]> {
+    if (this.closing) throw new StoreUnavailableError('the store is closing');
     const connection = await this.instance.connect();
+    const work = this.readOn<T>(connection, q, limits, selectOnly);
+    this.activeReads.set(connection, work);
+    try {
+      return await work;
+    } finally {
+      this.activeReads.delete(connection);
+    }
+  }
+
+  private async readOn<T extends Row>(connection: DuckDBConnection, q: Query, limits: QueryLimits, selectOnly: boolean): Promise<T[]> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -168,7 +183,15 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * A request whose client went away can still be reading (the server stops waiting for it, not
+   * the query): closing the instance under a running query can crash the process, so the reads
+   * still running are interrupted and awaited first.
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    for (const connection of this.activeReads.keys()) connection.interrupt();
+    await Promise.allSettled([...this.activeReads.values()]);
     this.connection.closeSync();
     this.instance.closeSync();
   }
