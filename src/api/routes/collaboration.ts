@@ -84,10 +84,13 @@ const shareLinkProject: ProjectResolver = async (request, c) => {
   return getProject(c.store, resolved.projectId);
 };
 
-/** The audit log: every successful change made through the API, with who made it. */
+/**
+ * The audit log: every successful change made through the API, with who made it. Recorded before
+ * the answer is sent (onSend, not onResponse), so a client that has its answer finds the entry.
+ */
 function registerAuditHook(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || !isWriteRequest(request.method, request.url) || reply.statusCode >= 400) return;
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.url.startsWith('/api/') || !isWriteRequest(request.method, request.url) || reply.statusCode >= 400) return payload;
     try {
       const project = await requireProject(request, ctx);
       const actor = await actorOf(request, ctx);
@@ -102,6 +105,7 @@ function registerAuditHook(app: FastifyInstance, ctx: AppContext): void {
     } catch (error) {
       request.log.warn({ err: error }, 'audit entry not recorded');
     }
+    return payload;
   });
 }
 
