@@ -140,13 +140,13 @@ export function list(text: string | undefined): string[] | undefined {
     : undefined;
 }
 
-/** Runs a registered analysis on the data folder, or with --server through its route: same body, same answer. */
+/** Runs a registered analysis on the data folder, or with --server through its route: same body, same answer; prints and returns it. */
 export async function runRegisteredAnalysis<T>(
   opts: GlobalOptions,
   analysis: AnyAnalysis,
   body: Record<string, unknown>,
   render?: (result: T) => string,
-): Promise<void> {
+): Promise<T> {
   const result = await runOn<T>(
     opts,
     'POST',
@@ -155,4 +155,5 @@ export async function runRegisteredAnalysis<T>(
     async (store, project) => (await runAnalysisRequest(store, project, analysis, body)) as T,
   );
   print(opts, result, render);
+  return result;
 }

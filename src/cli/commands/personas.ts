@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { createPersona } from '../../journeys/personas.ts';
 import { discoverPersonasAnalysis, type DiscoverResult } from '../../personas/discover.ts';
-import { runAnalysisRequest } from '../../registry/run.ts';
 import { fmtInt } from '../../format/numbers.ts';
 import { renderTable } from '../../format/table.ts';
-import { CliError, print, globalOptions, runOn } from '../target.ts';
+import { CliError, globalOptions, runOn, runRegisteredAnalysis } from '../target.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
@@ -73,14 +72,7 @@ export function registerPersonaCommands(program: Command): void {
           minProductViews,
           ...(o.channelMix ? { channelMix: true } : {}),
         };
-        const result = await runOn<DiscoverResult>(
-          opts,
-          'POST',
-          discoverPersonasAnalysis.path,
-          body,
-          async (store, project) => (await runAnalysisRequest(store, project, discoverPersonasAnalysis, body)) as DiscoverResult,
-        );
-        print(opts, result, render);
+        const result = await runRegisteredAnalysis<DiscoverResult>(opts, discoverPersonasAnalysis, body, render);
         if (o.save) {
           for (const p of result.personas) {
             const input = { name: p.name, description: `Discovered from behaviour: ${p.size} persons`, segment: p.suggestedSegment };
